@@ -1,0 +1,32 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * cli/cli.h - exit codes and shared helpers of the ecr-assets tool.
+ *
+ * The CLI is a plain client of the public API: it reads the environment,
+ * builds options structs, calls the library and prints. Errors print as
+ * "ecra: <message>" on stderr.
+ */
+#ifndef CLI_CLI_H
+#define CLI_CLI_H
+
+#include <stdio.h>
+
+#include "ecrassets.h"
+
+/* Documented in docs/cli.md. */
+#define CLI_EXIT_OK      0 /* success */
+#define CLI_EXIT_FAILED  1 /* the operation failed */
+#define CLI_EXIT_USAGE   2 /* bad command line */
+
+/* Print "ecra: <last library error>" and return CLI_EXIT_FAILED. */
+int cli_fail_lib(void);
+/* Print "ecra: <message>" and return CLI_EXIT_FAILED. */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print "ecra: <message>", a hint to use --help, return CLI_EXIT_USAGE. */
+int cli_fail_usage(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Write `s` as a JSON string literal (with quotes) to `f`. */
+void cli_json_string(FILE *f, const char *s);
+
+#endif /* CLI_CLI_H */

@@ -1,0 +1,75 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * cli/main.c - ecr-assets: global options and the subcommand table.
+ */
+#include "cli/cli.h"
+#include "cli/cmd.h"
+
+#include <string.h>
+
+static const cli_cmd commands[] = {
+	{ "hash", cmd_hash, cmd_hash_help,
+	    "print the asset hash of a directory or file" },
+};
+
+#define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: ecr-assets [--version] [--help] <command> [<args>]\n\n"
+	           "Turn container images into deployable infrastructure "
+	           "assets, hash-compatible\nwith AWS CDK's aws-ecr-assets.\n\n"
+	           "Commands:\n");
+	for (i = 0; i < COMMAND_COUNT; i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "  %-10s %s\n", "help", "show help for a command");
+	fprintf(f, "\nRun 'ecr-assets help <command>' for a command's options.\n"
+	           "Exit status: 0 success, 1 failure, 2 usage error.\n");
+}
+
+static const cli_cmd *find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < COMMAND_COUNT; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	const cli_cmd *cmd;
+
+	if (argc < 2) {
+		usage(stderr);
+		return CLI_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return CLI_EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("ecr-assets %s\n", ecra_version());
+		return CLI_EXIT_OK;
+	}
+	if (strcmp(argv[1], "help") == 0) {
+		if (argc < 3) {
+			usage(stdout);
+			return CLI_EXIT_OK;
+		}
+		if ((cmd = find(argv[2])) == NULL)
+			return cli_fail_usage(
+			    NULL, "unknown command '%s'", argv[2]);
+		cmd->help();
+		return CLI_EXIT_OK;
+	}
+	if (argv[1][0] == '-')
+		return cli_fail_usage(NULL, "unknown option '%s'", argv[1]);
+	if ((cmd = find(argv[1])) == NULL)
+		return cli_fail_usage(NULL, "unknown command '%s'", argv[1]);
+	return cmd->fn(argc - 1, argv + 1);
+}

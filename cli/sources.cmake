@@ -1,0 +1,4 @@
+set(ECRA_CLI_SOURCES
+  cli/main.c
+  cli/util.c
+  cli/cmd_hash.c)

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# scripts/install-deps.sh - install missing Debian and npm packages.
+#
+# Idempotent: only packages that are not installed are fetched. The npm
+# reference packages (pinned in tests/compat/package.json) go to
+# tests/compat/node_modules.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+[ "${ECRA_SKIP_INSTALL:-0}" = 1 ] && exit 0
+
+debs=(build-essential cmake pkg-config git libssl-dev libjansson-dev
+	libcmocka-dev libcurl4-openssl-dev libarchive-dev nodejs npm clang
+	clang-format valgrind python3 python3-botocore awscli docker.io
+	docker-registry busybox-static apache2-utils skopeo hyperfine
+	libclang-rt-14-dev openssl curl jq iproute2)
+missing=()
+for p in "${debs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "== installing Debian packages: ${missing[*]}"
+	sudo_cmd=()
+	[ "$(id -u)" = 0 ] || sudo_cmd=(sudo)
+	"${sudo_cmd[@]}" apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq \
+	    --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ ! -f "$here/tests/compat/node_modules/.ecra-installed" ] ||
+	[ "$here/tests/compat/package.json" -nt "$here/tests/compat/node_modules/.ecra-installed" ]; then
+	echo "== installing npm reference packages"
+	(cd "$here/tests/compat" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+	touch "$here/tests/compat/node_modules/.ecra-installed"
+fi

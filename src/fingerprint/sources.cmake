@@ -1,0 +1,2 @@
+list(APPEND ECRA_SOURCES
+  src/fingerprint/fingerprint.c)

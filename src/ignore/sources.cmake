@@ -1,0 +1,5 @@
+list(APPEND ECRA_SOURCES
+  src/ignore/ignore.c
+  src/ignore/glob.c
+  src/ignore/git.c
+  src/ignore/docker.c)

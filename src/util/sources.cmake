@@ -1,0 +1,3 @@
+list(APPEND ECRA_SOURCES
+  src/util/buf.c
+  src/util/vec.c)

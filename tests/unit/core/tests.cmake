@@ -1,0 +1,2 @@
+ecra_unit_test(core error)
+ecra_unit_test(core alloc)
