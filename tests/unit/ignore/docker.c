@@ -1,7 +1,8 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * tests/unit/ignore/git.c - the DOCKER strategy (@balena/dockerignore 1.0.2 with the second matcher).
+ * tests/unit/ignore/git.c - the DOCKER strategy (@balena/dockerignore 1.0.2
+ * with the second matcher).
  *
  * Expected answers come from running aws-cdk-lib 2.276.0's
  * DockerIgnoreStrategy; the first block is the DOCKER column of the comparison
@@ -53,8 +54,9 @@ static void check_rows(const row *rows, size_t count)
 		int got = answer(ECRA_IGNORE_DOCKER, &rows[k]);
 
 		if (got != rows[k].expect) {
-			print_error("row %zu: '%s'%s (%s) gave %d, expected %d\n",
-			    k, rows[k].patterns[0],
+			print_error(
+			    "row %zu: '%s'%s (%s) gave %d, expected %d\n", k,
+			    rows[k].patterns[0],
 			    rows[k].patterns[1] ? " ..." : "", rows[k].rel, got,
 			    rows[k].expect);
 			failures++;
@@ -117,15 +119,15 @@ static void ignore_docker_rules(void **state)
 		/* regex construction */
 		{ { "a.b" }, "axb", false, 0 },
 		{ { "x$" }, "x$", false, 1 },
-		{ { "a\\" }, "a$", false, 1 },   /* "\\$" */
-		{ { "\\d" }, "7", false, 1 },     /* the regex \d */
+		{ { "a\\" }, "a$", false, 1 }, /* "\\$" */
+		{ { "\\d" }, "7", false, 1 },  /* the regex \d */
 		{ { "[a-c]x" }, "BX", false, 1 },
 		{ { "(a|b)c" }, "bc", false, 1 },
-		{ { "a|b" }, "xb", false, 1 },     /* ^a|b$ */
+		{ { "a|b" }, "xb", false, 1 }, /* ^a|b$ */
 		{ { "a|b" }, "xa", false, 0 },
 		{ { "a{2}" }, "aa", false, 1 },
 		{ { "(a)\\1" }, "aA", false, 1 },
-		{ { "*" }, "a/b", false, 1 },      /* parent prefix */
+		{ { "*" }, "a/b", false, 1 }, /* parent prefix */
 		{ { "?" }, "ab", false, 0 },
 		{ { "**" }, "a/b/c", false, 1 },
 		{ { "**/x" }, "a/b/x", false, 1 },

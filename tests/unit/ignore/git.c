@@ -53,8 +53,9 @@ static void check_rows(const row *rows, size_t count)
 		int got = answer(ECRA_IGNORE_GIT, &rows[k]);
 
 		if (got != rows[k].expect) {
-			print_error("row %zu: '%s'%s (%s) gave %d, expected %d\n",
-			    k, rows[k].patterns[0],
+			print_error(
+			    "row %zu: '%s'%s (%s) gave %d, expected %d\n", k,
+			    rows[k].patterns[0],
 			    rows[k].patterns[1] ? " ..." : "", rows[k].rel, got,
 			    rows[k].expect);
 			failures++;
@@ -106,10 +107,12 @@ static void ignore_git_rules(void **state)
 		{ { "x\\ " }, "x ", false, 1 },
 		{ { "x\\ " }, "x", false, 0 },
 		{ { "x  " }, "x", false, 1 },
-		{ { "a\\" }, "a", false, 0 },    /* trailing \ drops it */
+		{ { "a\\" }, "a", false, 0 }, /* trailing \ drops it */
 		{ { "\\*" }, "*", false, 1 },
-		{ { "\\*" }, "a", false, 1 },  /* a final "\\*" is a "*" */
-		{ { "\xef\xbb\xbf" "a" }, "a", false, 1 }, /* BOM */
+		{ { "\\*" }, "a", false, 1 }, /* a final "\\*" is a "*" */
+		{ { "\xef\xbb\xbf"
+		    "a" },
+		    "a", false, 1 }, /* BOM */
 		/* anchoring */
 		{ { "a/b" }, "x/a/b", false, 0 },
 		{ { "a/b" }, "a/b", false, 1 },
@@ -128,7 +131,8 @@ static void ignore_git_rules(void **state)
 		{ { "a/**/b" }, "a/x/y/b", false, 1 },
 		{ { "a/**" }, "a/x", false, 1 },
 		{ { "a**b" }, "axxb", false, 1 },
-		/* classes: ranges, out-of-order ranges dropped, regex escapes */
+		/* classes: ranges, out-of-order ranges dropped, regex escapes
+		 */
 		{ { "[a-c]x" }, "bx", false, 1 },
 		{ { "[a-c]x" }, "BX", false, 1 },
 		{ { "[!a]" }, "!", false, 1 },

@@ -9,9 +9,9 @@
 
 #include "ignore/jsre.h"
 
-#define SYNTAX -2
+#define SYNTAX  -2
 #define NOMATCH -1
-#define UNDEF -1
+#define UNDEF   -1
 
 typedef struct {
 	const char *pattern;
@@ -107,20 +107,20 @@ static void ignore_jsre_matches_like_v8(void **state)
 		bool m = false;
 		int start = NOMATCH, end = 0, g1s = UNDEF, g1e = UNDEF, rc;
 
-		assert_ok(ecra_jsre_utf8_to_utf16(&p, r->pattern,
-		    strlen(r->pattern)));
-		assert_ok(ecra_jsre_utf8_to_utf16(&s, r->subject,
-		    strlen(r->subject)));
-		rc = ecra_jsre_compile(&re, p.ptr, p.len,
-		    r->icase ? ECRA_JSRE_ICASE : 0, &why);
+		assert_ok(ecra_jsre_utf8_to_utf16(
+		    &p, r->pattern, strlen(r->pattern)));
+		assert_ok(ecra_jsre_utf8_to_utf16(
+		    &s, r->subject, strlen(r->subject)));
+		rc = ecra_jsre_compile(
+		    &re, p.ptr, p.len, r->icase ? ECRA_JSRE_ICASE : 0, &why);
 		if (rc < 0) {
 			assert_int_equal(rc, ECRA_EINVALID);
 			assert_non_null(why);
 			start = SYNTAX;
 		} else {
 			assert_true(ecra_jsre_groups(re) < 8);
-			assert_ok(ecra_jsre_exec(&m, re, s.ptr, s.len, 0, caps,
-			    &why));
+			assert_ok(ecra_jsre_exec(
+			    &m, re, s.ptr, s.len, 0, caps, &why));
 			if (m) {
 				start = (int)caps[0];
 				end = (int)caps[1];
@@ -132,8 +132,8 @@ static void ignore_jsre_matches_like_v8(void **state)
 			}
 		}
 		if (start != r->start ||
-		    (start >= 0 && (end != r->end || g1s != r->g1s ||
-		                       g1e != r->g1e))) {
+		    (start >= 0 &&
+		        (end != r->end || g1s != r->g1s || g1e != r->g1e))) {
 			print_error("/%s/%s on '%s': got %d-%d (%d-%d), "
 			            "expected %d-%d (%d-%d)\n",
 			    r->pattern, r->icase ? "i" : "", r->subject, start,
@@ -158,8 +158,12 @@ static void ignore_jsre_decodes_like_node(void **state)
 		{ "a", 1, 'a', 'a' },
 		{ "\xc3\xa9", 1, 0xE9, 0xE9 },
 		{ "\xf0\x9f\x98\x80", 2, 0xD83D, 0xDE00 },
-		{ "\xe2\x82" "A", 2, 0xFFFD, 'A' },
-		{ "\xf5" "A", 2, 0xFFFD, 'A' },
+		{ "\xe2\x82"
+		  "A",
+		    2, 0xFFFD, 'A' },
+		{ "\xf5"
+		  "A",
+		    2, 0xFFFD, 'A' },
 		{ "\xed\xa0\x80", 3, 0xFFFD, 0xFFFD },
 		{ "\xc0\xaf", 2, 0xFFFD, 0xFFFD },
 	};
@@ -169,8 +173,8 @@ static void ignore_jsre_decodes_like_node(void **state)
 	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
 		ecra_u16 s = { 0 };
 
-		assert_ok(ecra_jsre_utf8_to_utf16(&s, cases[k].in,
-		    strlen(cases[k].in)));
+		assert_ok(ecra_jsre_utf8_to_utf16(
+		    &s, cases[k].in, strlen(cases[k].in)));
 		assert_int_equal(s.len, cases[k].units);
 		assert_int_equal(s.ptr[0], cases[k].first);
 		assert_int_equal(s.ptr[s.len - 1], cases[k].last);
@@ -193,16 +197,16 @@ static void ignore_jsre_bounds_backtracking(void **state)
 	assert_ok(ecra_jsre_utf8_to_utf16(&p, "^(a+)+$", 7));
 	assert_ok(ecra_jsre_utf8_to_utf16(&s, subject, strlen(subject)));
 	assert_ok(ecra_jsre_compile(&re, p.ptr, p.len, 0, &why));
-	assert_int_equal(ECRA_EINVALID,
-	    ecra_jsre_exec(&m, re, s.ptr, s.len, 0, NULL, &why));
+	assert_int_equal(
+	    ECRA_EINVALID, ecra_jsre_exec(&m, re, s.ptr, s.len, 0, NULL, &why));
 	assert_string_equal(why, ECRA_JSRE_TOO_COMPLEX);
 	assert_false(m);
 	ecra_jsre_free(re);
 	ecra_u16_dispose(&p);
 	/* programs too large to build are refused, not built */
 	assert_ok(ecra_jsre_utf8_to_utf16(&p, "(a{1000}){1000}", 15));
-	assert_int_equal(ECRA_EINVALID,
-	    ecra_jsre_compile(&re, p.ptr, p.len, 0, &why));
+	assert_int_equal(
+	    ECRA_EINVALID, ecra_jsre_compile(&re, p.ptr, p.len, 0, &why));
 	assert_string_equal(why, ECRA_JSRE_TOO_COMPLEX);
 	assert_null(re);
 	ecra_u16_dispose(&p);
