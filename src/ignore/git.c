@@ -92,6 +92,7 @@ typedef struct {
 	ecra_jsre *rx[RX_COUNT];
 	const char *origin;      /* the rule being compiled, for messages */
 	const uint16_t *pattern; /* `this` of the replacers */
+	long budget;             /* steps left for this rule's replacements */
 	size_t pattern_len;
 } builder;
 
@@ -105,7 +106,8 @@ static int rx_test(
     bool *out, builder *b, int which, const uint16_t *s, size_t len)
 {
 	const char *why = NULL;
-	int error = ecra_jsre_exec(out, b->rx[which], s, len, 0, NULL, &why);
+	int error = ecra_jsre_exec_budget(
+	    out, b->rx[which], s, len, 0, NULL, &why, &b->budget);
 
 	if (error == ECRA_EINVALID)
 		return too_complex(b->origin);
@@ -247,8 +249,8 @@ static int replace(
 
 		if (at > len)
 			break;
-		error =
-		    ecra_jsre_exec(&m, b->rx[which], s, len, at, caps, &why);
+		error = ecra_jsre_exec_budget(
+		    &m, b->rx[which], s, len, at, caps, &why, &b->budget);
 		if (error == ECRA_EINVALID)
 			return too_complex(b->origin);
 		if (error < 0)
@@ -386,6 +388,7 @@ static int compile(void **state_out, const char *const *patterns, size_t count)
 		pat.len = 0;
 		src.len = 0;
 		b.origin = patterns[k];
+		b.budget = 4 * ECRA_JSRE_MAX_STEPS;
 		if ((error = ecra_jsre_utf8_to_utf16(
 		         &pat, patterns[k], strlen(patterns[k]))) < 0 ||
 		    (error = check_pattern(&ok, &b, &pat)) < 0)

@@ -1217,7 +1217,7 @@ typedef struct {
 	size_t open_base, mark_base;
 	frame *stack;
 	size_t top, cap;
-	long steps;
+	long steps, limit;
 	bool icase;
 } vm;
 
@@ -1328,7 +1328,7 @@ static int run(vm *m, int32_t pc, size_t pos, size_t base, size_t *end)
 	for (;;) {
 		const inst *in = &prog[pc];
 
-		if (++m->steps > ECRA_JSRE_MAX_STEPS)
+		if (++m->steps > m->limit)
 			return ECRA_EINVALID;
 		switch (in->op) {
 		case OP_CHAR:
@@ -1481,6 +1481,16 @@ static int run(vm *m, int32_t pc, size_t pos, size_t base, size_t *end)
 int ecra_jsre_exec(bool *matched, const ecra_jsre *re, const uint16_t *str,
     size_t len, size_t start, size_t *caps, const char **why)
 {
+	long budget = ECRA_JSRE_MAX_STEPS;
+
+	return ecra_jsre_exec_budget(
+	    matched, re, str, len, start, caps, why, &budget);
+}
+
+int ecra_jsre_exec_budget(bool *matched, const ecra_jsre *re,
+    const uint16_t *str, size_t len, size_t start, size_t *caps,
+    const char **why, long *budget)
+{
 	vm m;
 	size_t nregs, k, at, end;
 	int error = 0, r = 0;
@@ -1492,6 +1502,7 @@ int ecra_jsre_exec(bool *matched, const ecra_jsre *re, const uint16_t *str,
 	m.s = str;
 	m.len = len;
 	m.icase = (re->flags & ECRA_JSRE_ICASE) != 0;
+	m.limit = *budget;
 	m.open_base = 2 * (re->ngroups + 1);
 	m.mark_base = m.open_base + re->ngroups + 1;
 	nregs = m.mark_base + re->nmarks;
@@ -1519,6 +1530,7 @@ int ecra_jsre_exec(bool *matched, const ecra_jsre *re, const uint16_t *str,
 				caps[k] = m.regs[k];
 	}
 done:
+	*budget -= m.steps < *budget ? m.steps : *budget;
 	ecra_free(m.regs);
 	ecra_free(m.stack);
 	return error;
