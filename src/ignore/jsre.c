@@ -1219,15 +1219,23 @@ typedef struct {
 	size_t top, cap;
 	long steps, limit;
 	bool icase;
+	frame local_stack[128];
+	size_t local_regs[64];
 } vm;
 
 static int push(vm *m, int32_t pc, uint32_t reg, size_t pos)
 {
 	if (m->top == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 256;
-		frame *f = ecra_realloc(m->stack, cap * sizeof(*f));
+		size_t cap = m->cap * 2;
+		frame *f;
 
-		if (f == NULL)
+		/* the first stack lives in the caller's frame */
+		if (m->stack == m->local_stack) {
+			if ((f = ecra_alloc(cap * sizeof(*f))) == NULL)
+				return ECRA_ENOMEM;
+			memcpy(f, m->stack, m->top * sizeof(*f));
+		} else if ((f = ecra_realloc(m->stack, cap * sizeof(*f))) ==
+		           NULL)
 			return ECRA_ENOMEM;
 		m->stack = f;
 		m->cap = cap;
@@ -1506,7 +1514,11 @@ int ecra_jsre_exec_budget(bool *matched, const ecra_jsre *re,
 	m.open_base = 2 * (re->ngroups + 1);
 	m.mark_base = m.open_base + re->ngroups + 1;
 	nregs = m.mark_base + re->nmarks;
-	if ((m.regs = ecra_alloc(nregs * sizeof(*m.regs))) == NULL)
+	m.stack = m.local_stack;
+	m.cap = sizeof(m.local_stack) / sizeof(m.local_stack[0]);
+	if (nregs <= sizeof(m.local_regs) / sizeof(m.local_regs[0]))
+		m.regs = m.local_regs;
+	else if ((m.regs = ecra_alloc(nregs * sizeof(*m.regs))) == NULL)
 		return ECRA_ENOMEM;
 	for (at = start; at <= len; at++) {
 		for (k = 0; k < nregs; k++)
@@ -1531,7 +1543,9 @@ int ecra_jsre_exec_budget(bool *matched, const ecra_jsre *re,
 	}
 done:
 	*budget -= m.steps < *budget ? m.steps : *budget;
-	ecra_free(m.regs);
-	ecra_free(m.stack);
+	if (m.regs != m.local_regs)
+		ecra_free(m.regs);
+	if (m.stack != m.local_stack)
+		ecra_free(m.stack);
 	return error;
 }
