@@ -69,6 +69,40 @@ static void test_fixture_modes(void **state)
 	sandbox_cleanup(dir);
 }
 
+/* The spec's own setup: a/b/deep.log present, exclude ["*.log"]. */
+static void test_fixture_excluded_log(void **state)
+{
+	static const char *exclude[] = { "*.log" };
+	static const struct {
+		ecra_follow_mode mode;
+		const char *expected;
+	} cases[] = {
+		{ ECRA_FOLLOW_NEVER, FIXTURE_NEVER },
+		{ ECRA_FOLLOW_EXTERNAL, FIXTURE_EXTERNAL },
+		{ ECRA_FOLLOW_ALWAYS, FIXTURE_ALWAYS },
+		{ ECRA_FOLLOW_BLOCK_EXTERNAL, FIXTURE_INTERNAL_ONLY },
+	};
+	ecra_fingerprint_options o = ECRA_FINGERPRINT_OPTIONS_INIT;
+	char out[ECRA_FINGERPRINT_HEX_SIZE];
+	const char *dir = sandbox_dir();
+	size_t i;
+
+	(void)state;
+	fixture_build(dir, true);
+	o.exclude = exclude;
+	o.exclude_count = 1;
+	for (i = 0; i < 4; i++) {
+		o.follow = cases[i].mode;
+		assert_ok(ecra_fingerprint(out, path_in(dir, "root"), &o));
+		assert_string_equal(out, cases[i].expected);
+	}
+	/* Without the exclude the log file counts. */
+	o.exclude_count = 0;
+	assert_ok(ecra_fingerprint(out, path_in(dir, "root"), &o));
+	assert_string_not_equal(out, FIXTURE_INTERNAL_ONLY);
+	sandbox_cleanup(dir);
+}
+
 typedef struct {
 	char lines[64][200];
 	size_t count;
@@ -473,6 +507,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fixture_modes),
+		cmocka_unit_test(test_fixture_excluded_log),
 		cmocka_unit_test(test_fixture_field_stream),
 		cmocka_unit_test(test_callback_stops),
 		cmocka_unit_test(test_options),
