@@ -192,6 +192,23 @@ static void test_large_file_matches_buffer(void **state)
 	sandbox_cleanup(dir);
 }
 
+/* A file whose st_size is 0 but which has data (procfs) is read to EOF. */
+static void test_proc_file(void **state)
+{
+	char a[ECRA_CONTENT_FINGERPRINT_SIZE], b[ECRA_CONTENT_FINGERPRINT_SIZE];
+	ecra_buf data = ECRA_BUF_INIT(0);
+
+	(void)state;
+	if (access("/proc/version", R_OK) != 0)
+		skip();
+	assert_ok(ecra_buf_read_file(&data, "/proc/version"));
+	assert_true(data.size > 0);
+	assert_ok(ecra_fingerprint_content(a, "/proc/version"));
+	assert_ok(ecra_fingerprint_content_buffer(b, data.ptr, data.size));
+	assert_string_equal(a, b);
+	ecra_buf_dispose(&data);
+}
+
 static void test_missing_file(void **state)
 {
 	char out[ECRA_CONTENT_FINGERPRINT_SIZE];
@@ -290,6 +307,7 @@ int main(void)
 		cmocka_unit_test(test_vectors_buffer),
 		cmocka_unit_test(test_vectors_file),
 		cmocka_unit_test(test_large_file_matches_buffer),
+		cmocka_unit_test(test_proc_file),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_directory_is_not_content),
 		cmocka_unit_test(test_sanitize),
