@@ -223,18 +223,23 @@ done:
 	return error;
 }
 
+/* aws-cdk-lib's message, verbatim (it names the canonical target). */
+static int forbidden(const ecra_fp_link *link)
+{
+	return ecra_error_set(ECRA_EINVALID,
+	    "The file %s is an external symbolic link which is forbidden due "
+	    "to follow mode internal-only. Set `follow` to a mode that will "
+	    "follow symlinks (ALWAYS or EXTERNAL) or emit a regular file",
+	    link->target);
+}
+
 static int on_symlink(void *ctx, const ecra_fp_link *link)
 {
 	copier *c = ctx;
 	int error;
 
 	if (c->follow == ECRA_FOLLOW_BLOCK_EXTERNAL && !link->is_internal)
-		return ecra_error_set(ECRA_EINVALID,
-		    "The file %s is an external symbolic link which is "
-		    "forbidden due to follow mode internal-only. Set "
-		    "`follow` to a mode that will follow symlinks (ALWAYS or "
-		    "EXTERNAL) or emit a regular file",
-		    link->target);
+		return forbidden(link);
 	if ((error = destination(c, link->rel)) < 0 ||
 	    (error = mkdir_parent(c)) < 0 || (error = link_text(c, link)) < 0)
 		return error;
@@ -242,6 +247,45 @@ static int on_symlink(void *ctx, const ecra_fp_link *link)
 		return ecra_error_set_os(ecra_error_from_errno(errno),
 		    "cannot create link '%s'", c->path.ptr);
 	return 0;
+}
+
+static int check_link(void *ctx, const ecra_fp_link *link)
+{
+	(void)ctx;
+	return link->is_internal ? 0 : forbidden(link);
+}
+
+static int check_file(void *ctx, const char *rel, const char *real)
+{
+	(void)ctx;
+	(void)rel;
+	(void)real;
+	return 0;
+}
+
+int ecra_fp_check_block_external(
+    const char *dir, const ecra_fingerprint_options *opts)
+{
+	ecra_buf abs_dir = ECRA_BUF_INIT(0);
+	ecra_fp_walk_options wo;
+	ecra_fp_visitor v;
+	int error;
+
+	if ((error = ecra_fp_path_absolute(&abs_dir, dir)) < 0)
+		goto done;
+	memset(&wo, 0, sizeof(wo));
+	wo.dir = abs_dir.ptr;
+	wo.follow = ECRA_FOLLOW_BLOCK_EXTERNAL;
+	wo.ignore_mode = opts->ignore_mode;
+	wo.exclude = opts->exclude;
+	wo.exclude_count = opts->exclude_count;
+	memset(&v, 0, sizeof(v));
+	v.on_file = check_file;
+	v.on_symlink = check_link;
+	error = ecra_fp_walk(&wo, &v);
+done:
+	ecra_buf_dispose(&abs_dir);
+	return error;
 }
 
 int ecra_fingerprint_copy_directory(const char *src, const char *dest,

@@ -133,6 +133,10 @@ static void hash_job(field *f, ecra_fp_content *hasher)
 		if (f->message == NULL)
 			f->rc = ECRA_ENOMEM;
 	}
+	/* Only the result is needed from now on. */
+	ecra_free(f->path);
+	ecra_free(f->display);
+	f->path = f->display = NULL;
 }
 
 /*

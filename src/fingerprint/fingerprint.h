@@ -91,6 +91,16 @@ typedef struct {
 int ecra_fp_walk(const ecra_fp_walk_options *opts, const ecra_fp_visitor *v);
 
 /*
+ * AssetStaging's BLOCK_EXTERNAL validation (spec synth.md §3 step 5):
+ * walk `dir` under BLOCK_EXTERNAL with opts' excludes and fail with
+ * aws-cdk-lib's message on the first external link that is not ignored.
+ * The caller decides when it applies (follow == BLOCK_EXTERNAL and a
+ * directory source) and which excludes to pass.
+ */
+int ecra_fp_check_block_external(
+    const char *dir, const ecra_fingerprint_options *opts);
+
+/*
  * Lexical path helpers (Node's path module on POSIX).
  */
 

@@ -166,6 +166,27 @@ static void test_copy_block_external(void **state)
 	sandbox_cleanup(dir);
 }
 
+/* The staging pre-check fails the same way, without copying. */
+static void test_check_block_external(void **state)
+{
+	static const char *exclude[] = { "l-dir-ext" };
+	ecra_fingerprint_options o = ECRA_FINGERPRINT_OPTIONS_INIT;
+	const char *dir = sandbox_dir();
+	char src[4200];
+
+	(void)state;
+	build(dir);
+	snprintf(src, sizeof(src), "%s/root", dir);
+	assert_fails_with(ECRA_EINVALID, ecra_fp_check_block_external(src, &o));
+	assert_error_contains("/ext/edir is an external symbolic link");
+	/* Ignored links are not checked: the next one is l-rel-ext. */
+	o.exclude = exclude;
+	o.exclude_count = 1;
+	assert_fails_with(ECRA_EINVALID, ecra_fp_check_block_external(src, &o));
+	assert_error_contains("/ext/e.txt is an external symbolic link");
+	sandbox_cleanup(dir);
+}
+
 /* Internal links are rewritten relative to the copy. */
 static void test_copy_link_rewriting(void **state)
 {
@@ -258,6 +279,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_copy_modes),
 		cmocka_unit_test(test_copy_block_external),
+		cmocka_unit_test(test_check_block_external),
 		cmocka_unit_test(test_copy_link_rewriting),
 		cmocka_unit_test(test_copy_excludes),
 		cmocka_unit_test(test_copy_errors),
