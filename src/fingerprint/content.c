@@ -158,11 +158,11 @@ static uint32_t next_cp(const unsigned char **s)
 	if (c < 0xF0) {
 		*s = p + 3;
 		return ((c & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) |
-		    (p[2] & 0x3F);
+		       (p[2] & 0x3F);
 	}
 	*s = p + 4;
 	return ((c & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) |
-	    ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
+	       ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
 }
 
 /* The first UTF-16 code unit of code point c. */
@@ -354,7 +354,8 @@ static int finish(ecra_fp_content *c, char out[ECRA_CONTENT_FINGERPRINT_SIZE])
 	}
 	if (EVP_DigestFinal_ex(c->md, md, &mdlen) != 1 || mdlen != 32)
 		return hash_error();
-	n = snprintf(out, ECRA_CONTENT_FINGERPRINT_SIZE, "%" PRIu64 ":", c->size);
+	n = snprintf(
+	    out, ECRA_CONTENT_FINGERPRINT_SIZE, "%" PRIu64 ":", c->size);
 	for (i = 0; i < mdlen; i++) {
 		out[n + 2 * i] = hexdig[md[i] >> 4];
 		out[n + 2 * i + 1] = hexdig[md[i] & 15];
@@ -379,8 +380,8 @@ int ecra_fp_content_buffer(ecra_fp_content *c,
  * that reaches the size fstat() reported is taken as EOF, so a small
  * file costs one read() (Node would read once more and get 0).
  */
-static int read_all(ecra_fp_content *c, int fd, const struct stat *st,
-    const char *display)
+static int read_all(
+    ecra_fp_content *c, int fd, const struct stat *st, const char *display)
 {
 	uint64_t total = 0;
 	size_t have = 0, ready;
@@ -399,8 +400,8 @@ static int read_all(ecra_fp_content *c, int fd, const struct stat *st,
 		total += (uint64_t)r;
 		/* (st_size 0 with data: a /proc-like file; read to 0.) */
 		is_eof = r == 0 ||
-		    ((size_t)r < READ_SIZE - have && st->st_size > 0 &&
-			total >= (uint64_t)st->st_size);
+		         ((size_t)r < READ_SIZE - have && st->st_size > 0 &&
+		             total >= (uint64_t)st->st_size);
 		have += (size_t)r;
 		ready = is_eof ? have : have - have % ECRA_FP_CHUNK;
 		if ((error = feed(c, c->rbuf, ready)) < 0)
@@ -424,13 +425,13 @@ int ecra_fp_content_file(ecra_fp_content *c,
 	/* O_NONBLOCK: a FIFO swapped in for a file must not hang us. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
-		error = ecra_error_set_os(ecra_error_from_errno(errno),
-		    "cannot open '%s'", display);
+		error = ecra_error_set_os(
+		    ecra_error_from_errno(errno), "cannot open '%s'", display);
 		goto done;
 	}
 	if (fstat(fd, &st) < 0) {
-		error = ecra_error_set_os(
-		    ECRA_EIO, "cannot stat '%s'", display);
+		error =
+		    ecra_error_set_os(ECRA_EIO, "cannot stat '%s'", display);
 		goto done;
 	}
 	if (!S_ISREG(st.st_mode)) {

@@ -63,8 +63,8 @@ typedef struct {
 
 typedef struct {
 	/* Optional: a directory that is walked; `ignored` as ignores(). */
-	int (*on_directory)(void *ctx, const char *rel, const char *real,
-	    bool ignored);
+	int (*on_directory)(
+	    void *ctx, const char *rel, const char *real, bool ignored);
 	/* A regular file (or a followed link to one) that is not ignored;
 	 * `real` is where to read it. */
 	int (*on_file)(void *ctx, const char *rel, const char *real);

@@ -154,8 +154,8 @@ static void encode(bytes *b, const uint32_t *cp, size_t n)
 	}
 }
 
-static void reference(char *out, size_t outsize, const unsigned char *data,
-    size_t len)
+static void reference(
+    char *out, size_t outsize, const unsigned char *data, size_t len)
 {
 	cpstr s = { 0 }, carry = { 0 }, joined = { 0 };
 	bytes hashed = { 0 };
@@ -193,7 +193,8 @@ static void reference(char *out, size_t outsize, const unsigned char *data,
 			size_t w = 0, before = hashed.len;
 
 			for (i = 0; i < joined.len; i++) {
-				if (joined.cp[i] == '\r' && i + 1 < joined.len &&
+				if (joined.cp[i] == '\r' &&
+				    i + 1 < joined.len &&
 				    joined.cp[i + 1] == '\n')
 					continue;
 				joined.cp[w++] = joined.cp[i];
@@ -205,7 +206,7 @@ static void reference(char *out, size_t outsize, const unsigned char *data,
 	if (carry.len > 0)
 		encode(&hashed, carry.cp, carry.len);
 	if (EVP_Digest(hashed.p ? hashed.p : (unsigned char *)"", hashed.len,
-		md, &mdlen, EVP_sha256(), NULL) != 1)
+	        md, &mdlen, EVP_sha256(), NULL) != 1)
 		abort();
 	n = snprintf(out, outsize, "%llu:", (unsigned long long)size);
 	for (i = 0; i < 32; i++)
