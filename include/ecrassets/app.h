@@ -259,11 +259,13 @@ typedef struct {
  *
  * @param[out] out the stack (owned by the app), or NULL if not wanted
  * @param app the app
- * @param id the construct id (also the artifact id and template name)
+ * @param id the construct id, also the artifact id and template name
+ *        (a '/' becomes "--", as in constructs)
  * @param opts options, or NULL for the defaults
- * @return 0, ECRA_EEXISTS for a duplicate id ("there is already a
- *         construct with name '<id>' in app"), ECRA_EINVALID (empty id,
- *         an id containing '/', bad option) or ECRA_ENOMEM
+ * @return 0, ECRA_EEXISTS for a duplicate id ("There is already a
+ *         Construct with name '<id>' in App", aws-cdk-lib's text),
+ *         ECRA_EINVALID (empty id, a stack name CloudFormation rejects,
+ *         bad option) or ECRA_ENOMEM
  */
 ECRA_API int ecra_app_add_stack(ecra_stack **out, ecra_app *app,
     const char *id, const ecra_stack_options *opts);
@@ -695,6 +697,9 @@ typedef struct {
 	void *warning_payload;
 	/** As in ecra_app_options. */
 	unsigned int threads;
+	/** The docker command for tarball loaders (what CDK_DOCKER sets in
+	 *  aws-cdk-lib), or NULL for "docker". */
+	const char *docker_command;
 } ecra_app_load_options;
 
 /** Current version of ecra_app_load_options. */

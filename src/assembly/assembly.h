@@ -23,8 +23,15 @@
 #define ECRA_MIN_CLI_VERSION "2.1148.2"
 #define ECRA_DEFAULT_QUALIFIER "hnb659fds"
 
-/* The feature-flag table (feature_flags.c): a JSON object text. */
-extern const char ecra_assembly_feature_flags_json[];
+/* The feature-flag table (feature_flags.c). */
+typedef struct {
+	const char *name;
+	const char *recommended_json;
+	const char *explanation;
+	const char *v2_json; /* unconfiguredBehavesLike.v2, or NULL */
+} ecra_feature_flag;
+extern const ecra_feature_flag ecra_assembly_feature_flags[];
+extern const size_t ecra_assembly_feature_flag_count;
 
 typedef enum {
 	CHILD_ASSET = 0,

@@ -302,39 +302,50 @@ done:
 	return rc < 0 ? OOM() : 0;
 }
 
+static ecra_json *parse_value(const char *text)
+{
+	ecra_json *v = NULL;
+
+	if (ecra_json_parse(&v, text, strlen(text), "feature flags", 0) < 0)
+		return NULL;
+	return v;
+}
+
 int ecra_assembly_flag_report(ecra_json **out, ecra_app *app)
 {
-	ecra_json *table = NULL, *flags = NULL, *art = NULL, *props = NULL;
-	void *it;
+	ecra_json *flags = NULL, *art = NULL, *props = NULL;
+	size_t i;
 	int rc;
 
 	*out = NULL;
-	rc = ecra_json_parse(&table, ecra_assembly_feature_flags_json,
-	    strlen(ecra_assembly_feature_flags_json), "feature flags", 0);
-	if (rc < 0)
-		return rc;
 	flags = ecra_json_object();
 	props = ecra_json_object();
 	art = ecra_json_object();
 	if (flags == NULL || props == NULL || art == NULL)
 		goto oom;
-	for (it = ecra_json_iter(table); it; it = ecra_json_iter_next(table, it)) {
-		const char *name = ecra_json_iter_key(it);
-		ecra_json *info = ecra_json_iter_value(it), *e, *user;
-		void *jt;
+	for (i = 0; i < ecra_assembly_feature_flag_count; i++) {
+		const ecra_feature_flag *f = &ecra_assembly_feature_flags[i];
+		ecra_json *e, *user;
 
 		e = ecra_json_object();
-		if (e == NULL || ecra_json_set_new(flags, name, e) < 0)
+		if (e == NULL || ecra_json_set_new(flags, f->name, e) < 0)
 			goto oom;
-		user = ecra_assembly_context(app, name);
+		user = ecra_assembly_context(app, f->name);
 		if (user && ecra_json_typeof(user) != ECRA_JSON_NULL &&
 		    ecra_json_set(e, "userValue", user) < 0)
 			goto oom;
-		for (jt = ecra_json_iter(info); jt;
-		    jt = ecra_json_iter_next(info, jt))
-			if (ecra_json_set(e, ecra_json_iter_key(jt),
-			        ecra_json_iter_value(jt)) < 0)
+		if (ecra_json_set_new(e, "recommendedValue",
+		        parse_value(f->recommended_json)) < 0 ||
+		    ecra_json_set_str(e, "explanation", f->explanation) < 0)
+			goto oom;
+		if (f->v2_json) {
+			ecra_json *u = ecra_json_object();
+
+			if (u == NULL ||
+			    ecra_json_set_new(u, "v2", parse_value(f->v2_json)) < 0 ||
+			    ecra_json_set_new(e, "unconfiguredBehavesLike", u) < 0)
 				goto oom;
+		}
 	}
 	if (ecra_json_set_str(art, "type", "cdk:feature-flag-report") < 0 ||
 	    ecra_json_set_str(props, "module", "aws-cdk-lib") < 0 ||
@@ -348,7 +359,6 @@ int ecra_assembly_flag_report(ecra_json **out, ecra_app *app)
 oom:
 	rc = OOM();
 done:
-	ecra_json_free(table);
 	ecra_json_free(flags);
 	ecra_json_free(props);
 	ecra_json_free(art);

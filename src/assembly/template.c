@@ -6,6 +6,7 @@
  * (DFS over the CfnElements, sections in order of first use), tree.json
  * (DFS) and the stack metadata file (BFS, as collectStackMetadata walks).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "assembly/assembly.h"
