@@ -6,4 +6,6 @@ list(APPEND ECRA_SOURCES
   src/ignore/glob_re.c
   src/ignore/glob_unicode.c
   src/ignore/git.c
-  src/ignore/docker.c)
+  src/ignore/docker.c
+  src/ignore/jsre.c
+  src/ignore/jsre_fold.c)
