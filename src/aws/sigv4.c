@@ -187,13 +187,13 @@ static int canonical_query(ecra_buf *out, const char *query)
 			if ((error = reencode(
 			         &tmp, p, (size_t)((eq ? eq : end) - p))) < 0)
 				goto done;
-			params[n].key = ecra_strdup(tmp.ptr ? tmp.ptr : "");
+			params[n++].key = ecra_strdup(tmp.ptr ? tmp.ptr : "");
 			ecra_buf_clear(&tmp);
 			if (eq != NULL && (error = reencode(&tmp, eq + 1,
 			                       (size_t)(end - eq - 1))) < 0)
 				goto done;
-			params[n].value = ecra_strdup(tmp.ptr ? tmp.ptr : "");
-			n++;
+			params[n - 1].value =
+			    ecra_strdup(tmp.ptr ? tmp.ptr : "");
 			if (params[n - 1].key == NULL ||
 			    params[n - 1].value == NULL) {
 				error = ECRA_ENOMEM;
