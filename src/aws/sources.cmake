@@ -1,2 +1,3 @@
 list(APPEND ECRA_SOURCES
+  src/aws/credentials.c
   src/aws/sigv4.c)
