@@ -130,6 +130,11 @@ class Handler(BaseHTTPRequestHandler):
 
     # ---------------------------------------------------------------- I/O
     def send(self, status, body, ctype, extra=None):
+        # Log first: a client that reads the log right after its call
+        # must find the entry.
+        if getattr(self, "pending_log", None) is not None:
+            self.server.state.write_log(self.pending_log)
+            self.pending_log = None
         data = body.encode() if isinstance(body, str) else body
         self.send_response(status)
         self.send_header("Content-Type", ctype)
@@ -162,6 +167,7 @@ class Handler(BaseHTTPRequestHandler):
                  "path": self.path, "status": 200, "error": None,
                  "headers": {k.lower(): v for k, v in self.headers.items()
                              if k.lower() != "authorization"}}
+        self.pending_log = entry
         try:
             if service == "ecr":
                 if not target.startswith(ECR_PREFIX):
@@ -215,7 +221,6 @@ class Handler(BaseHTTPRequestHandler):
                     "<RequestId>%s</RequestId></ErrorResponse>\n") % (
                         STS_NS, kind, escape(e.code), escape(e.message),
                         self.request_id), "text/xml")
-        st.write_log(entry)
 
     def control(self, body):
         st = self.server.state
