@@ -444,6 +444,19 @@ static void http_follows_redirects_only_when_asked(void **state)
 	ecra_json_free(j);
 	ecra_http_response_dispose(&res);
 
+	/* a 307 keeps method and body: the body is rewound and resent */
+	ecra_http_request_init(&req, "PUT", u("/redirect?code=307&to=/echo"));
+	req.body = "0123456789";
+	req.body_len = 10;
+	req.follow_redirects = true;
+	assert_ok(ecra_http_send(&res, client, &req));
+	j = echo_json(&res);
+	assert_string_equal(
+	    ecra_json_string(ecra_json_get(j, "method")), "PUT");
+	assert_int_equal(ecra_json_integer(ecra_json_get(j, "body_len")), 10);
+	ecra_json_free(j);
+	ecra_http_response_dispose(&res);
+
 	/* another host (localhost vs 127.0.0.1): it must not */
 	snprintf(target, sizeof(target), "http://localhost:%d/echo", port);
 	snprintf(path, sizeof(path), "/redirect?to=%s", target);
