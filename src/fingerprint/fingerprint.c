@@ -106,6 +106,15 @@ static int add_field(fp_state *s, field *f)
 	return 0;
 }
 
+/* hashKey() replaces every '\\' of a relative path with '/' (a file
+ * named "a\\b" hashes as "a/b"). */
+static void slashes(char *p)
+{
+	for (; *p != '\0'; p++)
+		if (*p == '\\')
+			*p = '/';
+}
+
 static field *new_field(
     ecra_fingerprint_field_kind kind, const char *prefix, const char *rel)
 {
@@ -121,6 +130,7 @@ static field *new_field(
 	}
 	memcpy(f->header, prefix, plen);
 	memcpy(f->header + plen, rel, rlen + 1);
+	slashes(f->header + plen);
 	return f;
 }
 
@@ -262,6 +272,7 @@ static int on_symlink(void *ctx, const ecra_fp_link *link)
 	fp_state *s = ctx;
 	const char *value = link->text;
 	field *f;
+	bool is_key = false;
 	int error;
 
 	/* An absolute internal link hashes as its root-relative target. */
@@ -269,6 +280,7 @@ static int on_symlink(void *ctx, const ecra_fp_link *link)
 		value = link->target + s->root_len;
 		if (*value == '/')
 			value++;
+		is_key = true;
 	}
 	if ((f = new_field(ECRA_FINGERPRINT_FIELD_LINK, "link:", link->rel)) ==
 	    NULL)
@@ -277,6 +289,8 @@ static int on_symlink(void *ctx, const ecra_fp_link *link)
 		field_free(f);
 		return ECRA_ENOMEM;
 	}
+	if (is_key)
+		slashes(f->value);
 	if ((error = add_field(s, f)) < 0)
 		field_free(f);
 	return error;
