@@ -6,7 +6,7 @@
 //
 //   node fingerprint_diff.js --cli build/ecr-assets [--seed S] [--cases N]
 //        [--seeds S1,S2,...] [--only I] [--keep] [--verbose]
-//        [--max-failures N]
+//        [--max-failures N] [--with-quirks]
 //   node fingerprint_diff.js --cli build/ecr-assets S N     (same, positional)
 //
 // Each case is a random tree (contents built around the 8 KiB chunking of
@@ -16,6 +16,8 @@
 // case. Case I of seed S is reproducible alone with --seed S --only I
 // (--keep leaves the tree in $TMPDIR). Exit 0 only if every case matches:
 // the same hash, or both sides failing (CLI exit 1 with "ecra: ...").
+// --with-quirks also runs the hand-written cases of fingerprint_quirks.js
+// in the same process (what ctest's compat_fingerprint does).
 'use strict';
 
 const path = require('path');
@@ -514,7 +516,17 @@ function main() {
 	}
 	process.stdout.write(`fingerprint_diff: ${matched}/${total} match, ` +
 	    `${bad} mismatch, ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
-	return bad === 0 && total > 0 ? 0 : 1;
+	let rc = bad === 0 && total > 0 ? 0 : 1;
+	if (args.withQuirks) {
+		const t1 = Date.now();
+		const q = require('./fingerprint_quirks').runQuirks(
+		    Object.assign({}, args, { only: undefined }));
+		process.stdout.write(`quirks took ${((Date.now() - t1) / 1000)
+		    .toFixed(1)} s\n`);
+		if (q !== 0)
+			rc = 1;
+	}
+	return rc;
 }
 
 if (require.main === module)

@@ -335,6 +335,8 @@ function parseArgs(argv, defaults) {
 		else if (k === '--only') a.only = val();
 		else if (k === '--keep') a.keep = true;
 		else if (k === '--verbose' || k === '-v') a.verbose = true;
+		else if (k === '--list') a.list = true;
+		else if (k === '--with-quirks') a.withQuirks = true;
 		else if (k === '--max-failures') a.maxFailures = Number(val());
 		else if (!k.startsWith('--') && a.seed === undefined &&
 		    /^\d+$/.test(k) && a._pos === undefined) {
