@@ -43,8 +43,9 @@ function filler(rng, len) {
 	const style = rng.int(0, 3);
 	const buf = Buffer.alloc(len);
 	for (let i = 0; i < len; i++) {
-		const r = rng.next();
-		let c = 0x61 + Math.floor(rng.next() * 26);
+		const v = rng.next() * 26;
+		const r = v - Math.floor(v); // fraction: independent enough of c
+		let c = 0x61 + Math.floor(v);
 		if (style === 1 && r < 0.05) c = 0x0a;
 		else if (style === 2 && r < 0.04) c = 0x0d;
 		else if (style === 3 && r < 0.02) c = 0x20;
@@ -341,14 +342,17 @@ const FIXED_PATTERNS = [
 ];
 
 function mutateSeg(rng, seg) {
+	const cps = Array.from(seg); // whole code points, no lone surrogates
+	const first = cps.length ? cps[0] : '';
+	const rest = cps.slice(1).join('');
 	switch (rng.int(0, 7)) {
 	case 0: return '*';
 	case 1: return '**';
-	case 2: return seg.length ? seg.slice(0, -1) + '?' : '?';
-	case 3: return seg.length ? `[${seg[0]}x]` + seg.slice(1) : '[x]';
-	case 4: return seg.length ? `[!${seg[0]}]` + seg.slice(1) : '[!x]';
+	case 2: return cps.slice(0, -1).join('') + '?';
+	case 3: return cps.length ? `[${first}x]` + rest : '[x]';
+	case 4: return cps.length ? `[!${first}]` + rest : '[!x]';
 	case 5: return seg.replace(/\.[^.]*$/, '') + '*';
-	case 6: return '*' + seg.slice(Math.min(seg.length, 1));
+	case 6: return '*' + rest;
 	default: return seg;
 	}
 }
@@ -391,7 +395,9 @@ function genPattern(rng, tree, mode) {
 	// such cases to a small share.
 	if (mode === 'docker' && /[()[\]{}|+^$]/.test(p) && !rng.chance(0.25))
 		p = p.replace(/[()[\]{}|+^$]/g, '*');
-	return p;
+	// argv carries UTF-8: a lone surrogate would reach the CLI as U+FFFD
+	// but the reference as itself. Give both sides the same string.
+	return Buffer.from(p, 'utf8').toString('utf8');
 }
 
 // ---------------------------------------------------------------------------
@@ -448,7 +454,9 @@ function runSeed(args, seed, base) {
 		const rng = lib.makeRng(caseSeed(seed, i));
 		const caseDir = path.join(base, `s${seed}-c${i}`);
 		const c = genCase(rng, caseDir);
+		const tb = Date.now();
 		lib.buildTree(caseDir, c.entries);
+		lib.timing.build = (lib.timing.build || 0) + (Date.now() - tb) / 1000;
 		try { // never hash a FIFO as the asset itself: opening it blocks
 			const st = require('fs').statSync(c.target);
 			if (!st.isFile() && !st.isDirectory())
@@ -514,8 +522,11 @@ function main() {
 		else
 			process.stdout.write(`trees kept in ${base}\n`);
 	}
+	const tm = lib.timing;
 	process.stdout.write(`fingerprint_diff: ${matched}/${total} match, ` +
-	    `${bad} mismatch, ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+	    `${bad} mismatch, ${((Date.now() - t0) / 1000).toFixed(1)} s ` +
+	    `(building trees ${(tm.build || 0).toFixed(1)} s, aws-cdk-lib ` +
+	    `${tm.oracle.toFixed(1)} s, ecr-assets ${tm.cli.toFixed(1)} s)\n`);
 	let rc = bad === 0 && total > 0 ? 0 : 1;
 	if (args.withQuirks) {
 		const t1 = Date.now();

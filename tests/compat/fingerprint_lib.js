@@ -212,10 +212,16 @@ function firstFieldDiff(ref, ours) {
 // Compare the oracle with the CLI on one case. Returns {ok, kind, detail}.
 // kind: 'hash' (both hashed), 'error' (both failed).
 // `c.expectStderr` (RegExp) checks the CLI's message when both fail.
+const timing = { oracle: 0, cli: 0 };
+
 function compareCase(cli, target, opts, c) {
 	c = c || {};
+	const t0 = process.hrtime.bigint();
 	const ref = oracle(target, opts);
+	const t1 = process.hrtime.bigint();
 	const ours = runCli(cli, target, opts);
+	timing.oracle += Number(t1 - t0) / 1e9;
+	timing.cli += Number(process.hrtime.bigint() - t1) / 1e9;
 	const lines = [];
 	if (ours.signal || ours.error)
 		return { ok: false, ref, ours, detail:
@@ -246,7 +252,7 @@ function compareCase(cli, target, opts, c) {
 	} else {
 		lines.push(`reference ${ref.hash}, ours ${show(got)}`);
 	}
-	const ex = runCli(cli, target, opts, ['--explain']);
+	const ex = runCli(cli, target, opts, ['--explain', '--json']);
 	if (ex.status === 0)
 		lines.push(firstFieldDiff(ref.fields, parseExplain(ex.stdout)));
 	else
@@ -357,5 +363,5 @@ function parseArgs(argv, defaults) {
 module.exports = {
 	makeRng, oracle, runCli, cliArgs, compareCase, parseExplain,
 	firstFieldDiff, buildTree, makeTempBase, removeTree, parseArgs, show,
-	loadCdk,
+	loadCdk, timing,
 };
