@@ -80,9 +80,10 @@ static int normalize_into(ecra_buf *out, const char *s)
 		} else if (seg == 2 && p[0] == '.' && p[1] == '.') {
 			while (out->size > start && out->ptr[out->size - 1] != '/')
 				out->size--;
-			if (out->size > start)
+			if (out->size > start) {
 				out->size--;
-			out->ptr[out->size] = '\0';
+				out->ptr[out->size] = '\0';
+			}
 		} else if ((error = ecra_buf_putc(out, '/')) < 0 ||
 		    (error = ecra_buf_put(out, p, seg)) < 0) {
 			return error;
