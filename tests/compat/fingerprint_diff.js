@@ -446,7 +446,7 @@ function caseSeed(seed, i) {
 	return (Math.imul(seed >>> 0, 0x9e3779b1) + Math.imul(i + 1, 0x85ebca6b)) >>> 0;
 }
 
-function runSeed(args, seed, base) {
+async function runSeed(args, seed, base) {
 	const res = { seed, cases: 0, hash: 0, error: 0, failed: [] };
 	const first = args.only !== undefined ? Number(args.only) : 0;
 	const last = args.only !== undefined ? first : args.cases - 1;
@@ -464,7 +464,7 @@ function runSeed(args, seed, base) {
 		} catch (e) {
 			/* a dangling target: both sides must fail */
 		}
-		const r = lib.compareCase(args.cli, c.target, c.opts);
+		const r = await lib.compareCase(args.cli, c.target, c.opts);
 		res.cases++;
 		if (r.ok) {
 			res[r.kind]++;
@@ -491,7 +491,7 @@ function runSeed(args, seed, base) {
 	return res;
 }
 
-function main() {
+async function main() {
 	let args;
 	try {
 		args = lib.parseArgs(process.argv.slice(2), { seed: 1, cases: 500 });
@@ -506,7 +506,7 @@ function main() {
 	const t0 = Date.now();
 	try {
 		for (const s of seeds) {
-			const r = runSeed(args, s, base);
+			const r = await runSeed(args, s, base);
 			total += r.cases;
 			matched += r.hash + r.error;
 			bad += r.failed.length;
@@ -530,7 +530,7 @@ function main() {
 	let rc = bad === 0 && total > 0 ? 0 : 1;
 	if (args.withQuirks) {
 		const t1 = Date.now();
-		const q = require('./fingerprint_quirks').runQuirks(
+		const q = await require('./fingerprint_quirks').runQuirks(
 		    Object.assign({}, args, { only: undefined }));
 		process.stdout.write(`quirks took ${((Date.now() - t1) / 1000)
 		    .toFixed(1)} s\n`);
@@ -541,5 +541,8 @@ function main() {
 }
 
 if (require.main === module)
-	process.exitCode = main();
+	main().then(rc => { process.exitCode = rc; }, e => {
+		process.stderr.write(`fingerprint_diff: ${e.stack || e}\n`);
+		process.exitCode = 1;
+	});
 module.exports = { genCase, caseSeed };

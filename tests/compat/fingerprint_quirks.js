@@ -407,7 +407,7 @@ for (const mode of MODES) {
 
 // ---------------------------------------------------------------------------
 
-function main() {
+async function main() {
 	let args;
 	try {
 		args = lib.parseArgs(process.argv.slice(2), {});
@@ -419,7 +419,7 @@ function main() {
 }
 
 // Run the cases (args as parsed by lib.parseArgs); 0 when all pass.
-function runQuirks(args) {
+async function runQuirks(args) {
 	if (args.list) {
 		cases.forEach(c => process.stdout.write(c.name + '\n'));
 		return 0;
@@ -428,9 +428,9 @@ function runQuirks(args) {
 	const base = lib.makeTempBase('fpquirks');
 	let pass = 0, fail = 0, nhash = 0, nerr = 0, n = 0;
 	try {
-		cases.forEach((c, i) => {
+		for (const [i, c] of cases.entries()) {
 			if (args.only && !c.name.includes(args.only))
-				return;
+				continue;
 			n++;
 			const caseDir = path.join(base, `q${i}`);
 			lib.buildTree(caseDir, c.entries);
@@ -441,7 +441,7 @@ function runQuirks(args) {
 				opts.exclude = opts.exclude.map(p =>
 				    p.replace(/^@CASE/, caseDir));
 			const target = `${caseDir}/${c.target || 'root'}`;
-			const r = lib.compareCase(args.cli, target, opts, c);
+			const r = await lib.compareCase(args.cli, target, opts, c);
 			const problems = [];
 			if (!r.ok)
 				problems.push(r.detail);
@@ -471,7 +471,7 @@ function runQuirks(args) {
 			}
 			if (!args.keep)
 				lib.removeTree(caseDir);
-		});
+		}
 	} finally {
 		if (!args.keep)
 			lib.removeTree(base);
@@ -484,5 +484,8 @@ function runQuirks(args) {
 }
 
 if (require.main === module)
-	process.exitCode = main();
+	main().then(rc => { process.exitCode = rc; }, e => {
+		process.stderr.write(`fingerprint_quirks: ${e.stack || e}\n`);
+		process.exitCode = 1;
+	});
 module.exports = { runQuirks, cases };
