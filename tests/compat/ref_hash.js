@@ -12,7 +12,7 @@
 //
 // --explain prints "<header>\t<value>" per hashed field, then the hash.
 // --time prints the wall time of each fingerprint call (not node start-up)
-// in milliseconds to stderr as "call_ms <ms>".
+// in milliseconds to stderr as "call_ms <ms> cpu_ms <user+system ms>".
 // Exit 1 with "ecra: <message>" when the reference throws.
 'use strict';
 
@@ -50,14 +50,17 @@ function main(argv) {
 		const cdk = lib.loadCdk();
 		for (let n = 0; n < repeat; n++) {
 			const t0 = process.hrtime.bigint();
+			const c0 = process.cpuUsage();
 			try {
 				r = { hash: cdk.FileSystem.fingerprint(target, opts) };
 			} catch (e) {
 				r = { error: String(e && e.message || e) };
 			}
 			const t1 = process.hrtime.bigint();
+			const c1 = process.cpuUsage(c0);
 			if (time)
-				process.stderr.write(`call_ms ${Number(t1 - t0) / 1e6}\n`);
+				process.stderr.write(`call_ms ${Number(t1 - t0) / 1e6} ` +
+				    `cpu_ms ${(c1.user + c1.system) / 1e3}\n`);
 		}
 	}
 	if (r.error !== undefined) {
