@@ -49,63 +49,63 @@ static void copy_mode(const char *dir, ecra_follow_mode follow, int expected_rc)
 		    ecra_fingerprint_copy_directory(src, dest, &o));
 }
 
-#define COMMON_HEAD                                                            \
-	"./.hidden f 644 \n"                                                   \
-	"./Z f 644 \n"                                                         \
-	"./_u f 644 \n"                                                        \
-	"./a d 755 \n"                                                         \
-	"./a-b f 644 \n"                                                       \
-	"./a.txt f 750 \n"                                                     \
-	"./a/b d 755 \n"                                                       \
-	"./a/b/deep.log f 644 \n"                                              \
+#define COMMON_HEAD               \
+	"./.hidden f 644 \n"      \
+	"./Z f 644 \n"            \
+	"./_u f 644 \n"           \
+	"./a d 755 \n"            \
+	"./a-b f 644 \n"          \
+	"./a.txt f 750 \n"        \
+	"./a/b d 755 \n"          \
+	"./a/b/deep.log f 644 \n" \
 	"./a/keep.me f 644 \n"
-#define COMMON_TAIL                                                            \
-	"./node_modules d 755 \n"                                              \
-	"./node_modules/m d 755 \n"                                            \
-	"./node_modules/m/index.js f 644 \n"                                   \
-	"./\xc3\xa9.txt f 644 \n"                                              \
-	"./\xef\xbd\x9e f 644 \n"                                              \
+#define COMMON_TAIL                          \
+	"./node_modules d 755 \n"            \
+	"./node_modules/m d 755 \n"          \
+	"./node_modules/m/index.js f 644 \n" \
+	"./\xc3\xa9.txt f 644 \n"            \
+	"./\xef\xbd\x9e f 644 \n"            \
 	"./\xf0\x9f\x98\x80.txt f 644 \n"
 
-static const char never_tree[] = COMMON_HEAD
-    "./a/l-loop l 777 .\n"
-    "./a/x f 644 \n"
-    "./emptydir d 755 \n"
-    "./l-abs-int l 777 a/x\n"
-    "./l-dangling l 777 nonexistent\n"
-    "./l-dir-ext l 777 ../ext/edir\n"
-    "./l-dir-int l 777 a\n"
-    "./l-rel-ext l 777 ../ext/e.txt\n"
-    "./l-rel-int l 777 a.txt\n" COMMON_TAIL;
+static const char never_tree[] =
+    COMMON_HEAD "./a/l-loop l 777 .\n"
+                "./a/x f 644 \n"
+                "./emptydir d 755 \n"
+                "./l-abs-int l 777 a/x\n"
+                "./l-dangling l 777 nonexistent\n"
+                "./l-dir-ext l 777 ../ext/edir\n"
+                "./l-dir-int l 777 a\n"
+                "./l-rel-ext l 777 ../ext/e.txt\n"
+                "./l-rel-int l 777 a.txt\n" COMMON_TAIL;
 
-static const char always_tree[] = COMMON_HEAD
-    "./a/l-loop d 755 \n"
-    "./a/x f 644 \n"
-    "./emptydir d 755 \n"
-    "./l-abs-int f 644 \n"
-    "./l-dangling l 777 nonexistent\n"
-    "./l-dir-ext d 755 \n"
-    "./l-dir-ext/inner.txt f 644 \n"
-    "./l-dir-int d 755 \n"
-    "./l-dir-int/b d 755 \n"
-    "./l-dir-int/b/deep.log f 644 \n"
-    "./l-dir-int/keep.me f 644 \n"
-    "./l-dir-int/l-loop d 755 \n"
-    "./l-dir-int/x f 644 \n"
-    "./l-rel-ext f 644 \n"
-    "./l-rel-int f 750 \n" COMMON_TAIL;
+static const char always_tree[] =
+    COMMON_HEAD "./a/l-loop d 755 \n"
+                "./a/x f 644 \n"
+                "./emptydir d 755 \n"
+                "./l-abs-int f 644 \n"
+                "./l-dangling l 777 nonexistent\n"
+                "./l-dir-ext d 755 \n"
+                "./l-dir-ext/inner.txt f 644 \n"
+                "./l-dir-int d 755 \n"
+                "./l-dir-int/b d 755 \n"
+                "./l-dir-int/b/deep.log f 644 \n"
+                "./l-dir-int/keep.me f 644 \n"
+                "./l-dir-int/l-loop d 755 \n"
+                "./l-dir-int/x f 644 \n"
+                "./l-rel-ext f 644 \n"
+                "./l-rel-int f 750 \n" COMMON_TAIL;
 
-static const char external_tree[] = COMMON_HEAD
-    "./a/l-loop l 777 .\n"
-    "./a/x f 644 \n"
-    "./emptydir d 755 \n"
-    "./l-abs-int l 777 a/x\n"
-    "./l-dangling l 777 nonexistent\n"
-    "./l-dir-ext d 755 \n"
-    "./l-dir-ext/inner.txt f 644 \n"
-    "./l-dir-int l 777 a\n"
-    "./l-rel-ext f 644 \n"
-    "./l-rel-int l 777 a.txt\n" COMMON_TAIL;
+static const char external_tree[] =
+    COMMON_HEAD "./a/l-loop l 777 .\n"
+                "./a/x f 644 \n"
+                "./emptydir d 755 \n"
+                "./l-abs-int l 777 a/x\n"
+                "./l-dangling l 777 nonexistent\n"
+                "./l-dir-ext d 755 \n"
+                "./l-dir-ext/inner.txt f 644 \n"
+                "./l-dir-int l 777 a\n"
+                "./l-rel-ext f 644 \n"
+                "./l-rel-int l 777 a.txt\n" COMMON_TAIL;
 
 static void build(const char *dir)
 {
@@ -163,6 +163,27 @@ static void test_copy_block_external(void **state)
 	    real);
 	ecra_free(real);
 	assert_string_equal(ecra_error_last()->message, expected);
+	sandbox_cleanup(dir);
+}
+
+/* The staging pre-check fails the same way, without copying. */
+static void test_check_block_external(void **state)
+{
+	static const char *exclude[] = { "l-dir-ext" };
+	ecra_fingerprint_options o = ECRA_FINGERPRINT_OPTIONS_INIT;
+	const char *dir = sandbox_dir();
+	char src[4200];
+
+	(void)state;
+	build(dir);
+	snprintf(src, sizeof(src), "%s/root", dir);
+	assert_fails_with(ECRA_EINVALID, ecra_fp_check_block_external(src, &o));
+	assert_error_contains("/ext/edir is an external symbolic link");
+	/* Ignored links are not checked: the next one is l-rel-ext. */
+	o.exclude = exclude;
+	o.exclude_count = 1;
+	assert_fails_with(ECRA_EINVALID, ecra_fp_check_block_external(src, &o));
+	assert_error_contains("/ext/e.txt is an external symbolic link");
 	sandbox_cleanup(dir);
 }
 
@@ -258,6 +279,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_copy_modes),
 		cmocka_unit_test(test_copy_block_external),
+		cmocka_unit_test(test_check_block_external),
 		cmocka_unit_test(test_copy_link_rewriting),
 		cmocka_unit_test(test_copy_excludes),
 		cmocka_unit_test(test_copy_errors),

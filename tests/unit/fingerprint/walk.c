@@ -174,7 +174,8 @@ static void test_walk_internal_only(void **state)
 	snprintf(root, sizeof(root), "%s/root", real);
 	/* BLOCK_EXTERNAL follows internal links; a loop back to an
 	 * ancestor is reported as a directory and then adds nothing. */
-	assert_string_equal(walk_log(root, ECRA_FOLLOW_BLOCK_EXTERNAL), expected);
+	assert_string_equal(
+	    walk_log(root, ECRA_FOLLOW_BLOCK_EXTERNAL), expected);
 	ecra_free(real);
 	sandbox_cleanup(dir);
 }
@@ -266,8 +267,8 @@ static void test_walk_order(void **state)
 	    "file \xf0\x9f\x98\x80 <$/d/\xf0\x9f\x98\x80>\n"
 	    "file \xee\x80\x80 <$/d/\xee\x80\x80>\n"
 	    "file \xef\xbd\x9e <$/d/\xef\xbd\x9e>\n";
-	static const char *names[] = { "b", "a", "A", "_", "a-b", "a.b",
-		"a0/z", "\xc3\xa9", "\xf0\x9f\x98\x80", "\xee\x80\x80",
+	static const char *names[] = { "b", "a", "A", "_", "a-b", "a.b", "a0/z",
+		"\xc3\xa9", "\xf0\x9f\x98\x80", "\xee\x80\x80",
 		"\xef\xbd\x9e" };
 	char root[4200], rel[64];
 	const char *dir = sandbox_dir();
