@@ -342,6 +342,23 @@ add('followed link to a fifo, excluded (docker): no error',
 
 add('single file ignores excludes', [ROOT, file('f.log', 'a\r\nb')],
     { exclude: ['*.log', '*'] }, { target: 'root/f.log' });
+// The ignore strategy is built even for a single file, and the GIT one
+// compiles its regexes then: an invalid one throws (found by
+// fingerprint_diff seed 15 case 453). DOCKER compiles when matching, and a
+// single file is never matched, so it hashes.
+for (const pat of ['a[/b', 'x/[/y', '[/'])
+	add(`single file, invalid git pattern ${JSON.stringify(pat)} throws`,
+	    [ROOT, file('f', 'f')], { ignoreMode: 'git', exclude: ['ok', pat] },
+	    { target: 'root/f', expectError: true,
+	      expectStderr: new RegExp(pat.replace(/[[\]\\/]/g, '\\$&')) });
+for (const mode of ['glob', 'docker'])
+	add(`single file, pattern "a[/b" in ${mode} mode is fine`,
+	    [ROOT, file('f', 'f')], { ignoreMode: mode, exclude: ['a[/b'] },
+	    { target: 'root/f' });
+for (const mode of ['git', 'docker'])
+	add(`directory, invalid pattern "a[/b" in ${mode} mode throws`,
+	    [ROOT, file('f', 'f')], { ignoreMode: mode, exclude: ['a[/b'] },
+	    { expectError: true, expectStderr: /a\[\/b/ });
 add('single file in docker mode', [ROOT, file('f', 'data')],
     { ignoreMode: 'docker', extraHash: 'e' }, { target: 'root/f' });
 add('single binary file', [ROOT, file('f', cat('\0', x(20000)))], {},
