@@ -130,6 +130,10 @@ struct ecra_role {
 	char *role_name;  /* imported: the last path part of the ARN */
 	bool immutable;   /* imported from another account */
 	ecra_json *statements; /* array, NULL until the first grant */
+	/* Per statement, the asset whose repository is the resource (NULL
+	 * for "*"): aws-cdk-lib compares unresolved resource tokens, so
+	 * statements of different assets differ until rendered. */
+	const ecra_image_asset **statement_assets;
 };
 
 struct ecra_output {

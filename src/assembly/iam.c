@@ -20,6 +20,7 @@ void ecra_role_free_(ecra_role *r)
 	ecra_free(r->role_arn);
 	ecra_free(r->role_name);
 	ecra_json_free(r->statements);
+	ecra_free(r->statement_assets);
 	ecra_free(r);
 }
 
@@ -185,6 +186,17 @@ static int grant(ecra_image_asset *asset, ecra_role *role,
 		role->statements = ecra_json_array();
 		if (role->statements == NULL)
 			return ecra_error_set(ECRA_ENOMEM, "out of memory");
+	}
+	{
+		size_t n = ecra_json_size(role->statements);
+		const ecra_image_asset **grown = ecra_realloc(
+		    role->statement_assets, (n + 2) * sizeof(*grown));
+
+		if (grown == NULL)
+			return ecra_error_set(ECRA_ENOMEM, "out of memory");
+		role->statement_assets = grown;
+		grown[n] = asset;
+		grown[n + 1] = NULL;
 	}
 	if (ecra_json_push_new(role->statements,
 	        statement(actions, count, ecra_assembly_repository_arn(asset))) <
