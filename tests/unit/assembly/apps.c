@@ -50,8 +50,8 @@ static void check_app(const char *name)
 	free(text);
 	snprintf(out, sizeof(out), "%s/out-%s", dir, name);
 	lo.outdir = out;
-	assert_ok(ecra_app_load_json(&app, join2(path, sizeof(path), dir, file),
-	    &lo));
+	assert_ok(ecra_app_load_json(
+	    &app, join2(path, sizeof(path), dir, file), &lo));
 	assert_ok(ecra_app_synth(app, NULL));
 	ecra_app_free(app);
 
@@ -93,8 +93,8 @@ static void test_a4(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_a1),
-	    cmocka_unit_test(test_a4),
+		cmocka_unit_test(test_a1),
+		cmocka_unit_test(test_a4),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
