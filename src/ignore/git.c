@@ -14,9 +14,10 @@
  *
  * Queries: a path is ignored when one of its parent directories ("a/",
  * "a/b/", ...) is, otherwise by the last matching rule (a "!" rule
- * re-includes). completelyIgnores(dir) asks about "dir/". A path that is
- * empty, only dots ("..."), or starts with dots and a slash is an error,
- * as the library throws for it.
+ * re-includes). Answers for directory prefixes are cached in the matcher,
+ * as the library caches them. completelyIgnores(dir) asks about "dir/".
+ * A path that is empty, only dots ("..."), or starts with dots and a
+ * slash is an error, as the library throws for it.
  */
 #include "ignore/ignore.h"
 
@@ -32,18 +33,30 @@ typedef struct {
 	char *origin; /* for messages */
 } git_rule;
 
+/* A cached answer for a directory prefix such as "a/b/". */
+typedef struct {
+	uint16_t *key; /* NULL: empty slot */
+	size_t len;
+	uint64_t hash;
+	bool ignored;
+} git_cache_entry;
+
 typedef struct {
 	git_rule *rules;
 	size_t count;
+	git_cache_entry *cache; /* open addressing, cache_cap a power of 2 */
+	size_t cache_cap, cache_used;
 } git_state;
+
+#define GIT_CACHE_MAX ((size_t)1 << 18)
 
 /* The helper regexes, in ignore 5.3.2's own JavaScript syntax. */
 enum {
-	RX_BLANK,          /* REGEX_TEST_BLANK_LINE */
-	RX_TRAILING_BSL,   /* REGEX_INVALID_TRAILING_BACKSLASH */
+	RX_BLANK,        /* REGEX_TEST_BLANK_LINE */
+	RX_TRAILING_BSL, /* REGEX_INVALID_TRAILING_BACKSLASH */
 	RX_HAS_INNER_SLASH,
-	RX_RANGE,          /* REGEX_REGEXP_RANGE */
-	RX_BOM,            /* the replacers, in order */
+	RX_RANGE, /* REGEX_REGEXP_RANGE */
+	RX_BOM,   /* the replacers, in order */
 	RX_TRAILING_SPACE,
 	RX_ESCAPED_SPACE,
 	RX_METACHARS,
@@ -90,8 +103,9 @@ static const struct {
 
 typedef struct {
 	ecra_jsre *rx[RX_COUNT];
-	const char *origin; /* the rule being compiled, for messages */
+	const char *origin;      /* the rule being compiled, for messages */
 	const uint16_t *pattern; /* `this` of the replacers */
+	long budget;             /* steps left for this rule's replacements */
 	size_t pattern_len;
 } builder;
 
@@ -101,23 +115,24 @@ static int too_complex(const char *origin)
 	    ECRA_EINVALID, "pattern '%s' is too complex", origin);
 }
 
-static int rx_test(bool *out, builder *b, int which, const uint16_t *s,
-    size_t len)
+static int rx_test(
+    bool *out, builder *b, int which, const uint16_t *s, size_t len)
 {
 	const char *why = NULL;
-	int error = ecra_jsre_exec(out, b->rx[which], s, len, 0, NULL, &why);
+	int error = ecra_jsre_exec_budget(
+	    out, b->rx[which], s, len, 0, NULL, &why, &b->budget);
 
 	if (error == ECRA_EINVALID)
 		return too_complex(b->origin);
 	return error;
 }
 
-static int put_cap(ecra_u16 *out, const uint16_t *s, const size_t *caps,
-    int k)
+static int put_cap(ecra_u16 *out, const uint16_t *s, const size_t *caps, int k)
 {
 	if (caps[2 * k] == SIZE_MAX)
 		return 0;
-	return ecra_u16_put(out, s + caps[2 * k], caps[2 * k + 1] - caps[2 * k]);
+	return ecra_u16_put(
+	    out, s + caps[2 * k], caps[2 * k + 1] - caps[2 * k]);
 }
 
 static size_t cap_len(const size_t *caps, int k)
@@ -125,8 +140,8 @@ static size_t cap_len(const size_t *caps, int k)
 	return caps[2 * k] == SIZE_MAX ? 0 : caps[2 * k + 1] - caps[2 * k];
 }
 
-static int replace(ecra_u16 *out, builder *b, int which, const uint16_t *s,
-    size_t len);
+static int replace(
+    ecra_u16 *out, builder *b, int which, const uint16_t *s, size_t len);
 
 /* sanitizeRange: drop out-of-order "x-y" pairs of [0-z] characters. */
 static int sanitize_range(
@@ -136,8 +151,8 @@ static int sanitize_range(
 }
 
 /* The replacement for one match of helper `which`. */
-static int replacement(ecra_u16 *out, builder *b, int which,
-    const uint16_t *s, size_t len, const size_t *caps)
+static int replacement(ecra_u16 *out, builder *b, int which, const uint16_t *s,
+    size_t len, const size_t *caps)
 {
 	int error = 0;
 	bool t;
@@ -199,16 +214,16 @@ static int replacement(ecra_u16 *out, builder *b, int which,
 		if (lead) {
 			if ((error = ecra_u16_puts(out, "\\[")) < 0 ||
 			    (error = put_cap(out, s, caps, 2)) < 0 ||
-			    (error = ecra_u16_put(out, s + caps[6],
-			         esc - esc % 2)) < 0)
+			    (error = ecra_u16_put(
+			         out, s + caps[6], esc - esc % 2)) < 0)
 				return error;
 			return put_cap(out, s, caps, 4);
 		}
 		if (!closed || esc % 2 != 0)
 			return ecra_u16_puts(out, "[]");
 		if ((error = ecra_u16_putc(out, '[')) < 0 ||
-		    (error = sanitize_range(out, b, s + caps[4],
-		         cap_len(caps, 2))) < 0 ||
+		    (error = sanitize_range(
+		         out, b, s + caps[4], cap_len(caps, 2))) < 0 ||
 		    (error = put_cap(out, s, caps, 3)) < 0)
 			return error;
 		return ecra_u16_putc(out, ']');
@@ -234,8 +249,8 @@ static int replacement(ecra_u16 *out, builder *b, int which,
 
 /* String.prototype.replace(regex, function) for helper `which`,
  * appending the result to `out`. */
-static int replace(ecra_u16 *out, builder *b, int which, const uint16_t *s,
-    size_t len)
+static int replace(
+    ecra_u16 *out, builder *b, int which, const uint16_t *s, size_t len)
 {
 	size_t caps[10];
 	size_t at = 0, copied = 0;
@@ -247,14 +262,16 @@ static int replace(ecra_u16 *out, builder *b, int which, const uint16_t *s,
 
 		if (at > len)
 			break;
-		error = ecra_jsre_exec(&m, b->rx[which], s, len, at, caps, &why);
+		error = ecra_jsre_exec_budget(
+		    &m, b->rx[which], s, len, at, caps, &why, &b->budget);
 		if (error == ECRA_EINVALID)
 			return too_complex(b->origin);
 		if (error < 0)
 			return error;
 		if (!m)
 			break;
-		if ((error = ecra_u16_put(out, s + copied, caps[0] - copied)) < 0 ||
+		if ((error = ecra_u16_put(out, s + copied, caps[0] - copied)) <
+		        0 ||
 		    (error = replacement(out, b, which, s, len, caps)) < 0)
 			return error;
 		copied = caps[1];
@@ -277,16 +294,15 @@ static int check_pattern(bool *ok, builder *b, const ecra_u16 *p)
 		return 0;
 	if ((error = rx_test(&m, b, RX_BLANK, p->ptr, p->len)) < 0 || m)
 		return error;
-	if ((error = rx_test(&m, b, RX_TRAILING_BSL, p->ptr, p->len)) < 0 ||
-	    m)
+	if ((error = rx_test(&m, b, RX_TRAILING_BSL, p->ptr, p->len)) < 0 || m)
 		return error;
 	*ok = true;
 	return 0;
 }
 
 /* createRule: the regex source for one rule, and its negation. */
-static int make_source(ecra_u16 *src, bool *negative, builder *b,
-    const ecra_u16 *pattern)
+static int make_source(
+    ecra_u16 *src, bool *negative, builder *b, const ecra_u16 *pattern)
 {
 	ecra_u16 cur = { 0 }, next = { 0 };
 	const uint16_t *p = pattern->ptr;
@@ -328,6 +344,96 @@ done:
 	return error;
 }
 
+static void cache_clear(git_state *st)
+{
+	size_t k;
+
+	for (k = 0; k < st->cache_cap; k++)
+		ecra_free(st->cache[k].key);
+	ecra_free(st->cache);
+	st->cache = NULL;
+	st->cache_cap = st->cache_used = 0;
+}
+
+static uint64_t cache_hash(const uint16_t *s, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t k;
+
+	for (k = 0; k < len; k++) {
+		h ^= s[k];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static git_cache_entry *cache_slot(
+    const git_state *st, const uint16_t *s, size_t len, uint64_t h)
+{
+	size_t mask = st->cache_cap - 1, k = (size_t)h & mask;
+
+	for (;; k = (k + 1) & mask) {
+		git_cache_entry *e = &st->cache[k];
+
+		if (e->key == NULL ||
+		    (e->hash == h && e->len == len &&
+		        memcmp(e->key, s, len * sizeof(*s)) == 0))
+			return e;
+	}
+}
+
+/* Look up a prefix; true when found. */
+static bool cache_get(
+    const git_state *st, const uint16_t *s, size_t len, bool *ignored)
+{
+	git_cache_entry *e;
+
+	if (st->cache_cap == 0)
+		return false;
+	e = cache_slot(st, s, len, cache_hash(s, len));
+	if (e->key == NULL)
+		return false;
+	*ignored = e->ignored;
+	return true;
+}
+
+/* Remember a prefix's answer. The cache is only an accelerator: when
+ * memory runs out it is dropped, and the answer stays correct. */
+static void cache_put(
+    git_state *st, const uint16_t *s, size_t len, bool ignored)
+{
+	uint64_t h = cache_hash(s, len);
+	git_cache_entry *e;
+
+	if (st->cache_used >= GIT_CACHE_MAX)
+		cache_clear(st);
+	if ((st->cache_used + 1) * 2 > st->cache_cap) {
+		size_t cap = st->cache_cap ? st->cache_cap * 2 : 64, k;
+		git_cache_entry *old = st->cache, *n;
+		size_t old_cap = st->cache_cap;
+
+		if ((n = ecra_calloc(cap, sizeof(*n))) == NULL)
+			return;
+		st->cache = n;
+		st->cache_cap = cap;
+		for (k = 0; k < old_cap; k++)
+			if (old[k].key != NULL)
+				*cache_slot(st, old[k].key, old[k].len,
+				    old[k].hash) = old[k];
+		ecra_free(old);
+	}
+	e = cache_slot(st, s, len, h);
+	if (e->key != NULL)
+		return;
+	if ((e->key = ecra_alloc(len * sizeof(*s) + 1)) == NULL)
+		return;
+	memcpy(e->key, s, len * sizeof(*s));
+	e->len = len;
+	e->hash = h;
+	e->ignored = ignored;
+	st->cache_used++;
+}
+
 static void release(void *state)
 {
 	git_state *st = state;
@@ -335,6 +441,7 @@ static void release(void *state)
 
 	if (st == NULL)
 		return;
+	cache_clear(st);
 	for (k = 0; k < st->count; k++) {
 		ecra_jsre_free(st->rules[k].re);
 		ecra_free(st->rules[k].origin);
@@ -385,8 +492,9 @@ static int compile(void **state_out, const char *const *patterns, size_t count)
 		pat.len = 0;
 		src.len = 0;
 		b.origin = patterns[k];
-		if ((error = ecra_jsre_utf8_to_utf16(&pat, patterns[k],
-		         strlen(patterns[k]))) < 0 ||
+		b.budget = 4 * ECRA_JSRE_MAX_STEPS;
+		if ((error = ecra_jsre_utf8_to_utf16(
+		         &pat, patterns[k], strlen(patterns[k]))) < 0 ||
 		    (error = check_pattern(&ok, &b, &pat)) < 0)
 			goto done;
 		if (!ok)
@@ -403,7 +511,8 @@ static int compile(void **state_out, const char *const *patterns, size_t count)
 		error = ecra_jsre_compile(
 		    &r->re, src.ptr, src.len, ECRA_JSRE_ICASE, &why);
 		if (error == ECRA_EINVALID) {
-			if (why != NULL && strcmp(why, ECRA_JSRE_TOO_COMPLEX) == 0)
+			if (why != NULL &&
+			    strcmp(why, ECRA_JSRE_TOO_COMPLEX) == 0)
 				error = too_complex(patterns[k]);
 			else
 				error = ecra_error_set(ECRA_EINVALID,
@@ -425,8 +534,8 @@ done:
 }
 
 /* _testOne: whether the rules leave `s` ignored. */
-static int test_one(bool *ignored, const git_state *st, const uint16_t *s,
-    size_t len)
+static int test_one(
+    bool *ignored, const git_state *st, const uint16_t *s, size_t len)
 {
 	size_t k;
 	int error;
@@ -471,7 +580,7 @@ static int check_path(const ecra_u16 *p, const char *rel)
 
 static int match(bool *out, void *state, const char *rel, bool complete)
 {
-	const git_state *st = state;
+	git_state *st = state;
 	ecra_u16 p = { 0 };
 	size_t len = strlen(rel), k;
 	int error;
@@ -485,17 +594,23 @@ static int match(bool *out, void *state, const char *rel, bool complete)
 		goto done;
 	if ((error = check_path(&p, rel)) < 0)
 		goto done;
-	/* parents first: "a/", "a/b/", ... */
+	/* parents first: "a/", "a/b/", ... (answers cached, as the
+	 * library caches them) */
 	for (k = 0; k + 1 < p.len; k++) {
 		if (p.ptr[k] != '/')
 			continue;
-		if ((error = test_one(&ignored, st, p.ptr, k + 1)) < 0)
-			goto done;
+		if (!cache_get(st, p.ptr, k + 1, &ignored)) {
+			if ((error = test_one(&ignored, st, p.ptr, k + 1)) < 0)
+				goto done;
+			cache_put(st, p.ptr, k + 1, ignored);
+		}
 		if (ignored)
 			break;
 	}
 	if (!ignored && (error = test_one(&ignored, st, p.ptr, p.len)) < 0)
 		goto done;
+	if (p.ptr[p.len - 1] == '/')
+		cache_put(st, p.ptr, p.len, ignored);
 	*out = ignored;
 done:
 	ecra_u16_dispose(&p);

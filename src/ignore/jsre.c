@@ -11,6 +11,7 @@
  */
 #include "ignore/jsre.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -49,7 +50,8 @@ int ecra_u16_puts(ecra_u16 *s, const char *ascii)
 	int error;
 
 	for (; *ascii; ascii++)
-		if ((error = ecra_u16_putc(s, (uint16_t)(unsigned char)*ascii)) < 0)
+		if ((error = ecra_u16_putc(
+		         s, (uint16_t)(unsigned char)*ascii)) < 0)
 			return error;
 	return 0;
 }
@@ -131,9 +133,9 @@ bool ecra_jsre_is_line_terminator(uint16_t c)
 bool ecra_jsre_is_space(uint16_t c)
 {
 	return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0xA0 ||
-	    c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 ||
-	    c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000 ||
-	    c == 0xFEFF;
+	       c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 ||
+	       c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000 ||
+	       c == 0xFEFF;
 }
 
 static const ecra_jsre_fold_pair *fold_find(uint16_t c)
@@ -184,13 +186,13 @@ static size_t fold_class_start(uint16_t k)
 
 enum {
 	N_EMPTY,
-	N_CHAR,    /* a = unit */
-	N_ANY,     /* . */
-	N_CLASS,   /* a = class index */
-	N_SEQ,     /* children in order */
-	N_ALT,     /* children are alternatives */
-	N_GROUP,   /* a = capture index (0 = non-capturing), kid */
-	N_LOOK,    /* neg, kid */
+	N_CHAR,  /* a = unit */
+	N_ANY,   /* . */
+	N_CLASS, /* a = class index */
+	N_SEQ,   /* children in order */
+	N_ALT,   /* children are alternatives */
+	N_GROUP, /* a = capture index (0 = non-capturing), kid */
+	N_LOOK,  /* neg, kid */
 	N_BOL,
 	N_EOL,
 	N_WORDB,   /* neg */
@@ -262,19 +264,19 @@ typedef struct {
 	size_t nnodes, capnodes;
 	cclass *classes;
 	size_t nclasses, capclasses;
-	int ncaps;     /* total capturing groups (pre-scan) */
-	int nextcap;   /* next group index */
+	int ncaps;   /* total capturing groups (pre-scan) */
+	int nextcap; /* next group index */
 	int depth;
 	int nmarks;
 	const char *why;
 	int error;
 } parser;
 
-#define FAIL(p, msg)                                                           \
-	do {                                                                   \
-		(p)->why = (msg);                                              \
-		(p)->error = ECRA_EINVALID;                                    \
-		return -1;                                                     \
+#define FAIL(p, msg)                        \
+	do {                                \
+		(p)->why = (msg);           \
+		(p)->error = ECRA_EINVALID; \
+		return -1;                  \
 	} while (0)
 
 static int new_node(parser *p, uint8_t type)
@@ -366,8 +368,8 @@ static int class_add_escape(parser *p, cclass *c, uint16_t which)
 		return 0;
 	}
 	for (k = 0; k < n; k++) {
-		if (r[k].lo > next &&
-		    class_add(p, c, (uint16_t)next, (uint16_t)(r[k].lo - 1)) < 0)
+		if (r[k].lo > next && class_add(p, c, (uint16_t)next,
+		                          (uint16_t)(r[k].lo - 1)) < 0)
 			return -1;
 		next = (uint32_t)r[k].hi + 1;
 	}
@@ -581,12 +583,14 @@ static int parse_class(parser *p)
 				continue;
 			}
 			if (a > b)
-				FAIL(p, "Range out of order in character class");
+				FAIL(
+				    p, "Range out of order in character class");
 			if (class_add(p, c, a, b) < 0)
 				return -1;
 			continue;
 		}
-		if ((ka ? class_add_escape(p, c, a) : class_add(p, c, a, a)) < 0)
+		if ((ka ? class_add_escape(p, c, a) : class_add(p, c, a, a)) <
+		    0)
 			return -1;
 	}
 	if ((id = new_node(p, N_CLASS)) < 0)
@@ -839,7 +843,8 @@ static int parse_term(parser *p, int seq)
 			p->i++;
 		} else if (c == '{' && parse_braces(p, &min, &max)) {
 			if (max >= 0 && max < min)
-				FAIL(p, "numbers out of order in {} quantifier");
+				FAIL(
+				    p, "numbers out of order in {} quantifier");
 		} else
 			have = false;
 		if (have) {
@@ -1107,6 +1112,34 @@ static int gen(emitter *e, int id)
 	}
 }
 
+static int range_cmp(const void *a, const void *b)
+{
+	const range *x = a, *y = b;
+
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return (x->hi > y->hi) - (x->hi < y->hi);
+}
+
+/* Sort a class's ranges and merge overlapping or adjacent ones. */
+static void normalize_class(cclass *c)
+{
+	size_t r, w = 0;
+
+	if (c->count < 2)
+		return;
+	qsort(c->ranges, c->count, sizeof(range), range_cmp);
+	for (r = 1; r < c->count; r++) {
+		if ((uint32_t)c->ranges[r].lo <=
+		    (uint32_t)c->ranges[w].hi + 1) {
+			if (c->ranges[r].hi > c->ranges[w].hi)
+				c->ranges[w].hi = c->ranges[r].hi;
+		} else
+			c->ranges[++w] = c->ranges[r];
+	}
+	c->count = w + 1;
+}
+
 static void parser_dispose(parser *p)
 {
 	ecra_free(p->nodes);
@@ -1132,6 +1165,7 @@ int ecra_jsre_compile(ecra_jsre **out, const uint16_t *src, size_t len,
 	emitter e;
 	ecra_jsre *re = NULL;
 	int root, error = 0;
+	size_t k;
 
 	*out = NULL;
 	*why = NULL;
@@ -1150,7 +1184,8 @@ int ecra_jsre_compile(ecra_jsre **out, const uint16_t *src, size_t len,
 	}
 	e.p = &p;
 	if (emit(&e, OP_OPEN, 0, 0, 0) < 0 || gen(&e, root) < 0 ||
-	    emit(&e, OP_CLOSE, 0, 0, 0) < 0 || emit(&e, OP_MATCH, 0, 0, 0) < 0) {
+	    emit(&e, OP_CLOSE, 0, 0, 0) < 0 ||
+	    emit(&e, OP_MATCH, 0, 0, 0) < 0) {
 		error = e.error;
 		*why = e.why;
 		goto done;
@@ -1160,11 +1195,14 @@ int ecra_jsre_compile(ecra_jsre **out, const uint16_t *src, size_t len,
 		goto done;
 	}
 	re->flags = flags;
-	re->ngroups = (size_t)p.nextcap;
+	/* backreferences were resolved against the pre-scan's count */
+	re->ngroups = (size_t)(p.nextcap > p.ncaps ? p.nextcap : p.ncaps);
 	re->nmarks = (size_t)p.nmarks;
 	re->prog = e.prog;
 	re->nprog = e.n;
 	e.prog = NULL;
+	for (k = 0; k < p.nclasses; k++)
+		normalize_class(&p.classes[k]);
 	re->classes = p.classes;
 	re->nclasses = p.nclasses;
 	p.classes = NULL;
@@ -1178,8 +1216,6 @@ parse_failed:
 	*why = p.why;
 done:
 	if (p.classes != NULL) {
-		size_t k;
-
 		for (k = 0; k < p.nclasses; k++)
 			ecra_free(p.classes[k].ranges);
 		ecra_free(p.classes);
@@ -1198,9 +1234,9 @@ size_t ecra_jsre_groups(const ecra_jsre *re)
 /* Matching                                                            */
 
 typedef struct {
-	int32_t pc;    /* >= 0: choice point; -1: register restore */
-	uint32_t reg;  /* for restores */
-	size_t pos;    /* position, or the old register value */
+	int32_t pc;   /* >= 0: choice point; -1: register restore */
+	uint32_t reg; /* for restores */
+	size_t pos;   /* position, or the old register value */
 } frame;
 
 typedef struct {
@@ -1211,17 +1247,28 @@ typedef struct {
 	size_t open_base, mark_base;
 	frame *stack;
 	size_t top, cap;
-	long steps;
+	long steps, limit;
 	bool icase;
+	frame local_stack[128];
+	size_t local_regs[64];
 } vm;
 
 static int push(vm *m, int32_t pc, uint32_t reg, size_t pos)
 {
 	if (m->top == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 256;
-		frame *f = ecra_realloc(m->stack, cap * sizeof(*f));
+		size_t cap = m->cap * 2;
+		frame *f;
 
-		if (f == NULL)
+		if (cap > ECRA_JSRE_MAX_STACK)
+			return ECRA_EINVALID; /* reported as too complex */
+
+		/* the first stack lives in the caller's frame */
+		if (m->stack == m->local_stack) {
+			if ((f = ecra_alloc(cap * sizeof(*f))) == NULL)
+				return ECRA_ENOMEM;
+			memcpy(f, m->stack, m->top * sizeof(*f));
+		} else if ((f = ecra_realloc(m->stack, cap * sizeof(*f))) ==
+		           NULL)
 			return ECRA_ENOMEM;
 		m->stack = f;
 		m->cap = cap;
@@ -1248,17 +1295,23 @@ static int set_reg(vm *m, size_t reg, size_t value)
 static bool is_word(uint16_t c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '_';
+	       (c >= '0' && c <= '9') || c == '_';
 }
 
+/* Ranges are sorted and disjoint (normalize_class): binary search. */
 static bool class_has(const cclass *c, uint16_t u)
 {
-	size_t k;
+	size_t lo = 0, hi = c->count;
 
-	for (k = 0; k < c->count; k++)
-		if (u >= c->ranges[k].lo && u <= c->ranges[k].hi)
-			return true;
-	return false;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (c->ranges[mid].hi < u)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < c->count && c->ranges[lo].lo <= u;
 }
 
 static bool class_match(const vm *m, const cclass *c, uint16_t u)
@@ -1285,7 +1338,7 @@ static bool unit_eq(const vm *m, uint16_t a, uint16_t b)
 	if (a == b)
 		return true;
 	return m->icase &&
-	    ecra_jsre_canonicalize(a) == ecra_jsre_canonicalize(b);
+	       ecra_jsre_canonicalize(a) == ecra_jsre_canonicalize(b);
 }
 
 /* Drop choice points above `base`, keeping the register trail. */
@@ -1322,7 +1375,7 @@ static int run(vm *m, int32_t pc, size_t pos, size_t base, size_t *end)
 	for (;;) {
 		const inst *in = &prog[pc];
 
-		if (++m->steps > ECRA_JSRE_MAX_STEPS)
+		if (++m->steps > m->limit)
 			return ECRA_EINVALID;
 		switch (in->op) {
 		case OP_CHAR:
@@ -1357,15 +1410,16 @@ static int run(vm *m, int32_t pc, size_t pos, size_t base, size_t *end)
 			pc = in->x;
 			continue;
 		case OP_OPEN:
-			if ((error = set_reg(m, m->open_base + (size_t)in->x,
-			         pos)) < 0)
+			if ((error = set_reg(
+			         m, m->open_base + (size_t)in->x, pos)) < 0)
 				return error;
 			pc++;
 			continue;
 		case OP_CLOSE:
 			if ((error = set_reg(m, 2 * (size_t)in->x,
 			         m->regs[m->open_base + (size_t)in->x])) < 0 ||
-			    (error = set_reg(m, 2 * (size_t)in->x + 1, pos)) < 0)
+			    (error = set_reg(m, 2 * (size_t)in->x + 1, pos)) <
+			        0)
 				return error;
 			pc++;
 			continue;
@@ -1396,8 +1450,10 @@ static int run(vm *m, int32_t pc, size_t pos, size_t base, size_t *end)
 			if (st != SIZE_MAX && en != SIZE_MAX) {
 				if (en - st > m->len - pos)
 					goto fail;
+				m->steps += (long)(en - st);
 				for (k = 0; k < en - st; k++)
-					if (!unit_eq(m, m->s[st + k], m->s[pos + k]))
+					if (!unit_eq(
+					        m, m->s[st + k], m->s[pos + k]))
 						goto fail;
 				pos += en - st;
 			}
@@ -1424,8 +1480,8 @@ static int run(vm *m, int32_t pc, size_t pos, size_t base, size_t *end)
 			continue;
 		}
 		case OP_MARK:
-			if ((error = set_reg(m, m->mark_base + (size_t)in->x,
-			         pos)) < 0)
+			if ((error = set_reg(
+			         m, m->mark_base + (size_t)in->x, pos)) < 0)
 				return error;
 			pc++;
 			continue;
@@ -1437,11 +1493,12 @@ static int run(vm *m, int32_t pc, size_t pos, size_t base, size_t *end)
 		case OP_RESET: {
 			int32_t g;
 
+			m->steps += in->y - in->x; /* work, for the bound */
 			for (g = in->x; g < in->y; g++)
-				if ((error = set_reg(m, 2 * (size_t)g,
-				         SIZE_MAX)) < 0 ||
-				    (error = set_reg(m, 2 * (size_t)g + 1,
-				         SIZE_MAX)) < 0)
+				if ((error = set_reg(
+				         m, 2 * (size_t)g, SIZE_MAX)) < 0 ||
+				    (error = set_reg(
+				         m, 2 * (size_t)g + 1, SIZE_MAX)) < 0)
 					return error;
 			pc++;
 			continue;
@@ -1473,6 +1530,16 @@ static int run(vm *m, int32_t pc, size_t pos, size_t base, size_t *end)
 int ecra_jsre_exec(bool *matched, const ecra_jsre *re, const uint16_t *str,
     size_t len, size_t start, size_t *caps, const char **why)
 {
+	long budget = ECRA_JSRE_MAX_STEPS;
+
+	return ecra_jsre_exec_budget(
+	    matched, re, str, len, start, caps, why, &budget);
+}
+
+int ecra_jsre_exec_budget(bool *matched, const ecra_jsre *re,
+    const uint16_t *str, size_t len, size_t start, size_t *caps,
+    const char **why, long *budget)
+{
 	vm m;
 	size_t nregs, k, at, end;
 	int error = 0, r = 0;
@@ -1484,10 +1551,15 @@ int ecra_jsre_exec(bool *matched, const ecra_jsre *re, const uint16_t *str,
 	m.s = str;
 	m.len = len;
 	m.icase = (re->flags & ECRA_JSRE_ICASE) != 0;
+	m.limit = *budget;
 	m.open_base = 2 * (re->ngroups + 1);
 	m.mark_base = m.open_base + re->ngroups + 1;
 	nregs = m.mark_base + re->nmarks;
-	if ((m.regs = ecra_alloc(nregs * sizeof(*m.regs))) == NULL)
+	m.stack = m.local_stack;
+	m.cap = sizeof(m.local_stack) / sizeof(m.local_stack[0]);
+	if (nregs <= sizeof(m.local_regs) / sizeof(m.local_regs[0]))
+		m.regs = m.local_regs;
+	else if ((m.regs = ecra_alloc(nregs * sizeof(*m.regs))) == NULL)
 		return ECRA_ENOMEM;
 	for (at = start; at <= len; at++) {
 		for (k = 0; k < nregs; k++)
@@ -1511,7 +1583,10 @@ int ecra_jsre_exec(bool *matched, const ecra_jsre *re, const uint16_t *str,
 				caps[k] = m.regs[k];
 	}
 done:
-	ecra_free(m.regs);
-	ecra_free(m.stack);
+	*budget -= m.steps < *budget ? m.steps : *budget;
+	if (m.regs != m.local_regs)
+		ecra_free(m.regs);
+	if (m.stack != m.local_stack)
+		ecra_free(m.stack);
 	return error;
 }

@@ -30,10 +30,10 @@
  * patterns the strategies build): lookbehind (?<= ) (?<! ), named groups
  * (?<name> ) and \k<name>, flags other than i.
  *
- * Matching is bounded: more than ECRA_JSRE_MAX_STEPS steps in one
- * ecra_jsre_exec() call, programs above ECRA_JSRE_MAX_PROGRAM
- * instructions and nesting deeper than ECRA_JSRE_MAX_DEPTH fail with
- * ECRA_JSRE_TOO_COMPLEX.
+ * Matching is bounded: more than ECRA_JSRE_MAX_STEPS steps (or
+ * ECRA_JSRE_MAX_STACK backtracking entries) in one ecra_jsre_exec() call,
+ * programs above ECRA_JSRE_MAX_PROGRAM instructions and nesting deeper
+ * than ECRA_JSRE_MAX_DEPTH fail with ECRA_JSRE_TOO_COMPLEX.
  */
 #ifndef SRC_IGNORE_JSRE_H
 #define SRC_IGNORE_JSRE_H
@@ -44,9 +44,10 @@
 
 #define ECRA_JSRE_ICASE 1u
 
-#define ECRA_JSRE_MAX_STEPS 5000000L
+#define ECRA_JSRE_MAX_STEPS   5000000L
 #define ECRA_JSRE_MAX_PROGRAM 200000
-#define ECRA_JSRE_MAX_DEPTH 400
+#define ECRA_JSRE_MAX_DEPTH   400
+#define ECRA_JSRE_MAX_STACK   ((size_t)1 << 21) /* backtrack entries */
 
 /* Reason given by ecra_jsre_compile()/ecra_jsre_exec() for limits. */
 #define ECRA_JSRE_TOO_COMPLEX "too complex"
@@ -107,6 +108,14 @@ size_t ecra_jsre_groups(const ecra_jsre *re);
  */
 int ecra_jsre_exec(bool *matched, const ecra_jsre *re, const uint16_t *str,
     size_t len, size_t start, size_t *caps, const char **why);
+
+/*
+ * ecra_jsre_exec() spending at most *budget steps, and deducting the
+ * steps it took from *budget, so a caller can bound a series of calls.
+ */
+int ecra_jsre_exec_budget(bool *matched, const ecra_jsre *re,
+    const uint16_t *str, size_t len, size_t start, size_t *caps,
+    const char **why, long *budget);
 
 void ecra_jsre_free(ecra_jsre *re);
 

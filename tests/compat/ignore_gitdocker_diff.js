@@ -60,7 +60,9 @@ const NAMES = ['a', 'b', 'A', 'B', 'foo', 'FOO', 'Foo', 'x.txt', 'X.TXT',
 	'é', 'É', 'a b', 'a+b', 'aab', 'ab', '#c', '!x', '[a]', '{a,b}',
 	'a.b', 'axb', 'x$', '$x', 'a1', 'a12', 'ß', 'SS', 'ſ', 's', 'k',
 	'\u212a', '\u{1F600}', 'x y ', 'a(b', 'a|b', 'z', '_', 'Dockerfile',
-	'...a', 'a...', '-'];
+	'...a', 'a...', '-', '\u0130', '\u0131', 'i', 'I', '\u03a3', '\u03c3',
+	'\u03c2', '\u00b5', '\u039c', '\u00ff', '\u0178', 'a\u2028b', 'x\u3000',
+	'aa', 'aaa', 'abab', '123', 'a_1', 'a-b', 'Ab', 'aB'];
 
 /* Pattern pieces common to both modes. */
 const PIECES = ['a', 'b', 'A', 'foo', 'FOO', 'x.txt', '*.txt', '*.TXT',
@@ -73,7 +75,11 @@ const PIECES = ['a', 'b', 'A', 'foo', 'FOO', 'x.txt', '*.txt', '*.TXT',
 /* DOCKER copies raw regex syntax: a few valid constructs. */
 const DOCKER_PIECES = ['a+b', 'a+', '(a|b)', '(foo)', 'a{2}', 'a{1,2}b',
 	'x|y', '^a', '[a-c]+', '\\d', '\\w', '\\s', '\\D', '(a)\\1', '[.]',
-	'[*]', 'a{', '}', ']', '(?', 'a\\', '\\$', '\\.', '[\\w]', 'ab|'];
+	'[*]', 'a{', '}', ']', '(?', 'a\\', '\\$', '\\.', '[\\w]', 'ab|',
+	'(ab)+', '(a|b)+', '(a|)+b', '(a+)+', '[^a-c]+', '[\\d_]+', '\\b',
+	'\\B', '(a)(b)\\2', '\\1', '\\8', '\\x41', '\\u0061', '\\cA',
+	'[\\s\\S]', '(|a)', 'a{0}', 'a{2,}', '\\/', '[/]', '(a/b|c)', 'x|',
+	'|x', '\\k', '[\\b]', '\u0131+', '\u017f', '[\u03c3]', '(?=', 'a{,2}'];
 
 /* GIT: escapes that become regex escapes, odd brackets and ranges. */
 const GIT_PIECES = ['\\d', '\\w', '\\b', '[z-a]', '[a-', '[\\]', 'a]',
@@ -81,9 +87,11 @@ const GIT_PIECES = ['\\d', '\\w', '\\b', '[z-a]', '[a-', '[\\]', 'a]',
 	'\\\\', '[b-a]x', '\\1', '\\x41', '[^/]'];
 
 const LEADS = ['', '', '', '', '', '/', '!', '!', '**/', '!/', '#', '\\#',
-	' ', '\t', '!**/', './', '../', '\ufeff', '\u00a0'];
+	' ', '\t', '!**/', './', '../', '\ufeff', '\u00a0', '/!', ' !', '!!',
+	'\u2028', '\u3000', '\v', '\f', '\\!', '\\ '];
 const TRAILS = ['', '', '', '', '', '/', '/**', '/*', ' ', '\r', '\t',
-	'  ', '\\ ', '/.', '/..', '\u00a0', '\ufeff', '\r\nb', '\nfoo'];
+	'  ', '\\ ', '/.', '/..', '\u00a0', '\ufeff', '\r\nb', '\nfoo', '\r/', '\u2028/',
+	'/\r', 'x\ry', '\n', '\r\n', '\n!b', '\n#c', '/./', '//', '/../..'];
 
 function genPattern(rnd, mode) {
 	const pick = (arr) => arr[Math.floor(rnd() * arr.length)];
@@ -225,7 +233,9 @@ function main() {
 		const cases = [];
 		for (const mode of ['git', 'docker']) {
 			for (let i = 0; i < args.cases; i++) {
-				const np = 1 + Math.floor(rnd() * 5);
+				/* mostly short lists, sometimes a long file */
+				const np = rnd() < 0.1 ? 10 + Math.floor(rnd() * 16)
+				    : 1 + Math.floor(rnd() * 5);
 				const patterns = [];
 				for (let k = 0; k < np; k++)
 					patterns.push(genPattern(rnd, mode));
