@@ -217,6 +217,19 @@ static void test_nested_outdir_created(void **state)
 	assert_ok(ecra_app_synth(app, NULL));
 	ecra_app_free(app);
 	expect_probe_files(out);
+
+	/* A trailing slash names the same directory. */
+	join2(out, sizeof(out), dir, "out4/");
+	app = probe_app(out, NULL);
+	assert_ok(ecra_app_synth(app, NULL));
+	ecra_app_free(app);
+	expect_probe_files(out);
+	assert_false(leftovers(dir, "out4.tmp-"));
+
+	/* The working directory itself cannot be swapped. */
+	app = probe_app(".", NULL);
+	assert_int_equal(ecra_app_synth(app, NULL), ECRA_EINVALID);
+	ecra_app_free(app);
 }
 
 /* Every allocation failure during construction and synthesis is
