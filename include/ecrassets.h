@@ -12,5 +12,6 @@
 #include "ecrassets/buf.h"
 #include "ecrassets/ignore.h"
 #include "ecrassets/fingerprint.h"
+#include "ecrassets/app.h"
 
 #endif /* ECRASSETS_H */

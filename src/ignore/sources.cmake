@@ -2,4 +2,6 @@ list(APPEND ECRA_SOURCES
   src/ignore/ignore.c
   src/ignore/glob.c
   src/ignore/git.c
-  src/ignore/docker.c)
+  src/ignore/docker.c
+  src/ignore/jsre.c
+  src/ignore/jsre_fold.c)

@@ -1,0 +1,2 @@
+ecra_unit_test(fingerprint content)
+ecra_unit_test(fingerprint fingerprint)
