@@ -1,5 +1,6 @@
 list(APPEND ECRA_SOURCES
   src/assembly/app.c
+  src/assembly/appfile.c
   src/assembly/docker_asset.c
   src/assembly/feature_flags.c
   src/assembly/iam.c

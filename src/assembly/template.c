@@ -301,6 +301,18 @@ static int build_role(ecra_tnode *sn, ecra_stack *stack, const ecra_role *r)
 	int rc;
 
 	if (r->role_arn) {
+		/* Role.fromRoleArn of another account imports "MutableRole<id>"
+		 * and wraps it in an ImmutableRole "<id>". */
+		if (r->immutable) {
+			ecra_buf b = ECRA_BUF_INIT(0);
+
+			if (ecra_buf_printf(&b, "MutableRole%s", r->id) < 0 ||
+			    node_add(sn, b.ptr, FQN_LIB "Resource") == NULL) {
+				ecra_buf_dispose(&b);
+				return ecra_error_set(ECRA_ENOMEM, "out of memory");
+			}
+			ecra_buf_dispose(&b);
+		}
 		rn = node_add(sn, r->id, FQN_LIB "Resource");
 		if (rn == NULL)
 			return ecra_error_set(ECRA_ENOMEM, "out of memory");
