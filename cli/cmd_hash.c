@@ -24,9 +24,11 @@ void cmd_hash_help(void)
 	    "aws-cdk-lib 2.276.0's FileSystem.fingerprint(PATH, options).\n"
 	    "\n"
 	    "Options:\n"
-	    "  -e, --exclude PATTERN     exclude matching entries (repeatable;\n"
+	    "  -e, --exclude PATTERN     exclude matching entries "
+	    "(repeatable;\n"
 	    "                            patterns are not hashed themselves)\n"
-	    "  -i, --ignore-mode MODE    pattern language: glob (default), git\n"
+	    "  -i, --ignore-mode MODE    pattern language: glob (default), "
+	    "git\n"
 	    "                            or docker\n"
 	    "  -f, --follow MODE         symlinks: external (default), never,\n"
 	    "                            always or internal-only (alias\n"
@@ -34,7 +36,8 @@ void cmd_hash_help(void)
 	    "  -x, --extra-hash STRING   extra string mixed into the hash\n"
 	    "  -j, --threads N           threads hashing file contents\n"
 	    "                            (default: one per CPU)\n"
-	    "      --explain             list every hashed field, then the hash\n"
+	    "      --explain             list every hashed field, then the "
+	    "hash\n"
 	    "      --json                print a JSON object {\"hash\": ...}\n"
 	    "                            (with \"fields\" when --explain)\n"
 	    "  -h, --help                show this help\n"
@@ -43,7 +46,8 @@ void cmd_hash_help(void)
 	    "  option<TAB>options.follow<TAB>external\n"
 	    "  file<TAB>a/x<TAB><size>:<sha256>\n"
 	    "  link<TAB>l<TAB><target>\n"
-	    "followed by the hash on its own line. Backslash, tab, newline and\n"
+	    "followed by the hash on its own line. Backslash, tab, newline "
+	    "and\n"
 	    "other control characters in names are written as \\\\, \\t, \\n\n"
 	    "and \\xHH.\n"
 	    "\n"
@@ -95,8 +99,8 @@ static int on_field(ecra_fingerprint_field_kind kind, const char *header,
 
 	if (x->is_json) {
 		fputs(x->count > 0 ? ",\n    " : "\n    ", x->out);
-		fprintf(x->out, "{\"kind\": \"%s\", \"header\": ",
-		    kind_name(kind));
+		fprintf(
+		    x->out, "{\"kind\": \"%s\", \"header\": ", kind_name(kind));
 		cli_json_string(x->out, header);
 		fputs(", \"value\": ", x->out);
 		cli_json_string(x->out, value);
@@ -145,8 +149,8 @@ int cmd_hash(int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":e:i:f:x:j:h", long_options,
-		    NULL)) != -1) {
+	while ((c = getopt_long(
+	            argc, argv, ":e:i:f:x:j:h", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			grown = realloc(
@@ -161,15 +165,15 @@ int cmd_hash(int argc, char **argv)
 		case 'i':
 			if (ecra_ignore_mode_parse(&opts.ignore_mode, optarg) <
 			    0) {
-				status = cli_fail_usage("hash", "%s",
-				    ecra_error_last()->message);
+				status = cli_fail_usage(
+				    "hash", "%s", ecra_error_last()->message);
 				goto done;
 			}
 			break;
 		case 'f':
 			if (ecra_follow_mode_parse(&opts.follow, optarg) < 0) {
-				status = cli_fail_usage("hash", "%s",
-				    ecra_error_last()->message);
+				status = cli_fail_usage(
+				    "hash", "%s", ecra_error_last()->message);
 				goto done;
 			}
 			break;
@@ -203,15 +207,15 @@ int cmd_hash(int argc, char **argv)
 			    "option '%s' needs a value", argv[optind - 1]);
 			goto done;
 		default:
-			status = cli_fail_usage("hash", "unknown option '%s'",
-			    argv[optind - 1]);
+			status = cli_fail_usage(
+			    "hash", "unknown option '%s'", argv[optind - 1]);
 			goto done;
 		}
 	}
 	if (argc - optind != 1) {
-		status = cli_fail_usage("hash", argc - optind == 0
-			    ? "missing PATH"
-			    : "expected exactly one PATH");
+		status = cli_fail_usage(
+		    "hash", argc - optind == 0 ? "missing PATH"
+		                               : "expected exactly one PATH");
 		goto done;
 	}
 	opts.exclude = exclude;

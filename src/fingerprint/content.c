@@ -158,11 +158,11 @@ static uint32_t next_cp(const unsigned char **s)
 	if (c < 0xF0) {
 		*s = p + 3;
 		return ((c & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) |
-		    (p[2] & 0x3F);
+		       (p[2] & 0x3F);
 	}
 	*s = p + 4;
 	return ((c & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) |
-	    ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
+	       ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
 }
 
 /* The first UTF-16 code unit of code point c. */
@@ -317,7 +317,8 @@ static int chunk(ecra_fp_content *c, const unsigned char *p, size_t n)
 	return error;
 }
 
-/* Process `n` buffered bytes; all chunks are full unless `is_eof`. */
+/* Process `n` bytes: whole chunks, except that the last one may be the
+ * short final chunk of the file. */
 static int feed(ecra_fp_content *c, const unsigned char *p, size_t n)
 {
 	size_t len;
@@ -353,7 +354,8 @@ static int finish(ecra_fp_content *c, char out[ECRA_CONTENT_FINGERPRINT_SIZE])
 	}
 	if (EVP_DigestFinal_ex(c->md, md, &mdlen) != 1 || mdlen != 32)
 		return hash_error();
-	n = snprintf(out, ECRA_CONTENT_FINGERPRINT_SIZE, "%" PRIu64 ":", c->size);
+	n = snprintf(
+	    out, ECRA_CONTENT_FINGERPRINT_SIZE, "%" PRIu64 ":", c->size);
 	for (i = 0; i < mdlen; i++) {
 		out[n + 2 * i] = hexdig[md[i] >> 4];
 		out[n + 2 * i + 1] = hexdig[md[i] & 15];
@@ -372,14 +374,22 @@ int ecra_fp_content_buffer(ecra_fp_content *c,
 	return finish(c, out);
 }
 
-/* Fill c->rbuf from fd until it is full or EOF; *got receives the byte
- * count (less than READ_SIZE only at EOF). */
-static int fill(ecra_fp_content *c, int fd, size_t *got, const char *display)
+/*
+ * Read fd to EOF, feeding whole 8192-byte chunks as they arrive; a
+ * partial chunk waits for more bytes unless it is the end. A short read
+ * that reaches the size fstat() reported is taken as EOF, so a small
+ * file costs one read() (Node would read once more and get 0).
+ */
+static int read_all(
+    ecra_fp_content *c, int fd, const struct stat *st, const char *display)
 {
-	size_t have = 0;
+	uint64_t total = 0;
+	size_t have = 0, ready;
+	bool is_eof;
 	ssize_t r;
+	int error;
 
-	while (have < READ_SIZE) {
+	for (;;) {
 		r = read(fd, c->rbuf + have, READ_SIZE - have);
 		if (r < 0) {
 			if (errno == EINTR)
@@ -387,12 +397,20 @@ static int fill(ecra_fp_content *c, int fd, size_t *got, const char *display)
 			return ecra_error_set_os(
 			    ECRA_EIO, "cannot read '%s'", display);
 		}
-		if (r == 0)
-			break;
+		total += (uint64_t)r;
+		/* (st_size 0 with data: a /proc-like file; read to 0.) */
+		is_eof = r == 0 ||
+		         ((size_t)r < READ_SIZE - have && st->st_size > 0 &&
+		             total >= (uint64_t)st->st_size);
 		have += (size_t)r;
+		ready = is_eof ? have : have - have % ECRA_FP_CHUNK;
+		if ((error = feed(c, c->rbuf, ready)) < 0)
+			return error;
+		memmove(c->rbuf, c->rbuf + ready, have - ready);
+		have -= ready;
+		if (is_eof)
+			return 0;
 	}
-	*got = have;
-	return 0;
 }
 
 int ecra_fp_content_file(ecra_fp_content *c,
@@ -400,7 +418,6 @@ int ecra_fp_content_file(ecra_fp_content *c,
     const char *display)
 {
 	struct stat st;
-	size_t got;
 	int fd = -1, error;
 
 	if (display == NULL)
@@ -408,13 +425,13 @@ int ecra_fp_content_file(ecra_fp_content *c,
 	/* O_NONBLOCK: a FIFO swapped in for a file must not hang us. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
-		error = ecra_error_set_os(ecra_error_from_errno(errno),
-		    "cannot open '%s'", display);
+		error = ecra_error_set_os(
+		    ecra_error_from_errno(errno), "cannot open '%s'", display);
 		goto done;
 	}
 	if (fstat(fd, &st) < 0) {
-		error = ecra_error_set_os(
-		    ECRA_EIO, "cannot stat '%s'", display);
+		error =
+		    ecra_error_set_os(ECRA_EIO, "cannot stat '%s'", display);
 		goto done;
 	}
 	if (!S_ISREG(st.st_mode)) {
@@ -425,13 +442,9 @@ int ecra_fp_content_file(ecra_fp_content *c,
 	}
 	if (st.st_size > READ_SIZE)
 		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	if ((error = begin(c)) < 0)
+	if ((error = begin(c)) < 0 ||
+	    (error = read_all(c, fd, &st, display)) < 0)
 		goto done;
-	do {
-		if ((error = fill(c, fd, &got, display)) < 0 ||
-		    (error = feed(c, c->rbuf, got)) < 0)
-			goto done;
-	} while (got == READ_SIZE);
 	error = finish(c, out);
 done:
 	if (fd >= 0)

@@ -27,12 +27,12 @@
 #define COPY_BUF (1024 * 1024)
 
 typedef struct {
-	const char *src;   /* absolute, normalised */
-	const char *dest;  /* absolute, normalised */
-	char *canon_src;   /* realpath(src) */
+	const char *src;  /* absolute, normalised */
+	const char *dest; /* absolute, normalised */
+	char *canon_src;  /* realpath(src) */
 	ecra_follow_mode follow;
-	ecra_buf path;     /* scratch: a destination path */
-	ecra_buf text;     /* scratch: link text */
+	ecra_buf path;      /* scratch: a destination path */
+	ecra_buf text;      /* scratch: link text */
 	unsigned char *buf; /* COPY_BUF bytes, allocated on first file */
 } copier;
 
@@ -91,8 +91,8 @@ static int mkdir_parent(copier *c)
 	return error;
 }
 
-static int on_directory(void *ctx, const char *rel, const char *real,
-    bool ignored)
+static int on_directory(
+    void *ctx, const char *rel, const char *real, bool ignored)
 {
 	copier *c = ctx;
 	int error;
@@ -134,8 +134,8 @@ static int copy_file(copier *c, const char *from, const char *to)
 		return ECRA_ENOMEM;
 	if ((in = open(from, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) <
 	    0) {
-		error = ecra_error_set_os(ecra_error_from_errno(errno),
-		    "cannot open '%s'", from);
+		error = ecra_error_set_os(
+		    ecra_error_from_errno(errno), "cannot open '%s'", from);
 		goto done;
 	}
 	if (fstat(in, &st) < 0) {
@@ -147,11 +147,11 @@ static int copy_file(copier *c, const char *from, const char *to)
 		    "cannot copy '%s': not a regular file", from);
 		goto done;
 	}
-	out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    st.st_mode & 07777);
+	out = open(
+	    to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, st.st_mode & 07777);
 	if (out < 0) {
-		error = ecra_error_set_os(ecra_error_from_errno(errno),
-		    "cannot create '%s'", to);
+		error = ecra_error_set_os(
+		    ecra_error_from_errno(errno), "cannot create '%s'", to);
 		goto done;
 	}
 	for (;;) {
@@ -185,8 +185,7 @@ static int on_file(void *ctx, const char *rel, const char *real)
 	copier *c = ctx;
 	int error;
 
-	if ((error = destination(c, rel)) < 0 ||
-	    (error = mkdir_parent(c)) < 0)
+	if ((error = destination(c, rel)) < 0 || (error = mkdir_parent(c)) < 0)
 		return error;
 	return copy_file(c, real, c->path.ptr);
 }
@@ -203,8 +202,8 @@ static int link_text(copier *c, const ecra_fp_link *link)
 
 	ecra_buf_clear(&c->text);
 	if (!(strcmp(link->target, c->canon_src) == 0 ||
-		(strncmp(link->target, c->canon_src, n) == 0 &&
-		    link->target[n] == '/')))
+	        (strncmp(link->target, c->canon_src, n) == 0 &&
+	            link->target[n] == '/')))
 		return ecra_buf_puts(&c->text, link->text);
 	below = link->target + n;
 	if ((error = ecra_buf_puts(&copied, c->dest)) < 0 ||
@@ -213,8 +212,8 @@ static int link_text(copier *c, const ecra_fp_link *link)
 	/* c->path holds the new link; relative to its directory. */
 	slash = strrchr(c->path.ptr, '/');
 	*slash = '\0';
-	error = ecra_fp_path_relative(&c->text,
-	    slash == c->path.ptr ? "/" : c->path.ptr, copied.ptr);
+	error = ecra_fp_path_relative(
+	    &c->text, slash == c->path.ptr ? "/" : c->path.ptr, copied.ptr);
 	*slash = '/';
 	if (error == 0 && c->text.size == 0)
 		error = ecra_buf_puts(&c->text, ".");
@@ -223,18 +222,23 @@ done:
 	return error;
 }
 
+/* aws-cdk-lib's message, verbatim (it names the canonical target). */
+static int forbidden(const ecra_fp_link *link)
+{
+	return ecra_error_set(ECRA_EINVALID,
+	    "The file %s is an external symbolic link which is forbidden due "
+	    "to follow mode internal-only. Set `follow` to a mode that will "
+	    "follow symlinks (ALWAYS or EXTERNAL) or emit a regular file",
+	    link->target);
+}
+
 static int on_symlink(void *ctx, const ecra_fp_link *link)
 {
 	copier *c = ctx;
 	int error;
 
 	if (c->follow == ECRA_FOLLOW_BLOCK_EXTERNAL && !link->is_internal)
-		return ecra_error_set(ECRA_EINVALID,
-		    "The file %s is an external symbolic link which is "
-		    "forbidden due to follow mode internal-only. Set "
-		    "`follow` to a mode that will follow symlinks (ALWAYS or "
-		    "EXTERNAL) or emit a regular file",
-		    link->target);
+		return forbidden(link);
 	if ((error = destination(c, link->rel)) < 0 ||
 	    (error = mkdir_parent(c)) < 0 || (error = link_text(c, link)) < 0)
 		return error;
@@ -244,8 +248,47 @@ static int on_symlink(void *ctx, const ecra_fp_link *link)
 	return 0;
 }
 
-int ecra_fingerprint_copy_directory(const char *src, const char *dest,
-    const ecra_fingerprint_options *opts)
+static int check_link(void *ctx, const ecra_fp_link *link)
+{
+	(void)ctx;
+	return link->is_internal ? 0 : forbidden(link);
+}
+
+static int check_file(void *ctx, const char *rel, const char *real)
+{
+	(void)ctx;
+	(void)rel;
+	(void)real;
+	return 0;
+}
+
+int ecra_fp_check_block_external(
+    const char *dir, const ecra_fingerprint_options *opts)
+{
+	ecra_buf abs_dir = ECRA_BUF_INIT(0);
+	ecra_fp_walk_options wo;
+	ecra_fp_visitor v;
+	int error;
+
+	if ((error = ecra_fp_path_absolute(&abs_dir, dir)) < 0)
+		goto done;
+	memset(&wo, 0, sizeof(wo));
+	wo.dir = abs_dir.ptr;
+	wo.follow = ECRA_FOLLOW_BLOCK_EXTERNAL;
+	wo.ignore_mode = opts->ignore_mode;
+	wo.exclude = opts->exclude;
+	wo.exclude_count = opts->exclude_count;
+	memset(&v, 0, sizeof(v));
+	v.on_file = check_file;
+	v.on_symlink = check_link;
+	error = ecra_fp_walk(&wo, &v);
+done:
+	ecra_buf_dispose(&abs_dir);
+	return error;
+}
+
+int ecra_fingerprint_copy_directory(
+    const char *src, const char *dest, const ecra_fingerprint_options *opts)
 {
 	ecra_fingerprint_options defaults = ECRA_FINGERPRINT_OPTIONS_INIT;
 	ecra_buf abs_src = ECRA_BUF_INIT(0), abs_dest = ECRA_BUF_INIT(0);
@@ -257,13 +300,13 @@ int ecra_fingerprint_copy_directory(const char *src, const char *dest,
 
 	ECRA_ASSERT_ARG(src);
 	ECRA_ASSERT_ARG(dest);
-	ECRA_CHECK_VERSION(opts, ECRA_FINGERPRINT_OPTIONS_VERSION,
-	    ecra_fingerprint_options);
+	ECRA_CHECK_VERSION(
+	    opts, ECRA_FINGERPRINT_OPTIONS_VERSION, ecra_fingerprint_options);
 	if (opts == NULL)
 		opts = &defaults;
 	if (ecra_follow_mode_name(opts->follow) == NULL)
-		return ecra_error_set(ECRA_EINVALID, "unknown follow mode %d",
-		    (int)opts->follow);
+		return ecra_error_set(
+		    ECRA_EINVALID, "unknown follow mode %d", (int)opts->follow);
 	if (opts->exclude_count > 0)
 		ECRA_ASSERT_ARG(opts->exclude);
 	memset(&c, 0, sizeof(c));
@@ -271,8 +314,8 @@ int ecra_fingerprint_copy_directory(const char *src, const char *dest,
 	c.text = (ecra_buf)ECRA_BUF_INIT(0);
 
 	if (stat(src, &st) < 0) {
-		error = ecra_error_set_os(ecra_error_from_errno(errno),
-		    "cannot copy '%s'", src);
+		error = ecra_error_set_os(
+		    ecra_error_from_errno(errno), "cannot copy '%s'", src);
 		goto done;
 	}
 	if (!S_ISDIR(st.st_mode)) {
@@ -284,8 +327,8 @@ int ecra_fingerprint_copy_directory(const char *src, const char *dest,
 	    (error = ecra_fp_path_absolute(&abs_dest, dest)) < 0)
 		goto done;
 	if ((c.canon_src = ecra_fp_realpath(abs_src.ptr)) == NULL) {
-		error = ecra_error_set_os(ecra_error_from_errno(errno),
-		    "cannot resolve '%s'", src);
+		error = ecra_error_set_os(
+		    ecra_error_from_errno(errno), "cannot resolve '%s'", src);
 		goto done;
 	}
 	c.src = abs_src.ptr;

@@ -63,11 +63,11 @@ typedef struct {
 	/* Hashing. Without a pool, files are hashed during the walk. */
 	ecra_fp_content *inline_hasher;
 	pthread_mutex_t lock;
-	pthread_cond_t more;  /* a job was queued, or the walk ended */
-	pthread_cond_t idle;  /* a job finished */
+	pthread_cond_t more; /* a job was queued, or the walk ended */
+	pthread_cond_t idle; /* a job finished */
 	field *queue_head, *queue_tail;
-	size_t pending;       /* queued or running */
-	bool is_closed;       /* no more jobs will come */
+	size_t pending; /* queued or running */
+	bool is_closed; /* no more jobs will come */
 	bool has_pool;
 } fp_state;
 
@@ -106,8 +106,17 @@ static int add_field(fp_state *s, field *f)
 	return 0;
 }
 
-static field *new_field(ecra_fingerprint_field_kind kind, const char *prefix,
-    const char *rel)
+/* hashKey() replaces every '\\' of a relative path with '/' (a file
+ * named "a\\b" hashes as "a/b"). */
+static void slashes(char *p)
+{
+	for (; *p != '\0'; p++)
+		if (*p == '\\')
+			*p = '/';
+}
+
+static field *new_field(
+    ecra_fingerprint_field_kind kind, const char *prefix, const char *rel)
 {
 	field *f;
 	size_t plen = strlen(prefix), rlen = strlen(rel);
@@ -121,6 +130,7 @@ static field *new_field(ecra_fingerprint_field_kind kind, const char *prefix,
 	}
 	memcpy(f->header, prefix, plen);
 	memcpy(f->header + plen, rel, rlen + 1);
+	slashes(f->header + plen);
 	return f;
 }
 
@@ -133,6 +143,10 @@ static void hash_job(field *f, ecra_fp_content *hasher)
 		if (f->message == NULL)
 			f->rc = ECRA_ENOMEM;
 	}
+	/* Only the result is needed from now on. */
+	ecra_free(f->path);
+	ecra_free(f->display);
+	f->path = f->display = NULL;
 }
 
 /*
@@ -232,8 +246,7 @@ static int on_file(void *ctx, const char *rel, const char *real)
 	field *f;
 	int error;
 
-	if ((f = new_field(ECRA_FINGERPRINT_FIELD_FILE, "file:", rel)) ==
-	    NULL)
+	if ((f = new_field(ECRA_FINGERPRINT_FIELD_FILE, "file:", rel)) == NULL)
 		return ECRA_ENOMEM;
 	if ((f->path = ecra_strdup(real)) == NULL ||
 	    (f->display = ecra_alloc(s->root_len + strlen(rel) + 2)) == NULL) {
@@ -259,6 +272,7 @@ static int on_symlink(void *ctx, const ecra_fp_link *link)
 	fp_state *s = ctx;
 	const char *value = link->text;
 	field *f;
+	bool is_key = false;
 	int error;
 
 	/* An absolute internal link hashes as its root-relative target. */
@@ -266,6 +280,7 @@ static int on_symlink(void *ctx, const ecra_fp_link *link)
 		value = link->target + s->root_len;
 		if (*value == '/')
 			value++;
+		is_key = true;
 	}
 	if ((f = new_field(ECRA_FINGERPRINT_FIELD_LINK, "link:", link->rel)) ==
 	    NULL)
@@ -274,6 +289,8 @@ static int on_symlink(void *ctx, const ecra_fp_link *link)
 		field_free(f);
 		return ECRA_ENOMEM;
 	}
+	if (is_key)
+		slashes(f->value);
 	if ((error = add_field(s, f)) < 0)
 		field_free(f);
 	return error;
@@ -318,9 +335,9 @@ static int set_option_fields(EVP_MD_CTX *md, fp_state *s)
 	int error;
 
 	if ((error = put_field(md, s, ECRA_FINGERPRINT_FIELD_OPTION,
-		 "options.extra", extra)) < 0 ||
+	         "options.extra", extra)) < 0 ||
 	    (error = put_field(md, s, ECRA_FINGERPRINT_FIELD_OPTION,
-		 "options.follow", ecra_follow_mode_name(o->follow))) < 0)
+	         "options.follow", ecra_follow_mode_name(o->follow))) < 0)
 		return error;
 	return 0;
 }
@@ -336,7 +353,8 @@ static int emit_fields(EVP_MD_CTX *md, fp_state *s)
 		if (f->kind == ECRA_FINGERPRINT_FIELD_FILE) {
 			if (f->rc < 0)
 				return ecra_error_set(f->rc, "%s", f->message);
-			error = put_field(md, s, f->kind, f->header, f->content);
+			error =
+			    put_field(md, s, f->kind, f->header, f->content);
 		} else {
 			error = put_field(md, s, f->kind, f->header, f->value);
 		}
@@ -389,13 +407,14 @@ static int walk_and_hash(fp_state *s, unsigned int nthreads)
 			return ECRA_ENOMEM;
 		for (i = 0; i < nthreads; i++) {
 			workers[i].s = s;
-			if ((error = ecra_fp_content_new(&workers[i].hasher)) < 0)
+			if ((error = ecra_fp_content_new(&workers[i].hasher)) <
+			    0)
 				goto done;
 		}
 		s->has_pool = true;
 		for (i = 0; i < nthreads; i++) {
 			if (pthread_create(&workers[i].thread, NULL,
-				worker_main, &workers[i]) != 0)
+			        worker_main, &workers[i]) != 0)
 				break;
 			workers[i].is_started = true;
 			started++;
@@ -469,11 +488,11 @@ static int resolve_root(char **out, const char *path)
 {
 	if ((*out = ecra_fp_realpath(path)) == NULL) {
 		if (errno == ENOENT || errno == ENOTDIR)
-			return ecra_error_set(ECRA_ENOTFOUND,
-			    "cannot find asset at '%s'", path);
+			return ecra_error_set(
+			    ECRA_ENOTFOUND, "cannot find asset at '%s'", path);
 		if (errno == ENAMETOOLONG)
-			return ecra_error_set(ECRA_EINVALID,
-			    "path too long: '%.200s...'", path);
+			return ecra_error_set(
+			    ECRA_EINVALID, "path too long: '%.200s...'", path);
 		return ecra_error_set_os(ecra_error_from_errno(errno),
 		    "cannot resolve asset path '%s'", path);
 	}
@@ -494,14 +513,14 @@ int ecra_fingerprint(char out[ECRA_FINGERPRINT_HEX_SIZE], const char *path,
 
 	ECRA_ASSERT_ARG(out);
 	ECRA_ASSERT_ARG(path);
-	ECRA_CHECK_VERSION(opts, ECRA_FINGERPRINT_OPTIONS_VERSION,
-	    ecra_fingerprint_options);
+	ECRA_CHECK_VERSION(
+	    opts, ECRA_FINGERPRINT_OPTIONS_VERSION, ecra_fingerprint_options);
 	out[0] = '\0';
 	if (opts == NULL)
 		opts = &defaults;
 	if (ecra_follow_mode_name(opts->follow) == NULL)
-		return ecra_error_set(ECRA_EINVALID, "unknown follow mode %d",
-		    (int)opts->follow);
+		return ecra_error_set(
+		    ECRA_EINVALID, "unknown follow mode %d", (int)opts->follow);
 	if ((mode_name = ecra_ignore_mode_name(opts->ignore_mode)) == NULL)
 		return ecra_error_set(ECRA_EINVALID, "unknown ignore mode %d",
 		    (int)opts->ignore_mode);
@@ -526,13 +545,13 @@ int ecra_fingerprint(char out[ECRA_FINGERPRINT_HEX_SIZE], const char *path,
 	s.root = root;
 	s.root_len = strlen(root);
 	if (stat(root, &st) < 0) {
-		error = ecra_error_set_os(ecra_error_from_errno(errno),
-		    "cannot stat '%s'", root);
+		error = ecra_error_set_os(
+		    ecra_error_from_errno(errno), "cannot stat '%s'", root);
 		goto done;
 	}
 	if (opts->ignore_mode != ECRA_IGNORE_GLOB &&
 	    (error = put_field(md, &s, ECRA_FINGERPRINT_FIELD_OPTION,
-		 "options.ignoreMode", mode_name)) < 0)
+	         "options.ignoreMode", mode_name)) < 0)
 		goto done;
 	if ((error = ecra_fp_content_new(&s.inline_hasher)) < 0)
 		goto done;
@@ -550,9 +569,9 @@ int ecra_fingerprint(char out[ECRA_FINGERPRINT_HEX_SIZE], const char *path,
 			goto done;
 		}
 		if ((error = ecra_fp_content_file(
-			 s.inline_hasher, content, root, path)) < 0 ||
+		         s.inline_hasher, content, root, path)) < 0 ||
 		    (error = put_field(md, &s, ECRA_FINGERPRINT_FIELD_FILE,
-			 "file:", content)) < 0)
+		         "file:", content)) < 0)
 			goto done;
 	} else {
 		if ((error = walk_and_hash(&s, thread_count(opts))) < 0 ||
@@ -602,7 +621,7 @@ int ecra_follow_mode_parse(ecra_follow_mode *out, const char *name)
 	else if (strcmp(name, "always") == 0)
 		*out = ECRA_FOLLOW_ALWAYS;
 	else if (strcmp(name, "internal-only") == 0 ||
-	    strcmp(name, "block-external") == 0)
+	         strcmp(name, "block-external") == 0)
 		*out = ECRA_FOLLOW_BLOCK_EXTERNAL;
 	else
 		return ecra_error_set(ECRA_EINVALID,

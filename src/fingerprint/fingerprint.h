@@ -63,8 +63,8 @@ typedef struct {
 
 typedef struct {
 	/* Optional: a directory that is walked; `ignored` as ignores(). */
-	int (*on_directory)(void *ctx, const char *rel, const char *real,
-	    bool ignored);
+	int (*on_directory)(
+	    void *ctx, const char *rel, const char *real, bool ignored);
 	/* A regular file (or a followed link to one) that is not ignored;
 	 * `real` is where to read it. */
 	int (*on_file)(void *ctx, const char *rel, const char *real);
@@ -89,6 +89,16 @@ typedef struct {
 
 /* Run the walk; stops at the first visitor error and returns it. */
 int ecra_fp_walk(const ecra_fp_walk_options *opts, const ecra_fp_visitor *v);
+
+/*
+ * AssetStaging's BLOCK_EXTERNAL validation (spec synth.md §3 step 5):
+ * walk `dir` under BLOCK_EXTERNAL with opts' excludes and fail with
+ * aws-cdk-lib's message on the first external link that is not ignored.
+ * The caller decides when it applies (follow == BLOCK_EXTERNAL and a
+ * directory source) and which excludes to pass.
+ */
+int ecra_fp_check_block_external(
+    const char *dir, const ecra_fingerprint_options *opts);
 
 /*
  * Lexical path helpers (Node's path module on POSIX).

@@ -38,20 +38,20 @@
 
 /* One directory entry. */
 typedef struct {
-	char *name;        /* decoded as UTF-8 (U+FFFD replacements) */
-	bool is_bad_name;  /* the raw name was not valid UTF-8 */
+	char *name;         /* decoded as UTF-8 (U+FFFD replacements) */
+	bool is_bad_name;   /* the raw name was not valid UTF-8 */
 	unsigned char type; /* DT_* */
 } entry;
 
 typedef struct {
 	const ecra_fp_walk_options *opts;
 	const ecra_fp_visitor *v;
-	char *root;        /* canonicalRoot: realpath(dir) or dir */
+	char *root; /* canonicalRoot: realpath(dir) or dir */
 	size_t root_len;
-	ecra_ignore *ig;   /* created on first query */
-	bool has_ig;       /* ig was created (or is not needed) */
+	ecra_ignore *ig; /* created on first query */
+	bool has_ig;     /* ig was created (or is not needed) */
 	ecra_strvec ancestors;
-	ecra_buf rel;      /* symbolic path relative to opts->dir */
+	ecra_buf rel; /* symbolic path relative to opts->dir */
 } walker;
 
 static int walk_dir(walker *w, const char *real, const char *canon);
@@ -78,13 +78,15 @@ static int normalize_into(ecra_buf *out, const char *s)
 		if (seg == 1 && p[0] == '.') {
 			/* nothing */
 		} else if (seg == 2 && p[0] == '.' && p[1] == '.') {
-			while (out->size > start && out->ptr[out->size - 1] != '/')
+			while (
+			    out->size > start && out->ptr[out->size - 1] != '/')
 				out->size--;
-			if (out->size > start)
+			if (out->size > start) {
 				out->size--;
-			out->ptr[out->size] = '\0';
+				out->ptr[out->size] = '\0';
+			}
 		} else if ((error = ecra_buf_putc(out, '/')) < 0 ||
-		    (error = ecra_buf_put(out, p, seg)) < 0) {
+		           (error = ecra_buf_put(out, p, seg)) < 0) {
 			return error;
 		}
 		p = e;
@@ -102,8 +104,8 @@ int ecra_fp_path_resolve(ecra_buf *out, const char *base, const char *p)
 	if (p[0] == '/') {
 		error = normalize_into(out, p);
 	} else if ((error = ecra_buf_puts(&tmp, base)) < 0 ||
-	    (error = ecra_buf_putc(&tmp, '/')) < 0 ||
-	    (error = ecra_buf_puts(&tmp, p)) < 0) {
+	           (error = ecra_buf_putc(&tmp, '/')) < 0 ||
+	           (error = ecra_buf_puts(&tmp, p)) < 0) {
 		/* error set */
 	} else {
 		error = normalize_into(out, tmp.ptr);
@@ -255,7 +257,7 @@ static int query(walker *w, bool *out, bool complete)
 	if (w->ig == NULL)
 		return 0;
 	error = complete ? ecra_ignore_completely_ignores(out, w->ig, rel)
-			 : ecra_ignore_ignores(out, w->ig, rel);
+	                 : ecra_ignore_ignores(out, w->ig, rel);
 	return error;
 }
 
@@ -293,7 +295,7 @@ static int visit_directory(
 		if ((error = query(w, &ignored, false)) < 0)
 			return error;
 		if (!is_bad_name && (error = w->v->on_directory(w->v->ctx,
-					 w->rel.ptr, real, ignored)) < 0)
+		                         w->rel.ptr, real, ignored)) < 0)
 			return error;
 	}
 	if (is_bad_name)
@@ -327,8 +329,8 @@ static int read_link(ecra_buf *out, const char *path)
 		return ecra_error_set_os(ecra_error_from_errno(errno),
 		    "cannot read link '%s'", path);
 	if ((size_t)n >= sizeof(stack))
-		return ecra_error_set(ECRA_EINVALID,
-		    "link target of '%s' is too long", path);
+		return ecra_error_set(
+		    ECRA_EINVALID, "link target of '%s' is too long", path);
 	ecra_buf_clear(out);
 	if (n == 0)
 		return ecra_buf_puts(out, "");
@@ -376,8 +378,8 @@ static int visit_symlink(walker *w, const char *real, const char *parent_real)
 	    (error = canonical_target(&target, parent_real, text.ptr)) < 0)
 		goto done;
 	is_internal = strcmp(target.ptr, w->root) == 0 ||
-	    (strncmp(target.ptr, w->root, w->root_len) == 0 &&
-		target.ptr[w->root_len] == '/');
+	              (strncmp(target.ptr, w->root, w->root_len) == 0 &&
+	                  target.ptr[w->root_len] == '/');
 	if (should_follow(w->opts->follow, is_internal))
 		is_followed = stat(target.ptr, &st) == 0;
 	if (!is_followed) {
@@ -472,7 +474,7 @@ static int read_entries(entry **out, size_t *count_out, const char *real)
 			break;
 		list[count].is_bad_name =
 		    ecra_fp_utf8_valid_prefix(
-			(const unsigned char *)d->d_name, len) != len;
+		        (const unsigned char *)d->d_name, len) != len;
 		list[count].type = d->d_type;
 		if (d->d_type == DT_UNKNOWN) {
 			if ((error = join(&path, real, d->d_name)) < 0)
@@ -564,11 +566,12 @@ static int walk_dir(walker *w, const char *real, const char *canon)
 	if ((error = read_entries(&list, &count, real)) < 0)
 		goto done;
 	for (i = 0; i < count; i++) {
-		if ((rel_len > 0 && (error = ecra_buf_putc(&w->rel, '/')) < 0) ||
+		if ((rel_len > 0 &&
+		        (error = ecra_buf_putc(&w->rel, '/')) < 0) ||
 		    (error = ecra_buf_puts(&w->rel, list[i].name)) < 0)
 			goto done;
-		error = visit_entry(w, &list[i], real, canon, &child,
-		    &child_canon);
+		error =
+		    visit_entry(w, &list[i], real, canon, &child, &child_canon);
 		ecra_buf_truncate(&w->rel, rel_len);
 		if (error < 0)
 			goto done;

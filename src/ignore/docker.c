@@ -114,8 +114,8 @@ static int normalize(ecra_u16 *out, const uint16_t *p, size_t len)
 			/* nothing */
 		} else if (dots == 2) {
 			bool dotdot = res.len >= 2 && last_segment == 2 &&
-			    res.ptr[res.len - 1] == '.' &&
-			    res.ptr[res.len - 2] == '.';
+			              res.ptr[res.len - 1] == '.' &&
+			              res.ptr[res.len - 2] == '.';
 
 			if (!dotdot && res.len > 2) {
 				long idx = last_slash_before(&res, res.len);
@@ -125,8 +125,10 @@ static int normalize(ecra_u16 *out, const uint16_t *p, size_t len)
 					last_segment = 0;
 				} else {
 					res.len = (size_t)idx;
-					last_segment = (size_t)((long)res.len -
-					    1 - last_slash_before(&res, res.len));
+					last_segment =
+					    (size_t)((long)res.len - 1 -
+					             last_slash_before(
+					                 &res, res.len));
 				}
 				last_slash = (long)i;
 				dots = 0;
@@ -147,9 +149,11 @@ static int normalize(ecra_u16 *out, const uint16_t *p, size_t len)
 		} else {
 			size_t from = (size_t)(last_slash + 1);
 
-			if (res.len > 0 && (error = ecra_u16_putc(&res, '/')) < 0)
+			if (res.len > 0 &&
+			    (error = ecra_u16_putc(&res, '/')) < 0)
 				goto done;
-			if ((error = ecra_u16_put(&res, p + from, i - from)) < 0)
+			if ((error = ecra_u16_put(&res, p + from, i - from)) <
+			    0)
 				goto done;
 			last_segment = i - from;
 		}
@@ -266,7 +270,8 @@ static int rule_source(ecra_u16 *src, const uint16_t *p, size_t len)
 			if ((error = ecra_u16_putc(src, '\\')) == 0)
 				error = ecra_u16_putc(src, ch);
 		} else if (ch == '\\') {
-			if ((error = ecra_u16_putc(src, '\\')) == 0 && i + 1 < len)
+			if ((error = ecra_u16_putc(src, '\\')) == 0 &&
+			    i + 1 < len)
 				error = ecra_u16_putc(src, p[++i]);
 		} else {
 			error = ecra_u16_putc(src, ch);
@@ -312,8 +317,8 @@ static int add_rule(docker_matcher *m, const uint16_t *p, size_t len,
 	}
 	if ((error = rule_source(&src, p, len)) < 0)
 		goto done;
-	error = ecra_jsre_compile(
-	    &r->re, src.ptr, src.len, ECRA_JSRE_ICASE, &why);
+	error =
+	    ecra_jsre_compile(&r->re, src.ptr, src.len, ECRA_JSRE_ICASE, &why);
 	if (error == ECRA_EINVALID) {
 		if (why && strcmp(why, ECRA_JSRE_TOO_COMPLEX) == 0)
 			error = ecra_error_set(ECRA_EINVALID,
@@ -431,8 +436,8 @@ static int matcher_add(docker_matcher *m, const uint16_t *s, size_t len,
 }
 
 /* completelyAdd(): the pattern, then its re-include parents. */
-static int complete_add(docker_matcher *m, const uint16_t *s, size_t len,
-    const char *origin)
+static int complete_add(
+    docker_matcher *m, const uint16_t *s, size_t len, const char *origin)
 {
 	ecra_u16 cur = { 0 }, next = { 0 }, extra = { 0 };
 	size_t k = 0, plen, r;
@@ -504,8 +509,8 @@ static int compile(void **state_out, const char *const *patterns, size_t count)
 		         &pat, patterns[k], strlen(patterns[k]))) < 0 ||
 		    (error = matcher_add(&st->ignore, pat.ptr, pat.len,
 		         patterns[k], false)) < 0 ||
-		    (error = complete_add(&st->complete, pat.ptr, pat.len,
-		         patterns[k])) < 0)
+		    (error = complete_add(
+		         &st->complete, pat.ptr, pat.len, patterns[k])) < 0)
 			goto done;
 	}
 	*state_out = st;
@@ -526,8 +531,8 @@ static int rule_test(
 	int error = ecra_jsre_exec(out, r->re, s, len, 0, NULL, &why);
 
 	if (error == ECRA_EINVALID)
-		return ecra_error_set(ECRA_EINVALID,
-		    "pattern '%s' is too complex", r->origin);
+		return ecra_error_set(
+		    ECRA_EINVALID, "pattern '%s' is too complex", r->origin);
 	return error;
 }
 
@@ -586,11 +591,10 @@ done:
 /* The names Object.prototype has: `name in cache` is true for them. */
 static bool is_prototype_name(const char *rel)
 {
-	static const char *const names[] = { "constructor",
-		"__defineGetter__", "__defineSetter__", "hasOwnProperty",
-		"__lookupGetter__", "__lookupSetter__", "isPrototypeOf",
-		"propertyIsEnumerable", "toString", "valueOf", "__proto__",
-		"toLocaleString" };
+	static const char *const names[] = { "constructor", "__defineGetter__",
+		"__defineSetter__", "hasOwnProperty", "__lookupGetter__",
+		"__lookupSetter__", "isPrototypeOf", "propertyIsEnumerable",
+		"toString", "valueOf", "__proto__", "toLocaleString" };
 	size_t k;
 
 	for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
@@ -600,8 +604,8 @@ static bool is_prototype_name(const char *rel)
 }
 
 /* IgnoreBase.ignores() */
-static int matcher_ignores(bool *out, const docker_matcher *m,
-    const char *rel, const ecra_u16 *path)
+static int matcher_ignores(
+    bool *out, const docker_matcher *m, const char *rel, const ecra_u16 *path)
 {
 	*out = false;
 	if (rel[0] == '\0') {

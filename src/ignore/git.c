@@ -39,11 +39,11 @@ typedef struct {
 
 /* The helper regexes, in ignore 5.3.2's own JavaScript syntax. */
 enum {
-	RX_BLANK,          /* REGEX_TEST_BLANK_LINE */
-	RX_TRAILING_BSL,   /* REGEX_INVALID_TRAILING_BACKSLASH */
+	RX_BLANK,        /* REGEX_TEST_BLANK_LINE */
+	RX_TRAILING_BSL, /* REGEX_INVALID_TRAILING_BACKSLASH */
 	RX_HAS_INNER_SLASH,
-	RX_RANGE,          /* REGEX_REGEXP_RANGE */
-	RX_BOM,            /* the replacers, in order */
+	RX_RANGE, /* REGEX_REGEXP_RANGE */
+	RX_BOM,   /* the replacers, in order */
 	RX_TRAILING_SPACE,
 	RX_ESCAPED_SPACE,
 	RX_METACHARS,
@@ -90,7 +90,7 @@ static const struct {
 
 typedef struct {
 	ecra_jsre *rx[RX_COUNT];
-	const char *origin; /* the rule being compiled, for messages */
+	const char *origin;      /* the rule being compiled, for messages */
 	const uint16_t *pattern; /* `this` of the replacers */
 	size_t pattern_len;
 } builder;
@@ -101,8 +101,8 @@ static int too_complex(const char *origin)
 	    ECRA_EINVALID, "pattern '%s' is too complex", origin);
 }
 
-static int rx_test(bool *out, builder *b, int which, const uint16_t *s,
-    size_t len)
+static int rx_test(
+    bool *out, builder *b, int which, const uint16_t *s, size_t len)
 {
 	const char *why = NULL;
 	int error = ecra_jsre_exec(out, b->rx[which], s, len, 0, NULL, &why);
@@ -112,12 +112,12 @@ static int rx_test(bool *out, builder *b, int which, const uint16_t *s,
 	return error;
 }
 
-static int put_cap(ecra_u16 *out, const uint16_t *s, const size_t *caps,
-    int k)
+static int put_cap(ecra_u16 *out, const uint16_t *s, const size_t *caps, int k)
 {
 	if (caps[2 * k] == SIZE_MAX)
 		return 0;
-	return ecra_u16_put(out, s + caps[2 * k], caps[2 * k + 1] - caps[2 * k]);
+	return ecra_u16_put(
+	    out, s + caps[2 * k], caps[2 * k + 1] - caps[2 * k]);
 }
 
 static size_t cap_len(const size_t *caps, int k)
@@ -125,8 +125,8 @@ static size_t cap_len(const size_t *caps, int k)
 	return caps[2 * k] == SIZE_MAX ? 0 : caps[2 * k + 1] - caps[2 * k];
 }
 
-static int replace(ecra_u16 *out, builder *b, int which, const uint16_t *s,
-    size_t len);
+static int replace(
+    ecra_u16 *out, builder *b, int which, const uint16_t *s, size_t len);
 
 /* sanitizeRange: drop out-of-order "x-y" pairs of [0-z] characters. */
 static int sanitize_range(
@@ -136,8 +136,8 @@ static int sanitize_range(
 }
 
 /* The replacement for one match of helper `which`. */
-static int replacement(ecra_u16 *out, builder *b, int which,
-    const uint16_t *s, size_t len, const size_t *caps)
+static int replacement(ecra_u16 *out, builder *b, int which, const uint16_t *s,
+    size_t len, const size_t *caps)
 {
 	int error = 0;
 	bool t;
@@ -199,16 +199,16 @@ static int replacement(ecra_u16 *out, builder *b, int which,
 		if (lead) {
 			if ((error = ecra_u16_puts(out, "\\[")) < 0 ||
 			    (error = put_cap(out, s, caps, 2)) < 0 ||
-			    (error = ecra_u16_put(out, s + caps[6],
-			         esc - esc % 2)) < 0)
+			    (error = ecra_u16_put(
+			         out, s + caps[6], esc - esc % 2)) < 0)
 				return error;
 			return put_cap(out, s, caps, 4);
 		}
 		if (!closed || esc % 2 != 0)
 			return ecra_u16_puts(out, "[]");
 		if ((error = ecra_u16_putc(out, '[')) < 0 ||
-		    (error = sanitize_range(out, b, s + caps[4],
-		         cap_len(caps, 2))) < 0 ||
+		    (error = sanitize_range(
+		         out, b, s + caps[4], cap_len(caps, 2))) < 0 ||
 		    (error = put_cap(out, s, caps, 3)) < 0)
 			return error;
 		return ecra_u16_putc(out, ']');
@@ -234,8 +234,8 @@ static int replacement(ecra_u16 *out, builder *b, int which,
 
 /* String.prototype.replace(regex, function) for helper `which`,
  * appending the result to `out`. */
-static int replace(ecra_u16 *out, builder *b, int which, const uint16_t *s,
-    size_t len)
+static int replace(
+    ecra_u16 *out, builder *b, int which, const uint16_t *s, size_t len)
 {
 	size_t caps[10];
 	size_t at = 0, copied = 0;
@@ -247,14 +247,16 @@ static int replace(ecra_u16 *out, builder *b, int which, const uint16_t *s,
 
 		if (at > len)
 			break;
-		error = ecra_jsre_exec(&m, b->rx[which], s, len, at, caps, &why);
+		error =
+		    ecra_jsre_exec(&m, b->rx[which], s, len, at, caps, &why);
 		if (error == ECRA_EINVALID)
 			return too_complex(b->origin);
 		if (error < 0)
 			return error;
 		if (!m)
 			break;
-		if ((error = ecra_u16_put(out, s + copied, caps[0] - copied)) < 0 ||
+		if ((error = ecra_u16_put(out, s + copied, caps[0] - copied)) <
+		        0 ||
 		    (error = replacement(out, b, which, s, len, caps)) < 0)
 			return error;
 		copied = caps[1];
@@ -277,16 +279,15 @@ static int check_pattern(bool *ok, builder *b, const ecra_u16 *p)
 		return 0;
 	if ((error = rx_test(&m, b, RX_BLANK, p->ptr, p->len)) < 0 || m)
 		return error;
-	if ((error = rx_test(&m, b, RX_TRAILING_BSL, p->ptr, p->len)) < 0 ||
-	    m)
+	if ((error = rx_test(&m, b, RX_TRAILING_BSL, p->ptr, p->len)) < 0 || m)
 		return error;
 	*ok = true;
 	return 0;
 }
 
 /* createRule: the regex source for one rule, and its negation. */
-static int make_source(ecra_u16 *src, bool *negative, builder *b,
-    const ecra_u16 *pattern)
+static int make_source(
+    ecra_u16 *src, bool *negative, builder *b, const ecra_u16 *pattern)
 {
 	ecra_u16 cur = { 0 }, next = { 0 };
 	const uint16_t *p = pattern->ptr;
@@ -385,8 +386,8 @@ static int compile(void **state_out, const char *const *patterns, size_t count)
 		pat.len = 0;
 		src.len = 0;
 		b.origin = patterns[k];
-		if ((error = ecra_jsre_utf8_to_utf16(&pat, patterns[k],
-		         strlen(patterns[k]))) < 0 ||
+		if ((error = ecra_jsre_utf8_to_utf16(
+		         &pat, patterns[k], strlen(patterns[k]))) < 0 ||
 		    (error = check_pattern(&ok, &b, &pat)) < 0)
 			goto done;
 		if (!ok)
@@ -403,7 +404,8 @@ static int compile(void **state_out, const char *const *patterns, size_t count)
 		error = ecra_jsre_compile(
 		    &r->re, src.ptr, src.len, ECRA_JSRE_ICASE, &why);
 		if (error == ECRA_EINVALID) {
-			if (why != NULL && strcmp(why, ECRA_JSRE_TOO_COMPLEX) == 0)
+			if (why != NULL &&
+			    strcmp(why, ECRA_JSRE_TOO_COMPLEX) == 0)
 				error = too_complex(patterns[k]);
 			else
 				error = ecra_error_set(ECRA_EINVALID,
@@ -425,8 +427,8 @@ done:
 }
 
 /* _testOne: whether the rules leave `s` ignored. */
-static int test_one(bool *ignored, const git_state *st, const uint16_t *s,
-    size_t len)
+static int test_one(
+    bool *ignored, const git_state *st, const uint16_t *s, size_t len)
 {
 	size_t k;
 	int error;

@@ -49,7 +49,8 @@ int ecra_u16_puts(ecra_u16 *s, const char *ascii)
 	int error;
 
 	for (; *ascii; ascii++)
-		if ((error = ecra_u16_putc(s, (uint16_t)(unsigned char)*ascii)) < 0)
+		if ((error = ecra_u16_putc(
+		         s, (uint16_t)(unsigned char)*ascii)) < 0)
 			return error;
 	return 0;
 }
@@ -131,9 +132,9 @@ bool ecra_jsre_is_line_terminator(uint16_t c)
 bool ecra_jsre_is_space(uint16_t c)
 {
 	return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0xA0 ||
-	    c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 ||
-	    c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000 ||
-	    c == 0xFEFF;
+	       c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 ||
+	       c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000 ||
+	       c == 0xFEFF;
 }
 
 static const ecra_jsre_fold_pair *fold_find(uint16_t c)
@@ -184,13 +185,13 @@ static size_t fold_class_start(uint16_t k)
 
 enum {
 	N_EMPTY,
-	N_CHAR,    /* a = unit */
-	N_ANY,     /* . */
-	N_CLASS,   /* a = class index */
-	N_SEQ,     /* children in order */
-	N_ALT,     /* children are alternatives */
-	N_GROUP,   /* a = capture index (0 = non-capturing), kid */
-	N_LOOK,    /* neg, kid */
+	N_CHAR,  /* a = unit */
+	N_ANY,   /* . */
+	N_CLASS, /* a = class index */
+	N_SEQ,   /* children in order */
+	N_ALT,   /* children are alternatives */
+	N_GROUP, /* a = capture index (0 = non-capturing), kid */
+	N_LOOK,  /* neg, kid */
 	N_BOL,
 	N_EOL,
 	N_WORDB,   /* neg */
@@ -262,19 +263,19 @@ typedef struct {
 	size_t nnodes, capnodes;
 	cclass *classes;
 	size_t nclasses, capclasses;
-	int ncaps;     /* total capturing groups (pre-scan) */
-	int nextcap;   /* next group index */
+	int ncaps;   /* total capturing groups (pre-scan) */
+	int nextcap; /* next group index */
 	int depth;
 	int nmarks;
 	const char *why;
 	int error;
 } parser;
 
-#define FAIL(p, msg)                                                           \
-	do {                                                                   \
-		(p)->why = (msg);                                              \
-		(p)->error = ECRA_EINVALID;                                    \
-		return -1;                                                     \
+#define FAIL(p, msg)                        \
+	do {                                \
+		(p)->why = (msg);           \
+		(p)->error = ECRA_EINVALID; \
+		return -1;                  \
 	} while (0)
 
 static int new_node(parser *p, uint8_t type)
@@ -366,8 +367,8 @@ static int class_add_escape(parser *p, cclass *c, uint16_t which)
 		return 0;
 	}
 	for (k = 0; k < n; k++) {
-		if (r[k].lo > next &&
-		    class_add(p, c, (uint16_t)next, (uint16_t)(r[k].lo - 1)) < 0)
+		if (r[k].lo > next && class_add(p, c, (uint16_t)next,
+		                          (uint16_t)(r[k].lo - 1)) < 0)
 			return -1;
 		next = (uint32_t)r[k].hi + 1;
 	}
@@ -581,12 +582,14 @@ static int parse_class(parser *p)
 				continue;
 			}
 			if (a > b)
-				FAIL(p, "Range out of order in character class");
+				FAIL(
+				    p, "Range out of order in character class");
 			if (class_add(p, c, a, b) < 0)
 				return -1;
 			continue;
 		}
-		if ((ka ? class_add_escape(p, c, a) : class_add(p, c, a, a)) < 0)
+		if ((ka ? class_add_escape(p, c, a) : class_add(p, c, a, a)) <
+		    0)
 			return -1;
 	}
 	if ((id = new_node(p, N_CLASS)) < 0)
@@ -839,7 +842,8 @@ static int parse_term(parser *p, int seq)
 			p->i++;
 		} else if (c == '{' && parse_braces(p, &min, &max)) {
 			if (max >= 0 && max < min)
-				FAIL(p, "numbers out of order in {} quantifier");
+				FAIL(
+				    p, "numbers out of order in {} quantifier");
 		} else
 			have = false;
 		if (have) {
@@ -1150,7 +1154,8 @@ int ecra_jsre_compile(ecra_jsre **out, const uint16_t *src, size_t len,
 	}
 	e.p = &p;
 	if (emit(&e, OP_OPEN, 0, 0, 0) < 0 || gen(&e, root) < 0 ||
-	    emit(&e, OP_CLOSE, 0, 0, 0) < 0 || emit(&e, OP_MATCH, 0, 0, 0) < 0) {
+	    emit(&e, OP_CLOSE, 0, 0, 0) < 0 ||
+	    emit(&e, OP_MATCH, 0, 0, 0) < 0) {
 		error = e.error;
 		*why = e.why;
 		goto done;
@@ -1160,7 +1165,8 @@ int ecra_jsre_compile(ecra_jsre **out, const uint16_t *src, size_t len,
 		goto done;
 	}
 	re->flags = flags;
-	re->ngroups = (size_t)p.nextcap;
+	/* backreferences were resolved against the pre-scan's count */
+	re->ngroups = (size_t)(p.nextcap > p.ncaps ? p.nextcap : p.ncaps);
 	re->nmarks = (size_t)p.nmarks;
 	re->prog = e.prog;
 	re->nprog = e.n;
@@ -1198,9 +1204,9 @@ size_t ecra_jsre_groups(const ecra_jsre *re)
 /* Matching                                                            */
 
 typedef struct {
-	int32_t pc;    /* >= 0: choice point; -1: register restore */
-	uint32_t reg;  /* for restores */
-	size_t pos;    /* position, or the old register value */
+	int32_t pc;   /* >= 0: choice point; -1: register restore */
+	uint32_t reg; /* for restores */
+	size_t pos;   /* position, or the old register value */
 } frame;
 
 typedef struct {
@@ -1248,7 +1254,7 @@ static int set_reg(vm *m, size_t reg, size_t value)
 static bool is_word(uint16_t c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '_';
+	       (c >= '0' && c <= '9') || c == '_';
 }
 
 static bool class_has(const cclass *c, uint16_t u)
@@ -1285,7 +1291,7 @@ static bool unit_eq(const vm *m, uint16_t a, uint16_t b)
 	if (a == b)
 		return true;
 	return m->icase &&
-	    ecra_jsre_canonicalize(a) == ecra_jsre_canonicalize(b);
+	       ecra_jsre_canonicalize(a) == ecra_jsre_canonicalize(b);
 }
 
 /* Drop choice points above `base`, keeping the register trail. */
@@ -1357,15 +1363,16 @@ static int run(vm *m, int32_t pc, size_t pos, size_t base, size_t *end)
 			pc = in->x;
 			continue;
 		case OP_OPEN:
-			if ((error = set_reg(m, m->open_base + (size_t)in->x,
-			         pos)) < 0)
+			if ((error = set_reg(
+			         m, m->open_base + (size_t)in->x, pos)) < 0)
 				return error;
 			pc++;
 			continue;
 		case OP_CLOSE:
 			if ((error = set_reg(m, 2 * (size_t)in->x,
 			         m->regs[m->open_base + (size_t)in->x])) < 0 ||
-			    (error = set_reg(m, 2 * (size_t)in->x + 1, pos)) < 0)
+			    (error = set_reg(m, 2 * (size_t)in->x + 1, pos)) <
+			        0)
 				return error;
 			pc++;
 			continue;
@@ -1397,7 +1404,8 @@ static int run(vm *m, int32_t pc, size_t pos, size_t base, size_t *end)
 				if (en - st > m->len - pos)
 					goto fail;
 				for (k = 0; k < en - st; k++)
-					if (!unit_eq(m, m->s[st + k], m->s[pos + k]))
+					if (!unit_eq(
+					        m, m->s[st + k], m->s[pos + k]))
 						goto fail;
 				pos += en - st;
 			}
@@ -1424,8 +1432,8 @@ static int run(vm *m, int32_t pc, size_t pos, size_t base, size_t *end)
 			continue;
 		}
 		case OP_MARK:
-			if ((error = set_reg(m, m->mark_base + (size_t)in->x,
-			         pos)) < 0)
+			if ((error = set_reg(
+			         m, m->mark_base + (size_t)in->x, pos)) < 0)
 				return error;
 			pc++;
 			continue;
@@ -1438,10 +1446,10 @@ static int run(vm *m, int32_t pc, size_t pos, size_t base, size_t *end)
 			int32_t g;
 
 			for (g = in->x; g < in->y; g++)
-				if ((error = set_reg(m, 2 * (size_t)g,
-				         SIZE_MAX)) < 0 ||
-				    (error = set_reg(m, 2 * (size_t)g + 1,
-				         SIZE_MAX)) < 0)
+				if ((error = set_reg(
+				         m, 2 * (size_t)g, SIZE_MAX)) < 0 ||
+				    (error = set_reg(
+				         m, 2 * (size_t)g + 1, SIZE_MAX)) < 0)
 					return error;
 			pc++;
 			continue;

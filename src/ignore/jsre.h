@@ -44,9 +44,9 @@
 
 #define ECRA_JSRE_ICASE 1u
 
-#define ECRA_JSRE_MAX_STEPS 5000000L
+#define ECRA_JSRE_MAX_STEPS   5000000L
 #define ECRA_JSRE_MAX_PROGRAM 200000
-#define ECRA_JSRE_MAX_DEPTH 400
+#define ECRA_JSRE_MAX_DEPTH   400
 
 /* Reason given by ecra_jsre_compile()/ecra_jsre_exec() for limits. */
 #define ECRA_JSRE_TOO_COMPLEX "too complex"

@@ -52,72 +52,91 @@ static void setup_vectors(void)
 {
 	int i = 0;
 
-#define V(name_, expected_, n, ...)                                            \
-	do {                                                                   \
-		vectors[i].name = (name_);                                     \
-		vectors[i].data = bufs[i];                                     \
-		vectors[i].len = build(bufs[i], sizeof(bufs[i]), n,            \
-		    __VA_ARGS__);                                              \
-		vectors[i].expected = (expected_);                             \
-		i++;                                                           \
+#define V(name_, expected_, n, ...)                                  \
+	do {                                                         \
+		vectors[i].name = (name_);                           \
+		vectors[i].data = bufs[i];                           \
+		vectors[i].len =                                     \
+		    build(bufs[i], sizeof(bufs[i]), n, __VA_ARGS__); \
+		vectors[i].expected = (expected_);                   \
+		i++;                                                 \
 	} while (0)
 
 	V("empty",
-	    "0:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+	    "0:"
+	    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
 	    0, 0);
 	V("crlf",
-	    "5:ea7fb08b7a2dc4619ffb7c7bb38d95a2047935fa165d71b12efd3852a2e6d0cc",
+	    "5:"
+	    "ea7fb08b7a2dc4619ffb7c7bb38d95a2047935fa165d71b12efd3852a2e6d0cc",
 	    1, P(1, "a\r\nb\r\nc"));
 	V("lone cr",
-	    "3:af9081672dd5ef3247a30c2db5b0dafcc9bcf981a26aefb3c55d210d43fcc14e",
+	    "3:"
+	    "af9081672dd5ef3247a30c2db5b0dafcc9bcf981a26aefb3c55d210d43fcc14e",
 	    1, P(1, "a\rb"));
 	V("trailing cr raw",
-	    "0:464c8c7baee96c964ae5d50b87cbc47ec4b8e8f836d6cb43d412da227eb15c9a",
+	    "0:"
+	    "464c8c7baee96c964ae5d50b87cbc47ec4b8e8f836d6cb43d412da227eb15c9a",
 	    1, P(1, "a\r\nb\r"));
 	V("binary",
-	    "5:3ae063476ea12ae4569623bc8302e8351469618d9b2e40149d12db7e5ad5ad32",
+	    "5:"
+	    "3ae063476ea12ae4569623bc8302e8351469618d9b2e40149d12db7e5ad5ad32",
 	    1, P(1, "a\0\r\nb"));
 	V("invalid byte",
-	    "5:05087813392efc16fe8ff448920c6328e53af865df39419436659d9ffda90f7b",
+	    "5:"
+	    "05087813392efc16fe8ff448920c6328e53af865df39419436659d9ffda90f7b",
 	    1, P(1, "\x61\xe9\x62"));
 	V("bom kept",
-	    "5:34458efc6b3e8689be7b17dffa5c40d9c1b72807c93cd35c96f8a6e1b4484a7c",
+	    "5:"
+	    "34458efc6b3e8689be7b17dffa5c40d9c1b72807c93cd35c96f8a6e1b4484a7c",
 	    1, P(1, "\xef\xbb\xbf\x41\x0d\x0a"));
 	V("overlong",
-	    "7:e95a7363204eb40353cb0c8e7dde3aa6a23aafa95f59a9d0c7e490271e236d05",
+	    "7:"
+	    "e95a7363204eb40353cb0c8e7dde3aa6a23aafa95f59a9d0c7e490271e236d05",
 	    1, P(1, "\xc0\x80\x41"));
 	V("surrogate",
-	    "10:2bd433ff893b359e66d217d102424e02ad5f0c37e2d0853404813bb1b6920ec0",
+	    "10:"
+	    "2bd433ff893b359e66d217d102424e02ad5f0c37e2d0853404813bb1b6920ec0",
 	    1, P(1, "\xed\xa0\x80\x41"));
 	V("truncated",
-	    "4:1b6d8a78363cf390895eba876b9fefb99d73506bb40fe31c4efeb2b58f7fe1fc",
+	    "4:"
+	    "1b6d8a78363cf390895eba876b9fefb99d73506bb40fe31c4efeb2b58f7fe1fc",
 	    1, P(1, "\xe2\x82\x41"));
 	V("above max",
-	    "12:c22917d19a6656769f72fb7090d6590cb857aa735ef9e646a4ef15d78e7d2317",
+	    "12:"
+	    "c22917d19a6656769f72fb7090d6590cb857aa735ef9e646a4ef15d78e7d2317",
 	    1, P(1, "\xf4\x90\x80\x80"));
 	V("f5 lead",
-	    "4:1b6d8a78363cf390895eba876b9fefb99d73506bb40fe31c4efeb2b58f7fe1fc",
+	    "4:"
+	    "1b6d8a78363cf390895eba876b9fefb99d73506bb40fe31c4efeb2b58f7fe1fc",
 	    1, P(1, "\xf5\x41"));
 	V("split euro",
-	    "8201:ba901f127b3c52419d5e7d257529e7b312567af3faba2db80823c07e39110d3c",
+	    "8201:"
+	    "ba901f127b3c52419d5e7d257529e7b312567af3faba2db80823c07e39110d3c",
 	    3, P(8191, "x"), P(1, "\xe2\x82\xac"), P(1, "y"));
 	V("split crlf",
-	    "8193:6c04a4779bb751b7dd4307c0660528ccf21bf7a3433fe3667c64f66cace7fe34",
+	    "8193:"
+	    "6c04a4779bb751b7dd4307c0660528ccf21bf7a3433fe3667c64f66cace7fe34",
 	    2, P(8191, "x"), P(1, "\r\nz"));
 	V("crlf both chunks",
-	    "8192:c0fa040231390917e718edb1d26af9e4c4ad24b232e0cc9ef2df45f4a279129a",
+	    "8192:"
+	    "c0fa040231390917e718edb1d26af9e4c4ad24b232e0cc9ef2df45f4a279129a",
 	    3, P(1, "a\r\n"), P(8188, "x"), P(1, "\r\nq"));
 	V("carry then binary",
-	    "4:7406a8b887423c2d5b4d2c5b1b156cbceeb13e73cbef203f1dd3b8b3cb7adc5f",
+	    "4:"
+	    "7406a8b887423c2d5b4d2c5b1b156cbceeb13e73cbef203f1dd3b8b3cb7adc5f",
 	    3, P(8191, "x"), P(1, "\r"), P(1, "\0abc"));
 	V("nul in second chunk",
-	    "8194:a11d0564ce2850f0afc094003eb47f3cf34ce17b310a834b3a3218a2ac3185dd",
+	    "8194:"
+	    "a11d0564ce2850f0afc094003eb47f3cf34ce17b310a834b3a3218a2ac3185dd",
 	    2, P(8192, "x"), P(1, "\0\r\n"));
 	V("two carries",
-	    "0:a9379cdba491625cbc95120f69738b1d0502250d713464656e9e840415a4e19e",
+	    "0:"
+	    "a9379cdba491625cbc95120f69738b1d0502250d713464656e9e840415a4e19e",
 	    4, P(8191, "x"), P(1, "\r"), P(8191, "y"), P(1, "\r"));
 	V("cr after full chunk",
-	    "8192:2c03dd0c23fbb62b449ac6b9efedf31f6719b296c11fe69c6e273172f9b3bb1d",
+	    "8192:"
+	    "2c03dd0c23fbb62b449ac6b9efedf31f6719b296c11fe69c6e273172f9b3bb1d",
 	    2, P(8192, "x"), P(1, "\r"));
 #undef V
 	assert_int_equal(i, 19);
@@ -134,8 +153,8 @@ static void test_vectors_buffer(void **state)
 		assert_ok(ecra_fingerprint_content_buffer(
 		    out, vectors[i].data, vectors[i].len));
 		if (strcmp(out, vectors[i].expected) != 0)
-			print_error("vector '%s': got %s\n", vectors[i].name,
-			    out);
+			print_error(
+			    "vector '%s': got %s\n", vectors[i].name, out);
 		assert_string_equal(out, vectors[i].expected);
 	}
 }
@@ -173,7 +192,8 @@ static void test_large_file_matches_buffer(void **state)
 		for (i = 0; i < len; i++) {
 			/* text with CRLFs and split multibyte characters,
 			 * or text whose binary NUL comes late */
-			static const char text[] = "ab\r\n\xc3\xa9\xe2\x82\xac\r";
+			static const char text[] =
+			    "ab\r\n\xc3\xa9\xe2\x82\xac\r";
 			data[i] = (unsigned char)text[i % (sizeof(text) - 1)];
 		}
 		if (variant == 1)
@@ -192,6 +212,23 @@ static void test_large_file_matches_buffer(void **state)
 	sandbox_cleanup(dir);
 }
 
+/* A file whose st_size is 0 but which has data (procfs) is read to EOF. */
+static void test_proc_file(void **state)
+{
+	char a[ECRA_CONTENT_FINGERPRINT_SIZE], b[ECRA_CONTENT_FINGERPRINT_SIZE];
+	ecra_buf data = ECRA_BUF_INIT(0);
+
+	(void)state;
+	if (access("/proc/version", R_OK) != 0)
+		skip();
+	assert_ok(ecra_buf_read_file(&data, "/proc/version"));
+	assert_true(data.size > 0);
+	assert_ok(ecra_fingerprint_content(a, "/proc/version"));
+	assert_ok(ecra_fingerprint_content_buffer(b, data.ptr, data.size));
+	assert_string_equal(a, b);
+	ecra_buf_dispose(&data);
+}
+
 static void test_missing_file(void **state)
 {
 	char out[ECRA_CONTENT_FINGERPRINT_SIZE];
@@ -207,7 +244,8 @@ static void test_directory_is_not_content(void **state)
 	char out[ECRA_CONTENT_FINGERPRINT_SIZE];
 
 	(void)state;
-	assert_fails_with(ECRA_EUNSUPPORTED, ecra_fingerprint_content(out, "/"));
+	assert_fails_with(
+	    ECRA_EUNSUPPORTED, ecra_fingerprint_content(out, "/"));
 }
 
 static void sanitize(const char *in, size_t len, const char *expected)
@@ -236,8 +274,14 @@ static void test_sanitize(void **state)
 	sanitize("\xed\x9f\xbf", 3, "\xed\x9f\xbf");
 	sanitize("\xc1\xbf", 2, R R);
 	sanitize("\xff\xfe", 2, R R);
-	sanitize("a\xf4\x8f\xbf\xbf" "b", 6, "a\xf4\x8f\xbf\xbf" "b");
-	sanitize("\xf1\x80\x80" "a", 4, R "a");
+	sanitize("a\xf4\x8f\xbf\xbf"
+	         "b",
+	    6,
+	    "a\xf4\x8f\xbf\xbf"
+	    "b");
+	sanitize("\xf1\x80\x80"
+	         "a",
+	    4, R "a");
 }
 
 static void test_utf16_order(void **state)
@@ -255,7 +299,8 @@ static void test_utf16_order(void **state)
 	/* but after U+D7FF-range characters such as U+00E9 */
 	assert_true(ecra_fp_utf16_cmp("\xc3\xa9", "\xf0\x9f\x98\x80") < 0);
 	/* same high surrogate: order by code point */
-	assert_true(ecra_fp_utf16_cmp("\xf0\x9f\x98\x80", "\xf0\x9f\x98\x81") < 0);
+	assert_true(
+	    ecra_fp_utf16_cmp("\xf0\x9f\x98\x80", "\xf0\x9f\x98\x81") < 0);
 	/* U+E000 vs U+10000 */
 	assert_true(ecra_fp_utf16_cmp("\xee\x80\x80", "\xf0\x90\x80\x80") > 0);
 }
@@ -290,6 +335,7 @@ int main(void)
 		cmocka_unit_test(test_vectors_buffer),
 		cmocka_unit_test(test_vectors_file),
 		cmocka_unit_test(test_large_file_matches_buffer),
+		cmocka_unit_test(test_proc_file),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_directory_is_not_content),
 		cmocka_unit_test(test_sanitize),

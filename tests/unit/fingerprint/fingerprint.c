@@ -16,6 +16,7 @@
 #include <sys/types.h>
 
 #include "core/alloc.h"
+#include "fingerprint/fingerprint.h"
 #include "fixture.h"
 
 static char *path_in(const char *dir, const char *rel)
@@ -69,6 +70,40 @@ static void test_fixture_modes(void **state)
 	sandbox_cleanup(dir);
 }
 
+/* The spec's own setup: a/b/deep.log present, exclude ["*.log"]. */
+static void test_fixture_excluded_log(void **state)
+{
+	static const char *exclude[] = { "*.log" };
+	static const struct {
+		ecra_follow_mode mode;
+		const char *expected;
+	} cases[] = {
+		{ ECRA_FOLLOW_NEVER, FIXTURE_NEVER },
+		{ ECRA_FOLLOW_EXTERNAL, FIXTURE_EXTERNAL },
+		{ ECRA_FOLLOW_ALWAYS, FIXTURE_ALWAYS },
+		{ ECRA_FOLLOW_BLOCK_EXTERNAL, FIXTURE_INTERNAL_ONLY },
+	};
+	ecra_fingerprint_options o = ECRA_FINGERPRINT_OPTIONS_INIT;
+	char out[ECRA_FINGERPRINT_HEX_SIZE];
+	const char *dir = sandbox_dir();
+	size_t i;
+
+	(void)state;
+	fixture_build(dir, true);
+	o.exclude = exclude;
+	o.exclude_count = 1;
+	for (i = 0; i < 4; i++) {
+		o.follow = cases[i].mode;
+		assert_ok(ecra_fingerprint(out, path_in(dir, "root"), &o));
+		assert_string_equal(out, cases[i].expected);
+	}
+	/* Without the exclude the log file counts. */
+	o.exclude_count = 0;
+	assert_ok(ecra_fingerprint(out, path_in(dir, "root"), &o));
+	assert_string_not_equal(out, FIXTURE_INTERNAL_ONLY);
+	sandbox_cleanup(dir);
+}
+
 typedef struct {
 	char lines[64][200];
 	size_t count;
@@ -93,24 +128,49 @@ static void test_fixture_field_stream(void **state)
 	static const char *expected[] = {
 		"options.extra=",
 		"options.follow=never",
-		"file:.hidden=1:aaa9402664f1a41f40ebbc52c9993eb66aeb366602958fdfaa283b71e64db123",
-		"file:Z=5:aee610558292023758a4229ddcf75f167c9904313a83cf795232ed7f7e2131c9",
-		"file:_u=5:d767748a603799c85319dba02a583b3fdbe28ae5f82b2e872d6bb66cf104e62c",
-		"file:a/keep.me=4:6ca7ea2feefc88ecb5ed6356ed963f47dc9137f82526fdd25d618ea626d0803f",
+		"file:.hidden=1:"
+		"aaa9402664f1a41f40ebbc52c9993eb66aeb366602958fdfaa283b71e64db1"
+		"23",
+		"file:Z=5:"
+		"aee610558292023758a4229ddcf75f167c9904313a83cf795232ed7f7e2131"
+		"c9",
+		"file:_u=5:"
+		"d767748a603799c85319dba02a583b3fdbe28ae5f82b2e872d6bb66cf104e6"
+		"2c",
+		"file:a/"
+		"keep.me=4:"
+		"6ca7ea2feefc88ecb5ed6356ed963f47dc9137f82526fdd25d618ea626d080"
+		"3f",
 		"link:a/l-loop=.",
-		"file:a/x=2:5e85370e555e95d27df68f93c0ccaa4edfc1da5e281b47a2ebba2649a13ea5f4",
-		"file:a-b=4:af9d2c92ddc38ca77b3cd29e944c9b61928032808d3a3cb6c3a3c8965067291e",
-		"file:a.txt=2:06f961b802bc46ee168555f066d28f4f0e9afdf3f88174c1ee6f9de004fc30a0",
+		"file:a/"
+		"x=2:"
+		"5e85370e555e95d27df68f93c0ccaa4edfc1da5e281b47a2ebba2649a13ea5"
+		"f4",
+		"file:a-b=4:"
+		"af9d2c92ddc38ca77b3cd29e944c9b61928032808d3a3cb6c3a3c896506729"
+		"1e",
+		"file:a.txt=2:"
+		"06f961b802bc46ee168555f066d28f4f0e9afdf3f88174c1ee6f9de004fc30"
+		"a0",
 		"link:l-abs-int=a/x",
 		"link:l-dangling=nonexistent",
 		"link:l-dir-ext=../ext/edir",
 		"link:l-dir-int=a",
 		"link:l-rel-ext=../ext/e.txt",
 		"link:l-rel-int=a.txt",
-		"file:node_modules/m/index.js=1:62c66a7a5dd70c3146618063c344e531e6d4b59e379808443ce962b3abd63c5a",
-		"file:\xc3\xa9.txt=6:a3a7f053ae2eadb1fb93bcbd4a39b00985b64ede4f337d64025982f9efb97f54",
-		"file:\xf0\x9f\x98\x80.txt=5:4030f0c0b99ba5e189b6fe295448a8ca31ca589a55930175de18032545c11501",
-		"file:\xef\xbd\x9e=9:39ecd459f143d7522ebfbb82080d3cc071c2fb5cf88763738cbc74f9f541142b",
+		"file:node_modules/m/"
+		"index.js=1:"
+		"62c66a7a5dd70c3146618063c344e531e6d4b59e379808443ce962b3abd63c"
+		"5a",
+		"file:\xc3\xa9.txt=6:"
+		"a3a7f053ae2eadb1fb93bcbd4a39b00985b64ede4f337d64025982f9efb97f"
+		"54",
+		"file:\xf0\x9f\x98\x80.txt=5:"
+		"4030f0c0b99ba5e189b6fe295448a8ca31ca589a55930175de18032545c115"
+		"01",
+		"file:\xef\xbd\x9e=9:"
+		"39ecd459f143d7522ebfbb82080d3cc071c2fb5cf88763738cbc74f9f54114"
+		"2b",
 	};
 	ecra_fingerprint_options o = ECRA_FINGERPRINT_OPTIONS_INIT;
 	char out[ECRA_FINGERPRINT_HEX_SIZE];
@@ -144,7 +204,9 @@ static void test_fixture_field_stream(void **state)
 			break;
 	assert_true(i < r.count);
 	assert_string_equal(r.lines[i + 1],
-	    "file:l-dir-int/x=2:5e85370e555e95d27df68f93c0ccaa4edfc1da5e281b47a2ebba2649a13ea5f4");
+	    "file:l-dir-int/"
+	    "x=2:"
+	    "5e85370e555e95d27df68f93c0ccaa4edfc1da5e281b47a2ebba2649a13ea5f4");
 	sandbox_cleanup(dir);
 }
 
@@ -161,8 +223,8 @@ static void test_callback_stops(void **state)
 	r.stop_at = 3;
 	o.field_cb = record;
 	o.field_payload = &r;
-	assert_fails_with(ECRA_EUSER,
-	    ecra_fingerprint(out, path_in(dir, "root"), &o));
+	assert_fails_with(
+	    ECRA_EUSER, ecra_fingerprint(out, path_in(dir, "root"), &o));
 	assert_int_equal(r.count, 4);
 	assert_string_equal(out, "");
 	sandbox_cleanup(dir);
@@ -211,7 +273,8 @@ static void test_single_file(void **state)
 	static const char stream[] =
 	    "\x01options.extra\x02\x03\x01options.follow\x02"
 	    "external\x03"
-	    "\x01" "file:\x02"
+	    "\x01"
+	    "file:\x02"
 	    "6:5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03"
 	    "\x03";
 	unsigned char md[32];
@@ -219,8 +282,8 @@ static void test_single_file(void **state)
 	const char *dir = sandbox_dir();
 
 	(void)state;
-	assert_non_null(EVP_Digest(stream, sizeof(stream) - 1, md, &len,
-	    EVP_sha256(), NULL));
+	assert_non_null(EVP_Digest(
+	    stream, sizeof(stream) - 1, md, &len, EVP_sha256(), NULL));
 	for (i = 0; i < 32; i++)
 		sprintf(expected + 2 * i, "%02x", md[i]);
 	write_text(dir, "h.txt", "hello\n");
@@ -243,14 +306,15 @@ static void test_cycles(void **state)
 		ecra_follow_mode mode;
 		const char *expected;
 	} cases[] = {
-		{ ECRA_FOLLOW_NEVER,
-		    "79eb77bc465f5c2c128ab2221082951883f53abac2eeffd4a4eb1413c402002b" },
-		{ ECRA_FOLLOW_ALWAYS,
-		    "4549b4a7af409d271ebc01c9b62b16c16fc1e4aa63b12957575d106d1b9e5518" },
-		{ ECRA_FOLLOW_EXTERNAL,
-		    "59f50e000900c03003f10c37de3a0f4da3dfb57be0e408f3613f70d5b0ebd2f8" },
+		{ ECRA_FOLLOW_NEVER, "79eb77bc465f5c2c128ab2221082951883f53abac"
+		                     "2eeffd4a4eb1413c402002b" },
+		{ ECRA_FOLLOW_ALWAYS, "4549b4a7af409d271ebc01c9b62b16c16fc1e4aa"
+		                      "63b12957575d106d1b9e5518" },
+		{ ECRA_FOLLOW_EXTERNAL, "59f50e000900c03003f10c37de3a0f4da3dfb5"
+		                        "7be0e408f3613f70d5b0ebd2f8" },
 		{ ECRA_FOLLOW_BLOCK_EXTERNAL,
-		    "f00296e7eba84deec6997f1de0b4487efa47e3d341b3867867ed6d0a3817fafe" },
+		    "f00296e7eba84deec6997f1de0b4487efa47e3d341b3867867ed6d0a38"
+		    "17fafe" },
 	};
 	char out[ECRA_FINGERPRINT_HEX_SIZE];
 	const char *dir = sandbox_dir();
@@ -422,6 +486,42 @@ static void test_threads_agree(void **state)
 	sandbox_cleanup(dir);
 }
 
+/* hashKey() turns '\\' into '/' in keys, but not in raw link text
+ * (values from aws-cdk-lib). */
+static void test_backslash_names(void **state)
+{
+	char out[ECRA_FINGERPRINT_HEX_SIZE], target[4300];
+	const char *dir = sandbox_dir();
+	char *real;
+	recorder r;
+	ecra_fingerprint_options o = ECRA_FINGERPRINT_OPTIONS_INIT;
+
+	(void)state;
+	write_text(dir, "d/a\\b", "x");
+	write_text(dir, "d/c\\", "y");
+	real = ecra_fp_realpath(dir);
+	assert_non_null(real);
+	snprintf(target, sizeof(target), "%s/d/a\\b", real);
+	assert_int_equal(symlink(target, path_in(dir, "d/l\\abs")), 0);
+	assert_int_equal(symlink("a\\b", path_in(dir, "d/l\\rel")), 0);
+	memset(&r, 0, sizeof(r));
+	r.stop_at = -1;
+	o.follow = ECRA_FOLLOW_NEVER;
+	o.field_cb = record;
+	o.field_payload = &r;
+	assert_ok(ecra_fingerprint(out, path_in(dir, "d"), &o));
+	assert_string_equal(out,
+	    "ee955bab92adf40c94a10271267038cadd0ac10fb155a721254a1c27cf806c9a");
+	assert_int_equal(r.count, 6);
+	assert_string_equal(r.lines[4], "link:l/abs=a/b");
+	assert_string_equal(r.lines[5], "link:l/rel=a\\b");
+	hash_with(out, path_in(dir, "d"), ECRA_FOLLOW_ALWAYS, 2);
+	assert_string_equal(out,
+	    "d875c5b923f900b413f368ae544287656067e0b1cef8d509709395be71916c69");
+	ecra_free(real);
+	sandbox_cleanup(dir);
+}
+
 static void test_bad_arguments(void **state)
 {
 	ecra_fingerprint_options o = ECRA_FINGERPRINT_OPTIONS_INIT;
@@ -435,7 +535,8 @@ static void test_bad_arguments(void **state)
 	o.follow = (ecra_follow_mode)42;
 	assert_fails_with(ECRA_EINVALID, ecra_fingerprint(out, "/", &o));
 	assert_fails_with(ECRA_EINVALID, ecra_fingerprint(out, NULL, NULL));
-	assert_fails_with(ECRA_EINVALID, ecra_follow_mode_parse(&mode, "sometimes"));
+	assert_fails_with(
+	    ECRA_EINVALID, ecra_follow_mode_parse(&mode, "sometimes"));
 	assert_error_contains("'sometimes'");
 	assert_ok(ecra_follow_mode_parse(&mode, "block-external"));
 	assert_int_equal(mode, ECRA_FOLLOW_BLOCK_EXTERNAL);
@@ -473,6 +574,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fixture_modes),
+		cmocka_unit_test(test_fixture_excluded_log),
 		cmocka_unit_test(test_fixture_field_stream),
 		cmocka_unit_test(test_callback_stops),
 		cmocka_unit_test(test_options),
@@ -484,6 +586,7 @@ int main(void)
 		cmocka_unit_test(test_bad_utf8_name),
 		cmocka_unit_test(test_path_too_long),
 		cmocka_unit_test(test_threads_agree),
+		cmocka_unit_test(test_backslash_names),
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_oom),
 	};

@@ -15,8 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static inline void fixture_link(const char *dir, const char *target,
-    const char *rel)
+static inline void fixture_link(
+    const char *dir, const char *target, const char *rel)
 {
 	char path[4200];
 
@@ -63,15 +63,15 @@ static inline void fixture_build(const char *dir, bool with_log)
 }
 
 /* Whole-tree hashes of the fixture (exclude "*.log", or no a/b/deep.log). */
-#define FIXTURE_NEVER                                                          \
+#define FIXTURE_NEVER \
 	"1e988d5c9afb947067fa418a9f1d63a22b56b5ed41e3aad905bfe2be24b3288d"
-#define FIXTURE_INTERNAL_ONLY                                                  \
+#define FIXTURE_INTERNAL_ONLY \
 	"26de67ecae5e2c55b3a515628677840babf626e6627670f85698bc7fe5031021"
 /* From fixture-oracle.js (they depend on ext/, which the spec does not
  * describe). */
-#define FIXTURE_EXTERNAL                                                       \
+#define FIXTURE_EXTERNAL \
 	"3f92a673da578bd5a35dd5885c4badd2bc2f19121aa51065719639a4afd546b5"
-#define FIXTURE_ALWAYS                                                         \
+#define FIXTURE_ALWAYS \
 	"01da057105f78c5d2acf88e5442da669cb38343dcbdcd8f7b9907fd9fc17fb48"
 
 #endif /* TESTS_UNIT_FINGERPRINT_FIXTURE_H */
