@@ -245,7 +245,7 @@ done:
 }
 
 static int write_stack(ecra_app *app, ecra_tnode *root, ecra_stack *s,
-    const char *tmp, ecra_json *artifacts)
+    const char *tmp, ecra_json *artifacts, bool *no_resources)
 {
 	ecra_tnode *sn = ecra_assembly_tree_stack(root, s);
 	ecra_json *tmpl = NULL, *am = NULL, *meta = NULL;
@@ -256,6 +256,7 @@ static int write_stack(ecra_app *app, ecra_tnode *root, ecra_stack *s,
 	(void)app;
 	if ((rc = ecra_assembly_template(&tmpl, sn, s)) < 0)
 		goto done;
+	*no_resources = ecra_json_size(ecra_json_get(tmpl, "Resources")) == 0;
 	if ((rc = ecra_json_write(&text, tmpl, 1)) < 0)
 		goto done;
 	if ((rc = ecra_assembly_sha256_hex(hash, text.ptr, text.size)) < 0)
@@ -297,11 +298,68 @@ done:
 	return rc;
 }
 
+/*
+ * The built-in CloudFormation validation (validation-report.json): of its
+ * rules only F0001 can fire on the templates this library writes, for a
+ * stack without resources; it is reported as one warning listing the
+ * stacks.
+ */
+static int add_violation(ecra_json *list, const ecra_stack *s)
+{
+	ecra_json *c = ecra_json_object();
+
+	if (c == NULL || ecra_json_set_str(c, "constructPath", s->id) < 0 ||
+	    ecra_json_set_str(c, "constructFqn", "aws-cdk-lib.Stack") < 0 ||
+	    ecra_json_set_str(c, "libraryVersion", ECRA_CDK_VERSION) < 0 ||
+	    ecra_json_push_new(list, c) < 0) {
+		return OOM();
+	}
+	ecra_assembly_warn(s->app,
+	    "Resources section must exist and be non-empty (CloudFormation "
+	    "Validate): %s",
+	    s->id);
+	return 0;
+}
+
+static ecra_json *plugin_reports(ecra_json *violating)
+{
+	ecra_json *reports = ecra_json_array(), *r = NULL, *vs = NULL;
+	ecra_json *v = NULL, *meta = NULL;
+
+	if (reports == NULL || ecra_json_size(violating) == 0)
+		return reports;
+	r = ecra_json_object();
+	vs = ecra_json_array();
+	v = ecra_json_object();
+	meta = ecra_json_object();
+	if (r == NULL || vs == NULL || v == NULL || meta == NULL ||
+	    ecra_json_set_str(r, "pluginName", "CloudFormation Validate") < 0 ||
+	    ecra_json_set_str(r, "pluginVersion", "1.14.0") < 0 ||
+	    ecra_json_set_str(r, "conclusion", "success") < 0 ||
+	    ecra_json_set_str(v, "ruleName", "F0001") < 0 ||
+	    ecra_json_set_str(v, "description",
+	        "Resources section must exist and be non-empty") < 0 ||
+	    ecra_json_set_str(v, "severity", "warning") < 0 ||
+	    ecra_json_set_str(meta, "category", "Structure") < 0 ||
+	    ecra_json_set(v, "ruleMetadata", meta) < 0 ||
+	    ecra_json_set(v, "violatingConstructs", violating) < 0 ||
+	    ecra_json_push(vs, v) < 0 || ecra_json_set(r, "violations", vs) < 0 ||
+	    ecra_json_push(reports, r) < 0) {
+		ecra_json_free(reports);
+		reports = NULL;
+	}
+	ecra_json_free(r);
+	ecra_json_free(vs);
+	ecra_json_free(v);
+	ecra_json_free(meta);
+	return reports;
+}
+
 static int write_assembly(ecra_app *app, const char *tmp)
 {
 	ecra_tnode *root = NULL;
 	ecra_json *artifacts = NULL, *manifest = NULL, *tree = NULL;
-	ecra_json *v = NULL, *report = NULL;
+	ecra_json *v = NULL, *report = NULL, *violating = NULL;
 	size_t i;
 	int rc;
 
@@ -313,10 +371,20 @@ static int write_assembly(ecra_app *app, const char *tmp)
 		rc = OOM();
 		goto done;
 	}
-	for (i = 0; i < app->stack_count; i++)
-		if ((rc = write_stack(app, root, app->stacks[i], tmp, artifacts)) <
-		    0)
+	violating = ecra_json_array();
+	if (violating == NULL) {
+		rc = OOM();
+		goto done;
+	}
+	for (i = 0; i < app->stack_count; i++) {
+		bool empty = false;
+
+		if ((rc = write_stack(app, root, app->stacks[i], tmp, artifacts,
+		         &empty)) < 0)
 			goto done;
+		if (empty && (rc = add_violation(violating, app->stacks[i])) < 0)
+			goto done;
+	}
 	if ((rc = ecra_assembly_tree(&tree, root)) < 0 ||
 	    (rc = ecra_assembly_write_json(tmp, "tree.json", tree, 0)) < 0)
 		goto done;
@@ -363,7 +431,8 @@ static int write_assembly(ecra_app *app, const char *tmp)
 	if ((rc = ecra_assembly_write_json(tmp, "cdk.out", v, 0)) < 0)
 		goto done;
 	if (ecra_json_set_str(v, "title", "Validation Report") < 0 ||
-	    ecra_json_set_new(v, "pluginReports", ecra_json_array()) < 0) {
+	    ecra_json_set_new(v, "pluginReports", plugin_reports(violating)) <
+	        0) {
 		rc = OOM();
 		goto done;
 	}
@@ -375,6 +444,7 @@ done:
 	ecra_json_free(tree);
 	ecra_json_free(v);
 	ecra_json_free(report);
+	ecra_json_free(violating);
 	return rc;
 }
 

@@ -278,13 +278,12 @@ static int build_policy(ecra_tnode *parent_role, const ecra_stack *stack,
 	}
 	ecra_json_free(doc);
 	ecra_json_free(roles_value);
-	/* Deep copies: the template and the tree must not share values. */
+	/* A deep copy: the template and the tree must not share values. */
 	{
 		ecra_json *tp = ecra_json_copy(tprops);
 
 		ecra_json_free(tprops);
-		return make_resource(
-		    res, stack, "AWS::IAM::Policy", ecra_json_copy(props), tp);
+		return make_resource(res, stack, "AWS::IAM::Policy", props, tp);
 	}
 fail:
 	ecra_json_free(doc);

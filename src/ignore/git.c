@@ -32,10 +32,22 @@ typedef struct {
 	char *origin; /* for messages */
 } git_rule;
 
+/* A cached answer for a directory prefix such as "a/b/". */
+typedef struct {
+	uint16_t *key; /* NULL: empty slot */
+	size_t len;
+	uint64_t hash;
+	bool ignored;
+} git_cache_entry;
+
 typedef struct {
 	git_rule *rules;
 	size_t count;
+	git_cache_entry *cache; /* open addressing, cache_cap a power of 2 */
+	size_t cache_cap, cache_used;
 } git_state;
+
+#define GIT_CACHE_MAX ((size_t)1 << 18)
 
 /* The helper regexes, in ignore 5.3.2's own JavaScript syntax. */
 enum {
@@ -92,6 +104,7 @@ typedef struct {
 	ecra_jsre *rx[RX_COUNT];
 	const char *origin;      /* the rule being compiled, for messages */
 	const uint16_t *pattern; /* `this` of the replacers */
+	long budget;             /* steps left for this rule's replacements */
 	size_t pattern_len;
 } builder;
 
@@ -105,7 +118,8 @@ static int rx_test(
     bool *out, builder *b, int which, const uint16_t *s, size_t len)
 {
 	const char *why = NULL;
-	int error = ecra_jsre_exec(out, b->rx[which], s, len, 0, NULL, &why);
+	int error = ecra_jsre_exec_budget(
+	    out, b->rx[which], s, len, 0, NULL, &why, &b->budget);
 
 	if (error == ECRA_EINVALID)
 		return too_complex(b->origin);
@@ -247,8 +261,8 @@ static int replace(
 
 		if (at > len)
 			break;
-		error =
-		    ecra_jsre_exec(&m, b->rx[which], s, len, at, caps, &why);
+		error = ecra_jsre_exec_budget(
+		    &m, b->rx[which], s, len, at, caps, &why, &b->budget);
 		if (error == ECRA_EINVALID)
 			return too_complex(b->origin);
 		if (error < 0)
@@ -329,6 +343,96 @@ done:
 	return error;
 }
 
+static void cache_clear(git_state *st)
+{
+	size_t k;
+
+	for (k = 0; k < st->cache_cap; k++)
+		ecra_free(st->cache[k].key);
+	ecra_free(st->cache);
+	st->cache = NULL;
+	st->cache_cap = st->cache_used = 0;
+}
+
+static uint64_t cache_hash(const uint16_t *s, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t k;
+
+	for (k = 0; k < len; k++) {
+		h ^= s[k];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static git_cache_entry *cache_slot(
+    const git_state *st, const uint16_t *s, size_t len, uint64_t h)
+{
+	size_t mask = st->cache_cap - 1, k = (size_t)h & mask;
+
+	for (;; k = (k + 1) & mask) {
+		git_cache_entry *e = &st->cache[k];
+
+		if (e->key == NULL ||
+		    (e->hash == h && e->len == len &&
+		        memcmp(e->key, s, len * sizeof(*s)) == 0))
+			return e;
+	}
+}
+
+/* Look up a prefix; true when found. */
+static bool cache_get(
+    const git_state *st, const uint16_t *s, size_t len, bool *ignored)
+{
+	git_cache_entry *e;
+
+	if (st->cache_cap == 0)
+		return false;
+	e = cache_slot(st, s, len, cache_hash(s, len));
+	if (e->key == NULL)
+		return false;
+	*ignored = e->ignored;
+	return true;
+}
+
+/* Remember a prefix's answer. The cache is only an accelerator: when
+ * memory runs out it is dropped, and the answer stays correct. */
+static void cache_put(
+    git_state *st, const uint16_t *s, size_t len, bool ignored)
+{
+	uint64_t h = cache_hash(s, len);
+	git_cache_entry *e;
+
+	if (st->cache_used >= GIT_CACHE_MAX)
+		cache_clear(st);
+	if ((st->cache_used + 1) * 2 > st->cache_cap) {
+		size_t cap = st->cache_cap ? st->cache_cap * 2 : 64, k;
+		git_cache_entry *old = st->cache, *n;
+		size_t old_cap = st->cache_cap;
+
+		if ((n = ecra_calloc(cap, sizeof(*n))) == NULL)
+			return;
+		st->cache = n;
+		st->cache_cap = cap;
+		for (k = 0; k < old_cap; k++)
+			if (old[k].key != NULL)
+				*cache_slot(st, old[k].key, old[k].len,
+				    old[k].hash) = old[k];
+		ecra_free(old);
+	}
+	e = cache_slot(st, s, len, h);
+	if (e->key != NULL)
+		return;
+	if ((e->key = ecra_alloc(len * sizeof(*s) + 1)) == NULL)
+		return;
+	memcpy(e->key, s, len * sizeof(*s));
+	e->len = len;
+	e->hash = h;
+	e->ignored = ignored;
+	st->cache_used++;
+}
+
 static void release(void *state)
 {
 	git_state *st = state;
@@ -336,6 +440,7 @@ static void release(void *state)
 
 	if (st == NULL)
 		return;
+	cache_clear(st);
 	for (k = 0; k < st->count; k++) {
 		ecra_jsre_free(st->rules[k].re);
 		ecra_free(st->rules[k].origin);
@@ -386,6 +491,7 @@ static int compile(void **state_out, const char *const *patterns, size_t count)
 		pat.len = 0;
 		src.len = 0;
 		b.origin = patterns[k];
+		b.budget = 4 * ECRA_JSRE_MAX_STEPS;
 		if ((error = ecra_jsre_utf8_to_utf16(
 		         &pat, patterns[k], strlen(patterns[k]))) < 0 ||
 		    (error = check_pattern(&ok, &b, &pat)) < 0)
@@ -473,7 +579,7 @@ static int check_path(const ecra_u16 *p, const char *rel)
 
 static int match(bool *out, void *state, const char *rel, bool complete)
 {
-	const git_state *st = state;
+	git_state *st = state;
 	ecra_u16 p = { 0 };
 	size_t len = strlen(rel), k;
 	int error;
@@ -487,17 +593,23 @@ static int match(bool *out, void *state, const char *rel, bool complete)
 		goto done;
 	if ((error = check_path(&p, rel)) < 0)
 		goto done;
-	/* parents first: "a/", "a/b/", ... */
+	/* parents first: "a/", "a/b/", ... (answers cached, as the
+	 * library caches them) */
 	for (k = 0; k + 1 < p.len; k++) {
 		if (p.ptr[k] != '/')
 			continue;
-		if ((error = test_one(&ignored, st, p.ptr, k + 1)) < 0)
-			goto done;
+		if (!cache_get(st, p.ptr, k + 1, &ignored)) {
+			if ((error = test_one(&ignored, st, p.ptr, k + 1)) < 0)
+				goto done;
+			cache_put(st, p.ptr, k + 1, ignored);
+		}
 		if (ignored)
 			break;
 	}
 	if (!ignored && (error = test_one(&ignored, st, p.ptr, p.len)) < 0)
 		goto done;
+	if (p.ptr[p.len - 1] == '/')
+		cache_put(st, p.ptr, p.len, ignored);
 	*out = ignored;
 done:
 	ecra_u16_dispose(&p);

@@ -28,7 +28,7 @@
 #define MAX_GLOBSTAR_RECURSION 200
 /* Compile budget per pattern: beyond it the pattern is rejected as too
  * complex (JavaScript would take minutes or run out of memory). */
-#define PATTERN_BUDGET ((size_t)256 << 20)
+#define PATTERN_BUDGET ((size_t)64 << 20)
 
 /* ---------------------------------------------------------------- arena */
 
@@ -70,6 +70,25 @@ void *ecra_glob_arena_alloc(ecra_glob_arena *a, size_t size)
 	a->head = c;
 	a->used = size;
 	return c->data;
+}
+
+void ecra_glob_arena_reset(ecra_glob_arena *a, size_t budget)
+{
+	ecra_glob_chunk *keep = NULL;
+
+	while (a->head) {
+		ecra_glob_chunk *n = a->head->next;
+		if (keep == NULL && a->head->size == 65536) {
+			keep = a->head;
+			keep->next = NULL;
+		} else {
+			ecra_free(a->head);
+		}
+		a->head = n;
+	}
+	a->head = keep;
+	a->used = 0;
+	a->budget = keep ? budget - keep->size : budget;
 }
 
 void ecra_glob_arena_fini(ecra_glob_arena *a)
@@ -243,6 +262,7 @@ typedef struct {
 typedef struct {
 	ecra_glob_arena perm; /* the compiled patterns */
 	ecra_glob_arena tmp;  /* per-pattern compile work */
+	ecra_glob_arena part; /* per-part compile work (reset per part) */
 	gpattern *pats;
 	size_t npats;
 	ecra_glob_scratch *scratch;
@@ -509,6 +529,7 @@ static int compile_one(gstate *st, gpattern *gp, const char *pattern)
 		return 0;
 	}
 	ecra_glob_arena_init(&st->tmp, &jb, PATTERN_BUDGET);
+	ecra_glob_arena_init(&st->part, &jb, PATTERN_BUDGET);
 	st->perm.oom = &jb;
 	switch (setjmp(jb)) {
 	case 0: {
@@ -522,15 +543,17 @@ static int compile_one(gstate *st, gpattern *gp, const char *pattern)
 		gp->sets = ecra_glob_arena_alloc(
 		    &st->perm, sizeof(gset) * (expanded.n ? expanded.n : 1));
 		for (size_t i = 0; i < expanded.n; i++) {
-			ecra_glob_strlist parts =
-			    level_one(&st->tmp, slash_split(&st->tmp, &expanded.v[i]));
+			ecra_glob_strlist parts;
 			gset *s = &gp->sets[i];
+			ecra_glob_arena_reset(&st->part, PATTERN_BUDGET);
+			parts = level_one(
+			    &st->part, slash_split(&st->part, &expanded.v[i]));
 			s->globstar = false;
 			s->n = parts.n;
 			s->parts = ecra_glob_arena_alloc(
 			    &st->perm, sizeof(gpart) * parts.n);
 			for (size_t k = 0; k < parts.n; k++) {
-				if (!compile_part(st, &st->tmp, &parts.v[k],
+				if (!compile_part(st, &st->part, &parts.v[k],
 				        &s->parts[k])) {
 					rc = ecra_error_set(ECRA_EINVALID,
 					    "invalid pattern '%s': not a valid "
@@ -558,6 +581,7 @@ static int compile_one(gstate *st, gpattern *gp, const char *pattern)
 	}
 done:
 	ecra_glob_arena_fini(&st->tmp);
+	ecra_glob_arena_fini(&st->part);
 	st->perm.oom = NULL; /* nothing allocates from it after compile */
 	ecra_free(u);
 	return rc;

@@ -17,6 +17,9 @@
 #include <string.h>
 
 #define AST_MAX_DEPTH 500
+/* Negation tails are copied into every negation: x!(a)!(a)!(a)... grows
+ * exponentially (in minimatch too). Past this many nodes, give up. */
+#define AST_MAX_NODES 100000
 
 typedef struct gast gast;
 
@@ -52,6 +55,7 @@ struct gast {
 typedef struct {
 	ecra_glob_arena *a;
 	int depth;
+	size_t nodes;
 } gctx;
 
 /* The regex result of toRegExpSource: [re, body, hasMagic, uflag]. */
@@ -203,8 +207,11 @@ static gparts *parts_new(ecra_glob_arena *a)
 
 static gast *ast_new(gctx *c, int type, gast *parent)
 {
-	gast *n = ecra_glob_arena_alloc(c->a, sizeof(*n));
+	gast *n;
 
+	if (++c->nodes > AST_MAX_NODES)
+		longjmp(*c->a->oom, 2);
+	n = ecra_glob_arena_alloc(c->a, sizeof(*n));
 	memset(n, 0, sizeof(*n));
 	n->type = type;
 	n->has_magic = type ? 1 : -1;
@@ -1138,6 +1145,7 @@ void ecra_glob_ast_compile(ecra_glob_arena *a, ecra_glob_segsrc *out,
 
 	c.a = a;
 	c.depth = 0;
+	c.nodes = 0;
 	root = ast_new(&c, 0, NULL);
 	parse_ast(&c, glob, n, root, 0, 0);
 	ast_to_string(&c, root);

@@ -36,6 +36,8 @@ typedef struct {
 
 void ecra_glob_arena_init(ecra_glob_arena *a, jmp_buf *oom, size_t budget);
 void *ecra_glob_arena_alloc(ecra_glob_arena *a, size_t size);
+/* Free all but one chunk and restore the budget. */
+void ecra_glob_arena_reset(ecra_glob_arena *a, size_t budget);
 void ecra_glob_arena_fini(ecra_glob_arena *a);
 
 /* A UTF-16 string (growable, arena-backed). */

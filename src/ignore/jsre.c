@@ -1217,17 +1217,25 @@ typedef struct {
 	size_t open_base, mark_base;
 	frame *stack;
 	size_t top, cap;
-	long steps;
+	long steps, limit;
 	bool icase;
+	frame local_stack[128];
+	size_t local_regs[64];
 } vm;
 
 static int push(vm *m, int32_t pc, uint32_t reg, size_t pos)
 {
 	if (m->top == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 256;
-		frame *f = ecra_realloc(m->stack, cap * sizeof(*f));
+		size_t cap = m->cap * 2;
+		frame *f;
 
-		if (f == NULL)
+		/* the first stack lives in the caller's frame */
+		if (m->stack == m->local_stack) {
+			if ((f = ecra_alloc(cap * sizeof(*f))) == NULL)
+				return ECRA_ENOMEM;
+			memcpy(f, m->stack, m->top * sizeof(*f));
+		} else if ((f = ecra_realloc(m->stack, cap * sizeof(*f))) ==
+		           NULL)
 			return ECRA_ENOMEM;
 		m->stack = f;
 		m->cap = cap;
@@ -1328,7 +1336,7 @@ static int run(vm *m, int32_t pc, size_t pos, size_t base, size_t *end)
 	for (;;) {
 		const inst *in = &prog[pc];
 
-		if (++m->steps > ECRA_JSRE_MAX_STEPS)
+		if (++m->steps > m->limit)
 			return ECRA_EINVALID;
 		switch (in->op) {
 		case OP_CHAR:
@@ -1481,6 +1489,16 @@ static int run(vm *m, int32_t pc, size_t pos, size_t base, size_t *end)
 int ecra_jsre_exec(bool *matched, const ecra_jsre *re, const uint16_t *str,
     size_t len, size_t start, size_t *caps, const char **why)
 {
+	long budget = ECRA_JSRE_MAX_STEPS;
+
+	return ecra_jsre_exec_budget(
+	    matched, re, str, len, start, caps, why, &budget);
+}
+
+int ecra_jsre_exec_budget(bool *matched, const ecra_jsre *re,
+    const uint16_t *str, size_t len, size_t start, size_t *caps,
+    const char **why, long *budget)
+{
 	vm m;
 	size_t nregs, k, at, end;
 	int error = 0, r = 0;
@@ -1492,10 +1510,15 @@ int ecra_jsre_exec(bool *matched, const ecra_jsre *re, const uint16_t *str,
 	m.s = str;
 	m.len = len;
 	m.icase = (re->flags & ECRA_JSRE_ICASE) != 0;
+	m.limit = *budget;
 	m.open_base = 2 * (re->ngroups + 1);
 	m.mark_base = m.open_base + re->ngroups + 1;
 	nregs = m.mark_base + re->nmarks;
-	if ((m.regs = ecra_alloc(nregs * sizeof(*m.regs))) == NULL)
+	m.stack = m.local_stack;
+	m.cap = sizeof(m.local_stack) / sizeof(m.local_stack[0]);
+	if (nregs <= sizeof(m.local_regs) / sizeof(m.local_regs[0]))
+		m.regs = m.local_regs;
+	else if ((m.regs = ecra_alloc(nregs * sizeof(*m.regs))) == NULL)
 		return ECRA_ENOMEM;
 	for (at = start; at <= len; at++) {
 		for (k = 0; k < nregs; k++)
@@ -1519,7 +1542,10 @@ int ecra_jsre_exec(bool *matched, const ecra_jsre *re, const uint16_t *str,
 				caps[k] = m.regs[k];
 	}
 done:
-	ecra_free(m.regs);
-	ecra_free(m.stack);
+	*budget -= m.steps < *budget ? m.steps : *budget;
+	if (m.regs != m.local_regs)
+		ecra_free(m.regs);
+	if (m.stack != m.local_stack)
+		ecra_free(m.stack);
 	return error;
 }

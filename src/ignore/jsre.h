@@ -108,6 +108,14 @@ size_t ecra_jsre_groups(const ecra_jsre *re);
 int ecra_jsre_exec(bool *matched, const ecra_jsre *re, const uint16_t *str,
     size_t len, size_t start, size_t *caps, const char **why);
 
+/*
+ * ecra_jsre_exec() spending at most *budget steps, and deducting the
+ * steps it took from *budget, so a caller can bound a series of calls.
+ */
+int ecra_jsre_exec_budget(bool *matched, const ecra_jsre *re,
+    const uint16_t *str, size_t len, size_t start, size_t *caps,
+    const char **why, long *budget);
+
 void ecra_jsre_free(ecra_jsre *re);
 
 #endif /* SRC_IGNORE_JSRE_H */
