@@ -232,7 +232,9 @@ function main() {
 		const cases = [];
 		for (const mode of ['git', 'docker']) {
 			for (let i = 0; i < args.cases; i++) {
-				const np = 1 + Math.floor(rnd() * 5);
+				/* mostly short lists, sometimes a long file */
+				const np = rnd() < 0.1 ? 10 + Math.floor(rnd() * 16)
+				    : 1 + Math.floor(rnd() * 5);
 				const patterns = [];
 				for (let k = 0; k < np; k++)
 					patterns.push(genPattern(rnd, mode));
