@@ -13,7 +13,10 @@
 //   cli         optional extra `-c key=value` strings
 //   outdir      optional outdir as given to both (default: absolute path)
 //   expect      optional: "cdk-rejects" when aws-cdk-lib throws by design
-//               and ecr-assets deliberately does not (docs/compatibility.md)
+//               and ecr-assets deliberately does not (docs/compatibility.md);
+//               "both-reject" when both must fail with the same message
+//   stale       optional: files already in the outdir that aws-cdk-lib
+//               keeps and ecr-assets (atomic replace) removes
 'use strict';
 
 const DF = 'FROM scratch\nCOPY . /app\n';
@@ -257,13 +260,27 @@ const links = () => Object.assign(ctx('image'), {
 	'image/link-external': { link: '../outside.txt' },
 	'outside.txt': 'outside\n',
 });
-for (const mode of ['never', 'always', 'external', 'block-external'])
+const internalLinks = () => Object.assign(ctx('image'), {
+	'image/link-internal': { link: 'index.js' },
+	'image/link-dir': { link: 'sub' },
+	'image/sub/link-up': { link: '../keep.log' },
+});
+add({ name: 'follow-block-external', files: internalLinks(),
+	app: app([stack([img({ followSymlinks: 'block-external' })])]) });
+for (const mode of ['never', 'always', 'external'])
 	add({ name: `follow-${mode}`, files: links(), app: app([stack([img({
 		followSymlinks: mode })])]) });
+add({ name: 'follow-block-external-rejected', expect: 'both-reject',
+	files: Object.assign(links(), { 'image/link-internal': { link: '../outside.txt' } }),
+	app: app([stack([img({ followSymlinks: 'block-external' })])]) });
 add({ name: 'follow-default', files: links(), app: app([stack([img()])]) });
 
 /* --- outdir and flags --- */
-add({ name: 'outdir-relative-inside-context', outdir: 'cdk.out', files: ctx('.', {
+// ecr-assets replaces the outdir atomically, so files that were already in
+// it (cdk.out/junk) are gone afterwards; aws-cdk-lib writes over them
+// (docs/compatibility.md). The hash must match all the same.
+add({ name: 'outdir-relative-inside-context', outdir: 'cdk.out',
+	stale: ['junk'], files: ctx('.', {
 	'cdk.out/junk': 'j\n' }), app: app([stack([img({ directory: '.' })])]) });
 add({ name: 'flag-docker-ignore-support', expect: 'cdk-rejects',
 	cdkJson: { context: { '@aws-cdk/aws-ecr-assets:dockerIgnoreSupport': true } },

@@ -111,10 +111,11 @@ function listTree(dir, prefix, out) {
 	return out;
 }
 
-function compareAssemblies(ours, cdk, roots) {
+function compareAssemblies(ours, cdk, roots, stale) {
 	const problems = [];
 	const oursFiles = fs.existsSync(ours) ? fs.readdirSync(ours).sort() : [];
-	const cdkFiles = fs.readdirSync(cdk).sort();
+	const cdkFiles = fs.readdirSync(cdk).sort()
+		.filter((f) => !(stale || []).includes(f));
 	const missing = cdkFiles.filter((f) => !oursFiles.includes(f));
 	const extra = oursFiles.filter((f) => !cdkFiles.includes(f));
 	if (missing.length)

@@ -86,65 +86,109 @@ function cliContext(c) {
 		(c.cdkJson && c.cdkJson.context) || {}, ctx);
 }
 
-function runOracle(dir, outdir, context) {
-	const ctxFile = path.join(dir, '..', `oracle-context-${path.basename(dir)}.json`);
-	fs.writeFileSync(ctxFile, JSON.stringify(context));
-	return spawnSync(process.execPath, [path.join(__dirname, 'oracle.js'),
-		'app.json', outdir, ctxFile], { cwd: dir, encoding: 'utf8',
-		env: Object.assign({}, process.env, { CDK_DOCKER: undefined }) });
-}
-
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ecra-synth-compat-'));
-let failed = 0;
-let passed = 0;
 const selected = cases.filter((c) => c.name.includes(opt.filter));
-for (const c of selected) {
-	const root = path.join(tmp, c.name);
-	const oursDir = path.join(root, 'ours');
-	const cdkDir = path.join(root, 'cdk');
-	writeTree(oursDir, c);
-	writeTree(cdkDir, c);
-	const outOurs = c.outdir || path.join(oursDir, 'out');
-	const outCdk = c.outdir || path.join(cdkDir, 'out');
-	const problems = [];
 
+// Phase 1: write both trees of every case and list the oracle's jobs.
+const jobs = [];
+const plan = selected.map((c) => {
+	const root = path.join(tmp, c.name);
+	const p = {
+		c, root,
+		oursDir: path.join(root, 'ours'),
+		cdkDir: path.join(root, 'cdk'),
+		problems: [],
+	};
+	p.outOurs = c.outdir || path.join(p.oursDir, 'out');
+	p.outCdk = c.outdir || path.join(p.cdkDir, 'out');
+	writeTree(p.oursDir, c);
+	writeTree(p.cdkDir, c);
 	let context = cliContext(c);
 	if (c.expect === 'cdk-rejects') {
-		const r = runOracle(cdkDir, outCdk, context);
-		if (r.status === 0)
-			problems.push('aws-cdk-lib was expected to reject this app but did not');
-		// ours ignores the flag; compare with cdk's output without it
+		// aws-cdk-lib must refuse the app; ours ignores the flag, so it
+		// is compared with aws-cdk-lib's output for the app without it
+		const rejDir = path.join(root, 'cdk-rejects');
+		writeTree(rejDir, c);
+		p.rejectJob = jobs.length;
+		jobs.push({ dir: rejDir, app: 'app.json',
+			outdir: path.join(rejDir, 'out'), context });
 		context = Object.fromEntries(Object.entries(context).filter(
 			([k]) => k !== '@aws-cdk/aws-ecr-assets:dockerIgnoreSupport'));
-		fs.rmSync(path.join(cdkDir, 'cdk.json'), { force: true });
-		writeTree(cdkDir, Object.assign({}, c, { cdkJson: undefined }));
 	}
-	const rc = runOracle(cdkDir, outCdk, context);
-	if (rc.status !== 0)
-		problems.push(`aws-cdk-lib failed: ${rc.stderr.trim()}`);
+	p.job = jobs.length;
+	jobs.push({ dir: p.cdkDir, app: 'app.json', outdir: p.outCdk, context });
+	return p;
+});
 
-	const cmd = [opt.bin, 'synth', '--app', 'app.json', '-o', outOurs];
+// Phase 2: aws-cdk-lib synthesizes everything in one node process.
+// CDK_DOCKER changes tarball loaders; both sides run without it.
+const baseEnv = Object.assign({}, process.env, { HOME: tmp });
+delete baseEnv.CDK_DOCKER;
+const jobsFile = path.join(tmp, 'jobs.json');
+fs.writeFileSync(jobsFile, JSON.stringify(jobs));
+const ro = spawnSync(process.execPath, [path.join(__dirname, 'oracle.js'),
+	'--batch', jobsFile], { encoding: 'utf8', maxBuffer: 1 << 26,
+	env: baseEnv });
+if (ro.status !== 0) {
+	process.stderr.write(`oracle failed: ${ro.stderr}\n`);
+	process.exit(1);
+}
+const results = ro.stdout.trim().split('\n').map((l) => JSON.parse(l));
+
+// Phase 3: ecr-assets synthesizes each case; compare.
+let failed = 0;
+let passed = 0;
+for (const p of plan) {
+	const { c } = p;
+	if (p.rejectJob !== undefined && results[p.rejectJob].ok)
+		p.problems.push('aws-cdk-lib was expected to reject this app but did not');
+	const norm = (m) => m.split(p.oursDir).join('<CASE>')
+		.split(p.cdkDir).join('<CASE>').replace(/^ecra: (app\.json: )?[^:]*: /, '');
+	if (c.expect === 'both-reject') {
+		const cmd = ['synth', '--app', 'app.json', '-o', p.outOurs];
+		const r = spawnSync(opt.bin, cmd, { cwd: p.oursDir,
+			encoding: 'utf8', env: baseEnv });
+		const cdkErr = results[p.job].ok ? null : norm(results[p.job].error);
+		const ourErr = norm((r.stderr || '').trim());
+		if (cdkErr === null)
+			p.problems.push('aws-cdk-lib was expected to reject this app');
+		else if (r.status !== 1)
+			p.problems.push(`ecr-assets exit ${r.status}, expected 1`);
+		else if (ourErr !== cdkErr)
+			p.problems.push(`errors differ: ours '${ourErr}' / cdk '${cdkErr}'`);
+		report(p);
+		continue;
+	}
+	if (!results[p.job].ok)
+		p.problems.push(`aws-cdk-lib failed: ${results[p.job].error}`);
+
+	const cmd = ['synth', '--app', 'app.json', '-o', p.outOurs];
 	for (const a of c.cli || [])
 		cmd.push('-c', a);
-	const ro = spawnSync(cmd[0], cmd.slice(1), { cwd: oursDir, encoding: 'utf8' });
-	if (ro.status !== 0)
-		problems.push(`ecr-assets synth failed (${ro.status}): ${(ro.stderr || '').trim()}`);
+	const r = spawnSync(opt.bin, cmd, { cwd: p.oursDir, encoding: 'utf8',
+		env: baseEnv });
+	if (r.status !== 0)
+		p.problems.push(`ecr-assets synth failed (${r.status}): ${(r.stderr || '').trim()}`);
 
-	if (!problems.length) {
-		const absOurs = path.resolve(oursDir, outOurs);
-		const absCdk = path.resolve(cdkDir, outCdk);
-		problems.push(...compareAssemblies(absOurs, absCdk,
-			[oursDir, cdkDir, fs.realpathSync(oursDir),
-			fs.realpathSync(cdkDir)]));
+	if (!p.problems.length) {
+		p.problems.push(...compareAssemblies(
+			path.resolve(p.oursDir, p.outOurs),
+			path.resolve(p.cdkDir, p.outCdk),
+			[p.oursDir, p.cdkDir, fs.realpathSync(p.oursDir),
+				fs.realpathSync(p.cdkDir)], c.stale || []));
 	}
-	if (problems.length) {
+	report(p);
+}
+
+function report(p) {
+	if (p.problems.length) {
 		failed++;
-		console.log(`FAIL ${c.name}`);
-		for (const p of problems)
-			console.log(`     ${p}`);
+		console.log(`FAIL ${p.c.name}`);
+		for (const x of p.problems)
+			console.log(`     ${x}`);
 	} else {
 		passed++;
-		console.log(`ok   ${c.name}`);
+		console.log(`ok   ${p.c.name}`);
 	}
 }
 console.log(`\nsynth compat: ${passed}/${selected.length} cases match aws-cdk-lib 2.276.0`);
