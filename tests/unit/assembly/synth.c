@@ -31,15 +31,18 @@ static int teardown(void **state)
 static ecra_app *probe_app(const char *outdir, const char *extra_ctx_dir)
 {
 	ecra_app_options ao = ECRA_APP_OPTIONS_INIT;
-	ecra_docker_image_asset_options d = ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
-	ecra_tarball_image_asset_options t = ECRA_TARBALL_IMAGE_ASSET_OPTIONS_INIT;
+	ecra_docker_image_asset_options d =
+	    ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
+	ecra_tarball_image_asset_options t =
+	    ECRA_TARBALL_IMAGE_ASSET_OPTIONS_INIT;
 	ecra_role_options ro = ECRA_ROLE_OPTIONS_INIT;
 	ecra_output_options oo = ECRA_OUTPUT_OPTIONS_INIT;
-	ecra_kv args[] = {{"B", "2"}, {"A", "1"}};
-	ecra_kv params[] = {{"ref", "repo:cache"}};
+	ecra_kv args[] = { { "B", "2" }, { "A", "1" } };
+	ecra_kv params[] = { { "ref", "repo:cache" } };
 	ecra_docker_cache_option cf = {
-	    .type = "registry", .params = params, .params_count = 1};
-	ecra_docker_cache_option ct = {.type = "inline"};
+		.type = "registry", .params = params, .params_count = 1
+	};
+	ecra_docker_cache_option ct = { .type = "inline" };
 	ecra_app *app = NULL;
 	ecra_stack *s = NULL;
 	ecra_image_asset *img = NULL, *tar = NULL;
@@ -75,14 +78,15 @@ static ecra_app *probe_app(const char *outdir, const char *extra_ctx_dir)
 		    ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
 
 		e.directory = extra_ctx_dir;
-		assert_ok(ecra_stack_add_docker_image_asset(NULL, s, "Extra", &e));
+		assert_ok(
+		    ecra_stack_add_docker_image_asset(NULL, s, "Extra", &e));
 	}
 	return app;
 }
 
-static const char *const files[] = {"ProbeStack.assets.json",
-    "ProbeStack.metadata.json", "ProbeStack.template.json", "cdk.out",
-    "manifest.json", "tree.json", "validation-report.json", NULL};
+static const char *const files[] = { "ProbeStack.assets.json",
+	"ProbeStack.metadata.json", "ProbeStack.template.json", "cdk.out",
+	"manifest.json", "tree.json", "validation-report.json", NULL };
 
 static void expect_probe_files(const char *out)
 {
@@ -95,7 +99,8 @@ static void expect_probe_files(const char *out)
 
 		assert_non_null(want);
 		if (got == NULL || strcmp(want, got) != 0) {
-			print_error("%s differs from aws-cdk-lib's\n", files[i]);
+			print_error(
+			    "%s differs from aws-cdk-lib's\n", files[i]);
 			fail();
 		}
 		free(want);
@@ -215,9 +220,9 @@ static void test_nested_outdir_created(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_probe_identical),
-	    cmocka_unit_test(test_atomic),
-	    cmocka_unit_test(test_nested_outdir_created),
+		cmocka_unit_test(test_probe_identical),
+		cmocka_unit_test(test_atomic),
+		cmocka_unit_test(test_nested_outdir_created),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
