@@ -212,6 +212,15 @@ add({ name: 'grant-env-role-and-outputs', app: app([stack([img()], {
 	outputs: [{ id: 'Uri', imageUri: 'Image' }, { id: 'Tag', imageTag: 'Image' }],
 })]) });
 
+// Enough grants to overflow the role's inline policy: aws-cdk-lib moves
+// statements into AWS::IAM::ManagedPolicy "OverflowPolicy<N>" resources.
+const many = [];
+for (let i = 0; i < 50; i++)
+	many.push(img({ id: `Img${i}`, buildArgs: { N: String(i) } }));
+add({ name: 'grant-policy-overflow', app: app([stack(many, {
+	roles: [{ id: 'Puller', assumedBy: 'ecs-tasks.amazonaws.com',
+		pull: many.map((m) => m.id) }] })]) });
+
 /* --- folders and names --- */
 add({ name: 'nested-folders', files: ctx('a/b/c/context'), app: app([stack([img({
 	directory: 'a/b/c/context' })])]) });
