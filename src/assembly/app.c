@@ -94,7 +94,16 @@ int ecra_app_new(ecra_app **out, const ecra_app_options *opts)
 	app->outdir = ecra_strdup(
 	    opts && opts->outdir && *opts->outdir ? opts->outdir : "cdk.out");
 	app->context = ecra_json_object();
-	if (app->outdir == NULL || app->context == NULL) {
+	if (app->outdir)
+		app->outdir_fs = ecra_assembly_path_normalize(app->outdir);
+	if (app->outdir_fs) {
+		size_t n = strlen(app->outdir_fs);
+
+		if (n > 1 && app->outdir_fs[n - 1] == '/')
+			app->outdir_fs[n - 1] = '\0';
+	}
+	if (app->outdir == NULL || app->outdir_fs == NULL ||
+	    app->context == NULL) {
 		ecra_app_free(app);
 		return ecra_error_set(ECRA_ENOMEM, "out of memory");
 	}
@@ -169,6 +178,7 @@ void ecra_app_free(ecra_app *app)
 		stack_free(app->stacks[i]);
 	ecra_free(app->stacks);
 	ecra_free(app->outdir);
+	ecra_free(app->outdir_fs);
 	ecra_json_free(app->context);
 	ecra_strvec_dispose(&app->warnings);
 	ecra_free(app);

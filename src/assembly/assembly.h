@@ -52,7 +52,8 @@ typedef struct {
 } ecra_child;
 
 struct ecra_app {
-	char *outdir;
+	char *outdir;       /* as given: it is an exclude pattern */
+	char *outdir_fs;    /* normalised, for file system operations */
 	ecra_json *context; /* object */
 	ecra_strvec warnings;
 	ecra_app_warning_cb warning_cb;

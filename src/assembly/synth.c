@@ -220,7 +220,7 @@ static int stage_assets(ecra_app *app, const char *tmp, ecra_strvec *reuse)
 			ecra_buf_clear(&old);
 			if (ecra_buf_printf(
 			        &dest, "%s/%s", tmp, a->staged_path) < 0 ||
-			    ecra_buf_printf(&old, "%s/%s", app->outdir,
+			    ecra_buf_printf(&old, "%s/%s", app->outdir_fs,
 			        a->staged_path) < 0) {
 				rc = OOM();
 				goto done;
@@ -480,7 +480,7 @@ static int commit(ecra_app *app, const char *tmp, const ecra_strvec *reuse)
 		ecra_buf_clear(&from);
 		ecra_buf_clear(&to);
 		if (ecra_buf_printf(
-		        &from, "%s/%s", app->outdir, reuse->items[i]) < 0 ||
+		        &from, "%s/%s", app->outdir_fs, reuse->items[i]) < 0 ||
 		    ecra_buf_printf(&to, "%s/%s", tmp, reuse->items[i]) < 0) {
 			rc = OOM();
 			goto undo;
@@ -491,15 +491,15 @@ static int commit(ecra_app *app, const char *tmp, const ecra_strvec *reuse)
 			goto undo;
 		}
 	}
-	if (lstat(app->outdir, &st) != 0) {
-		if (rename(tmp, app->outdir) != 0) {
+	if (lstat(app->outdir_fs, &st) != 0) {
+		if (rename(tmp, app->outdir_fs) != 0) {
 			rc = ecra_error_set_os(ECRA_EIO,
-			    "renaming '%s' to '%s'", tmp, app->outdir);
+			    "renaming '%s' to '%s'", tmp, app->outdir_fs);
 			goto undo;
 		}
 		goto done;
 	}
-	if (exchange(tmp, app->outdir) == 0) {
+	if (exchange(tmp, app->outdir_fs) == 0) {
 		/* tmp now holds the previous assembly. */
 		(void)remove_tree(tmp);
 		goto done;
@@ -509,13 +509,14 @@ static int commit(ecra_app *app, const char *tmp, const ecra_strvec *reuse)
 		rc = OOM();
 		goto undo;
 	}
-	if (rename(app->outdir, old.ptr) != 0) {
-		rc = ecra_error_set_os(ECRA_EIO, "renaming '%s'", app->outdir);
+	if (rename(app->outdir_fs, old.ptr) != 0) {
+		rc = ecra_error_set_os(
+		    ECRA_EIO, "renaming '%s'", app->outdir_fs);
 		goto undo;
 	}
-	if (rename(tmp, app->outdir) != 0) {
+	if (rename(tmp, app->outdir_fs) != 0) {
 		rc = ecra_error_set_os(ECRA_EIO, "renaming '%s'", tmp);
-		(void)rename(old.ptr, app->outdir);
+		(void)rename(old.ptr, app->outdir_fs);
 		goto undo;
 	}
 	(void)remove_tree(old.ptr);
@@ -525,7 +526,7 @@ undo:
 	while (moved-- > 0) {
 		ecra_buf_clear(&from);
 		ecra_buf_clear(&to);
-		if (ecra_buf_printf(&from, "%s/%s", app->outdir,
+		if (ecra_buf_printf(&from, "%s/%s", app->outdir_fs,
 		        reuse->items[moved]) >= 0 &&
 		    ecra_buf_printf(&to, "%s/%s", tmp, reuse->items[moved]) >=
 		        0)
@@ -572,7 +573,17 @@ int ecra_app_synth(ecra_app *app, const ecra_synth_options *opts)
 	ECRA_CHECK_VERSION(
 	    opts, ECRA_SYNTH_OPTIONS_VERSION, ecra_synth_options);
 	warn_unsupported(app);
-	parent = ecra_strdup(app->outdir);
+	{
+		const char *base = ecra_assembly_path_basename(app->outdir_fs);
+
+		if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0 ||
+		    *base == '\0')
+			return ecra_error_set(ECRA_EINVALID,
+			    "outdir '%s' cannot be replaced as a whole; use a "
+			    "directory of its own such as 'cdk.out'",
+			    app->outdir);
+	}
+	parent = ecra_strdup(app->outdir_fs);
 	if (parent == NULL) {
 		rc = OOM();
 		goto done;
@@ -583,13 +594,13 @@ int ecra_app_synth(ecra_app *app, const ecra_synth_options *opts)
 		if ((rc = mkdir_p(parent)) < 0)
 			goto done;
 	}
-	if (ecra_buf_printf(&tmp, "%s.tmp-XXXXXX", app->outdir) < 0) {
+	if (ecra_buf_printf(&tmp, "%s.tmp-XXXXXX", app->outdir_fs) < 0) {
 		rc = OOM();
 		goto done;
 	}
 	if (mkdtemp(tmp.ptr) == NULL) {
-		rc = ecra_error_set_os(
-		    ECRA_EIO, "creating a directory next to '%s'", app->outdir);
+		rc = ecra_error_set_os(ECRA_EIO,
+		    "creating a directory next to '%s'", app->outdir_fs);
 		goto done;
 	}
 	made = true;

@@ -20,9 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EXP_MAX 100000
-#define EXP_MAX_LENGTH 4000000
-#define EXP_MAX_DEPTH 1000
+#define EXP_MAX          100000
+#define EXP_MAX_LENGTH   4000000
+#define EXP_MAX_DEPTH    1000
 #define EXP_MAX_REWRITES 1000
 
 enum { ESC_SLASH = 0x110000, ESC_OPEN, ESC_CLOSE, ESC_COMMA, ESC_PERIOD };
@@ -66,7 +66,7 @@ static void bappend(bctx *bx, bstr *s, const uint32_t *p, size_t n)
 
 static bstr bsub(const bstr *s, size_t from, size_t to)
 {
-	bstr r = {NULL, 0, 0};
+	bstr r = { NULL, 0, 0 };
 
 	if (to > s->n)
 		to = s->n;
@@ -77,10 +77,9 @@ static bstr bsub(const bstr *s, size_t from, size_t to)
 	return r;
 }
 
-static bstr bcat3(bctx *bx, const bstr *x, const bstr *y,
-    const bstr *z)
+static bstr bcat3(bctx *bx, const bstr *x, const bstr *y, const bstr *z)
 {
-	bstr r = {NULL, 0, 0};
+	bstr r = { NULL, 0, 0 };
 
 	if (x)
 		bappend(bx, &r, x->p, x->n);
@@ -127,8 +126,8 @@ static bool brange(bctx *bx, const bstr *s, long *lo, long *hi)
 		return false;
 	if (bx->nbegs_cap < s->n + 1) {
 		bx->nbegs_cap = (s->n + 1) * 2;
-		bx->begs = ecra_glob_arena_alloc(
-		    bx->a, sizeof(long) * bx->nbegs_cap);
+		bx->begs =
+		    ecra_glob_arena_alloc(bx->a, sizeof(long) * bx->nbegs_cap);
 	}
 	begs = bx->begs;
 	left = (long)s->n;
@@ -257,7 +256,7 @@ static bool rewrite_test(const bstr *s)
 static blist combine(bctx *bx, const blist *acc, const bstr *pre,
     const blist *values, bool drop_empties)
 {
-	blist out = {NULL, 0, 0};
+	blist out = { NULL, 0, 0 };
 	size_t length = 0;
 
 	for (size_t i = 0; i < acc->n; i++) {
@@ -281,15 +280,15 @@ static blist combine(bctx *bx, const blist *acc, const bstr *pre,
 
 static blist one_empty(bctx *bx)
 {
-	blist l = {NULL, 0, 0};
-	bstr e = {NULL, 0, 0};
+	blist l = { NULL, 0, 0 };
+	bstr e = { NULL, 0, 0 };
 
 	lpush(bx, &l, e);
 	return l;
 }
 
-static blist combine1(bctx *bx, const blist *acc, const bstr *pre,
-    bool drop_empties)
+static blist combine1(
+    bctx *bx, const blist *acc, const bstr *pre, bool drop_empties)
 {
 	blist v = one_empty(bx);
 
@@ -299,12 +298,12 @@ static blist combine1(bctx *bx, const blist *acc, const bstr *pre,
 /* parseCommaParts */
 static blist comma_parts(bctx *bx, bstr str)
 {
-	blist parts = {NULL, 0, 0};
-	bstr carry = {NULL, 0, 0};
+	blist parts = { NULL, 0, 0 };
+	bstr carry = { NULL, 0, 0 };
 
 	for (;;) {
 		bmatch m;
-		blist p = {NULL, 0, 0};
+		blist p = { NULL, 0, 0 };
 		size_t st = 0;
 		if (!balanced(bx, &str, &m)) {
 			for (size_t i = 0; i <= str.n; i++) {
@@ -341,8 +340,7 @@ static blist comma_parts(bctx *bx, bstr str)
 }
 
 /* parseInt of -?\d+ as a double (what JavaScript computes). */
-static double js_parse_int(bctx *bx, const bstr *s, size_t from,
-    size_t to)
+static double js_parse_int(bctx *bx, const bstr *s, size_t from, size_t to)
 {
 	size_t n = to - from;
 	char *tmp = ecra_glob_arena_alloc(bx->a, n + 1);
@@ -409,10 +407,9 @@ static void js_number_string(double v, char *out, size_t cap)
 	}
 }
 
-static blist expand_sequence(bctx *bx, const bstr *body,
-    bool alpha)
+static blist expand_sequence(bctx *bx, const bstr *body, bool alpha)
 {
-	blist out = {NULL, 0, 0};
+	blist out = { NULL, 0, 0 };
 	size_t st[3], en[3], nn = 0, i = 0;
 	double x, y, incr = 1;
 	size_t width, length = 0;
@@ -449,12 +446,13 @@ static blist expand_sequence(bctx *bx, const bstr *body,
 		size_t j = st[k];
 		if (j < en[k] && body->p[j] == '-')
 			j++;
-		if (j + 1 < en[k] && body->p[j] == '0' && is_digit(body->p[j + 1]))
+		if (j + 1 < en[k] && body->p[j] == '0' &&
+		    is_digit(body->p[j + 1]))
 			pad = true;
 	}
 	for (double v = x; (reverse ? v >= y : v <= y) && out.n < EXP_MAX;
-	    v += incr) {
-		bstr c = {NULL, 0, 0};
+	     v += incr) {
+		bstr c = { NULL, 0, 0 };
 		if (alpha) {
 			uint32_t ch = (uint32_t)(uint16_t)(int64_t)v;
 			if (ch != '\\')
@@ -495,10 +493,10 @@ static blist expand_(bctx *bx, bstr str, int depth, bool is_top);
 
 static blist embrace_all(bctx *bx, const blist *l)
 {
-	blist out = {NULL, 0, 0};
+	blist out = { NULL, 0, 0 };
 
 	for (size_t i = 0; i < l->n; i++) {
-		bstr e = {NULL, 0, 0};
+		bstr e = { NULL, 0, 0 };
 		bpush(bx, &e, '{');
 		bappend(bx, &e, l->v[i].p, l->v[i].n);
 		bpush(bx, &e, '}');
@@ -514,14 +512,14 @@ static blist expand_(bctx *bx, bstr str, int depth, bool is_top)
 	bool drop_empties = false, first_group = true;
 
 	if (depth > EXP_MAX_DEPTH) {
-		blist r = {NULL, 0, 0};
+		blist r = { NULL, 0, 0 };
 		lpush(bx, &r, str);
 		return r;
 	}
 	for (;;) {
 		bmatch m;
 		bool num, alp, seq, opts;
-		blist values = {NULL, 0, 0};
+		blist values = { NULL, 0, 0 };
 		bstr pre;
 		if (!balanced(bx, &str, &m))
 			return combine1(bx, &acc, &str, drop_empties);
@@ -531,7 +529,8 @@ static blist expand_(bctx *bx, bstr str, int depth, bool is_top)
 			bpush(bx, &t, '{');
 			bappend(bx, &t, m.body.p, m.body.n);
 			bpush(bx, &t, '}');
-			acc = combine1(bx, &acc, &t, drop_empties && m.post.n == 0);
+			acc = combine1(
+			    bx, &acc, &t, drop_empties && m.post.n == 0);
 			first_group = false;
 			if (m.post.n == 0)
 				break;
@@ -543,7 +542,8 @@ static blist expand_(bctx *bx, bstr str, int depth, bool is_top)
 		seq = num || alp;
 		opts = bindex(&m.body, ',', 0) >= 0;
 		if (!seq && !opts) {
-			if (rewrites < EXP_MAX_REWRITES && rewrite_test(&m.post)) {
+			if (rewrites < EXP_MAX_REWRITES &&
+			    rewrite_test(&m.post)) {
 				bstr t = bcat3(bx, &m.pre, NULL, NULL);
 				rewrites++;
 				bpush(bx, &t, '{');
@@ -591,7 +591,8 @@ static blist expand_(bctx *bx, bstr str, int depth, bool is_top)
 				if (acc.v[d].n)
 					drops = false;
 			for (size_t j = 0; j < n.n; j++) {
-				blist ex = expand_(bx, n.v[j], depth + 1, false);
+				blist ex =
+				    expand_(bx, n.v[j], depth + 1, false);
 				bool stop = false;
 				for (size_t k = 0; k < ex.n; k++) {
 					if (drops && ex.v[k].n == 0)
@@ -608,8 +609,8 @@ static blist expand_(bctx *bx, bstr str, int depth, bool is_top)
 					break;
 			}
 		}
-		acc = combine(bx, &acc, &pre, &values,
-		    drop_empties && m.post.n == 0);
+		acc = combine(
+		    bx, &acc, &pre, &values, drop_empties && m.post.n == 0);
 		if (m.post.n == 0)
 			break;
 		str = m.post;
@@ -633,18 +634,18 @@ static bool has_brace_set(const uint16_t *p, size_t n)
 	return false;
 }
 
-void ecra_glob_brace_expand(ecra_glob_arena *a, ecra_glob_strlist *out,
-    const uint16_t *p, size_t n)
+void ecra_glob_brace_expand(
+    ecra_glob_arena *a, ecra_glob_strlist *out, const uint16_t *p, size_t n)
 {
-	bctx ctx = {a, NULL, 0};
+	bctx ctx = { a, NULL, 0 };
 	bctx *bx = &ctx;
-	bstr s = {NULL, 0, 0};
+	bstr s = { NULL, 0, 0 };
 	blist r;
 	size_t i = 0;
 
 	out->n = 0;
 	if (!has_brace_set(p, n)) {
-		ecra_glob_str one = {NULL, 0, 0};
+		ecra_glob_str one = { NULL, 0, 0 };
 		ecra_glob_str_append(bx->a, &one, p, n);
 		ecra_glob_strlist_push(bx->a, out, one);
 		return;
@@ -688,7 +689,7 @@ void ecra_glob_brace_expand(ecra_glob_arena *a, ecra_glob_strlist *out,
 	}
 	r = expand_(bx, s, 0, true);
 	for (size_t k = 0; k < r.n; k++) {
-		ecra_glob_str o = {NULL, 0, 0};
+		ecra_glob_str o = { NULL, 0, 0 };
 		for (size_t j = 0; j < r.v[k].n; j++) {
 			uint32_t c = r.v[k].p[j];
 			switch (c) {

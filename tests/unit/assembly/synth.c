@@ -10,6 +10,8 @@
 
 #include "fixture.h"
 
+#include "core/alloc.h"
+
 static char dir[4096];
 
 static int setup(void **state)
@@ -215,6 +217,79 @@ static void test_nested_outdir_created(void **state)
 	assert_ok(ecra_app_synth(app, NULL));
 	ecra_app_free(app);
 	expect_probe_files(out);
+
+	/* A trailing slash names the same directory. */
+	join2(out, sizeof(out), dir, "out4/");
+	app = probe_app(out, NULL);
+	assert_ok(ecra_app_synth(app, NULL));
+	ecra_app_free(app);
+	expect_probe_files(out);
+	assert_false(leftovers(dir, "out4.tmp-"));
+
+	/* The working directory itself cannot be swapped. */
+	app = probe_app(".", NULL);
+	assert_int_equal(ecra_app_synth(app, NULL), ECRA_EINVALID);
+	ecra_app_free(app);
+}
+
+/* Every allocation failure during construction and synthesis is
+ * reported (no crash, no leak under ASan/valgrind) and leaves no
+ * temporary directory behind. */
+static void test_out_of_memory(void **state)
+{
+	ecra_app_options ao = ECRA_APP_OPTIONS_INIT;
+	ecra_docker_image_asset_options d =
+	    ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
+	ecra_tarball_image_asset_options t =
+	    ECRA_TARBALL_IMAGE_ASSET_OPTIONS_INIT;
+	ecra_role_options ro = ECRA_ROLE_OPTIONS_INIT;
+	ecra_output_options oo = ECRA_OUTPUT_OPTIONS_INIT;
+	char out[4200], p1[4200], p2[4200];
+	ecra_image_asset *img, *tar;
+	ecra_stack *s;
+	ecra_role *role;
+	ecra_app *app;
+	long n;
+	int rc;
+
+	(void)state;
+	join2(out, sizeof(out), dir, "oom");
+	ao.outdir = out;
+	ao.threads = 1; /* fault injection is single-threaded */
+	d.directory = join2(p1, sizeof(p1), dir, "image");
+	t.tarball_file = join2(p2, sizeof(p2), dir, "image.tar");
+	ro.assumed_by = "ecs-tasks.amazonaws.com";
+	oo.kind = ECRA_OUTPUT_IMAGE_URI;
+	for (n = 0;; n++) {
+		app = NULL;
+		ecra_alloc_fail_after(n);
+		rc = ecra_app_new(&app, &ao);
+		if (rc == 0)
+			rc = ecra_app_add_stack(&s, app, "ProbeStack", NULL);
+		if (rc == 0)
+			rc = ecra_stack_add_docker_image_asset(
+			    &img, s, "MyImage", &d);
+		if (rc == 0)
+			rc = ecra_stack_add_tarball_image_asset(
+			    &tar, s, "MyTarball", &t);
+		if (rc == 0)
+			rc = ecra_stack_add_role(&role, s, "Role", &ro);
+		if (rc == 0)
+			rc = ecra_image_asset_grant_pull(img, role);
+		oo.asset = img;
+		if (rc == 0)
+			rc = ecra_stack_add_output(s, "ImageUri", &oo);
+		if (rc == 0)
+			rc = ecra_app_synth(app, NULL);
+		ecra_alloc_fail_after(-1);
+		ecra_app_free(app);
+		if (rc == 0)
+			break;
+		assert_int_equal(rc, ECRA_ENOMEM);
+		assert_false(leftovers(dir, "oom.tmp-"));
+		assert_true(n < 20000);
+	}
+	assert_true(n > 10);
 }
 
 int main(void)
@@ -223,6 +298,7 @@ int main(void)
 		cmocka_unit_test(test_probe_identical),
 		cmocka_unit_test(test_atomic),
 		cmocka_unit_test(test_nested_outdir_created),
+		cmocka_unit_test(test_out_of_memory),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -21,153 +21,153 @@ typedef struct {
 } glob_row;
 
 static const glob_row rows[] = {
-	{{"*"}, 1, ".hidden", false, 0},
-	{{"*.txt"}, 1, "A.TXT", false, 0},
-	{{"foo/"}, 1, "foo", true, 0},
-	{{"foo/"}, 1, "foo", false, 0},
-	{{"./foo"}, 1, "foo", false, 0},
-	{{"/foo"}, 1, "foo", false, 0},
-	{{"foo"}, 1, "sub/foo", false, 1},
-	{{"sub", "!sub/keep"}, 2, "sub", true, 1},
-	{{"sub", "!sub/keep"}, 2, "sub/keep", false, 0},
-	{{"a+b"}, 1, "aab", false, 0},
-	{{"{a,b}.js"}, 1, "b.js", false, 1},
-	{{"a("}, 1, "a(", false, 1},
-	{{"#c"}, 1, "#c", false, 0},
-	{{"\\#c"}, 1, "#c", false, 1},
-	{{" x "}, 1, "x", false, 0},
-	{{"x\r"}, 1, "x", false, 0},
-	{{"!keep.log", "*.log"}, 2, "keep.log", false, 1},
-	{{"node_modules"}, 1, "a/node_modules", true, 1},
-	{{"cdk.out"}, 1, "a/cdk.out", true, 1},
-	{{"/abs/x/cdk.out"}, 1, "cdk.out", true, 0},
-	{{"x"}, 1, "...", false, 0},
-	{{"a/*"}, 1, "a/b/c", false, 0},
-	{{"a/**"}, 1, "a", true, 0},
-	{{"*"}, 1, ".git/config", false, 1},
-	{{".*"}, 1, "a/.env", false, 1},
-	{{".*"}, 1, ".", false, 0},
-	{{"*"}, 1, "a/.x.js", false, 0},
-	{{"*.js"}, 1, "a/b/x.js", false, 1},
-	{{"b/*.js"}, 1, "a/b/x.js", false, 0},
-	{{"*.js"}, 1, ".x.js", false, 0},
-	{{"**"}, 1, "a/b", false, 1},
-	{{"**"}, 1, "a/.b", false, 0},
-	{{"**"}, 1, ".a/b", false, 1},
-	{{"a/**/b"}, 1, "a/b", false, 1},
-	{{"a/**/b"}, 1, "a/x/y/b", false, 1},
-	{{"a/**/b"}, 1, "a/.x/b", false, 0},
-	{{"a/**"}, 1, "a/b/c/d", false, 1},
-	{{"a/**"}, 1, "a/.b", false, 0},
-	{{"**/.git"}, 1, ".git", true, 1},
-	{{"**/.git"}, 1, "a/.git", true, 1},
-	{{"a/**/x/**/.git"}, 1, "a/x/.git", false, 0},
-	{{"a/**/x/**/y"}, 1, "a/x/y", false, 1},
-	{{"a/**/b/c/d/**/e"}, 1, "a/b/c/d/e", false, 1},
-	{{"**/a/b/c/**/d"}, 1, "x/y/a/b/c/d", false, 1},
-	{{".git"}, 1, "a/.git", true, 1},
-	{{"*/b"}, 1, ".a/b", false, 0},
-	{{".a/*"}, 1, ".a/b", false, 1},
-	{{"*", "!x"}, 2, "x", false, 0},
-	{{"*", "!!x"}, 2, "x", false, 0},
-	{{"*", "!!!x"}, 2, "x", false, 0},
-	{{"!x"}, 1, "x", false, 0},
-	{{"*.log", "!keep.log"}, 2, "keep.log", false, 0},
-	{{"!", "x"}, 2, "x", false, 1},
-	{{"!#x"}, 1, "#x", false, 0},
-	{{"*", "!#x"}, 2, "#x", false, 0},
-	{{""}, 1, "x", false, 0},
-	{{"!"}, 1, "x", false, 0},
-	{{"[!a]"}, 1, "b", false, 1},
-	{{"[!a]"}, 1, "a", false, 0},
-	{{"[^a]"}, 1, "a", false, 0},
-	{{"[a-c]x"}, 1, "bx", false, 1},
-	{{"[c-a]"}, 1, "b", false, 0},
-	{{"[]]"}, 1, "]", false, 1},
-	{{"x["}, 1, "x[", false, 1},
-	{{"[.]x"}, 1, ".x", false, 1},
-	{{"[a-[:alpha:]]"}, 1, "a", false, 0},
-	{{"[[:alpha:]]"}, 1, "é", false, 1},
-	{{"[[:digit:]]"}, 1, "٣", false, 1},
-	{{"[[:alpha:]]"}, 1, "😀", false, 0},
-	{{"[[:alpha:]]?"}, 1, "a😀", false, 1},
-	{{"[[:upper:]]"}, 1, "a", false, 0},
-	{{"[[:space:]]"}, 1, " ", false, 1},
-	{{"[[:xdigit:]]"}, 1, "F", false, 1},
-	{{"[[:punct:]]"}, 1, "!", false, 1},
-	{{"[\\]]"}, 1, "]", false, 1},
-	{{"[a-]"}, 1, "-", false, 1},
-	{{"[!.]x"}, 1, ".x", false, 0},
-	{{"?"}, 1, "😀", false, 0},
-	{{"??"}, 1, "😀", false, 1},
-	{{"?"}, 1, "é", false, 1},
-	{{"[^a]"}, 1, "😀", false, 0},
-	{{"[^a][^a]"}, 1, "😀", false, 1},
-	{{"[😀]"}, 1, "😀", false, 0},
-	{{"*"}, 1, "😀", false, 1},
-	{{"+(a|b)"}, 1, "abba", false, 1},
-	{{"@(a|b)"}, 1, "ab", false, 0},
-	{{"x!(a)"}, 1, "xb", false, 1},
-	{{"x!(a)"}, 1, "xa", false, 0},
-	{{"?(a)x"}, 1, "x", false, 1},
-	{{"*(ab)"}, 1, "abab", false, 1},
-	{{"+(a|.b)"}, 1, ".b", false, 1},
-	{{"@()"}, 1, "@()", false, 1},
-	{{"+()"}, 1, "x", false, 0},
-	{{"x*(a|b)"}, 1, "x", false, 1},
-	{{"x!(*.js)"}, 1, "xa.js", false, 0},
-	{{"x!()"}, 1, "x", false, 0},
-	{{"x!()"}, 1, "xy", false, 1},
-	{{"*(a|+(b|c))"}, 1, "abc", false, 1},
-	{{"!(!(a))"}, 1, "a", false, 0},
-	{{"x@(a|!(b))"}, 1, "xc", false, 1},
-	{{"+(a"}, 1, "+(a", false, 1},
-	{{"a@(b"}, 1, "a@(b", false, 1},
-	{{"{1..3}"}, 1, "2", false, 1},
-	{{"{a..c}"}, 1, "b", false, 1},
-	{{"{01..3}"}, 1, "02", false, 1},
-	{{"{3..1}"}, 1, "2", false, 1},
-	{{"{1..10..3}"}, 1, "7", false, 1},
-	{{"{1..10..3}"}, 1, "8", false, 0},
-	{{"${a,b}"}, 1, "${a,b}", false, 1},
-	{{"{a},b}"}, 1, "a}", false, 1},
-	{{"{a},b}"}, 1, "b", false, 1},
-	{{"{,}"}, 1, "x", false, 0},
-	{{"{a}"}, 1, "{a}", false, 1},
-	{{"{}x"}, 1, "{}x", false, 1},
-	{{"x{,a}"}, 1, "x", false, 1},
-	{{"{a,b}/c"}, 1, "b/c", false, 1},
-	{{"a\\{b,c}"}, 1, "a{b,c}", false, 1},
-	{{"{a..\\}"}, 1, "a", false, 0},
-	{{"x{-1..1}"}, 1, "x-1", false, 1},
-	{{"x{Z..a}"}, 1, "x_", false, 1},
-	{{"a\\\\b{x,y}"}, 1, "abx", false, 1},
-	{{"a\\\\b"}, 1, "a\\b", false, 1},
-	{{"\\*"}, 1, "*", false, 1},
-	{{"\\*"}, 1, "a", false, 0},
-	{{"*\\.js"}, 1, "x\\.js", false, 1},
-	{{"*\\.js"}, 1, "x.js", false, 0},
-	{{"a\\|zz"}, 1, "ab", false, 0},
-	{{"\\!x"}, 1, "!x", false, 1},
-	{{"a\\"}, 1, "a\\", false, 1},
-	{{"\\a"}, 1, "a", false, 1},
-	{{"?\\.js"}, 1, "x\\.js", false, 1},
-	{{"[[:alpha:]]-"}, 1, "a-", false, -1},
-	{{"[[:alpha:]]\\!"}, 1, "a!", false, -1},
-	{{"[[:alpha:]] "}, 1, "a ", false, -1},
-	{{"*()"}, 1, "x", false, 0},
-	{{"a/../b"}, 1, "b", false, 1},
-	{{"a/./b"}, 1, "a/b", false, 0},
-	{{"../a"}, 1, "a", false, 0},
-	{{"**/../a"}, 1, "a", false, 0},
-	{{"a//b"}, 1, "a/b", false, 1},
-	{{"/**"}, 1, "a", false, 0},
-	{{"*.JS"}, 1, "x.js", false, 0},
-	{{"X"}, 1, "x", false, 0},
+	{ { "*" }, 1, ".hidden", false, 0 },
+	{ { "*.txt" }, 1, "A.TXT", false, 0 },
+	{ { "foo/" }, 1, "foo", true, 0 },
+	{ { "foo/" }, 1, "foo", false, 0 },
+	{ { "./foo" }, 1, "foo", false, 0 },
+	{ { "/foo" }, 1, "foo", false, 0 },
+	{ { "foo" }, 1, "sub/foo", false, 1 },
+	{ { "sub", "!sub/keep" }, 2, "sub", true, 1 },
+	{ { "sub", "!sub/keep" }, 2, "sub/keep", false, 0 },
+	{ { "a+b" }, 1, "aab", false, 0 },
+	{ { "{a,b}.js" }, 1, "b.js", false, 1 },
+	{ { "a(" }, 1, "a(", false, 1 },
+	{ { "#c" }, 1, "#c", false, 0 },
+	{ { "\\#c" }, 1, "#c", false, 1 },
+	{ { " x " }, 1, "x", false, 0 },
+	{ { "x\r" }, 1, "x", false, 0 },
+	{ { "!keep.log", "*.log" }, 2, "keep.log", false, 1 },
+	{ { "node_modules" }, 1, "a/node_modules", true, 1 },
+	{ { "cdk.out" }, 1, "a/cdk.out", true, 1 },
+	{ { "/abs/x/cdk.out" }, 1, "cdk.out", true, 0 },
+	{ { "x" }, 1, "...", false, 0 },
+	{ { "a/*" }, 1, "a/b/c", false, 0 },
+	{ { "a/**" }, 1, "a", true, 0 },
+	{ { "*" }, 1, ".git/config", false, 1 },
+	{ { ".*" }, 1, "a/.env", false, 1 },
+	{ { ".*" }, 1, ".", false, 0 },
+	{ { "*" }, 1, "a/.x.js", false, 0 },
+	{ { "*.js" }, 1, "a/b/x.js", false, 1 },
+	{ { "b/*.js" }, 1, "a/b/x.js", false, 0 },
+	{ { "*.js" }, 1, ".x.js", false, 0 },
+	{ { "**" }, 1, "a/b", false, 1 },
+	{ { "**" }, 1, "a/.b", false, 0 },
+	{ { "**" }, 1, ".a/b", false, 1 },
+	{ { "a/**/b" }, 1, "a/b", false, 1 },
+	{ { "a/**/b" }, 1, "a/x/y/b", false, 1 },
+	{ { "a/**/b" }, 1, "a/.x/b", false, 0 },
+	{ { "a/**" }, 1, "a/b/c/d", false, 1 },
+	{ { "a/**" }, 1, "a/.b", false, 0 },
+	{ { "**/.git" }, 1, ".git", true, 1 },
+	{ { "**/.git" }, 1, "a/.git", true, 1 },
+	{ { "a/**/x/**/.git" }, 1, "a/x/.git", false, 0 },
+	{ { "a/**/x/**/y" }, 1, "a/x/y", false, 1 },
+	{ { "a/**/b/c/d/**/e" }, 1, "a/b/c/d/e", false, 1 },
+	{ { "**/a/b/c/**/d" }, 1, "x/y/a/b/c/d", false, 1 },
+	{ { ".git" }, 1, "a/.git", true, 1 },
+	{ { "*/b" }, 1, ".a/b", false, 0 },
+	{ { ".a/*" }, 1, ".a/b", false, 1 },
+	{ { "*", "!x" }, 2, "x", false, 0 },
+	{ { "*", "!!x" }, 2, "x", false, 0 },
+	{ { "*", "!!!x" }, 2, "x", false, 0 },
+	{ { "!x" }, 1, "x", false, 0 },
+	{ { "*.log", "!keep.log" }, 2, "keep.log", false, 0 },
+	{ { "!", "x" }, 2, "x", false, 1 },
+	{ { "!#x" }, 1, "#x", false, 0 },
+	{ { "*", "!#x" }, 2, "#x", false, 0 },
+	{ { "" }, 1, "x", false, 0 },
+	{ { "!" }, 1, "x", false, 0 },
+	{ { "[!a]" }, 1, "b", false, 1 },
+	{ { "[!a]" }, 1, "a", false, 0 },
+	{ { "[^a]" }, 1, "a", false, 0 },
+	{ { "[a-c]x" }, 1, "bx", false, 1 },
+	{ { "[c-a]" }, 1, "b", false, 0 },
+	{ { "[]]" }, 1, "]", false, 1 },
+	{ { "x[" }, 1, "x[", false, 1 },
+	{ { "[.]x" }, 1, ".x", false, 1 },
+	{ { "[a-[:alpha:]]" }, 1, "a", false, 0 },
+	{ { "[[:alpha:]]" }, 1, "é", false, 1 },
+	{ { "[[:digit:]]" }, 1, "٣", false, 1 },
+	{ { "[[:alpha:]]" }, 1, "😀", false, 0 },
+	{ { "[[:alpha:]]?" }, 1, "a😀", false, 1 },
+	{ { "[[:upper:]]" }, 1, "a", false, 0 },
+	{ { "[[:space:]]" }, 1, " ", false, 1 },
+	{ { "[[:xdigit:]]" }, 1, "F", false, 1 },
+	{ { "[[:punct:]]" }, 1, "!", false, 1 },
+	{ { "[\\]]" }, 1, "]", false, 1 },
+	{ { "[a-]" }, 1, "-", false, 1 },
+	{ { "[!.]x" }, 1, ".x", false, 0 },
+	{ { "?" }, 1, "😀", false, 0 },
+	{ { "??" }, 1, "😀", false, 1 },
+	{ { "?" }, 1, "é", false, 1 },
+	{ { "[^a]" }, 1, "😀", false, 0 },
+	{ { "[^a][^a]" }, 1, "😀", false, 1 },
+	{ { "[😀]" }, 1, "😀", false, 0 },
+	{ { "*" }, 1, "😀", false, 1 },
+	{ { "+(a|b)" }, 1, "abba", false, 1 },
+	{ { "@(a|b)" }, 1, "ab", false, 0 },
+	{ { "x!(a)" }, 1, "xb", false, 1 },
+	{ { "x!(a)" }, 1, "xa", false, 0 },
+	{ { "?(a)x" }, 1, "x", false, 1 },
+	{ { "*(ab)" }, 1, "abab", false, 1 },
+	{ { "+(a|.b)" }, 1, ".b", false, 1 },
+	{ { "@()" }, 1, "@()", false, 1 },
+	{ { "+()" }, 1, "x", false, 0 },
+	{ { "x*(a|b)" }, 1, "x", false, 1 },
+	{ { "x!(*.js)" }, 1, "xa.js", false, 0 },
+	{ { "x!()" }, 1, "x", false, 0 },
+	{ { "x!()" }, 1, "xy", false, 1 },
+	{ { "*(a|+(b|c))" }, 1, "abc", false, 1 },
+	{ { "!(!(a))" }, 1, "a", false, 0 },
+	{ { "x@(a|!(b))" }, 1, "xc", false, 1 },
+	{ { "+(a" }, 1, "+(a", false, 1 },
+	{ { "a@(b" }, 1, "a@(b", false, 1 },
+	{ { "{1..3}" }, 1, "2", false, 1 },
+	{ { "{a..c}" }, 1, "b", false, 1 },
+	{ { "{01..3}" }, 1, "02", false, 1 },
+	{ { "{3..1}" }, 1, "2", false, 1 },
+	{ { "{1..10..3}" }, 1, "7", false, 1 },
+	{ { "{1..10..3}" }, 1, "8", false, 0 },
+	{ { "${a,b}" }, 1, "${a,b}", false, 1 },
+	{ { "{a},b}" }, 1, "a}", false, 1 },
+	{ { "{a},b}" }, 1, "b", false, 1 },
+	{ { "{,}" }, 1, "x", false, 0 },
+	{ { "{a}" }, 1, "{a}", false, 1 },
+	{ { "{}x" }, 1, "{}x", false, 1 },
+	{ { "x{,a}" }, 1, "x", false, 1 },
+	{ { "{a,b}/c" }, 1, "b/c", false, 1 },
+	{ { "a\\{b,c}" }, 1, "a{b,c}", false, 1 },
+	{ { "{a..\\}" }, 1, "a", false, 0 },
+	{ { "x{-1..1}" }, 1, "x-1", false, 1 },
+	{ { "x{Z..a}" }, 1, "x_", false, 1 },
+	{ { "a\\\\b{x,y}" }, 1, "abx", false, 1 },
+	{ { "a\\\\b" }, 1, "a\\b", false, 1 },
+	{ { "\\*" }, 1, "*", false, 1 },
+	{ { "\\*" }, 1, "a", false, 0 },
+	{ { "*\\.js" }, 1, "x\\.js", false, 1 },
+	{ { "*\\.js" }, 1, "x.js", false, 0 },
+	{ { "a\\|zz" }, 1, "ab", false, 0 },
+	{ { "\\!x" }, 1, "!x", false, 1 },
+	{ { "a\\" }, 1, "a\\", false, 1 },
+	{ { "\\a" }, 1, "a", false, 1 },
+	{ { "?\\.js" }, 1, "x\\.js", false, 1 },
+	{ { "[[:alpha:]]-" }, 1, "a-", false, -1 },
+	{ { "[[:alpha:]]\\!" }, 1, "a!", false, -1 },
+	{ { "[[:alpha:]] " }, 1, "a ", false, -1 },
+	{ { "*()" }, 1, "x", false, 0 },
+	{ { "a/../b" }, 1, "b", false, 1 },
+	{ { "a/./b" }, 1, "a/b", false, 0 },
+	{ { "../a" }, 1, "a", false, 0 },
+	{ { "**/../a" }, 1, "a", false, 0 },
+	{ { "a//b" }, 1, "a/b", false, 1 },
+	{ { "/**" }, 1, "a", false, 0 },
+	{ { "*.JS" }, 1, "x.js", false, 0 },
+	{ { "X" }, 1, "x", false, 0 },
 };
 
-static int query(const char *const *patterns, size_t count, const char *rel,
-    bool dir)
+static int query(
+    const char *const *patterns, size_t count, const char *rel, bool dir)
 {
 	ecra_ignore *ig = NULL;
 	bool out = false;
@@ -191,8 +191,9 @@ static void ignore_glob_matches_reference_table(void **state)
 		const glob_row *r = &rows[i];
 		int got = query(r->patterns, r->count, r->rel, r->dir);
 		if (got != r->expect) {
-			print_error("row %zu: patterns [%s%s%s] %s '%s': got %d, "
-			            "expected %d\n",
+			print_error(
+			    "row %zu: patterns [%s%s%s] %s '%s': got %d, "
+			    "expected %d\n",
 			    i, r->patterns[0], r->count > 1 ? ", " : "",
 			    r->count > 1 ? r->patterns[1] : "",
 			    r->dir ? "dir" : "file", r->rel, got, r->expect);
@@ -204,8 +205,9 @@ static void ignore_glob_matches_reference_table(void **state)
 
 static void ignore_glob_complete_is_ignores(void **state)
 {
-	const char *pats[] = {"a/*", "!a/keep", "*.log"};
-	const char *rels[] = {"a", "a/b", "a/keep", "x.log", "a/b/c.log", "b"};
+	const char *pats[] = { "a/*", "!a/keep", "*.log" };
+	const char *rels[] = { "a", "a/b", "a/keep", "x.log", "a/b/c.log",
+		"b" };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(rels) / sizeof(rels[0]); i++)
@@ -215,9 +217,9 @@ static void ignore_glob_complete_is_ignores(void **state)
 
 static void ignore_glob_invalid_utf8_is_replacement(void **state)
 {
-	const char *q[] = {"?"};
-	const char *q2[] = {"??"};
-	const char *lit[] = {"\xef\xbf\xbd"};
+	const char *q[] = { "?" };
+	const char *q2[] = { "??" };
+	const char *lit[] = { "\xef\xbf\xbd" };
 
 	(void)state;
 	/* Node reads an invalid byte as U+FFFD: one UTF-16 unit */
@@ -312,9 +314,9 @@ static void ignore_glob_pathological_patterns_are_bounded(void **state)
 	cases[n].path = repeat("xb", 40, "");
 	cases[n++].expect = -1;
 	for (size_t i = 0; i < n; i++) {
-		const char *p[] = {cases[i].pattern};
-		assert_int_equal(query(p, 1, cases[i].path, false),
-		    cases[i].expect);
+		const char *p[] = { cases[i].pattern };
+		assert_int_equal(
+		    query(p, 1, cases[i].path, false), cases[i].expect);
 		free(cases[i].pattern);
 		free(cases[i].path);
 	}
@@ -324,8 +326,8 @@ static void ignore_glob_pathological_patterns_are_bounded(void **state)
 
 static void ignore_glob_many_queries(void **state)
 {
-	const char *pats[] = {"node_modules", "*.pyc", "!keep.pyc", "**/.git",
-	    "cdk.out", "{build,dist}/**", "[Tt]est?/*.tmp"};
+	const char *pats[] = { "node_modules", "*.pyc", "!keep.pyc", "**/.git",
+		"cdk.out", "{build,dist}/**", "[Tt]est?/*.tmp" };
 	ecra_ignore *ig = NULL;
 	char rel[128];
 	size_t hits = 0;
@@ -335,9 +337,13 @@ static void ignore_glob_many_queries(void **state)
 	for (int i = 0; i < 20000; i++) {
 		bool out;
 		snprintf(rel, sizeof(rel), "%s/d%d/%s%d.%s",
-		    i % 5 == 0 ? "build" : i % 7 == 0 ? "Test1" : "src", i % 13,
-		    i % 11 == 0 ? "keep" : "f", i,
-		    i % 3 == 0 ? "pyc" : i % 17 == 0 ? "tmp" : "c");
+		    i % 5 == 0   ? "build"
+		    : i % 7 == 0 ? "Test1"
+		                 : "src",
+		    i % 13, i % 11 == 0 ? "keep" : "f", i,
+		    i % 3 == 0    ? "pyc"
+		    : i % 17 == 0 ? "tmp"
+		                  : "c");
 		assert_ok(ecra_ignore_ignores(&out, ig, rel));
 		hits += out;
 	}
