@@ -39,16 +39,16 @@ int cli_assembly_load(cli_assembly *a, const char *dir)
 	if ((a->manifest = cj_parse_file(path, &missing, err, sizeof(err))) ==
 	    NULL) {
 		if (missing)
-			cli_fail("%s: not a cloud assembly (no manifest.json)",
-			    dir);
+			cli_fail(
+			    "%s: not a cloud assembly (no manifest.json)", dir);
 		else
 			cli_fail("%s: %s", path, err);
 		goto done;
 	}
 	version = cj_get_string(a->manifest, "version");
 	if (a->manifest->type != CJ_OBJECT || version == NULL) {
-		cli_fail("%s: not a cloud assembly manifest (no \"version\")",
-		    path);
+		cli_fail(
+		    "%s: not a cloud assembly manifest (no \"version\")", path);
 		goto done;
 	}
 	major = strtol(version, NULL, 10);
@@ -95,8 +95,7 @@ static const char *assets_file(const cj *artifacts, const cj *art)
 		dep = cj_get(artifacts, d->text);
 		t = artifact_type(dep);
 		if (t != NULL && strcmp(t, "cdk:asset-manifest") == 0)
-			return cj_get_string(cj_get(dep, "properties"),
-			    "file");
+			return cj_get_string(cj_get(dep, "properties"), "file");
 	}
 	return NULL;
 }
@@ -113,8 +112,8 @@ static const cj *first_destination(const cj *img)
 {
 	const cj *d = cj_get(img, "destinations");
 
-	return d != NULL && d->type == CJ_OBJECT && d->count > 0 ? d->items[0] :
-	                                                          NULL;
+	return d != NULL && d->type == CJ_OBJECT && d->count > 0 ? d->items[0]
+	                                                         : NULL;
 }
 
 typedef struct {
@@ -144,7 +143,8 @@ static int image_json(cj *list, const char *key, const cj *img)
 
 	if (o == NULL)
 		return -1;
-	if (add_str(o, "key", key) < 0 || add_str(o, "hash", key_hash(key)) < 0 ||
+	if (add_str(o, "key", key) < 0 ||
+	    add_str(o, "hash", key_hash(key)) < 0 ||
 	    add_str(o, "displayName", cj_get_string(img, "displayName")) < 0)
 		goto oom;
 	if ((m = cj_get(src, "directory")) != NULL &&
@@ -168,8 +168,8 @@ oom:
 	return -1;
 }
 
-static int print_images(walk_ctx *w, const char *dir, const char *file,
-    cj *stack_json)
+static int print_images(
+    walk_ctx *w, const char *dir, const char *file, cj *stack_json)
 {
 	char err[256];
 	char *path = NULL;
@@ -189,8 +189,8 @@ static int print_images(walk_ctx *w, const char *dir, const char *file,
 			goto done;
 		}
 		imgs = cj_get(am, "dockerImages");
-		for (i = 0; imgs != NULL && imgs->type == CJ_OBJECT &&
-		     i < imgs->count;
+		for (i = 0;
+		     imgs != NULL && imgs->type == CJ_OBJECT && i < imgs->count;
 		     i++) {
 			const char *key = imgs->keys[i];
 			const cj *img = imgs->items[i];
@@ -204,8 +204,7 @@ static int print_images(walk_ctx *w, const char *dir, const char *file,
 				continue;
 			}
 			fprintf(w->f, "  %s  %s  %s\n", key,
-			    tag != NULL ? tag : "-",
-			    name != NULL ? name : "-");
+			    tag != NULL ? tag : "-", name != NULL ? name : "-");
 		}
 	}
 	if (w->json) {
@@ -261,7 +260,8 @@ static int walk(walk_ctx *w, const cli_assembly *a, int depth)
 				return -1;
 			continue;
 		}
-		if (type == NULL || strcmp(type, "aws:cloudformation:stack") != 0)
+		if (type == NULL ||
+		    strcmp(type, "aws:cloudformation:stack") != 0)
 			continue;
 		if (name == NULL)
 			name = id;

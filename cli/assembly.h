@@ -19,8 +19,8 @@
 #define CLI_ASSEMBLY_SCHEMA_MAJOR 55
 
 typedef struct {
-	char *dir;       /* the assembly directory */
-	cj *manifest;    /* manifest.json */
+	char *dir;    /* the assembly directory */
+	cj *manifest; /* manifest.json */
 } cli_assembly;
 
 /*

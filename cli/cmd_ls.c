@@ -42,13 +42,13 @@ int cmd_ls(int argc, char **argv)
 			cmd_ls_help();
 			return CLI_EXIT_OK;
 		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-			return cli_fail_usage("ls", "unknown option '%s'",
-			    argv[i]);
+			return cli_fail_usage(
+			    "ls", "unknown option '%s'", argv[i]);
 		} else if (dir == NULL) {
 			dir = argv[i];
 		} else {
-			return cli_fail_usage("ls",
-			    "expected at most one assembly directory");
+			return cli_fail_usage(
+			    "ls", "expected at most one assembly directory");
 		}
 	}
 	if (cli_assembly_load(&a, dir != NULL ? dir : "cdk.out") < 0)

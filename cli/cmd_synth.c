@@ -46,7 +46,7 @@ typedef struct {
 	const char *output;
 	const char **context_args;
 	size_t context_count;
-	int path_metadata;    /* -1 unset, 0/1 */
+	int path_metadata; /* -1 unset, 0/1 */
 	int asset_metadata;
 	int version_reporting;
 	int staging;
@@ -54,8 +54,8 @@ typedef struct {
 } synth_args;
 
 typedef struct {
-	cj *user;       /* ~/.cdk.json */
-	cj *project;    /* cdk.json */
+	cj *user;        /* ~/.cdk.json */
+	cj *project;     /* cdk.json */
 	cj *project_ctx; /* cdk.context.json */
 } config;
 
@@ -115,7 +115,8 @@ static int load_settings(cj **out, const char *path, const char *shown)
 	ctx = cj_get(*out, "context");
 	for (i = 0; ctx != NULL && i < 2; i++) {
 		if (cj_get(ctx, prohibited[i]) != NULL) {
-			cli_fail("%s: context.%s: no longer supported, remove it",
+			cli_fail(
+			    "%s: context.%s: no longer supported, remove it",
 			    shown, prohibited[i]);
 			return -1;
 		}
@@ -158,14 +159,15 @@ static int config_load(config *c)
 		goto done;
 	}
 	if (cj_get(c->user, "build") != NULL) {
-		cli_fail("~/.cdk.json: the \"build\" key belongs in the project "
-		         "config (cdk.json)");
+		cli_fail(
+		    "~/.cdk.json: the \"build\" key belongs in the project "
+		    "config (cdk.json)");
 		goto done;
 	}
 	if (load_settings(&c->project, "cdk.json", "cdk.json") < 0)
 		goto done;
-	c->project_ctx = cj_parse_file("cdk.context.json", &missing, err,
-	    sizeof(err));
+	c->project_ctx =
+	    cj_parse_file("cdk.context.json", &missing, err, sizeof(err));
 	if (c->project_ctx == NULL && !missing) {
 		cli_fail("cdk.context.json: %s", err);
 		goto done;
@@ -270,8 +272,7 @@ static int add_settings_context(cj *ctx, const config *c, const synth_args *a)
 	    cj_set(ctx, "aws:cdk:enable-path-metadata", cj_new_bool(true)) < 0)
 		return -1;
 	if (bool_setting(c, "assetMetadata", a->asset_metadata) &&
-	    cj_set(ctx, "aws:cdk:enable-asset-metadata", cj_new_bool(true)) <
-	        0)
+	    cj_set(ctx, "aws:cdk:enable-asset-metadata", cj_new_bool(true)) < 0)
 		return -1;
 	if (bool_setting(c, "versionReporting", a->version_reporting)) {
 		if (cj_set(ctx, "aws:cdk:version-reporting",
@@ -282,8 +283,7 @@ static int add_settings_context(cj *ctx, const config *c, const synth_args *a)
 		return -1;
 	}
 	if (!bool_setting(c, "staging", a->staging) &&
-	    cj_set(ctx, "aws:cdk:disable-asset-staging", cj_new_bool(true)) <
-	        0)
+	    cj_set(ctx, "aws:cdk:disable-asset-staging", cj_new_bool(true)) < 0)
 		return -1;
 	if ((stacks = cj_new(CJ_ARRAY)) == NULL ||
 	    cj_push(stacks, cj_new_string("**")) < 0 ||
@@ -318,8 +318,8 @@ static int list_stacks(const char *outdir, bool quiet)
 	return rc < 0 ? CLI_EXIT_FAILED : CLI_EXIT_OK;
 }
 
-static int synth_json(const char *file, const char *outdir, const cj *ctx,
-    bool quiet)
+static int synth_json(
+    const char *file, const char *outdir, const cj *ctx, bool quiet)
 {
 	ecra_app_load_options lo = ECRA_APP_LOAD_OPTIONS_INIT;
 	ecra_app *app = NULL;
@@ -482,8 +482,8 @@ static char *default_region(void)
 			*--e = '\0';
 		if (*s == '[') {
 			in = strcmp(s, want1) == 0 ||
-			    (strcmp(profile, "default") == 0 &&
-			        strcmp(s, want2) == 0);
+			     (strcmp(profile, "default") == 0 &&
+			         strcmp(s, want2) == 0);
 			continue;
 		}
 		if (in && strncmp(s, "region", 6) == 0) {
@@ -577,7 +577,8 @@ static size_t env_size(const envlist *e)
 	size_t i, n = 0;
 
 	for (i = 0; i < e->count; i++)
-		n += strlen(e->vars[i]) - 1; /* name + value, as the CLI counts */
+		n += strlen(e->vars[i]) -
+		     1; /* name + value, as the CLI counts */
 	return n;
 }
 
@@ -659,8 +660,8 @@ static int synth_command(const char *app_line, const char *outdir,
 		if (run_shell(build->text, env.vars, &status) < 0)
 			goto done;
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-			cli_fail("cdk.json: build command '%s' failed",
-			    build->text);
+			cli_fail(
+			    "cdk.json: build command '%s' failed", build->text);
 			goto done;
 		}
 	}
@@ -670,8 +671,7 @@ static int synth_command(const char *app_line, const char *outdir,
 		goto done;
 	}
 	if ((errfile = path_join(outdir, "error.txt")) == NULL ||
-	    (perffile = path_join(outdir, "performance-counters.json")) ==
-	        NULL)
+	    (perffile = path_join(outdir, "performance-counters.json")) == NULL)
 		goto oom;
 	(void)unlink(errfile);
 	(void)unlink(perffile);
@@ -683,8 +683,9 @@ static int synth_command(const char *app_line, const char *outdir,
 		goto oom;
 	if (env_size(&env) + strlen("CDK_CONTEXT_JSON") + strlen(ctx_text) >
 	    ENV_SIZE_LIMIT) {
-		cli_fail("the context (%zu bytes) does not fit in the "
-		         "environment; context overflow files are not supported",
+		cli_fail(
+		    "the context (%zu bytes) does not fit in the "
+		    "environment; context overflow files are not supported",
 		    strlen(ctx_text));
 		goto done;
 	}
@@ -769,15 +770,15 @@ static int parse_args(synth_args *a, int argc, char **argv, int *exit_out)
 			a->quiet = true;
 		else {
 			*exit_out = cli_fail_usage("synth",
-			    s[0] == '-' ? "unknown option '%s'" :
-			                  "unexpected argument '%s'",
+			    s[0] == '-' ? "unknown option '%s'"
+			                : "unexpected argument '%s'",
 			    s);
 			return -1;
 		}
 		if (slot != NULL) {
 			if (i + 1 >= argc) {
-				*exit_out = cli_fail_usage("synth",
-				    "option '%s' needs a value", s);
+				*exit_out = cli_fail_usage(
+				    "synth", "option '%s' needs a value", s);
 				return -1;
 			}
 			*slot = argv[++i];
@@ -816,9 +817,9 @@ int cmd_synth(int argc, char **argv)
 		size_t i, n = 1;
 
 		for (i = 0; i < v->count; i++)
-			n += (v->items[i]->text ? strlen(v->items[i]->text) :
-			                          0) +
-			    1;
+			n += (v->items[i]->text ? strlen(v->items[i]->text)
+			                        : 0) +
+			     1;
 		if ((app_line = calloc(1, n)) != NULL) {
 			for (i = 0; i < v->count; i++) {
 				if (i > 0)
@@ -871,8 +872,8 @@ int cmd_synth(int argc, char **argv)
 		rc = cli_fail("out of memory");
 		goto done;
 	}
-	rc = synth_command(app_line, outdir != NULL ? outdir : "cdk.out", ctx,
-	    &c, a.quiet);
+	rc = synth_command(
+	    app_line, outdir != NULL ? outdir : "cdk.out", ctx, &c, a.quiet);
 done:
 	free(a.context_args);
 	free(app_line);

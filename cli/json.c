@@ -225,8 +225,8 @@ cj *cj_dup(const cj *v)
 
 		if (m == NULL)
 			goto oom;
-		if ((v->type == CJ_OBJECT ? cj_set(d, v->keys[i], m) :
-		                            cj_push(d, m)) < 0)
+		if ((v->type == CJ_OBJECT ? cj_set(d, v->keys[i], m)
+		                          : cj_push(d, m)) < 0)
 			goto oom;
 	}
 	return d;
@@ -358,12 +358,12 @@ static char *parse_string(parser *ps)
 				return fail(ps, "invalid \\u escape");
 			}
 			ps->p += 4;
-			if (cp >= 0xd800 && cp < 0xdc00 && ps->end - ps->p >= 8 &&
-			    ps->p[2] == '\\' && ps->p[3] == 'u' &&
-			    hex4(ps->p + 4, &lo) == 0 && lo >= 0xdc00 &&
-			    lo < 0xe000) {
+			if (cp >= 0xd800 && cp < 0xdc00 &&
+			    ps->end - ps->p >= 8 && ps->p[2] == '\\' &&
+			    ps->p[3] == 'u' && hex4(ps->p + 4, &lo) == 0 &&
+			    lo >= 0xdc00 && lo < 0xe000) {
 				cp = 0x10000 + ((cp - 0xd800) << 10) +
-				    (lo - 0xdc00);
+				     (lo - 0xdc00);
 				ps->p += 6;
 			}
 			if (cp == 0) {

@@ -28,10 +28,10 @@ typedef enum {
 typedef struct cj cj;
 struct cj {
 	cj_type type;
-	bool boolean;  /* CJ_BOOL */
-	char *text;    /* CJ_STRING value, CJ_NUMBER source text */
-	char **keys;   /* CJ_OBJECT keys, parallel to items */
-	cj **items;    /* CJ_ARRAY / CJ_OBJECT members */
+	bool boolean; /* CJ_BOOL */
+	char *text;   /* CJ_STRING value, CJ_NUMBER source text */
+	char **keys;  /* CJ_OBJECT keys, parallel to items */
+	cj **items;   /* CJ_ARRAY / CJ_OBJECT members */
 	size_t count;
 	size_t cap;
 };

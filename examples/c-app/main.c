@@ -46,7 +46,7 @@ int main(int argc, char **argv)
 	int rc = 1;
 
 	/* What `new App()` reads from the environment in aws-cdk-lib. */
-	app_opts.outdir = getenv("CDK_OUTDIR");        /* NULL: "cdk.out" */
+	app_opts.outdir = getenv("CDK_OUTDIR"); /* NULL: "cdk.out" */
 	app_opts.context_json = getenv("CDK_CONTEXT_JSON"); /* NULL: none */
 	if (ecra_app_new(&app, &app_opts) < 0)
 		return fail("app");
@@ -60,8 +60,8 @@ int main(int argc, char **argv)
 	img_opts.build_args = build_args;
 	img_opts.build_args_count = 1;
 	img_opts.platform = ECRA_PLATFORM_LINUX_AMD64;
-	if (ecra_stack_add_docker_image_asset(&image, stack, "Image",
-	        &img_opts) < 0) {
+	if (ecra_stack_add_docker_image_asset(
+	        &image, stack, "Image", &img_opts) < 0) {
 		fail("image asset");
 		goto done;
 	}
@@ -89,7 +89,8 @@ int main(int argc, char **argv)
 	}
 	/* Warnings go to stderr: stdout belongs to the app's user. */
 	for (i = 0; i < ecra_app_warning_count(app); i++)
-		fprintf(stderr, "c-app: warning: %s\n", ecra_app_warning(app, i));
+		fprintf(
+		    stderr, "c-app: warning: %s\n", ecra_app_warning(app, i));
 	fprintf(stderr, "c-app: image %s\n", ecra_image_asset_hash(image));
 	rc = 0;
 done:
