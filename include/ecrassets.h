@@ -12,5 +12,6 @@
 #include "ecrassets/buf.h"
 #include "ecrassets/ignore.h"
 #include "ecrassets/fingerprint.h"
+#include "ecrassets/publish.h"
 
 #endif /* ECRASSETS_H */

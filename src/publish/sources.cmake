@@ -1,0 +1,2 @@
+list(APPEND ECRA_SOURCES
+  src/publish/manifest.c)
