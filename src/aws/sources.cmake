@@ -1,0 +1,2 @@
+list(APPEND ECRA_SOURCES
+  src/aws/sigv4.c)
