@@ -18,5 +18,7 @@ typedef struct {
 
 int cmd_hash(int argc, char **argv);
 void cmd_hash_help(void);
+int cmd_publish(int argc, char **argv);
+void cmd_publish_help(void);
 
 #endif /* CLI_CMD_H */

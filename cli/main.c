@@ -11,6 +11,8 @@
 static const cli_cmd commands[] = {
 	{ "hash", cmd_hash, cmd_hash_help,
 	    "print the asset hash of a directory or file" },
+	{ "publish", cmd_publish, cmd_publish_help,
+	    "build and push the docker image assets of a cloud assembly" },
 };
 
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
