@@ -30,7 +30,7 @@
 # Usage: ecr_standin.py --port-file F --registry 127.0.0.1:5000
 #        [--registry-user U --registry-password P] [--repo NAME]...
 #        [--access-key AK --secret-key SK] [--account 123456789012]
-#        [--log FILE] [--port N]
+#        [--log FILE] [--port N] [--announce]
 import argparse
 import base64
 import datetime
@@ -538,6 +538,8 @@ def main():
                    metavar="ROLE_ARN=ID",
                    help="require this ExternalId for AssumeRole of a role")
     p.add_argument("--log")
+    p.add_argument("--announce", action="store_true",
+                   help="print '<port> <pid>' on stdout once listening")
     args = p.parse_args()
     args.external_id = dict(x.split("=", 1) for x in args.external_id)
     if not args.registry.startswith("127."):
@@ -551,6 +553,9 @@ def main():
         with open(tmp, "w") as f:
             f.write("%d\n" % port)
         os.rename(tmp, args.port_file)
+    if args.announce:
+        sys.stdout.write("%d %d\n" % (port, os.getpid()))
+        sys.stdout.flush()
     try:
         server.serve_forever()
     except KeyboardInterrupt:
