@@ -270,19 +270,20 @@ int cmd_publish(int argc, char **argv)
 	}
 	if (o.account == NULL)
 		o.account = env("CDK_DEFAULT_ACCOUNT");
-	if (o.aws_profile == NULL)
-		o.aws_profile = env("AWS_PROFILE");
+	o.aws_env_profile = env("AWS_PROFILE");
 	o.aws_region = env("AWS_REGION");
 	o.aws_access_key_id = env("AWS_ACCESS_KEY_ID");
 	o.aws_secret_access_key = env("AWS_SECRET_ACCESS_KEY");
 	o.aws_session_token = env("AWS_SESSION_TOKEN");
 	o.aws_config_file = env("AWS_CONFIG_FILE");
 	o.aws_credentials_file = env("AWS_SHARED_CREDENTIALS_FILE");
-	if (env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") == NULL) {
-		o.aws_endpoint_url = env("AWS_ENDPOINT_URL");
-		o.aws_endpoint_url_ecr = env("AWS_ENDPOINT_URL_ECR");
-		o.aws_endpoint_url_sts = env("AWS_ENDPOINT_URL_STS");
-	}
+	o.aws_endpoint_url = env("AWS_ENDPOINT_URL");
+	o.aws_endpoint_url_ecr = env("AWS_ENDPOINT_URL_ECR");
+	o.aws_endpoint_url_sts = env("AWS_ENDPOINT_URL_STS");
+	o.aws_ignore_configured_endpoint_urls =
+	    env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+	o.aws_max_attempts = env("AWS_MAX_ATTEMPTS");
+	o.home = env("HOME");
 	pw = getpwuid(getuid());
 	o.user_name = pw != NULL ? pw->pw_name : NULL;
 	o.on_event = on_event;

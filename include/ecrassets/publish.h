@@ -38,7 +38,8 @@ ECRA_API int ecra_manifest_new(ecra_manifest **out);
  * major number is checked). Errors name the file and the field.
  *
  * @return 0; ECRA_ENOTFOUND if the path does not exist; ECRA_EINVALID for
- *         malformed JSON, a schema error or an unsupported version
+ *         malformed JSON or a schema error; ECRA_EUNSUPPORTED for a schema
+ *         version above 55
  */
 ECRA_API int ecra_manifest_load(ecra_manifest *m, const char *path);
 
@@ -164,8 +165,9 @@ typedef struct {
 
 	/** ECR mode: AWS settings (all optional; the CLI fills them from
 	 * the AWS_* environment). */
-	const char *aws_profile;
-	const char *aws_region; /**< Default region. */
+	const char *aws_profile;     /**< --profile (credentials only) */
+	const char *aws_env_profile; /**< AWS_PROFILE */
+	const char *aws_region;      /**< Default region. */
 	const char *aws_access_key_id;
 	const char *aws_secret_access_key;
 	const char *aws_session_token;
@@ -174,6 +176,12 @@ typedef struct {
 	const char *aws_endpoint_url;     /**< Any service. */
 	const char *aws_endpoint_url_ecr;
 	const char *aws_endpoint_url_sts;
+	/** AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ("true" skips the overrides). */
+	const char *aws_ignore_configured_endpoint_urls;
+	/** AWS_MAX_ATTEMPTS. */
+	const char *aws_max_attempts;
+	/** The home directory (for ~/.aws/config and ~/.aws/credentials). */
+	const char *home;
 	/** OS user name for the AssumeRole session name. */
 	const char *user_name;
 

@@ -3,7 +3,7 @@
 # (tests/integration/services.sh): registry mode, ECR mode through the
 # stand-in, daemonless tarball push and copy. Skipped (77) unless
 # services.env was sourced.
-foreach(part registry)
+foreach(part registry ecr compat)
   add_test(NAME integration_publish_${part}
     COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/integration/publish_${part}.sh)
   set_tests_properties(integration_publish_${part} PROPERTIES

@@ -24,7 +24,11 @@ cleanup() {
 	for n in "${CLEAN_IMAGES[@]}"; do
 		"$REAL_DOCKER" rmi -f "$n" >/dev/null 2>&1 || true
 	done
-	rm -rf "$WORK"
+	if [ -n "${ECRA_KEEP_WORK:-}" ]; then
+		echo "kept $WORK" >&2
+	else
+		rm -rf "$WORK"
+	fi
 }
 trap cleanup EXIT
 
