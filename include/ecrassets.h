@@ -12,6 +12,7 @@
 #include "ecrassets/buf.h"
 #include "ecrassets/ignore.h"
 #include "ecrassets/fingerprint.h"
+#include "ecrassets/app.h"
 #include "ecrassets/publish.h"
 
 #endif /* ECRASSETS_H */

@@ -1,13 +1,586 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * fingerprint/fingerprint.c - placeholder until the fingerprint lands.
+ * fingerprint/fingerprint.c - FileSystem.fingerprint() of aws-cdk-lib.
+ *
+ * The outer SHA-256 receives fields framed as 0x01 header 0x02 value
+ * 0x03: options.extra, options.follow, options.ignoreMode (unless GLOB),
+ * then one "file:<rel>" or "link:<rel>" field per entry in walk order
+ * (spec synth.md §1.1, §1.2).
+ *
+ * File contents are hashed by a small pool of threads while the walk
+ * goes on: the walk appends each field to a list in order and queues the
+ * files; once the walk and the pool are done, the fields are fed to the
+ * outer hash in list order, so the result never depends on the thread
+ * count. When something fails, the error reported is the one earliest in
+ * walk order, as the sequential reference would raise it.
  */
-#include "ecrassets/fingerprint.h"
+#include "fingerprint/fingerprint.h"
 
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <openssl/evp.h>
+
+#include "core/alloc.h"
 #include "core/error.h"
+#include "util/buf.h"
+
+/* Never start more hashing threads than this. */
+#define MAX_THREADS 64
+
+typedef struct field {
+	ecra_fingerprint_field_kind kind;
+	char *header;  /* "file:<rel>", "link:<rel>" */
+	char *value;   /* link value; NULL for a file until hashed */
+	char *path;    /* file to read (NULL for links) */
+	char *display; /* file's symbolic path, for errors */
+	char content[ECRA_CONTENT_FINGERPRINT_SIZE];
+	int rc;        /* hashing result */
+	char *message; /* error message when rc < 0 */
+	struct field *next_job;
+} field;
+
+typedef struct {
+	const ecra_fingerprint_options *opts;
+	const char *root; /* realpath of the asset */
+	size_t root_len;
+
+	/* Fields in walk order. */
+	field **fields;
+	size_t count, alloc;
+	/* The walk's own error, raised after fields[walk_error_at - 1]. */
+	int walk_error;
+	char *walk_message;
+	size_t walk_error_at;
+
+	/* Hashing. Without a pool, files are hashed during the walk. */
+	ecra_fp_content *inline_hasher;
+	pthread_mutex_t lock;
+	pthread_cond_t more; /* a job was queued, or the walk ended */
+	pthread_cond_t idle; /* a job finished */
+	field *queue_head, *queue_tail;
+	size_t pending; /* queued or running */
+	bool is_closed; /* no more jobs will come */
+	bool has_pool;
+} fp_state;
+
+static int set_option_fields(EVP_MD_CTX *md, fp_state *s);
+
+/*
+ * Fields
+ */
+
+static void field_free(field *f)
+{
+	if (f == NULL)
+		return;
+	ecra_free(f->header);
+	ecra_free(f->value);
+	ecra_free(f->path);
+	ecra_free(f->display);
+	ecra_free(f->message);
+	ecra_free(f);
+}
+
+static int add_field(fp_state *s, field *f)
+{
+	field **grown;
+	size_t alloc;
+
+	if (s->count == s->alloc) {
+		alloc = s->alloc ? s->alloc * 2 : 64;
+		grown = ecra_realloc(s->fields, alloc * sizeof(*grown));
+		if (grown == NULL)
+			return ECRA_ENOMEM;
+		s->fields = grown;
+		s->alloc = alloc;
+	}
+	s->fields[s->count++] = f;
+	return 0;
+}
+
+static field *new_field(
+    ecra_fingerprint_field_kind kind, const char *prefix, const char *rel)
+{
+	field *f;
+	size_t plen = strlen(prefix), rlen = strlen(rel);
+
+	if ((f = ecra_calloc(1, sizeof(*f))) == NULL)
+		return NULL;
+	f->kind = kind;
+	if ((f->header = ecra_alloc(plen + rlen + 1)) == NULL) {
+		ecra_free(f);
+		return NULL;
+	}
+	memcpy(f->header, prefix, plen);
+	memcpy(f->header + plen, rel, rlen + 1);
+	return f;
+}
+
+/* Hash one file field with `hasher`, keeping the error in the field. */
+static void hash_job(field *f, ecra_fp_content *hasher)
+{
+	f->rc = ecra_fp_content_file(hasher, f->content, f->path, f->display);
+	if (f->rc < 0) {
+		f->message = ecra_strdup(ecra_error_last()->message);
+		if (f->message == NULL)
+			f->rc = ECRA_ENOMEM;
+	}
+	/* Only the result is needed from now on. */
+	ecra_free(f->path);
+	ecra_free(f->display);
+	f->path = f->display = NULL;
+}
+
+/*
+ * The pool
+ */
+
+typedef struct {
+	fp_state *s;
+	ecra_fp_content *hasher;
+	pthread_t thread;
+	bool is_started;
+} worker;
+
+static field *take_job(fp_state *s)
+{
+	field *f = s->queue_head;
+
+	if (f != NULL) {
+		s->queue_head = f->next_job;
+		if (s->queue_head == NULL)
+			s->queue_tail = NULL;
+	}
+	return f;
+}
+
+static void job_done(fp_state *s)
+{
+	pthread_mutex_lock(&s->lock);
+	if (--s->pending == 0)
+		pthread_cond_broadcast(&s->idle);
+	pthread_mutex_unlock(&s->lock);
+}
+
+static void *worker_main(void *arg)
+{
+	worker *wk = arg;
+	fp_state *s = wk->s;
+	field *f;
+
+	for (;;) {
+		pthread_mutex_lock(&s->lock);
+		while ((f = take_job(s)) == NULL && !s->is_closed)
+			pthread_cond_wait(&s->more, &s->lock);
+		pthread_mutex_unlock(&s->lock);
+		if (f == NULL)
+			return NULL;
+		hash_job(f, wk->hasher);
+		job_done(s);
+	}
+}
+
+static void queue_job(fp_state *s, field *f)
+{
+	pthread_mutex_lock(&s->lock);
+	f->next_job = NULL;
+	if (s->queue_tail != NULL)
+		s->queue_tail->next_job = f;
+	else
+		s->queue_head = f;
+	s->queue_tail = f;
+	s->pending++;
+	pthread_cond_signal(&s->more);
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* Close the queue, help with what is left, wait for the workers. */
+static void drain(fp_state *s)
+{
+	field *f;
+
+	pthread_mutex_lock(&s->lock);
+	s->is_closed = true;
+	pthread_cond_broadcast(&s->more);
+	for (;;) {
+		if ((f = take_job(s)) != NULL) {
+			pthread_mutex_unlock(&s->lock);
+			hash_job(f, s->inline_hasher);
+			pthread_mutex_lock(&s->lock);
+			if (--s->pending == 0)
+				pthread_cond_broadcast(&s->idle);
+			continue;
+		}
+		if (s->pending == 0)
+			break;
+		pthread_cond_wait(&s->idle, &s->lock);
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+/*
+ * Visitor
+ */
+
+static int on_file(void *ctx, const char *rel, const char *real)
+{
+	fp_state *s = ctx;
+	field *f;
+	int error;
+
+	if ((f = new_field(ECRA_FINGERPRINT_FIELD_FILE, "file:", rel)) == NULL)
+		return ECRA_ENOMEM;
+	if ((f->path = ecra_strdup(real)) == NULL ||
+	    (f->display = ecra_alloc(s->root_len + strlen(rel) + 2)) == NULL) {
+		field_free(f);
+		return ECRA_ENOMEM;
+	}
+	sprintf(f->display, "%s/%s", s->root, rel);
+	if ((error = add_field(s, f)) < 0) {
+		field_free(f);
+		return error;
+	}
+	if (s->has_pool) {
+		queue_job(s, f);
+		return 0;
+	}
+	hash_job(f, s->inline_hasher);
+	/* Sequentially, a failure ends the walk right here. */
+	return f->rc < 0 ? ecra_error_set(f->rc, "%s", f->message) : 0;
+}
+
+static int on_symlink(void *ctx, const ecra_fp_link *link)
+{
+	fp_state *s = ctx;
+	const char *value = link->text;
+	field *f;
+	int error;
+
+	/* An absolute internal link hashes as its root-relative target. */
+	if (link->is_internal && link->text[0] == '/') {
+		value = link->target + s->root_len;
+		if (*value == '/')
+			value++;
+	}
+	if ((f = new_field(ECRA_FINGERPRINT_FIELD_LINK, "link:", link->rel)) ==
+	    NULL)
+		return ECRA_ENOMEM;
+	if ((f->value = ecra_strdup(value)) == NULL) {
+		field_free(f);
+		return ECRA_ENOMEM;
+	}
+	if ((error = add_field(s, f)) < 0)
+		field_free(f);
+	return error;
+}
+
+static int on_unsupported(void *ctx, const char *rel, const char *real)
+{
+	fp_state *s = ctx;
+
+	(void)real;
+	return ecra_error_set(ECRA_EUNSUPPORTED,
+	    "unable to hash '%s/%s': it is neither a file nor a directory",
+	    s->root, rel);
+}
+
+/*
+ * The outer hash
+ */
+
+static int put_field(EVP_MD_CTX *md, const fp_state *s,
+    ecra_fingerprint_field_kind kind, const char *header, const char *value)
+{
+	const ecra_fingerprint_options *o = s->opts;
+
+	if (EVP_DigestUpdate(md, "\x01", 1) != 1 ||
+	    EVP_DigestUpdate(md, header, strlen(header)) != 1 ||
+	    EVP_DigestUpdate(md, "\x02", 1) != 1 ||
+	    EVP_DigestUpdate(md, value, strlen(value)) != 1 ||
+	    EVP_DigestUpdate(md, "\x03", 1) != 1)
+		return ecra_error_set(ECRA_ERROR, "SHA-256 failed");
+	if (o->field_cb != NULL &&
+	    o->field_cb(kind, header, value, o->field_payload) != 0)
+		return ecra_error_set(
+		    ECRA_EUSER, "fingerprint stopped by the field callback");
+	return 0;
+}
+
+static int set_option_fields(EVP_MD_CTX *md, fp_state *s)
+{
+	const ecra_fingerprint_options *o = s->opts;
+	const char *extra = o->extra_hash ? o->extra_hash : "";
+	int error;
+
+	if ((error = put_field(md, s, ECRA_FINGERPRINT_FIELD_OPTION,
+	         "options.extra", extra)) < 0 ||
+	    (error = put_field(md, s, ECRA_FINGERPRINT_FIELD_OPTION,
+	         "options.follow", ecra_follow_mode_name(o->follow))) < 0)
+		return error;
+	return 0;
+}
+
+static int emit_fields(EVP_MD_CTX *md, fp_state *s)
+{
+	size_t i;
+	field *f;
+	int error;
+
+	for (i = 0; i < s->count; i++) {
+		f = s->fields[i];
+		if (f->kind == ECRA_FINGERPRINT_FIELD_FILE) {
+			if (f->rc < 0)
+				return ecra_error_set(f->rc, "%s", f->message);
+			error =
+			    put_field(md, s, f->kind, f->header, f->content);
+		} else {
+			error = put_field(md, s, f->kind, f->header, f->value);
+		}
+		if (error < 0)
+			return error;
+	}
+	return 0;
+}
+
+/*
+ * Entry points
+ */
+
+static unsigned int thread_count(const ecra_fingerprint_options *o)
+{
+	long n;
+
+	if (o->threads > 0)
+		return o->threads > MAX_THREADS ? MAX_THREADS : o->threads;
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		return 1;
+	return n > MAX_THREADS ? MAX_THREADS : (unsigned int)n;
+}
+
+/* Walk `root`, hashing files on `nthreads` threads. */
+static int walk_and_hash(fp_state *s, unsigned int nthreads)
+{
+	const ecra_fingerprint_options *o = s->opts;
+	ecra_fp_walk_options wo;
+	ecra_fp_visitor v;
+	worker *workers = NULL;
+	unsigned int i, started = 0;
+	int error = 0, walk_error;
+
+	memset(&wo, 0, sizeof(wo));
+	wo.dir = s->root;
+	wo.follow = o->follow;
+	wo.ignore_mode = o->ignore_mode;
+	wo.exclude = o->exclude;
+	wo.exclude_count = o->exclude_count;
+	memset(&v, 0, sizeof(v));
+	v.on_file = on_file;
+	v.on_symlink = on_symlink;
+	v.on_unsupported = on_unsupported;
+	v.ctx = s;
+
+	if (nthreads > 1) {
+		if ((workers = ecra_calloc(nthreads, sizeof(*workers))) == NULL)
+			return ECRA_ENOMEM;
+		for (i = 0; i < nthreads; i++) {
+			workers[i].s = s;
+			if ((error = ecra_fp_content_new(&workers[i].hasher)) <
+			    0)
+				goto done;
+		}
+		s->has_pool = true;
+		for (i = 0; i < nthreads; i++) {
+			if (pthread_create(&workers[i].thread, NULL,
+			        worker_main, &workers[i]) != 0)
+				break;
+			workers[i].is_started = true;
+			started++;
+		}
+		/* No thread at all: hash inline after all. */
+		if (started == 0)
+			s->has_pool = false;
+	}
+
+	walk_error = ecra_fp_walk(&wo, &v);
+	if (walk_error < 0) {
+		s->walk_error = walk_error;
+		s->walk_error_at = s->count;
+		s->walk_message = ecra_strdup(ecra_error_last()->message);
+	}
+	if (s->has_pool)
+		drain(s);
+done:
+	if (workers != NULL) {
+		pthread_mutex_lock(&s->lock);
+		s->is_closed = true;
+		pthread_cond_broadcast(&s->more);
+		pthread_mutex_unlock(&s->lock);
+		for (i = 0; i < nthreads; i++) {
+			if (workers[i].is_started)
+				pthread_join(workers[i].thread, NULL);
+			ecra_fp_content_free(workers[i].hasher);
+		}
+		ecra_free(workers);
+	}
+	return error;
+}
+
+/* The earliest failure in walk order, or 0. */
+static int first_error(fp_state *s)
+{
+	size_t i, limit = s->walk_error < 0 ? s->walk_error_at : s->count;
+
+	for (i = 0; i < limit; i++) {
+		field *f = s->fields[i];
+
+		if (f->kind == ECRA_FINGERPRINT_FIELD_FILE && f->rc < 0)
+			return ecra_error_set(f->rc, "%s", f->message);
+	}
+	if (s->walk_error < 0) {
+		if (s->walk_message == NULL)
+			return ECRA_ENOMEM;
+		return ecra_error_set(s->walk_error, "%s", s->walk_message);
+	}
+	return 0;
+}
+
+static int finish_digest(EVP_MD_CTX *md, char out[ECRA_FINGERPRINT_HEX_SIZE])
+{
+	static const char hexdig[] = "0123456789abcdef";
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int len = 0, i;
+
+	if (EVP_DigestFinal_ex(md, d, &len) != 1 || len != 32)
+		return ecra_error_set(ECRA_ERROR, "SHA-256 failed");
+	for (i = 0; i < len; i++) {
+		out[2 * i] = hexdig[d[i] >> 4];
+		out[2 * i + 1] = hexdig[d[i] & 15];
+	}
+	out[2 * len] = '\0';
+	return 0;
+}
+
+/* realpath() of the asset, with the reference's "cannot find" error. */
+static int resolve_root(char **out, const char *path)
+{
+	if ((*out = ecra_fp_realpath(path)) == NULL) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return ecra_error_set(
+			    ECRA_ENOTFOUND, "cannot find asset at '%s'", path);
+		if (errno == ENAMETOOLONG)
+			return ecra_error_set(
+			    ECRA_EINVALID, "path too long: '%.200s...'", path);
+		return ecra_error_set_os(ecra_error_from_errno(errno),
+		    "cannot resolve asset path '%s'", path);
+	}
+	return 0;
+}
+
+int ecra_fingerprint(char out[ECRA_FINGERPRINT_HEX_SIZE], const char *path,
+    const ecra_fingerprint_options *opts)
+{
+	ecra_fingerprint_options defaults = ECRA_FINGERPRINT_OPTIONS_INIT;
+	EVP_MD_CTX *md = NULL;
+	fp_state s;
+	struct stat st;
+	char *root = NULL;
+	const char *mode_name;
+	size_t i;
+	int error;
+
+	ECRA_ASSERT_ARG(out);
+	ECRA_ASSERT_ARG(path);
+	ECRA_CHECK_VERSION(
+	    opts, ECRA_FINGERPRINT_OPTIONS_VERSION, ecra_fingerprint_options);
+	out[0] = '\0';
+	if (opts == NULL)
+		opts = &defaults;
+	if (ecra_follow_mode_name(opts->follow) == NULL)
+		return ecra_error_set(
+		    ECRA_EINVALID, "unknown follow mode %d", (int)opts->follow);
+	if ((mode_name = ecra_ignore_mode_name(opts->ignore_mode)) == NULL)
+		return ecra_error_set(ECRA_EINVALID, "unknown ignore mode %d",
+		    (int)opts->ignore_mode);
+	if (opts->exclude_count > 0)
+		ECRA_ASSERT_ARG(opts->exclude);
+
+	memset(&s, 0, sizeof(s));
+	s.opts = opts;
+	pthread_mutex_init(&s.lock, NULL);
+	pthread_cond_init(&s.more, NULL);
+	pthread_cond_init(&s.idle, NULL);
+
+	if ((md = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+		error = ecra_error_set(ECRA_ERROR, "cannot set up SHA-256");
+		goto done;
+	}
+	if ((error = set_option_fields(md, &s)) < 0)
+		goto done;
+	if ((error = resolve_root(&root, path)) < 0)
+		goto done;
+	s.root = root;
+	s.root_len = strlen(root);
+	if (stat(root, &st) < 0) {
+		error = ecra_error_set_os(
+		    ecra_error_from_errno(errno), "cannot stat '%s'", root);
+		goto done;
+	}
+	if (opts->ignore_mode != ECRA_IGNORE_GLOB &&
+	    (error = put_field(md, &s, ECRA_FINGERPRINT_FIELD_OPTION,
+	         "options.ignoreMode", mode_name)) < 0)
+		goto done;
+	if ((error = ecra_fp_content_new(&s.inline_hasher)) < 0)
+		goto done;
+
+	if (!S_ISDIR(st.st_mode)) {
+		char content[ECRA_CONTENT_FINGERPRINT_SIZE];
+
+		/* The reference reads a FIFO or device root as a file (and
+		 * blocks on a FIFO); we refuse it. */
+		if (!S_ISREG(st.st_mode)) {
+			error = ecra_error_set(ECRA_EUNSUPPORTED,
+			    "cannot hash '%s': it is neither a regular file "
+			    "nor a directory",
+			    path);
+			goto done;
+		}
+		if ((error = ecra_fp_content_file(
+		         s.inline_hasher, content, root, path)) < 0 ||
+		    (error = put_field(md, &s, ECRA_FINGERPRINT_FIELD_FILE,
+		         "file:", content)) < 0)
+			goto done;
+	} else {
+		if ((error = walk_and_hash(&s, thread_count(opts))) < 0 ||
+		    (error = first_error(&s)) < 0 ||
+		    (error = emit_fields(md, &s)) < 0)
+			goto done;
+	}
+	error = finish_digest(md, out);
+done:
+	for (i = 0; i < s.count; i++)
+		field_free(s.fields[i]);
+	ecra_free(s.fields);
+	ecra_free(s.walk_message);
+	ecra_fp_content_free(s.inline_hasher);
+	pthread_mutex_destroy(&s.lock);
+	pthread_cond_destroy(&s.more);
+	pthread_cond_destroy(&s.idle);
+	EVP_MD_CTX_free(md);
+	ecra_free(root);
+	if (error < 0)
+		out[0] = '\0';
+	return error;
+}
 
 int ecra_fingerprint_options_init(
     ecra_fingerprint_options *opts, unsigned int version)
@@ -16,16 +589,46 @@ int ecra_fingerprint_options_init(
 
 	ECRA_ASSERT_ARG(opts);
 	if (version == 0 || version > ECRA_FINGERPRINT_OPTIONS_VERSION)
-		return ecra_error_set(ECRA_EINVALID, "invalid version %u", version);
+		return ecra_error_set(ECRA_EINVALID,
+		    "invalid version %u for 'ecra_fingerprint_options'",
+		    version);
 	*opts = defaults;
 	return 0;
 }
 
-int ecra_fingerprint(char out[ECRA_FINGERPRINT_HEX_SIZE], const char *path,
-    const ecra_fingerprint_options *opts)
+int ecra_follow_mode_parse(ecra_follow_mode *out, const char *name)
 {
-	(void)path;
-	(void)opts;
-	out[0] = '\0';
-	return ecra_error_set(ECRA_EUNSUPPORTED, "fingerprint is not available yet");
+	ECRA_ASSERT_ARG(out);
+	ECRA_ASSERT_ARG(name);
+	if (strcmp(name, "external") == 0)
+		*out = ECRA_FOLLOW_EXTERNAL;
+	else if (strcmp(name, "never") == 0)
+		*out = ECRA_FOLLOW_NEVER;
+	else if (strcmp(name, "always") == 0)
+		*out = ECRA_FOLLOW_ALWAYS;
+	else if (strcmp(name, "internal-only") == 0 ||
+	         strcmp(name, "block-external") == 0)
+		*out = ECRA_FOLLOW_BLOCK_EXTERNAL;
+	else
+		return ecra_error_set(ECRA_EINVALID,
+		    "unknown follow mode '%s' (expected never, always, "
+		    "external or internal-only)",
+		    name);
+	return 0;
+}
+
+const char *ecra_follow_mode_name(ecra_follow_mode mode)
+{
+	switch (mode) {
+	case ECRA_FOLLOW_EXTERNAL:
+		return "external";
+	case ECRA_FOLLOW_NEVER:
+		return "never";
+	case ECRA_FOLLOW_ALWAYS:
+		return "always";
+	case ECRA_FOLLOW_BLOCK_EXTERNAL:
+		return "internal-only";
+	default:
+		return NULL;
+	}
 }

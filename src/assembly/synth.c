@@ -1,0 +1,583 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * assembly/synth.c - write the cloud assembly atomically.
+ *
+ * Everything is written into "<outdir>.tmp-XXXXXX" next to the outdir.
+ * Staged asset directories that already exist in the previous assembly
+ * are reused (moved across at commit time, as aws-cdk-lib skips copying
+ * an existing asset.<hash>); new ones are copied with the fingerprint's
+ * walk. Only when every file is written is the new directory swapped in
+ * (renameat2 RENAME_EXCHANGE where available) and the old one removed.
+ * On failure the temporary directory is removed and the previous
+ * assembly is untouched.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "assembly/assembly.h"
+#include "core/alloc.h"
+#include "core/error.h"
+#include "util/buf.h"
+
+#define OOM() ecra_error_set(ECRA_ENOMEM, "out of memory")
+
+int ecra_assembly_write_json(
+    const char *dir, const char *name, const ecra_json *v, unsigned indent)
+{
+	ecra_buf text = ECRA_BUF_INIT(0), path = ECRA_BUF_INIT(0);
+	FILE *f = NULL;
+	int rc;
+
+	if ((rc = ecra_json_write(&text, v, indent)) < 0)
+		goto done;
+	if (ecra_buf_printf(&path, "%s/%s", dir, name) < 0) {
+		rc = OOM();
+		goto done;
+	}
+	f = fopen(path.ptr, "wb");
+	if (f == NULL) {
+		rc = ecra_error_set_os(ECRA_EIO, "creating '%s'", path.ptr);
+		goto done;
+	}
+	if ((text.size && fwrite(text.ptr, 1, text.size, f) != text.size) ||
+	    fclose(f) != 0) {
+		f = NULL;
+		rc = ecra_error_set_os(ECRA_EIO, "writing '%s'", path.ptr);
+		goto done;
+	}
+	f = NULL;
+	rc = 0;
+done:
+	if (f)
+		fclose(f);
+	ecra_buf_dispose(&text);
+	ecra_buf_dispose(&path);
+	return rc;
+}
+
+static int rm_entry(const char *p, const struct stat *st, int flag,
+    struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		return rmdir(p) == 0 || errno == ENOENT ? 0 : -1;
+	return unlink(p) == 0 || errno == ENOENT ? 0 : -1;
+}
+
+static int remove_tree(const char *dir)
+{
+	if (nftw(dir, rm_entry, 32, FTW_DEPTH | FTW_PHYS) != 0 &&
+	    errno != ENOENT)
+		return ecra_error_set_os(ECRA_EIO, "removing '%s'", dir);
+	return 0;
+}
+
+static int mkdir_p(const char *dir)
+{
+	char *p = ecra_strdup(dir), *s;
+	int rc = 0;
+
+	if (p == NULL)
+		return OOM();
+	for (s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+			rc = ecra_error_set_os(ECRA_EIO, "creating '%s'", p);
+			goto done;
+		}
+		*s = '/';
+	}
+	if (mkdir(p, 0777) != 0 && errno != EEXIST)
+		rc = ecra_error_set_os(ECRA_EIO, "creating '%s'", p);
+done:
+	ecra_free(p);
+	return rc;
+}
+
+static int copy_file(const char *src, const char *dest)
+{
+	char buf[65536];
+	struct stat st;
+	int in = -1, out = -1, rc = 0;
+	ssize_t n;
+
+	in = open(src, O_RDONLY | O_CLOEXEC);
+	if (in < 0 || fstat(in, &st) != 0) {
+		rc = ecra_error_set_os(errno == ENOENT ? ECRA_ENOTFOUND : ECRA_EIO,
+		    "opening '%s'", src);
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = ecra_error_set(ECRA_EINVALID,
+		    "Asset %s is expected to be either a directory or a regular "
+		    "file",
+		    src);
+		goto done;
+	}
+	out = open(dest, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    st.st_mode & 07777);
+	if (out < 0) {
+		rc = ecra_error_set_os(ECRA_EIO, "creating '%s'", dest);
+		goto done;
+	}
+	while ((n = read(in, buf, sizeof(buf))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = ecra_error_set_os(ECRA_EIO, "reading '%s'", src);
+			goto done;
+		}
+		if (write(out, buf, (size_t)n) != n) {
+			rc = ecra_error_set_os(ECRA_EIO, "writing '%s'", dest);
+			goto done;
+		}
+	}
+	if (fchmod(out, st.st_mode & 07777) != 0) {
+		rc = ecra_error_set_os(ECRA_EIO, "chmod '%s'", dest);
+		goto done;
+	}
+done:
+	if (in >= 0)
+		close(in);
+	if (out >= 0 && close(out) != 0 && rc == 0)
+		rc = ecra_error_set_os(ECRA_EIO, "writing '%s'", dest);
+	return rc;
+}
+
+/* Copy a docker context as aws-cdk-lib's copyDirectory does; the
+ * temporary assembly is excluded when it lives inside the context. */
+static int stage_directory(
+    const ecra_image_asset *a, const char *dest, const char *tmp)
+{
+	ecra_fingerprint_options fo = ECRA_FINGERPRINT_OPTIONS_INIT;
+	ecra_strvec ex = ECRA_STRVEC_INIT;
+	char *rel = NULL;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < a->exclude.count; i++)
+		if ((rc = ecra_strvec_push(&ex, a->exclude.items[i])) < 0)
+			goto done;
+	rel = ecra_assembly_path_relative(a->source_path, tmp);
+	if (rel == NULL) {
+		rc = OOM();
+		goto done;
+	}
+	if (strncmp(rel, "..", 2) != 0 && rel[0] != '/' && rel[0] != '\0' &&
+	    (rc = ecra_strvec_push(&ex, rel)) < 0)
+		goto done;
+	if (mkdir(dest, 0777) != 0) {
+		rc = ecra_error_set_os(ECRA_EIO, "creating '%s'", dest);
+		goto done;
+	}
+	fo.exclude = (const char *const *)ex.items;
+	fo.exclude_count = ex.count;
+	fo.ignore_mode = a->ignore_mode;
+	fo.follow = a->follow;
+	rc = ecra_fingerprint_copy_directory(a->source_path, dest, &fo);
+	if (rc < 0)
+		ecra_error_wrap("staging '%s'", a->path);
+done:
+	ecra_strvec_dispose(&ex);
+	ecra_free(rel);
+	return rc;
+}
+
+/* Stage every asset into tmp; names of directories to take over from the
+ * previous assembly are collected in `reuse`. */
+static int stage_assets(
+    ecra_app *app, const char *tmp, ecra_strvec *reuse)
+{
+	ecra_buf dest = ECRA_BUF_INIT(0), old = ECRA_BUF_INIT(0);
+	size_t i, j, k;
+	struct stat st;
+	int rc = 0;
+
+	for (i = 0; i < app->stack_count; i++) {
+		const ecra_stack *s = app->stacks[i];
+
+		for (j = 0; j < s->asset_count; j++) {
+			const ecra_image_asset *a = s->assets[j];
+			bool seen = false;
+
+			for (k = 0; k < reuse->count && !seen; k++)
+				seen = strcmp(reuse->items[k], a->staged_path) == 0;
+			ecra_buf_clear(&dest);
+			ecra_buf_clear(&old);
+			if (ecra_buf_printf(&dest, "%s/%s", tmp, a->staged_path) <
+			        0 ||
+			    ecra_buf_printf(&old, "%s/%s", app->outdir,
+			        a->staged_path) < 0) {
+				rc = OOM();
+				goto done;
+			}
+			if (seen || lstat(dest.ptr, &st) == 0)
+				continue;
+			if (lstat(old.ptr, &st) == 0) {
+				if ((rc = ecra_strvec_push(reuse, a->staged_path)) < 0)
+					goto done;
+				continue;
+			}
+			if (a->kind == ECRA_IMAGE_ASSET_DOCKER)
+				rc = stage_directory(a, dest.ptr, tmp);
+			else
+				rc = copy_file(a->source_path, dest.ptr);
+			if (rc < 0)
+				goto done;
+		}
+	}
+done:
+	ecra_buf_dispose(&dest);
+	ecra_buf_dispose(&old);
+	return rc;
+}
+
+static int write_stack(ecra_app *app, ecra_tnode *root, ecra_stack *s,
+    const char *tmp, ecra_json *artifacts, bool *no_resources)
+{
+	ecra_tnode *sn = ecra_assembly_tree_stack(root, s);
+	ecra_json *tmpl = NULL, *am = NULL, *meta = NULL;
+	ecra_buf text = ECRA_BUF_INIT(0), name = ECRA_BUF_INIT(0);
+	char hash[65];
+	int rc;
+
+	(void)app;
+	if ((rc = ecra_assembly_template(&tmpl, sn, s)) < 0)
+		goto done;
+	*no_resources = ecra_json_size(ecra_json_get(tmpl, "Resources")) == 0;
+	if ((rc = ecra_json_write(&text, tmpl, 1)) < 0)
+		goto done;
+	if ((rc = ecra_assembly_sha256_hex(hash, text.ptr, text.size)) < 0)
+		goto done;
+	if (ecra_buf_printf(&name, "%s.template.json", s->id) < 0) {
+		rc = OOM();
+		goto done;
+	}
+	if ((rc = ecra_assembly_write_json(tmp, name.ptr, tmpl, 1)) < 0)
+		goto done;
+	if ((rc = ecra_assembly_asset_manifest(&am, s, hash)) < 0)
+		goto done;
+	ecra_buf_clear(&name);
+	if (ecra_buf_printf(&name, "%s.assets.json", s->id) < 0) {
+		rc = OOM();
+		goto done;
+	}
+	if ((rc = ecra_assembly_write_json(tmp, name.ptr, am, 2)) < 0)
+		goto done;
+	if ((rc = ecra_assembly_stack_metadata(&meta, sn)) < 0)
+		goto done;
+	if (ecra_json_size(meta) > 0) {
+		ecra_buf_clear(&name);
+		if (ecra_buf_printf(&name, "%s.metadata.json", s->id) < 0) {
+			rc = OOM();
+			goto done;
+		}
+		if ((rc = ecra_assembly_write_json(tmp, name.ptr, meta, 2)) < 0)
+			goto done;
+	}
+	rc = ecra_assembly_stack_artifacts(
+	    artifacts, s, hash, ecra_json_size(meta) > 0);
+done:
+	ecra_json_free(tmpl);
+	ecra_json_free(am);
+	ecra_json_free(meta);
+	ecra_buf_dispose(&text);
+	ecra_buf_dispose(&name);
+	return rc;
+}
+
+/*
+ * The built-in CloudFormation validation (validation-report.json): of its
+ * rules only F0001 can fire on the templates this library writes, for a
+ * stack without resources; it is reported as one warning listing the
+ * stacks.
+ */
+static int add_violation(ecra_json *list, const ecra_stack *s)
+{
+	ecra_json *c = ecra_json_object();
+
+	if (c == NULL || ecra_json_set_str(c, "constructPath", s->id) < 0 ||
+	    ecra_json_set_str(c, "constructFqn", "aws-cdk-lib.Stack") < 0 ||
+	    ecra_json_set_str(c, "libraryVersion", ECRA_CDK_VERSION) < 0 ||
+	    ecra_json_push_new(list, c) < 0) {
+		return OOM();
+	}
+	ecra_assembly_warn(s->app,
+	    "Resources section must exist and be non-empty (CloudFormation "
+	    "Validate): %s",
+	    s->id);
+	return 0;
+}
+
+static ecra_json *plugin_reports(ecra_json *violating)
+{
+	ecra_json *reports = ecra_json_array(), *r = NULL, *vs = NULL;
+	ecra_json *v = NULL, *meta = NULL;
+
+	if (reports == NULL || ecra_json_size(violating) == 0)
+		return reports;
+	r = ecra_json_object();
+	vs = ecra_json_array();
+	v = ecra_json_object();
+	meta = ecra_json_object();
+	if (r == NULL || vs == NULL || v == NULL || meta == NULL ||
+	    ecra_json_set_str(r, "pluginName", "CloudFormation Validate") < 0 ||
+	    ecra_json_set_str(r, "pluginVersion", "1.14.0") < 0 ||
+	    ecra_json_set_str(r, "conclusion", "success") < 0 ||
+	    ecra_json_set_str(v, "ruleName", "F0001") < 0 ||
+	    ecra_json_set_str(v, "description",
+	        "Resources section must exist and be non-empty") < 0 ||
+	    ecra_json_set_str(v, "severity", "warning") < 0 ||
+	    ecra_json_set_str(meta, "category", "Structure") < 0 ||
+	    ecra_json_set(v, "ruleMetadata", meta) < 0 ||
+	    ecra_json_set(v, "violatingConstructs", violating) < 0 ||
+	    ecra_json_push(vs, v) < 0 || ecra_json_set(r, "violations", vs) < 0 ||
+	    ecra_json_push(reports, r) < 0) {
+		ecra_json_free(reports);
+		reports = NULL;
+	}
+	ecra_json_free(r);
+	ecra_json_free(vs);
+	ecra_json_free(v);
+	ecra_json_free(meta);
+	return reports;
+}
+
+static int write_assembly(ecra_app *app, const char *tmp)
+{
+	ecra_tnode *root = NULL;
+	ecra_json *artifacts = NULL, *manifest = NULL, *tree = NULL;
+	ecra_json *v = NULL, *report = NULL, *violating = NULL;
+	size_t i;
+	int rc;
+
+	if ((rc = ecra_assembly_build_tree(&root, app)) < 0)
+		return rc;
+	artifacts = ecra_json_object();
+	manifest = ecra_json_object();
+	if (artifacts == NULL || manifest == NULL) {
+		rc = OOM();
+		goto done;
+	}
+	violating = ecra_json_array();
+	if (violating == NULL) {
+		rc = OOM();
+		goto done;
+	}
+	for (i = 0; i < app->stack_count; i++) {
+		bool empty = false;
+
+		if ((rc = write_stack(app, root, app->stacks[i], tmp, artifacts,
+		         &empty)) < 0)
+			goto done;
+		if (empty && (rc = add_violation(violating, app->stacks[i])) < 0)
+			goto done;
+	}
+	if ((rc = ecra_assembly_tree(&tree, root)) < 0 ||
+	    (rc = ecra_assembly_write_json(tmp, "tree.json", tree, 0)) < 0)
+		goto done;
+	{
+		ecra_json *t = ecra_json_object(), *tp = ecra_json_object();
+
+		if (t == NULL || tp == NULL ||
+		    ecra_json_set_str(t, "type", "cdk:tree") < 0 ||
+		    ecra_json_set_str(tp, "file", "tree.json") < 0 ||
+		    ecra_json_set_new(t, "properties", tp) < 0 ||
+		    ecra_json_set_new(artifacts, "Tree", t) < 0) {
+			if (t == NULL || ecra_json_get(artifacts, "Tree") != t) {
+				ecra_json_free(t);
+			}
+			rc = OOM();
+			goto done;
+		}
+	}
+	if ((rc = ecra_assembly_flag_report(&report, app)) < 0)
+		goto done;
+	if (ecra_json_set_new(artifacts, "aws-cdk-lib/feature-flag-report",
+	        report) < 0) {
+		report = NULL;
+		rc = OOM();
+		goto done;
+	}
+	report = NULL;
+	if (ecra_json_set_str(manifest, "version", ECRA_SCHEMA_VERSION) < 0 ||
+	    ecra_json_set(manifest, "artifacts", artifacts) < 0 ||
+	    ecra_json_set_str(manifest, "minimumCliVersion",
+	        ECRA_MIN_CLI_VERSION) < 0) {
+		rc = OOM();
+		goto done;
+	}
+	if ((rc = ecra_assembly_write_json(tmp, "manifest.json", manifest, 2)) <
+	    0)
+		goto done;
+	v = ecra_json_object();
+	if (v == NULL ||
+	    ecra_json_set_str(v, "version", ECRA_SCHEMA_VERSION) < 0) {
+		rc = OOM();
+		goto done;
+	}
+	if ((rc = ecra_assembly_write_json(tmp, "cdk.out", v, 0)) < 0)
+		goto done;
+	if (ecra_json_set_str(v, "title", "Validation Report") < 0 ||
+	    ecra_json_set_new(v, "pluginReports", plugin_reports(violating)) <
+	        0) {
+		rc = OOM();
+		goto done;
+	}
+	rc = ecra_assembly_write_json(tmp, "validation-report.json", v, 2);
+done:
+	ecra_assembly_tree_free(root);
+	ecra_json_free(artifacts);
+	ecra_json_free(manifest);
+	ecra_json_free(tree);
+	ecra_json_free(v);
+	ecra_json_free(report);
+	ecra_json_free(violating);
+	return rc;
+}
+
+/* Swap two directory entries atomically when the kernel allows it. */
+static int exchange(const char *a, const char *b)
+{
+#ifdef SYS_renameat2
+	if (syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b, 2 /* EXCHANGE */) ==
+	    0)
+		return 0;
+	if (errno != ENOSYS && errno != EINVAL)
+		return -1;
+#endif
+	errno = ENOSYS;
+	return -1;
+}
+
+static int commit(ecra_app *app, const char *tmp, const ecra_strvec *reuse)
+{
+	ecra_buf from = ECRA_BUF_INIT(0), to = ECRA_BUF_INIT(0);
+	ecra_buf old = ECRA_BUF_INIT(0);
+	struct stat st;
+	size_t i, moved = 0;
+	int rc = 0;
+
+	for (i = 0; i < reuse->count; i++, moved++) {
+		ecra_buf_clear(&from);
+		ecra_buf_clear(&to);
+		if (ecra_buf_printf(&from, "%s/%s", app->outdir,
+		        reuse->items[i]) < 0 ||
+		    ecra_buf_printf(&to, "%s/%s", tmp, reuse->items[i]) < 0) {
+			rc = OOM();
+			goto undo;
+		}
+		if (rename(from.ptr, to.ptr) != 0) {
+			rc = ecra_error_set_os(ECRA_EIO, "moving '%s'", from.ptr);
+			goto undo;
+		}
+	}
+	if (lstat(app->outdir, &st) != 0) {
+		if (rename(tmp, app->outdir) != 0) {
+			rc = ecra_error_set_os(
+			    ECRA_EIO, "renaming '%s' to '%s'", tmp, app->outdir);
+			goto undo;
+		}
+		goto done;
+	}
+	if (exchange(tmp, app->outdir) == 0) {
+		/* tmp now holds the previous assembly. */
+		(void)remove_tree(tmp);
+		goto done;
+	}
+	/* No atomic exchange: move the old assembly aside first. */
+	if (ecra_buf_printf(&old, "%s.old-%ld", tmp, (long)getpid()) < 0) {
+		rc = OOM();
+		goto undo;
+	}
+	if (rename(app->outdir, old.ptr) != 0) {
+		rc = ecra_error_set_os(ECRA_EIO, "renaming '%s'", app->outdir);
+		goto undo;
+	}
+	if (rename(tmp, app->outdir) != 0) {
+		rc = ecra_error_set_os(ECRA_EIO, "renaming '%s'", tmp);
+		(void)rename(old.ptr, app->outdir);
+		goto undo;
+	}
+	(void)remove_tree(old.ptr);
+	goto done;
+undo:
+	/* Give the reused directories back to the previous assembly. */
+	while (moved-- > 0) {
+		ecra_buf_clear(&from);
+		ecra_buf_clear(&to);
+		if (ecra_buf_printf(&from, "%s/%s", app->outdir,
+		        reuse->items[moved]) >= 0 &&
+		    ecra_buf_printf(&to, "%s/%s", tmp, reuse->items[moved]) >= 0)
+			(void)rename(to.ptr, from.ptr);
+	}
+done:
+	ecra_buf_dispose(&from);
+	ecra_buf_dispose(&to);
+	ecra_buf_dispose(&old);
+	return rc;
+}
+
+int ecra_app_synth(ecra_app *app, const ecra_synth_options *opts)
+{
+	ecra_strvec reuse = ECRA_STRVEC_INIT;
+	ecra_buf tmp = ECRA_BUF_INIT(0);
+	char *parent = NULL, *slash;
+	bool made = false;
+	int rc;
+
+	ECRA_ASSERT_ARG(app);
+	ECRA_CHECK_VERSION(opts, ECRA_SYNTH_OPTIONS_VERSION, ecra_synth_options);
+	parent = ecra_strdup(app->outdir);
+	if (parent == NULL) {
+		rc = OOM();
+		goto done;
+	}
+	slash = strrchr(parent, '/');
+	if (slash && slash != parent) {
+		*slash = '\0';
+		if ((rc = mkdir_p(parent)) < 0)
+			goto done;
+	}
+	if (ecra_buf_printf(&tmp, "%s.tmp-XXXXXX", app->outdir) < 0) {
+		rc = OOM();
+		goto done;
+	}
+	if (mkdtemp(tmp.ptr) == NULL) {
+		rc = ecra_error_set_os(
+		    ECRA_EIO, "creating a directory next to '%s'", app->outdir);
+		goto done;
+	}
+	made = true;
+	(void)chmod(tmp.ptr, 0755);
+	if ((rc = stage_assets(app, tmp.ptr, &reuse)) < 0)
+		goto done;
+	if ((rc = write_assembly(app, tmp.ptr)) < 0)
+		goto done;
+	rc = commit(app, tmp.ptr, &reuse);
+	if (rc == 0)
+		made = false;
+done:
+	if (made) {
+		int keep = rc;
+
+		(void)remove_tree(tmp.ptr);
+		rc = keep;
+	}
+	ecra_strvec_dispose(&reuse);
+	ecra_buf_dispose(&tmp);
+	ecra_free(parent);
+	return rc;
+}

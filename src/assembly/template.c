@@ -1,0 +1,716 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * assembly/template.c - the construct tree aws-cdk-lib would build for
+ * the app, and what is rendered from it: the CloudFormation template
+ * (DFS over the CfnElements, sections in order of first use), tree.json
+ * (DFS) and the stack metadata file (BFS, as collectStackMetadata walks).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "assembly/assembly.h"
+#include "core/alloc.h"
+#include "core/error.h"
+#include "util/buf.h"
+
+#define FQN_LIB "aws-cdk-lib."
+
+struct ecra_tnode {
+	char *id;
+	char *path;
+	const char *fqn;
+	bool is_construct_lib; /* constructs.Construct, version 10.x */
+	ecra_json *attributes; /* tree.json attributes, or NULL */
+	ecra_json *metadata;   /* array of {type, data}, or NULL */
+	/* A CfnElement: its section, logical id and template body. */
+	const char *section;
+	char *logical_id;
+	ecra_json *body;
+	ecra_stack *stack; /* stack nodes */
+	struct ecra_tnode **children;
+	size_t child_count;
+};
+
+void ecra_assembly_tree_free(ecra_tnode *n)
+{
+	size_t i;
+
+	if (n == NULL)
+		return;
+	for (i = 0; i < n->child_count; i++)
+		ecra_assembly_tree_free(n->children[i]);
+	ecra_free(n->children);
+	ecra_free(n->id);
+	ecra_free(n->path);
+	ecra_free(n->logical_id);
+	ecra_json_free(n->attributes);
+	ecra_json_free(n->metadata);
+	ecra_json_free(n->body);
+	ecra_free(n);
+}
+
+static ecra_tnode *node_add(ecra_tnode *parent, const char *id, const char *fqn)
+{
+	ecra_tnode *n = ecra_calloc(1, sizeof(*n)), **grown;
+	ecra_buf b = ECRA_BUF_INIT(0);
+
+	if (n == NULL)
+		return NULL;
+	n->fqn = fqn;
+	n->id = ecra_strdup(id);
+	if (parent && parent->path[0])
+		(void)ecra_buf_printf(&b, "%s/%s", parent->path, id);
+	else
+		(void)ecra_buf_puts(&b, id);
+	n->path = ecra_buf_detach(&b);
+	if (n->id == NULL || n->path == NULL)
+		goto fail;
+	if (parent) {
+		grown = ecra_realloc(parent->children,
+		    (parent->child_count + 1) * sizeof(*grown));
+		if (grown == NULL)
+			goto fail;
+		parent->children = grown;
+		parent->children[parent->child_count++] = n;
+	}
+	return n;
+fail:
+	ecra_assembly_tree_free(n);
+	return NULL;
+}
+
+static int add_meta(ecra_tnode *n, const char *type, ecra_json *data)
+{
+	ecra_json *e = ecra_json_object();
+
+	if (data == NULL || e == NULL)
+		goto fail;
+	if (n->metadata == NULL && (n->metadata = ecra_json_array()) == NULL)
+		goto fail;
+	if (ecra_json_set_str(e, "type", type) < 0 ||
+	    ecra_json_set_new(e, "data", data) < 0) {
+		data = NULL;
+		goto fail;
+	}
+	return ecra_json_push_new(n->metadata, e);
+fail:
+	ecra_json_free(data);
+	ecra_json_free(e);
+	return ecra_error_set(ECRA_ENOMEM, "out of memory");
+}
+
+/* Make `n` a CfnElement: allocate its logical id from the path below
+ * the stack and record the logicalId metadata. */
+static int make_element(ecra_tnode *n, const ecra_stack *stack,
+    const char *section, ecra_json *body)
+{
+	ecra_strvec comps = ECRA_STRVEC_INIT;
+	const char *p = n->path + strlen(stack->id) + 1, *e;
+	ecra_json *off;
+	int rc;
+
+	n->section = section;
+	n->body = body;
+	if (body == NULL)
+		return ecra_error_set(ECRA_ENOMEM, "out of memory");
+	while ((e = strchr(p, '/')) != NULL) {
+		if ((rc = ecra_strvec_pushn(&comps, p, (size_t)(e - p))) < 0)
+			goto done;
+		p = e + 1;
+	}
+	if ((rc = ecra_strvec_push(&comps, p)) < 0)
+		goto done;
+	rc = ecra_assembly_unique_id(&n->logical_id,
+	    (const char *const *)comps.items, comps.count);
+	if (rc < 0)
+		goto done;
+	off = ecra_assembly_context(
+	    stack->app, "aws:cdk:disable-logicalId-metadata");
+	if (off == NULL || !ecra_json_is_true(off))
+		rc = add_meta(n, "aws:cdk:logicalId", ecra_json_str(n->logical_id));
+done:
+	ecra_strvec_dispose(&comps);
+	return rc;
+}
+
+static ecra_json *obj1(const char *k, ecra_json *v)
+{
+	ecra_json *o = ecra_json_object();
+
+	if (o == NULL || v == NULL || ecra_json_set_new(o, k, v) < 0) {
+		if (o == NULL || v == NULL)
+			ecra_json_free(v);
+		ecra_json_free(o);
+		return NULL;
+	}
+	return o;
+}
+
+static bool path_metadata(const ecra_stack *s)
+{
+	ecra_json *v =
+	    ecra_assembly_context(s->app, "aws:cdk:enable-path-metadata");
+
+	return v && ecra_json_is_true(v);
+}
+
+/* {Type, Properties[, Metadata]} and the tree attributes. */
+static int make_resource(ecra_tnode *n, const ecra_stack *stack,
+    const char *type, ecra_json *props, ecra_json *tree_props)
+{
+	ecra_json *body = ecra_json_object(), *attrs = ecra_json_object();
+	int rc;
+
+	if (body == NULL || attrs == NULL || props == NULL ||
+	    tree_props == NULL ||
+	    ecra_json_set_str(body, "Type", type) < 0 ||
+	    ecra_json_set(body, "Properties", props) < 0)
+		goto fail;
+	if (path_metadata(stack) &&
+	    ecra_json_set_new(body, "Metadata",
+	        obj1("aws:cdk:path", ecra_json_str(n->path))) < 0)
+		goto fail;
+	if ((rc = make_element(n, stack, "Resources", body)) < 0) {
+		body = NULL;
+		goto out;
+	}
+	body = NULL;
+	if (ecra_json_set_str(attrs, "aws:cdk:cloudformation:type", type) < 0 ||
+	    ecra_json_set_str(attrs, "aws:cdk:cloudformation:logicalId",
+	        n->logical_id) < 0 ||
+	    ecra_json_set(attrs, "aws:cdk:cloudformation:props", tree_props) < 0)
+		goto fail;
+	n->attributes = attrs;
+	attrs = NULL;
+	rc = 0;
+	goto out;
+fail:
+	rc = ecra_error_set(ECRA_ENOMEM, "out of memory");
+out:
+	ecra_json_free(body);
+	ecra_json_free(attrs);
+	ecra_json_free(props);
+	ecra_json_free(tree_props);
+	return rc;
+}
+
+static ecra_json *policy_document(ecra_json *statements)
+{
+	ecra_json *doc = ecra_json_object();
+
+	if (doc == NULL || statements == NULL ||
+	    ecra_json_set_new(doc, "Statement", statements) < 0 ||
+	    ecra_json_set_str(doc, "Version", "2012-10-17") < 0) {
+		if (doc == NULL)
+			ecra_json_free(statements);
+		ecra_json_free(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+/* The statements with later duplicates removed (RemoveDuplicateStatements). */
+static ecra_json *dedup(const ecra_json *statements)
+{
+	ecra_json *out = ecra_json_array();
+	size_t i, j;
+
+	for (i = 0; out && i < ecra_json_size(statements); i++) {
+		ecra_json *s = ecra_json_at(statements, i);
+		bool seen = false;
+
+		for (j = 0; j < ecra_json_size(out) && !seen; j++)
+			seen = ecra_json_equal(ecra_json_at(out, j), s);
+		if (!seen && ecra_json_push(out, s) < 0) {
+			ecra_json_free(out);
+			return NULL;
+		}
+	}
+	return out;
+}
+
+static int build_policy(ecra_tnode *parent_role, const ecra_stack *stack,
+    const ecra_role *role, const char *scope_id, ecra_json *roles_value)
+{
+	ecra_tnode *scope, *res;
+	ecra_json *doc, *props = NULL, *tprops = NULL;
+
+	scope = node_add(parent_role, scope_id, FQN_LIB "aws_iam.Policy");
+	res = scope ? node_add(scope, "Resource", FQN_LIB "aws_iam.CfnPolicy")
+	            : NULL;
+	doc = policy_document(dedup(role->statements));
+	if (res == NULL || doc == NULL || roles_value == NULL)
+		goto fail;
+	/* The policy name is the logical id: allocate it first. */
+	{
+		ecra_strvec comps = ECRA_STRVEC_INIT;
+		char *lid = NULL;
+		int rc;
+
+		if (ecra_strvec_push(&comps, role->id) < 0 ||
+		    ecra_strvec_push(&comps, scope_id) < 0 ||
+		    ecra_strvec_push(&comps, "Resource") < 0) {
+			ecra_strvec_dispose(&comps);
+			goto fail;
+		}
+		rc = ecra_assembly_unique_id(
+		    &lid, (const char *const *)comps.items, comps.count);
+		ecra_strvec_dispose(&comps);
+		if (rc < 0) {
+			ecra_json_free(doc);
+			ecra_json_free(roles_value);
+			return rc;
+		}
+		props = ecra_json_object();
+		tprops = ecra_json_object();
+		if (props == NULL || tprops == NULL ||
+		    ecra_json_set(props, "PolicyDocument", doc) < 0 ||
+		    ecra_json_set_str(props, "PolicyName", lid) < 0 ||
+		    ecra_json_set(props, "Roles", roles_value) < 0 ||
+		    ecra_json_set(tprops, "policyDocument", doc) < 0 ||
+		    ecra_json_set_str(tprops, "policyName", lid) < 0 ||
+		    ecra_json_set(tprops, "roles", roles_value) < 0) {
+			ecra_free(lid);
+			goto fail;
+		}
+		ecra_free(lid);
+	}
+	ecra_json_free(doc);
+	ecra_json_free(roles_value);
+	/* A deep copy: the template and the tree must not share values. */
+	{
+		ecra_json *tp = ecra_json_copy(tprops);
+
+		ecra_json_free(tprops);
+		return make_resource(res, stack, "AWS::IAM::Policy", props, tp);
+	}
+fail:
+	ecra_json_free(doc);
+	ecra_json_free(roles_value);
+	ecra_json_free(props);
+	ecra_json_free(tprops);
+	return ecra_error_set(ECRA_ENOMEM, "out of memory");
+}
+
+static int build_role(ecra_tnode *sn, ecra_stack *stack, const ecra_role *r)
+{
+	ecra_tnode *rn, *res;
+	ecra_json *st = NULL, *stmts = NULL, *doc = NULL, *props, *tprops;
+	int rc;
+
+	if (r->role_arn) {
+		/* Role.fromRoleArn of another account imports "MutableRole<id>"
+		 * and wraps it in an ImmutableRole "<id>". */
+		if (r->immutable) {
+			ecra_buf b = ECRA_BUF_INIT(0);
+
+			if (ecra_buf_printf(&b, "MutableRole%s", r->id) < 0 ||
+			    node_add(sn, b.ptr, FQN_LIB "Resource") == NULL) {
+				ecra_buf_dispose(&b);
+				return ecra_error_set(ECRA_ENOMEM, "out of memory");
+			}
+			ecra_buf_dispose(&b);
+		}
+		rn = node_add(sn, r->id, FQN_LIB "Resource");
+		if (rn == NULL)
+			return ecra_error_set(ECRA_ENOMEM, "out of memory");
+		if (r->statements == NULL)
+			return 0;
+		{
+			ecra_json *roles = ecra_json_array();
+
+			if (roles == NULL ||
+			    ecra_json_push_new(roles, ecra_json_str(r->role_name)) <
+			        0) {
+				ecra_json_free(roles);
+				return ecra_error_set(ECRA_ENOMEM, "out of memory");
+			}
+			return build_policy(rn, stack, r, "Policy", roles);
+		}
+	}
+	rn = node_add(sn, r->id, FQN_LIB "aws_iam.Role");
+	res = rn ? node_add(rn, "Resource", FQN_LIB "aws_iam.CfnRole") : NULL;
+	if (res == NULL)
+		return ecra_error_set(ECRA_ENOMEM, "out of memory");
+	st = ecra_json_object();
+	stmts = ecra_json_array();
+	if (st == NULL || stmts == NULL ||
+	    ecra_json_set_str(st, "Action", "sts:AssumeRole") < 0 ||
+	    ecra_json_set_str(st, "Effect", "Allow") < 0 ||
+	    ecra_json_set_new(st, "Principal",
+	        obj1("Service", ecra_json_str(r->assumed_by))) < 0 ||
+	    ecra_json_push(stmts, st) < 0) {
+		ecra_json_free(st);
+		ecra_json_free(stmts);
+		return ecra_error_set(ECRA_ENOMEM, "out of memory");
+	}
+	ecra_json_free(st);
+	doc = policy_document(stmts);
+	props = obj1("AssumeRolePolicyDocument", ecra_json_copy(doc));
+	tprops = obj1("assumeRolePolicyDocument", ecra_json_copy(doc));
+	ecra_json_free(doc);
+	rc = make_resource(res, stack, "AWS::IAM::Role", props, tprops);
+	if (rc < 0 || r->statements == NULL)
+		return rc;
+	{
+		ecra_json *roles = ecra_json_array();
+
+		if (roles == NULL ||
+		    ecra_json_push_new(roles,
+		        obj1("Ref", ecra_json_str(res->logical_id))) < 0) {
+			ecra_json_free(roles);
+			return ecra_error_set(ECRA_ENOMEM, "out of memory");
+		}
+		return build_policy(rn, stack, r, "DefaultPolicy", roles);
+	}
+}
+
+static int build_output(ecra_tnode *sn, ecra_stack *stack, const ecra_output *o)
+{
+	ecra_tnode *n = node_add(sn, o->id, FQN_LIB "CfnOutput");
+	ecra_json *body = ecra_json_object(), *v = NULL;
+
+	if (n == NULL || body == NULL)
+		goto fail;
+	switch (o->kind) {
+	case ECRA_OUTPUT_IMAGE_URI:
+		v = ecra_assembly_cfnify(o->asset->image_uri);
+		break;
+	case ECRA_OUTPUT_IMAGE_TAG:
+		v = ecra_assembly_cfnify(o->asset->image_tag);
+		break;
+	case ECRA_OUTPUT_REPOSITORY_NAME:
+		v = ecra_assembly_cfnify(o->asset->repository_name);
+		break;
+	default:
+		v = ecra_json_str(o->value);
+		break;
+	}
+	if ((o->description &&
+	        ecra_json_set_str(body, "Description", o->description) < 0) ||
+	    ecra_json_set_new(body, "Value", v) < 0)
+		goto fail;
+	if (o->export_name &&
+	    ecra_json_set_new(body, "Export",
+	        obj1("Name", ecra_json_str(o->export_name))) < 0)
+		goto fail;
+	return make_element(n, stack, "Outputs", body);
+fail:
+	ecra_json_free(body);
+	return ecra_error_set(ECRA_ENOMEM, "out of memory");
+}
+
+static int build_bootstrap(ecra_tnode *sn, ecra_stack *stack)
+{
+	ecra_tnode *p = node_add(sn, "BootstrapVersion", FQN_LIB "CfnParameter");
+	ecra_tnode *r = node_add(sn, "CheckBootstrapVersion", FQN_LIB "CfnRule");
+	ecra_json *param = ecra_json_object(), *rule = NULL, *list, *contains;
+	ecra_json *assertion, *assertions;
+	int rc, i;
+	char num[8];
+
+	if (p == NULL || r == NULL || param == NULL)
+		goto fail;
+	if (ecra_json_set_str(param, "Type",
+	        "AWS::SSM::Parameter::Value<String>") < 0 ||
+	    ecra_json_set_str(param, "Default", stack->ssm_parameter) < 0 ||
+	    ecra_json_set_str(param, "Description",
+	        "Version of the CDK Bootstrap resources in this environment, "
+	        "automatically retrieved from SSM Parameter Store. "
+	        "[cdk:skip]") < 0)
+		goto fail;
+	rc = make_element(p, stack, "Parameters", param);
+	param = NULL;
+	if (rc < 0)
+		return rc;
+	list = ecra_json_array();
+	for (i = 1; list && i < 6; i++) {
+		snprintf(num, sizeof(num), "%d", i);
+		if (ecra_json_push_new(list, ecra_json_str(num)) < 0)
+			goto fail;
+	}
+	contains = ecra_json_array();
+	if (contains == NULL || list == NULL ||
+	    ecra_json_push_new(contains, list) < 0 ||
+	    ecra_json_push_new(contains, obj1("Ref", ecra_json_str(
+	                                          "BootstrapVersion"))) < 0) {
+		ecra_json_free(contains);
+		goto fail;
+	}
+	{
+		ecra_json *notl = ecra_json_array();
+
+		if (notl == NULL ||
+		    ecra_json_push_new(notl, obj1("Fn::Contains", contains)) < 0) {
+			ecra_json_free(notl);
+			goto fail;
+		}
+		assertion = ecra_json_object();
+		if (assertion == NULL ||
+		    ecra_json_set_new(assertion, "Assert",
+		        obj1("Fn::Not", notl)) < 0 ||
+		    ecra_json_set_str(assertion, "AssertDescription",
+		        "CDK bootstrap stack version 6 required. Please run "
+		        "'cdk bootstrap' with a recent version of the CDK "
+		        "CLI.") < 0) {
+			ecra_json_free(assertion);
+			goto fail;
+		}
+	}
+	assertions = ecra_json_array();
+	if (assertions == NULL || ecra_json_push_new(assertions, assertion) < 0) {
+		ecra_json_free(assertions);
+		goto fail;
+	}
+	rule = obj1("Assertions", assertions);
+	if (rule == NULL)
+		goto fail;
+	return make_element(r, stack, "Rules", rule);
+fail:
+	ecra_json_free(param);
+	return ecra_error_set(ECRA_ENOMEM, "out of memory");
+}
+
+static int build_stack(ecra_tnode *root, ecra_stack *s)
+{
+	ecra_tnode *sn = node_add(root, s->id, FQN_LIB "Stack"), *an;
+	ecra_buf b = ECRA_BUF_INIT(0);
+	size_t i;
+	int rc = 0;
+
+	if (sn == NULL)
+		return ecra_error_set(ECRA_ENOMEM, "out of memory");
+	sn->stack = s;
+	if (ecra_buf_printf(&b, "%s.template.json", s->id) < 0 ||
+	    (rc = add_meta(sn, "aws:cdk:templateFile", ecra_json_str(b.ptr))) <
+	        0) {
+		ecra_buf_dispose(&b);
+		return rc < 0 ? rc : ecra_error_set(ECRA_ENOMEM, "out of memory");
+	}
+	ecra_buf_dispose(&b);
+	for (i = 0; i < s->child_count && rc == 0; i++) {
+		const ecra_child *c = &s->children[i];
+
+		switch (c->kind) {
+		case CHILD_ASSET:
+			an = node_add(sn, c->u.asset->id,
+			    c->u.asset->kind == ECRA_IMAGE_ASSET_DOCKER
+			        ? FQN_LIB "aws_ecr_assets.DockerImageAsset"
+			        : FQN_LIB "aws_ecr_assets.TarballImageAsset");
+			if (an == NULL ||
+			    !node_add(an, "Staging", FQN_LIB "AssetStaging") ||
+			    !node_add(an, "Repository",
+			        FQN_LIB "aws_ecr.RepositoryBase"))
+				return ecra_error_set(ECRA_ENOMEM, "out of memory");
+			if (c->u.asset->metadata)
+				an->metadata = ecra_json_copy(c->u.asset->metadata);
+			break;
+		case CHILD_ROLE:
+			rc = build_role(sn, s, c->u.role);
+			break;
+		case CHILD_OUTPUT:
+			rc = build_output(sn, s, c->u.output);
+			break;
+		}
+	}
+	if (rc == 0 && s->bootstrap_rule)
+		rc = build_bootstrap(sn, s);
+	return rc;
+}
+
+int ecra_assembly_build_tree(ecra_tnode **out, ecra_app *app)
+{
+	ecra_tnode *root = NULL;
+	ecra_tnode *t;
+	size_t i;
+	int rc = 0;
+
+	*out = NULL;
+	root = node_add(NULL, "App", FQN_LIB "App");
+	if (root == NULL)
+		return ecra_error_set(ECRA_ENOMEM, "out of memory");
+	root->path[0] = '\0';
+	for (i = 0; i < app->stack_count && rc == 0; i++)
+		rc = build_stack(root, app->stacks[i]);
+	if (rc == 0) {
+		t = node_add(root, "Tree", "constructs.Construct");
+		if (t == NULL)
+			rc = ecra_error_set(ECRA_ENOMEM, "out of memory");
+		else
+			t->is_construct_lib = true;
+	}
+	if (rc < 0) {
+		ecra_assembly_tree_free(root);
+		return rc;
+	}
+	*out = root;
+	return 0;
+}
+
+ecra_tnode *ecra_assembly_tree_stack(ecra_tnode *root, const ecra_stack *s)
+{
+	size_t i;
+
+	for (i = 0; i < root->child_count; i++)
+		if (root->children[i]->stack == s)
+			return root->children[i];
+	return NULL;
+}
+
+/* Template: DFS over the elements, sections in order of first use. */
+static int collect(ecra_json *tmpl, const ecra_tnode *n)
+{
+	ecra_json *sec;
+	size_t i;
+	int rc;
+
+	if (n->section) {
+		sec = ecra_json_get(tmpl, n->section);
+		if (sec == NULL) {
+			if (ecra_json_set_new(tmpl, n->section, ecra_json_object()) <
+			    0)
+				return ecra_error_set(ECRA_ENOMEM, "out of memory");
+			sec = ecra_json_get(tmpl, n->section);
+		}
+		if (ecra_json_get(sec, n->logical_id))
+			return ecra_error_set(ECRA_EINVALID,
+			    "section '%s' already contains '%s'", n->section,
+			    n->logical_id);
+		if (ecra_json_set(sec, n->logical_id, n->body) < 0)
+			return ecra_error_set(ECRA_ENOMEM, "out of memory");
+	}
+	for (i = 0; i < n->child_count; i++)
+		if ((rc = collect(tmpl, n->children[i])) < 0)
+			return rc;
+	return 0;
+}
+
+int ecra_assembly_template(
+    ecra_json **out, ecra_tnode *sn, const ecra_stack *stack)
+{
+	ecra_json *t = ecra_json_object();
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	if (t == NULL)
+		return ecra_error_set(ECRA_ENOMEM, "out of memory");
+	if (stack->description &&
+	    ecra_json_set_str(t, "Description", stack->description) < 0) {
+		ecra_json_free(t);
+		return ecra_error_set(ECRA_ENOMEM, "out of memory");
+	}
+	for (i = 0; i < sn->child_count; i++) {
+		if ((rc = collect(t, sn->children[i])) < 0) {
+			ecra_json_free(t);
+			return rc;
+		}
+	}
+	*out = t;
+	return 0;
+}
+
+static ecra_json *render_node(const ecra_tnode *n)
+{
+	ecra_json *o = ecra_json_object(), *info = ecra_json_object();
+	ecra_json *ch = NULL;
+	size_t i;
+
+	if (o == NULL || info == NULL ||
+	    ecra_json_set_str(o, "id", n->id) < 0 ||
+	    ecra_json_set_str(o, "path", n->path) < 0 ||
+	    ecra_json_set_str(info, "fqn", n->fqn) < 0 ||
+	    ecra_json_set_str(info, "version",
+	        n->is_construct_lib ? ECRA_CONSTRUCTS_VERSION
+	                            : ECRA_CDK_VERSION) < 0 ||
+	    ecra_json_set(o, "constructInfo", info) < 0 ||
+	    (n->attributes && ecra_json_set(o, "attributes", n->attributes) < 0))
+		goto fail;
+	if (n->child_count) {
+		ch = ecra_json_object();
+		if (ch == NULL)
+			goto fail;
+		for (i = 0; i < n->child_count; i++)
+			if (ecra_json_set_new(ch, n->children[i]->id,
+			        render_node(n->children[i])) < 0)
+				goto fail;
+		if (ecra_json_set_new(o, "children", ch) < 0) {
+			ch = NULL;
+			goto fail;
+		}
+		ch = NULL;
+	}
+	ecra_json_free(info);
+	return o;
+fail:
+	ecra_json_free(ch);
+	ecra_json_free(info);
+	ecra_json_free(o);
+	return NULL;
+}
+
+int ecra_assembly_tree(ecra_json **out, const ecra_tnode *root)
+{
+	ecra_json *t = ecra_json_object();
+
+	*out = NULL;
+	if (t == NULL || ecra_json_set_str(t, "version", "tree-0.1") < 0 ||
+	    ecra_json_set_new(t, "tree", render_node(root)) < 0) {
+		ecra_json_free(t);
+		return ecra_error_set(ECRA_ENOMEM, "out of memory");
+	}
+	*out = t;
+	return 0;
+}
+
+int ecra_assembly_stack_metadata(ecra_json **out, const ecra_tnode *sn)
+{
+	const ecra_tnode **queue = NULL, **grown;
+	size_t head = 0, tail = 0, cap = 0, i;
+	ecra_json *m = ecra_json_object();
+	ecra_buf key = ECRA_BUF_INIT(0);
+	int rc = 0;
+
+	*out = NULL;
+	if (m == NULL)
+		return ecra_error_set(ECRA_ENOMEM, "out of memory");
+#define PUSH(x)                                                                \
+	do {                                                                   \
+		if (tail == cap) {                                             \
+			cap = cap ? 2 * cap : 32;                              \
+			grown = ecra_realloc(queue, cap * sizeof(*queue));     \
+			if (grown == NULL) {                                   \
+				rc = ECRA_ENOMEM;                              \
+				goto done;                                     \
+			}                                                      \
+			queue = grown;                                         \
+		}                                                              \
+		queue[tail++] = (x);                                           \
+	} while (0)
+	PUSH(sn);
+	while (head < tail) {
+		const ecra_tnode *n = queue[head++];
+
+		if (n->metadata && ecra_json_size(n->metadata) > 0) {
+			ecra_buf_clear(&key);
+			if (ecra_buf_printf(&key, "/%s", n->path) < 0 ||
+			    ecra_json_set(m, key.ptr, n->metadata) < 0) {
+				rc = ECRA_ENOMEM;
+				goto done;
+			}
+		}
+		for (i = 0; i < n->child_count; i++)
+			PUSH(n->children[i]);
+	}
+#undef PUSH
+	*out = m;
+	m = NULL;
+done:
+	ecra_free(queue);
+	ecra_buf_dispose(&key);
+	ecra_json_free(m);
+	if (rc == ECRA_ENOMEM)
+		return ecra_error_set(ECRA_ENOMEM, "out of memory");
+	return rc;
+}

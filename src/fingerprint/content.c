@@ -1,0 +1,484 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * fingerprint/content.c - one file's content fingerprint "<size>:<sha>".
+ *
+ * aws-cdk-lib reads a file with read() into an 8192-byte buffer and, for
+ * each chunk: decides "binary" (a NUL byte) while nothing has been hashed
+ * yet; hashes binary chunks raw; decodes text chunks *alone* as UTF-8
+ * (U+FFFD for each maximal ill-formed subpart), carries a chunk that ends
+ * in '\r' over to the next one, and hashes carry + chunk with every CRLF
+ * turned into LF, counting the hashed bytes. A carry left at EOF is
+ * hashed raw and not counted. See spec synth.md §1.3.
+ *
+ * We read 1 MiB at a time but process it in the same 8192-byte logical
+ * chunks a regular file's read() calls return. The common cases cost
+ * nothing extra: a binary file is hashed in one update per buffer, a
+ * valid UTF-8 chunk without '\r' is hashed in place.
+ */
+#include "fingerprint/fingerprint.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "util/buf.h"
+
+/* Bytes per read(); a multiple of ECRA_FP_CHUNK. */
+#define READ_SIZE (1024 * 1024)
+
+struct ecra_fp_content {
+	EVP_MD *sha256;      /* fetched once */
+	EVP_MD_CTX *md;      /* the inner hash */
+	unsigned char *rbuf; /* READ_SIZE bytes */
+	ecra_buf carry;      /* UTF-8 of the carried text */
+	ecra_buf scratch;    /* a decoded chunk */
+	uint64_t size;       /* bytes hashed (and counted) so far */
+	bool is_binary;
+};
+
+/*
+ * UTF-8
+ */
+
+/* Length of the sequence starting at p[0] if it is complete and valid,
+ * else 0; `*sub` receives the length of its maximal ill-formed subpart
+ * (how many bytes one U+FFFD replaces). */
+static size_t seq_len(const unsigned char *p, size_t len, size_t *sub)
+{
+	unsigned char b = p[0], lo = 0x80, hi = 0xBF;
+	size_t need, i;
+
+	if (b < 0x80) {
+		*sub = 0;
+		return 1;
+	}
+	if (b >= 0xC2 && b <= 0xDF) {
+		need = 1;
+	} else if (b >= 0xE0 && b <= 0xEF) {
+		need = 2;
+		if (b == 0xE0)
+			lo = 0xA0;
+		else if (b == 0xED)
+			hi = 0x9F;
+	} else if (b >= 0xF0 && b <= 0xF4) {
+		need = 3;
+		if (b == 0xF0)
+			lo = 0x90;
+		else if (b == 0xF4)
+			hi = 0x8F;
+	} else {
+		*sub = 1;
+		return 0;
+	}
+	for (i = 1; i <= need; i++) {
+		if (i >= len || p[i] < lo || p[i] > hi) {
+			*sub = i;
+			return 0;
+		}
+		lo = 0x80;
+		hi = 0xBF;
+	}
+	*sub = 0;
+	return need + 1;
+}
+
+size_t ecra_fp_utf8_valid_prefix(const unsigned char *p, size_t len)
+{
+	size_t i = 0, n, sub;
+	uint64_t w;
+
+	while (i < len) {
+		/* Skip ASCII eight bytes at a time. */
+		while (i + 8 <= len) {
+			memcpy(&w, p + i, 8);
+			if (w & UINT64_C(0x8080808080808080))
+				break;
+			i += 8;
+		}
+		if (i >= len)
+			break;
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((n = seq_len(p + i, len - i, &sub)) == 0)
+			return i;
+		i += n;
+	}
+	return len;
+}
+
+int ecra_fp_utf8_sanitize(ecra_buf *out, const void *data, size_t len)
+{
+	static const char replacement[] = "\xEF\xBF\xBD";
+	const unsigned char *p = data;
+	size_t v, sub;
+	int error;
+
+	while (len > 0) {
+		v = ecra_fp_utf8_valid_prefix(p, len);
+		if ((error = ecra_buf_put(out, p, v)) < 0)
+			return error;
+		if (v == len)
+			break;
+		p += v;
+		len -= v;
+		(void)seq_len(p, len, &sub);
+		if ((error = ecra_buf_put(out, replacement, 3)) < 0)
+			return error;
+		p += sub;
+		len -= sub;
+	}
+	return 0;
+}
+
+/* Decode one code point of a valid UTF-8 string; advances *s. */
+static uint32_t next_cp(const unsigned char **s)
+{
+	const unsigned char *p = *s;
+	uint32_t c = p[0];
+
+	if (c < 0x80) {
+		*s = p + 1;
+		return c;
+	}
+	if (c < 0xE0) {
+		*s = p + 2;
+		return ((c & 0x1F) << 6) | (p[1] & 0x3F);
+	}
+	if (c < 0xF0) {
+		*s = p + 3;
+		return ((c & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) |
+		       (p[2] & 0x3F);
+	}
+	*s = p + 4;
+	return ((c & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) |
+	       ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
+}
+
+/* The first UTF-16 code unit of code point c. */
+static uint32_t first_unit(uint32_t c)
+{
+	return c < 0x10000 ? c : 0xD800 + ((c - 0x10000) >> 10);
+}
+
+int ecra_fp_utf16_cmp(const char *a, const char *b)
+{
+	const unsigned char *p = (const unsigned char *)a;
+	const unsigned char *q = (const unsigned char *)b;
+	uint32_t ca, cb, ua, ub;
+
+	for (;;) {
+		if (*p == '\0' || *q == '\0')
+			return (*p != '\0') - (*q != '\0');
+		/* Equal bytes up to here means equal code points so far. */
+		if (*p == *q && *p < 0x80) {
+			p++;
+			q++;
+			continue;
+		}
+		ca = next_cp(&p);
+		cb = next_cp(&q);
+		if (ca == cb)
+			continue;
+		ua = first_unit(ca);
+		ub = first_unit(cb);
+		if (ua != ub)
+			return ua < ub ? -1 : 1;
+		/* Same high surrogate: the low surrogates order as the
+		 * code points do. */
+		return ca < cb ? -1 : 1;
+	}
+}
+
+/*
+ * The hasher
+ */
+
+int ecra_fp_content_new(ecra_fp_content **out)
+{
+	ecra_fp_content *c = NULL;
+	int error = ECRA_ENOMEM;
+
+	*out = NULL;
+	if ((c = ecra_calloc(1, sizeof(*c))) == NULL)
+		goto done;
+	if ((c->rbuf = ecra_alloc(READ_SIZE)) == NULL)
+		goto done;
+	/* A decoded chunk is at most three times its size (every byte
+	 * replaced); reserve it so the common paths never allocate. */
+	if ((error = ecra_buf_grow(&c->scratch, 3 * ECRA_FP_CHUNK)) < 0)
+		goto done;
+	if ((c->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL ||
+	    (c->md = EVP_MD_CTX_new()) == NULL) {
+		error = ecra_error_set(ECRA_ERROR, "cannot set up SHA-256");
+		goto done;
+	}
+	*out = c;
+	c = NULL;
+	error = 0;
+done:
+	ecra_fp_content_free(c);
+	return error;
+}
+
+void ecra_fp_content_free(ecra_fp_content *c)
+{
+	if (c == NULL)
+		return;
+	EVP_MD_CTX_free(c->md);
+	EVP_MD_free(c->sha256);
+	ecra_free(c->rbuf);
+	ecra_buf_dispose(&c->carry);
+	ecra_buf_dispose(&c->scratch);
+	ecra_free(c);
+}
+
+static int hash_error(void)
+{
+	return ecra_error_set(ECRA_ERROR, "SHA-256 failed");
+}
+
+static int begin(ecra_fp_content *c)
+{
+	c->size = 0;
+	c->is_binary = false;
+	ecra_buf_clear(&c->carry);
+	if (EVP_DigestInit_ex(c->md, c->sha256, NULL) != 1)
+		return hash_error();
+	return 0;
+}
+
+static int update(ecra_fp_content *c, const void *p, size_t n)
+{
+	if (n > 0 && EVP_DigestUpdate(c->md, p, n) != 1)
+		return hash_error();
+	return 0;
+}
+
+/* Replace every CRLF by LF in place; returns the new length. */
+static size_t crlf_to_lf(char *d, size_t n)
+{
+	char *cr;
+	size_t r, w;
+
+	if ((cr = memchr(d, '\r', n)) == NULL)
+		return n;
+	r = w = (size_t)(cr - d);
+	for (; r < n; r++) {
+		if (d[r] == '\r' && r + 1 < n && d[r + 1] == '\n')
+			continue;
+		d[w++] = d[r];
+	}
+	return w;
+}
+
+/* One logical read() chunk (1 <= n <= ECRA_FP_CHUNK). */
+static int chunk(ecra_fp_content *c, const unsigned char *p, size_t n)
+{
+	const char *s = (const char *)p;
+	size_t slen = n, len;
+	int error;
+
+	if (c->size == 0)
+		c->is_binary = memchr(p, 0, n) != NULL;
+	if (c->is_binary) {
+		c->size += n;
+		return update(c, p, n);
+	}
+	if (ecra_fp_utf8_valid_prefix(p, n) != n) {
+		ecra_buf_clear(&c->scratch);
+		if ((error = ecra_fp_utf8_sanitize(&c->scratch, p, n)) < 0)
+			return error;
+		s = c->scratch.ptr;
+		slen = c->scratch.size;
+	}
+	if (s[slen - 1] == '\r')
+		return ecra_buf_put(&c->carry, s, slen);
+	if (c->carry.size == 0 && memchr(s, '\r', slen) == NULL) {
+		c->size += slen;
+		return update(c, s, slen);
+	}
+	if ((error = ecra_buf_put(&c->carry, s, slen)) < 0)
+		return error;
+	len = crlf_to_lf(c->carry.ptr, c->carry.size);
+	c->size += len;
+	error = update(c, c->carry.ptr, len);
+	ecra_buf_clear(&c->carry);
+	return error;
+}
+
+/* Process `n` bytes: whole chunks, except that the last one may be the
+ * short final chunk of the file. */
+static int feed(ecra_fp_content *c, const unsigned char *p, size_t n)
+{
+	size_t len;
+	int error;
+
+	while (n > 0) {
+		/* Once a binary chunk is hashed, every later chunk is
+		 * binary too: hash the rest in one go. */
+		if (c->is_binary && c->size > 0) {
+			c->size += n;
+			return update(c, p, n);
+		}
+		len = n < ECRA_FP_CHUNK ? n : ECRA_FP_CHUNK;
+		if ((error = chunk(c, p, len)) < 0)
+			return error;
+		p += len;
+		n -= len;
+	}
+	return 0;
+}
+
+static int finish(ecra_fp_content *c, char out[ECRA_CONTENT_FINGERPRINT_SIZE])
+{
+	static const char hexdig[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0, i;
+	int n;
+
+	if (c->carry.size > 0) {
+		if (update(c, c->carry.ptr, c->carry.size) < 0)
+			return ECRA_ERROR;
+		ecra_buf_clear(&c->carry);
+	}
+	if (EVP_DigestFinal_ex(c->md, md, &mdlen) != 1 || mdlen != 32)
+		return hash_error();
+	n = snprintf(
+	    out, ECRA_CONTENT_FINGERPRINT_SIZE, "%" PRIu64 ":", c->size);
+	for (i = 0; i < mdlen; i++) {
+		out[n + 2 * i] = hexdig[md[i] >> 4];
+		out[n + 2 * i + 1] = hexdig[md[i] & 15];
+	}
+	out[n + 2 * mdlen] = '\0';
+	return 0;
+}
+
+int ecra_fp_content_buffer(ecra_fp_content *c,
+    char out[ECRA_CONTENT_FINGERPRINT_SIZE], const void *data, size_t len)
+{
+	int error;
+
+	if ((error = begin(c)) < 0 || (error = feed(c, data, len)) < 0)
+		return error;
+	return finish(c, out);
+}
+
+/*
+ * Read fd to EOF, feeding whole 8192-byte chunks as they arrive; a
+ * partial chunk waits for more bytes unless it is the end. A short read
+ * that reaches the size fstat() reported is taken as EOF, so a small
+ * file costs one read() (Node would read once more and get 0).
+ */
+static int read_all(
+    ecra_fp_content *c, int fd, const struct stat *st, const char *display)
+{
+	uint64_t total = 0;
+	size_t have = 0, ready;
+	bool is_eof;
+	ssize_t r;
+	int error;
+
+	for (;;) {
+		r = read(fd, c->rbuf + have, READ_SIZE - have);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return ecra_error_set_os(
+			    ECRA_EIO, "cannot read '%s'", display);
+		}
+		total += (uint64_t)r;
+		/* (st_size 0 with data: a /proc-like file; read to 0.) */
+		is_eof = r == 0 ||
+		         ((size_t)r < READ_SIZE - have && st->st_size > 0 &&
+		             total >= (uint64_t)st->st_size);
+		have += (size_t)r;
+		ready = is_eof ? have : have - have % ECRA_FP_CHUNK;
+		if ((error = feed(c, c->rbuf, ready)) < 0)
+			return error;
+		memmove(c->rbuf, c->rbuf + ready, have - ready);
+		have -= ready;
+		if (is_eof)
+			return 0;
+	}
+}
+
+int ecra_fp_content_file(ecra_fp_content *c,
+    char out[ECRA_CONTENT_FINGERPRINT_SIZE], const char *path,
+    const char *display)
+{
+	struct stat st;
+	int fd = -1, error;
+
+	if (display == NULL)
+		display = path;
+	/* O_NONBLOCK: a FIFO swapped in for a file must not hang us. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		error = ecra_error_set_os(
+		    ecra_error_from_errno(errno), "cannot open '%s'", display);
+		goto done;
+	}
+	if (fstat(fd, &st) < 0) {
+		error =
+		    ecra_error_set_os(ECRA_EIO, "cannot stat '%s'", display);
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		error = ecra_error_set(ECRA_EUNSUPPORTED,
+		    "unable to hash '%s': it is neither a file nor a directory",
+		    display);
+		goto done;
+	}
+	if (st.st_size > READ_SIZE)
+		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	if ((error = begin(c)) < 0 ||
+	    (error = read_all(c, fd, &st, display)) < 0)
+		goto done;
+	error = finish(c, out);
+done:
+	if (fd >= 0)
+		close(fd);
+	return error;
+}
+
+int ecra_fingerprint_content(
+    char out[ECRA_CONTENT_FINGERPRINT_SIZE], const char *path)
+{
+	ecra_fp_content *c = NULL;
+	int error;
+
+	ECRA_ASSERT_ARG(out);
+	ECRA_ASSERT_ARG(path);
+	if ((error = ecra_fp_content_new(&c)) < 0)
+		return error;
+	error = ecra_fp_content_file(c, out, path, NULL);
+	ecra_fp_content_free(c);
+	return error;
+}
+
+int ecra_fingerprint_content_buffer(
+    char out[ECRA_CONTENT_FINGERPRINT_SIZE], const void *data, size_t len)
+{
+	ecra_fp_content *c = NULL;
+	int error;
+
+	ECRA_ASSERT_ARG(out);
+	if (len > 0)
+		ECRA_ASSERT_ARG(data);
+	if ((error = ecra_fp_content_new(&c)) < 0)
+		return error;
+	error = ecra_fp_content_buffer(c, out, data, len);
+	ecra_fp_content_free(c);
+	return error;
+}

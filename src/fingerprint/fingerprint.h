@@ -1,0 +1,117 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * fingerprint/fingerprint.h - the pieces behind ecra_fingerprint().
+ *
+ * content.c computes one file's content fingerprint ("<size>:<sha>"),
+ * walk.c is the directory walk aws-cdk-lib shares between fingerprint,
+ * copy and the BLOCK_EXTERNAL validation (utils.js walkDirectory), and
+ * fingerprint.c / copy.c are its two visitors.
+ */
+#ifndef SRC_FINGERPRINT_FINGERPRINT_H
+#define SRC_FINGERPRINT_FINGERPRINT_H
+
+#include <stdint.h>
+
+#include "ecrassets/fingerprint.h"
+#include "ecrassets/buf.h"
+
+/* The size of the read() buffer aws-cdk-lib uses; chunks are decoded
+ * and normalised one at a time, so this constant is part of the hash. */
+#define ECRA_FP_CHUNK 8192
+
+/*
+ * UTF-8 decoding the way Node's Buffer.toString() does it (WHATWG: each
+ * maximal ill-formed subpart becomes U+FFFD, a BOM is kept).
+ */
+
+/* Length of the valid UTF-8 prefix of p[0..len). */
+size_t ecra_fp_utf8_valid_prefix(const unsigned char *p, size_t len);
+/* Append the decode-and-re-encode of p[0..len) to `out`. */
+int ecra_fp_utf8_sanitize(ecra_buf *out, const void *p, size_t len);
+/* Compare two valid UTF-8 strings by UTF-16 code units (JS `<`). */
+int ecra_fp_utf16_cmp(const char *a, const char *b);
+
+/*
+ * Content fingerprints. A hasher owns its read buffer and digest
+ * context, so one hasher per thread hashes any number of files.
+ */
+typedef struct ecra_fp_content ecra_fp_content;
+
+int ecra_fp_content_new(ecra_fp_content **out);
+void ecra_fp_content_free(ecra_fp_content *c);
+/* Hash the file at `path`; errors name `display` (NULL: `path`). */
+int ecra_fp_content_file(ecra_fp_content *c,
+    char out[ECRA_CONTENT_FINGERPRINT_SIZE], const char *path,
+    const char *display);
+/* Hash a memory buffer as if it were a file's content. */
+int ecra_fp_content_buffer(ecra_fp_content *c,
+    char out[ECRA_CONTENT_FINGERPRINT_SIZE], const void *data, size_t len);
+
+/*
+ * The walk (spec synth.md §1.4, §1.5).
+ */
+
+/* A symlink that is reported rather than followed. */
+typedef struct {
+	const char *rel;    /* symbolic path relative to the root */
+	const char *real;   /* path of the link itself */
+	const char *text;   /* readlink() text, decoded as UTF-8 */
+	const char *target; /* canonical target (§1.5 step 2) */
+	bool is_internal;   /* target is the root or below it */
+} ecra_fp_link;
+
+typedef struct {
+	/* Optional: a directory that is walked; `ignored` as ignores(). */
+	int (*on_directory)(
+	    void *ctx, const char *rel, const char *real, bool ignored);
+	/* A regular file (or a followed link to one) that is not ignored;
+	 * `real` is where to read it. */
+	int (*on_file)(void *ctx, const char *rel, const char *real);
+	/* A link that is not followed (or dangling) and not ignored. */
+	int (*on_symlink)(void *ctx, const ecra_fp_link *link);
+	/* Optional: a followed link to something neither file nor dir. */
+	int (*on_unsupported)(void *ctx, const char *rel, const char *real);
+	void *ctx;
+} ecra_fp_visitor;
+
+typedef struct {
+	/* The directory to walk: absolute and normalised (no "." or "..",
+	 * no trailing '/'). Symbolic paths start here. */
+	const char *dir;
+	/* Ignore queries are relative to `dir`; links are internal when
+	 * their target is below realpath(dir). */
+	ecra_follow_mode follow;
+	ecra_ignore_mode ignore_mode;
+	const char *const *exclude;
+	size_t exclude_count;
+} ecra_fp_walk_options;
+
+/* Run the walk; stops at the first visitor error and returns it. */
+int ecra_fp_walk(const ecra_fp_walk_options *opts, const ecra_fp_visitor *v);
+
+/*
+ * AssetStaging's BLOCK_EXTERNAL validation (spec synth.md §3 step 5):
+ * walk `dir` under BLOCK_EXTERNAL with opts' excludes and fail with
+ * aws-cdk-lib's message on the first external link that is not ignored.
+ * The caller decides when it applies (follow == BLOCK_EXTERNAL and a
+ * directory source) and which excludes to pass.
+ */
+int ecra_fp_check_block_external(
+    const char *dir, const ecra_fingerprint_options *opts);
+
+/*
+ * Lexical path helpers (Node's path module on POSIX).
+ */
+
+/* path.resolve(base, p) for an absolute normalised `base`. */
+int ecra_fp_path_resolve(ecra_buf *out, const char *base, const char *p);
+/* path.relative(from, to) for absolute normalised paths. */
+int ecra_fp_path_relative(ecra_buf *out, const char *from, const char *to);
+/* Make `p` absolute against the working directory and normalise it. */
+int ecra_fp_path_absolute(ecra_buf *out, const char *p);
+/* realpath(p) as an ecra_alloc'd string; NULL with errno set on failure
+ * (ENOMEM also when the copy fails). */
+char *ecra_fp_realpath(const char *p);
+
+#endif /* SRC_FINGERPRINT_FINGERPRINT_H */

@@ -1,0 +1,1551 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * ignore/jsre.c - a JavaScript-compatible (non-unicode, Annex B) regular
+ * expression engine over UTF-16 code units; see jsre.h for the scope.
+ *
+ * The pattern is parsed into a tree, compiled to a program for a
+ * backtracking machine (in the style of V8's irregexp semantics, not its
+ * implementation) and run with an explicit stack holding choice points
+ * and a trail of register writes, so backtracking never recurses.
+ */
+#include "ignore/jsre.h"
+
+#include <string.h>
+
+#include "core/alloc.h"
+#include "ecrassets/errors.h"
+
+/* ------------------------------------------------------------------ */
+/* UTF-16 strings and character predicates                             */
+
+int ecra_u16_put(ecra_u16 *s, const uint16_t *units, size_t len)
+{
+	if (s->len + len + 1 > s->cap) {
+		size_t cap = s->cap ? s->cap : 32;
+		uint16_t *p;
+
+		while (cap < s->len + len + 1)
+			cap *= 2;
+		if ((p = ecra_realloc(s->ptr, cap * sizeof(*p))) == NULL)
+			return ECRA_ENOMEM;
+		s->ptr = p;
+		s->cap = cap;
+	}
+	if (len > 0)
+		memcpy(s->ptr + s->len, units, len * sizeof(*units));
+	s->len += len;
+	s->ptr[s->len] = 0;
+	return 0;
+}
+
+int ecra_u16_putc(ecra_u16 *s, uint16_t unit)
+{
+	return ecra_u16_put(s, &unit, 1);
+}
+
+int ecra_u16_puts(ecra_u16 *s, const char *ascii)
+{
+	int error;
+
+	for (; *ascii; ascii++)
+		if ((error = ecra_u16_putc(
+		         s, (uint16_t)(unsigned char)*ascii)) < 0)
+			return error;
+	return 0;
+}
+
+void ecra_u16_dispose(ecra_u16 *s)
+{
+	ecra_free(s->ptr);
+	s->ptr = NULL;
+	s->len = s->cap = 0;
+}
+
+int ecra_jsre_utf8_to_utf16(ecra_u16 *out, const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+	int error;
+
+	if ((error = ecra_u16_put(out, NULL, 0)) < 0)
+		return error;
+	while (i < len) {
+		unsigned int c = s[i], cp, need, lo = 0x80, hi = 0xBF, k;
+
+		if (c < 0x80) {
+			cp = c;
+			need = 0;
+		} else if (c >= 0xC2 && c <= 0xDF) {
+			cp = c & 0x1F;
+			need = 1;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			cp = c & 0x0F;
+			need = 2;
+			if (c == 0xE0)
+				lo = 0xA0;
+			if (c == 0xED)
+				hi = 0x9F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			cp = c & 0x07;
+			need = 3;
+			if (c == 0xF0)
+				lo = 0x90;
+			if (c == 0xF4)
+				hi = 0x8F;
+		} else {
+			if ((error = ecra_u16_putc(out, 0xFFFD)) < 0)
+				return error;
+			i++;
+			continue;
+		}
+		i++;
+		for (k = 0; k < need; k++) {
+			if (i >= len || s[i] < lo || s[i] > hi)
+				break;
+			cp = (cp << 6) | (s[i] & 0x3F);
+			lo = 0x80;
+			hi = 0xBF;
+			i++;
+		}
+		if (k < need)
+			error = ecra_u16_putc(out, 0xFFFD);
+		else if (cp >= 0x10000) {
+			uint16_t pair[2];
+
+			pair[0] = (uint16_t)(0xD800 + ((cp - 0x10000) >> 10));
+			pair[1] = (uint16_t)(0xDC00 + ((cp - 0x10000) & 0x3FF));
+			error = ecra_u16_put(out, pair, 2);
+		} else
+			error = ecra_u16_putc(out, (uint16_t)cp);
+		if (error < 0)
+			return error;
+	}
+	return 0;
+}
+
+bool ecra_jsre_is_line_terminator(uint16_t c)
+{
+	return c == '\n' || c == '\r' || c == 0x2028 || c == 0x2029;
+}
+
+bool ecra_jsre_is_space(uint16_t c)
+{
+	return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0xA0 ||
+	       c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 ||
+	       c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000 ||
+	       c == 0xFEFF;
+}
+
+static const ecra_jsre_fold_pair *fold_find(uint16_t c)
+{
+	size_t lo = 0, hi = ecra_jsre_fold_count;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (ecra_jsre_fold_by_unit[mid].unit < c)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < ecra_jsre_fold_count && ecra_jsre_fold_by_unit[lo].unit == c)
+		return &ecra_jsre_fold_by_unit[lo];
+	return NULL;
+}
+
+uint16_t ecra_jsre_canonicalize(uint16_t c)
+{
+	const ecra_jsre_fold_pair *p;
+
+	if (c < 128)
+		return (c >= 'a' && c <= 'z') ? (uint16_t)(c - 32) : c;
+	p = fold_find(c);
+	return p ? p->canon : c;
+}
+
+/* The first index in fold_by_canon with canonical value `k`. */
+static size_t fold_class_start(uint16_t k)
+{
+	size_t lo = 0, hi = ecra_jsre_fold_count;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (ecra_jsre_fold_by_canon[mid].canon < k)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* ------------------------------------------------------------------ */
+/* Syntax tree                                                         */
+
+enum {
+	N_EMPTY,
+	N_CHAR,  /* a = unit */
+	N_ANY,   /* . */
+	N_CLASS, /* a = class index */
+	N_SEQ,   /* children in order */
+	N_ALT,   /* children are alternatives */
+	N_GROUP, /* a = capture index (0 = non-capturing), kid */
+	N_LOOK,  /* neg, kid */
+	N_BOL,
+	N_EOL,
+	N_WORDB,   /* neg */
+	N_BACKREF, /* a = group */
+	N_REPEAT,  /* a = min, b = max (-1 = infinity), greedy, kid */
+};
+
+typedef struct {
+	uint8_t type;
+	uint8_t neg;
+	uint8_t greedy;
+	int32_t a, b;
+	int32_t kid, last, next;
+	int32_t cap_lo, cap_hi; /* capture groups inside: [lo, hi) */
+	int32_t mark;           /* N_REPEAT: its progress register */
+} node;
+
+typedef struct {
+	uint16_t lo, hi;
+} range;
+
+typedef struct {
+	range *ranges;
+	size_t count, cap;
+	bool neg;
+} cclass;
+
+enum {
+	OP_CHAR,
+	OP_ANY,
+	OP_CLASS,
+	OP_SPLIT, /* try x, then y */
+	OP_JMP,
+	OP_OPEN,
+	OP_CLOSE,
+	OP_BOL,
+	OP_EOL,
+	OP_WORDB,
+	OP_BACKREF,
+	OP_LOOK,  /* sub-program at pc + 1, continue at x */
+	OP_MARK,  /* reg x = pos */
+	OP_CHECK, /* fail if pos == reg x */
+	OP_RESET, /* captures [x, y) undefined */
+	OP_MATCH,
+};
+
+typedef struct {
+	uint8_t op;
+	uint8_t neg;
+	uint16_t c;
+	int32_t x, y;
+} inst;
+
+struct ecra_jsre {
+	unsigned int flags;
+	size_t ngroups; /* capturing groups, excluding group 0 */
+	size_t nmarks;
+	inst *prog;
+	size_t nprog;
+	cclass *classes;
+	size_t nclasses;
+	bool anchored; /* every match starts at 0 */
+};
+
+typedef struct {
+	const uint16_t *s;
+	size_t n, i;
+	node *nodes;
+	size_t nnodes, capnodes;
+	cclass *classes;
+	size_t nclasses, capclasses;
+	int ncaps;   /* total capturing groups (pre-scan) */
+	int nextcap; /* next group index */
+	int depth;
+	int nmarks;
+	const char *why;
+	int error;
+} parser;
+
+#define FAIL(p, msg)                        \
+	do {                                \
+		(p)->why = (msg);           \
+		(p)->error = ECRA_EINVALID; \
+		return -1;                  \
+	} while (0)
+
+static int new_node(parser *p, uint8_t type)
+{
+	node *n;
+
+	if (p->nnodes == p->capnodes) {
+		size_t cap = p->capnodes ? p->capnodes * 2 : 64;
+		node *nn = ecra_realloc(p->nodes, cap * sizeof(*nn));
+
+		if (nn == NULL) {
+			p->error = ECRA_ENOMEM;
+			return -1;
+		}
+		p->nodes = nn;
+		p->capnodes = cap;
+	}
+	n = &p->nodes[p->nnodes];
+	memset(n, 0, sizeof(*n));
+	n->type = type;
+	n->kid = n->last = n->next = -1;
+	n->b = -1;
+	return (int)p->nnodes++;
+}
+
+static void add_kid(parser *p, int parent, int kid)
+{
+	node *n = &p->nodes[parent];
+
+	if (n->kid < 0)
+		n->kid = kid;
+	else
+		p->nodes[n->last].next = kid;
+	n->last = kid;
+}
+
+static int class_add(parser *p, cclass *c, uint16_t lo, uint16_t hi)
+{
+	if (c->count == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 8;
+		range *r = ecra_realloc(c->ranges, cap * sizeof(*r));
+
+		if (r == NULL) {
+			p->error = ECRA_ENOMEM;
+			return -1;
+		}
+		c->ranges = r;
+		c->cap = cap;
+	}
+	c->ranges[c->count].lo = lo;
+	c->ranges[c->count].hi = hi;
+	c->count++;
+	return 0;
+}
+
+static const range digit_ranges[] = { { '0', '9' } };
+static const range word_ranges[] = { { '0', '9' }, { 'A', 'Z' }, { '_', '_' },
+	{ 'a', 'z' } };
+static const range space_ranges[] = { { 0x09, 0x0D }, { 0x20, 0x20 },
+	{ 0xA0, 0xA0 }, { 0x1680, 0x1680 }, { 0x2000, 0x200A },
+	{ 0x2028, 0x2029 }, { 0x202F, 0x202F }, { 0x205F, 0x205F },
+	{ 0x3000, 0x3000 }, { 0xFEFF, 0xFEFF } };
+
+/* Add \d \D \w \W \s \S (`which` is the letter) to a class. */
+static int class_add_escape(parser *p, cclass *c, uint16_t which)
+{
+	const range *r;
+	size_t n, k;
+	uint32_t next = 0;
+
+	switch (which | 0x20) {
+	case 'd':
+		r = digit_ranges;
+		n = 1;
+		break;
+	case 'w':
+		r = word_ranges;
+		n = 4;
+		break;
+	default:
+		r = space_ranges;
+		n = sizeof(space_ranges) / sizeof(space_ranges[0]);
+		break;
+	}
+	if (which >= 'a') {
+		for (k = 0; k < n; k++)
+			if (class_add(p, c, r[k].lo, r[k].hi) < 0)
+				return -1;
+		return 0;
+	}
+	for (k = 0; k < n; k++) {
+		if (r[k].lo > next && class_add(p, c, (uint16_t)next,
+		                          (uint16_t)(r[k].lo - 1)) < 0)
+			return -1;
+		next = (uint32_t)r[k].hi + 1;
+	}
+	if (next <= 0xFFFF && class_add(p, c, (uint16_t)next, 0xFFFF) < 0)
+		return -1;
+	return 0;
+}
+
+static int new_class(parser *p)
+{
+	if (p->nclasses == p->capclasses) {
+		size_t cap = p->capclasses ? p->capclasses * 2 : 8;
+		cclass *c = ecra_realloc(p->classes, cap * sizeof(*c));
+
+		if (c == NULL) {
+			p->error = ECRA_ENOMEM;
+			return -1;
+		}
+		p->classes = c;
+		p->capclasses = cap;
+	}
+	memset(&p->classes[p->nclasses], 0, sizeof(cclass));
+	return (int)p->nclasses++;
+}
+
+static bool is_digit(uint16_t c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool is_octal(uint16_t c)
+{
+	return c >= '0' && c <= '7';
+}
+
+static int hexval(uint16_t c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+		return (c | 0x20) - 'a' + 10;
+	return -1;
+}
+
+static bool is_letter(uint16_t c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Legacy octal escape starting at p->i (a digit 0-7): at most three
+ * digits, with a value of at most 0377. */
+static uint16_t parse_octal(parser *p)
+{
+	unsigned int v = (unsigned int)(p->s[p->i++] - '0');
+
+	if (p->i < p->n && is_octal(p->s[p->i])) {
+		v = v * 8 + (unsigned int)(p->s[p->i++] - '0');
+		if (v < 32 && p->i < p->n && is_octal(p->s[p->i]))
+			v = v * 8 + (unsigned int)(p->s[p->i++] - '0');
+	}
+	return (uint16_t)v;
+}
+
+/* \x \u with `digits` hex digits after p->i (pointing at x or u). */
+static bool parse_hex(parser *p, int digits, uint16_t *out)
+{
+	unsigned int v = 0;
+	int k;
+
+	if (p->i + 1 + (size_t)digits > p->n)
+		return false;
+	for (k = 0; k < digits; k++) {
+		int h = hexval(p->s[p->i + 1 + (size_t)k]);
+
+		if (h < 0)
+			return false;
+		v = v * 16 + (unsigned int)h;
+	}
+	p->i += 1 + (size_t)digits;
+	*out = (uint16_t)v;
+	return true;
+}
+
+/*
+ * A character escape after '\' (p->i at the letter), shared by atoms and
+ * classes (digits and c are handled by the callers). Sets *out.
+ */
+static void parse_char_escape(parser *p, uint16_t *out)
+{
+	uint16_t c = p->s[p->i];
+
+	switch (c) {
+	case 'f':
+		*out = '\f';
+		break;
+	case 'n':
+		*out = '\n';
+		break;
+	case 'r':
+		*out = '\r';
+		break;
+	case 't':
+		*out = '\t';
+		break;
+	case 'v':
+		*out = '\v';
+		break;
+	case 'x':
+		if (parse_hex(p, 2, out))
+			return;
+		*out = 'x';
+		break;
+	case 'u':
+		if (parse_hex(p, 4, out))
+			return;
+		*out = 'u';
+		break;
+	default:
+		*out = c; /* identity escape */
+		break;
+	}
+	p->i++;
+}
+
+/*
+ * One class atom. Returns 0 with *unit set, 1 for a class escape (letter
+ * in *unit), -1 on error.
+ */
+static int parse_class_atom(parser *p, uint16_t *unit)
+{
+	uint16_t c;
+
+	if (p->s[p->i] != '\\') {
+		*unit = p->s[p->i++];
+		return 0;
+	}
+	p->i++;
+	if (p->i >= p->n)
+		FAIL(p, "\\ at end of pattern");
+	c = p->s[p->i];
+	switch (c) {
+	case 'd':
+	case 'D':
+	case 's':
+	case 'S':
+	case 'w':
+	case 'W':
+		p->i++;
+		*unit = c;
+		return 1;
+	case 'b':
+		p->i++;
+		*unit = 8;
+		return 0;
+	case 'c':
+		if (p->i + 1 < p->n &&
+		    (is_letter(p->s[p->i + 1]) || is_digit(p->s[p->i + 1]) ||
+		        p->s[p->i + 1] == '_')) {
+			*unit = (uint16_t)(p->s[p->i + 1] & 0x1F);
+			p->i += 2;
+		} else
+			*unit = '\\'; /* the c is read next */
+		return 0;
+	default:
+		if (is_octal(c)) {
+			*unit = parse_octal(p);
+			return 0;
+		}
+		parse_char_escape(p, unit);
+		return 0;
+	}
+}
+
+static int parse_class(parser *p)
+{
+	int ci, id;
+	cclass *c;
+
+	if ((ci = new_class(p)) < 0)
+		return -1;
+	if (p->i < p->n && p->s[p->i] == '^') {
+		p->classes[ci].neg = true;
+		p->i++;
+	}
+	for (;;) {
+		uint16_t a, b;
+		int ka, kb;
+
+		if (p->i >= p->n)
+			FAIL(p, "Unterminated character class");
+		if (p->s[p->i] == ']') {
+			p->i++;
+			break;
+		}
+		if ((ka = parse_class_atom(p, &a)) < 0)
+			return -1;
+		c = &p->classes[ci];
+		if (p->i + 1 < p->n && p->s[p->i] == '-' &&
+		    p->s[p->i + 1] != ']') {
+			p->i++;
+			if ((kb = parse_class_atom(p, &b)) < 0)
+				return -1;
+			if (ka == 1 || kb == 1) {
+				/* Annex B: a class escape makes '-' literal */
+				if ((ka ? class_add_escape(p, c, a)
+				        : class_add(p, c, a, a)) < 0 ||
+				    class_add(p, c, '-', '-') < 0 ||
+				    (kb ? class_add_escape(p, c, b)
+				        : class_add(p, c, b, b)) < 0)
+					return -1;
+				continue;
+			}
+			if (a > b)
+				FAIL(
+				    p, "Range out of order in character class");
+			if (class_add(p, c, a, b) < 0)
+				return -1;
+			continue;
+		}
+		if ((ka ? class_add_escape(p, c, a) : class_add(p, c, a, a)) <
+		    0)
+			return -1;
+	}
+	if ((id = new_node(p, N_CLASS)) < 0)
+		return -1;
+	p->nodes[id].a = ci;
+	return id;
+}
+
+/* {n}, {n,}, {n,m} at p->i; on success advances and sets min/max (max
+ * -1 for infinity; values clamp at INT32_MAX). */
+static bool parse_braces(parser *p, int32_t *min, int32_t *max)
+{
+	size_t i = p->i + 1;
+	int64_t a = 0, b = -1;
+
+	if (i >= p->n || !is_digit(p->s[i]))
+		return false;
+	while (i < p->n && is_digit(p->s[i])) {
+		a = a * 10 + (p->s[i++] - '0');
+		if (a > INT32_MAX)
+			a = INT32_MAX;
+	}
+	if (i < p->n && p->s[i] == '}') {
+		b = a;
+	} else if (i < p->n && p->s[i] == ',') {
+		i++;
+		if (i < p->n && p->s[i] == '}') {
+			b = -1;
+		} else {
+			if (i >= p->n || !is_digit(p->s[i]))
+				return false;
+			b = 0;
+			while (i < p->n && is_digit(p->s[i])) {
+				b = b * 10 + (p->s[i++] - '0');
+				if (b > INT32_MAX)
+					b = INT32_MAX;
+			}
+			if (i >= p->n || p->s[i] != '}')
+				return false;
+		}
+	} else
+		return false;
+	p->i = i + 1;
+	*min = (int32_t)a;
+	*max = (int32_t)b;
+	return true;
+}
+
+static int parse_disjunction(parser *p);
+
+static int char_node(parser *p, uint16_t c)
+{
+	int id = new_node(p, N_CHAR);
+
+	if (id >= 0)
+		p->nodes[id].a = c;
+	return id;
+}
+
+/*
+ * An escape outside a class (p->i after the '\'). Returns the node, or
+ * -1. *assertion tells whether it is \b or \B.
+ */
+static int parse_atom_escape(parser *p, bool *assertion)
+{
+	uint16_t c, u;
+	int id;
+
+	if (p->i >= p->n)
+		FAIL(p, "\\ at end of pattern");
+	c = p->s[p->i];
+	switch (c) {
+	case 'b':
+	case 'B':
+		p->i++;
+		if ((id = new_node(p, N_WORDB)) < 0)
+			return -1;
+		p->nodes[id].neg = c == 'B';
+		*assertion = true;
+		return id;
+	case 'd':
+	case 'D':
+	case 's':
+	case 'S':
+	case 'w':
+	case 'W': {
+		int ci = new_class(p);
+
+		p->i++;
+		if (ci < 0 || class_add_escape(p, &p->classes[ci], c) < 0 ||
+		    (id = new_node(p, N_CLASS)) < 0)
+			return -1;
+		p->nodes[id].a = ci;
+		return id;
+	}
+	case 'c':
+		if (p->i + 1 < p->n && is_letter(p->s[p->i + 1])) {
+			u = (uint16_t)(p->s[p->i + 1] & 0x1F);
+			p->i += 2;
+			return char_node(p, u);
+		}
+		return char_node(p, '\\'); /* the c is read next */
+	case '0':
+		if (p->i + 1 >= p->n || !is_digit(p->s[p->i + 1])) {
+			p->i++;
+			return char_node(p, 0);
+		}
+		return char_node(p, parse_octal(p));
+	default:
+		break;
+	}
+	if (c >= '1' && c <= '9') {
+		size_t i = p->i;
+		int64_t v = 0;
+
+		while (i < p->n && is_digit(p->s[i])) {
+			v = v * 10 + (p->s[i++] - '0');
+			if (v > 1000000)
+				v = 1000000;
+		}
+		if (v <= p->ncaps) {
+			p->i = i;
+			if ((id = new_node(p, N_BACKREF)) < 0)
+				return -1;
+			p->nodes[id].a = (int32_t)v;
+			return id;
+		}
+		if (c >= '8') {
+			p->i++;
+			return char_node(p, c);
+		}
+		return char_node(p, parse_octal(p));
+	}
+	parse_char_escape(p, &u);
+	return char_node(p, u);
+}
+
+/* One term (atom with optional quantifier, or an assertion), appended
+ * to `seq`. Returns 0 or -1. */
+static int parse_term(parser *p, int seq)
+{
+	uint16_t c = p->s[p->i];
+	int atom = -1, rep;
+	bool quantifiable = true;
+	int first = p->nextcap + 1; /* first group this atom may open */
+	int32_t min, max;
+
+	switch (c) {
+	case '^':
+	case '$':
+		p->i++;
+		if ((atom = new_node(p, c == '^' ? N_BOL : N_EOL)) < 0)
+			return -1;
+		quantifiable = false;
+		break;
+	case '.':
+		p->i++;
+		if ((atom = new_node(p, N_ANY)) < 0)
+			return -1;
+		break;
+	case '*':
+	case '+':
+	case '?':
+		FAIL(p, "Nothing to repeat");
+	case '{': {
+		size_t save = p->i;
+
+		if (parse_braces(p, &min, &max))
+			FAIL(p, "Nothing to repeat");
+		p->i = save + 1;
+		if ((atom = char_node(p, '{')) < 0)
+			return -1;
+		break;
+	}
+	case '[':
+		p->i++;
+		if ((atom = parse_class(p)) < 0)
+			return -1;
+		break;
+	case '\\': {
+		bool assertion = false;
+
+		p->i++;
+		if ((atom = parse_atom_escape(p, &assertion)) < 0)
+			return -1;
+		quantifiable = !assertion;
+		break;
+	}
+	case '(': {
+		int kind = 0; /* 0 capture, 1 (?:, 2 (?=, 3 (?! */
+		int inner;
+
+		p->i++;
+		if (p->i < p->n && p->s[p->i] == '?') {
+			uint16_t k = p->i + 1 < p->n ? p->s[p->i + 1] : 0;
+
+			if (k == ':')
+				kind = 1;
+			else if (k == '=')
+				kind = 2;
+			else if (k == '!')
+				kind = 3;
+			else
+				FAIL(p, "Invalid group");
+			p->i += 2;
+		}
+		if (++p->depth > ECRA_JSRE_MAX_DEPTH)
+			FAIL(p, ECRA_JSRE_TOO_COMPLEX);
+		if (kind == 0)
+			p->nextcap++;
+		if ((inner = parse_disjunction(p)) < 0)
+			return -1;
+		p->depth--;
+		if (p->i >= p->n || p->s[p->i] != ')')
+			FAIL(p, "Unterminated group");
+		p->i++;
+		if ((atom = new_node(p, kind >= 2 ? N_LOOK : N_GROUP)) < 0)
+			return -1;
+		p->nodes[atom].kid = inner;
+		if (kind >= 2)
+			p->nodes[atom].neg = kind == 3;
+		else
+			p->nodes[atom].a = kind == 0 ? first : 0;
+		break;
+	}
+	default:
+		p->i++;
+		if ((atom = char_node(p, c)) < 0)
+			return -1;
+		break;
+	}
+	/* groups opened inside this atom, the group itself included */
+	p->nodes[atom].cap_lo = first;
+	p->nodes[atom].cap_hi = p->nextcap + 1;
+	if (p->i < p->n) {
+		bool have = true;
+
+		c = p->s[p->i];
+		if (c == '*') {
+			min = 0;
+			max = -1;
+			p->i++;
+		} else if (c == '+') {
+			min = 1;
+			max = -1;
+			p->i++;
+		} else if (c == '?') {
+			min = 0;
+			max = 1;
+			p->i++;
+		} else if (c == '{' && parse_braces(p, &min, &max)) {
+			if (max >= 0 && max < min)
+				FAIL(
+				    p, "numbers out of order in {} quantifier");
+		} else
+			have = false;
+		if (have) {
+			if (!quantifiable)
+				FAIL(p, "Nothing to repeat");
+			if ((rep = new_node(p, N_REPEAT)) < 0)
+				return -1;
+			p->nodes[rep].a = min;
+			p->nodes[rep].b = max;
+			p->nodes[rep].greedy = 1;
+			p->nodes[rep].kid = atom;
+			p->nodes[rep].cap_lo = p->nodes[atom].cap_lo;
+			p->nodes[rep].cap_hi = p->nodes[atom].cap_hi;
+			p->nodes[rep].mark = p->nmarks++;
+			if (p->i < p->n && p->s[p->i] == '?') {
+				p->nodes[rep].greedy = 0;
+				p->i++;
+			}
+			atom = rep;
+		}
+	}
+	add_kid(p, seq, atom);
+	return 0;
+}
+
+static int parse_alternative(parser *p)
+{
+	int seq = new_node(p, N_SEQ);
+
+	if (seq < 0)
+		return -1;
+	while (p->i < p->n && p->s[p->i] != '|' && p->s[p->i] != ')')
+		if (parse_term(p, seq) < 0)
+			return -1;
+	return seq;
+}
+
+static int parse_disjunction(parser *p)
+{
+	int alt, seq;
+
+	if ((seq = parse_alternative(p)) < 0)
+		return -1;
+	if (p->i >= p->n || p->s[p->i] != '|')
+		return seq;
+	if ((alt = new_node(p, N_ALT)) < 0)
+		return -1;
+	add_kid(p, alt, seq);
+	while (p->i < p->n && p->s[p->i] == '|') {
+		p->i++;
+		if ((seq = parse_alternative(p)) < 0)
+			return -1;
+		add_kid(p, alt, seq);
+	}
+	return alt;
+}
+
+/* Count capturing groups the way V8 pre-scans: '(' not followed by '?',
+ * outside classes and escapes. */
+static int count_captures(const uint16_t *s, size_t n)
+{
+	size_t i;
+	int count = 0;
+	bool in_class = false;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\\') {
+			i++;
+		} else if (in_class) {
+			if (s[i] == ']')
+				in_class = false;
+		} else if (s[i] == '[') {
+			in_class = true;
+		} else if (s[i] == '(' && (i + 1 >= n || s[i + 1] != '?')) {
+			count++;
+		}
+	}
+	return count;
+}
+
+/* ------------------------------------------------------------------ */
+/* Code generation                                                     */
+
+typedef struct {
+	parser *p;
+	inst *prog;
+	size_t n, cap;
+	int error;
+	const char *why;
+} emitter;
+
+static int emit(emitter *e, uint8_t op, uint16_t c, int32_t x, int32_t y)
+{
+	if (e->n >= ECRA_JSRE_MAX_PROGRAM) {
+		e->error = ECRA_EINVALID;
+		e->why = ECRA_JSRE_TOO_COMPLEX;
+		return -1;
+	}
+	if (e->n == e->cap) {
+		size_t cap = e->cap ? e->cap * 2 : 64;
+		inst *ni = ecra_realloc(e->prog, cap * sizeof(*ni));
+
+		if (ni == NULL) {
+			e->error = ECRA_ENOMEM;
+			return -1;
+		}
+		e->prog = ni;
+		e->cap = cap;
+	}
+	e->prog[e->n].op = op;
+	e->prog[e->n].neg = 0;
+	e->prog[e->n].c = c;
+	e->prog[e->n].x = x;
+	e->prog[e->n].y = y;
+	return (int)e->n++;
+}
+
+static int gen(emitter *e, int id);
+
+/* One iteration of a repeat: reset the inner captures, run the atom,
+ * and, for optional iterations, fail when it matched empty. */
+static int gen_iteration(emitter *e, const node *r, bool optional)
+{
+	int mark = r->mark;
+
+	if (optional && emit(e, OP_MARK, 0, mark, 0) < 0)
+		return -1;
+	if (r->cap_hi > r->cap_lo &&
+	    emit(e, OP_RESET, 0, r->cap_lo, r->cap_hi) < 0)
+		return -1;
+	if (gen(e, r->kid) < 0)
+		return -1;
+	if (optional && emit(e, OP_CHECK, 0, mark, 0) < 0)
+		return -1;
+	return 0;
+}
+
+static int gen_repeat(emitter *e, int id)
+{
+	node r = e->p->nodes[id];
+	int32_t k;
+
+	for (k = 0; k < r.a; k++)
+		if (gen_iteration(e, &r, false) < 0)
+			return -1;
+	if (r.b < 0) {
+		int split, loop;
+
+		if ((split = emit(e, OP_SPLIT, 0, 0, 0)) < 0)
+			return -1;
+		loop = split;
+		if (gen_iteration(e, &r, true) < 0 ||
+		    emit(e, OP_JMP, 0, loop, 0) < 0)
+			return -1;
+		e->prog[split].x = r.greedy ? split + 1 : (int32_t)e->n;
+		e->prog[split].y = r.greedy ? (int32_t)e->n : split + 1;
+	} else {
+		/* optional iterations; skipping one skips the rest */
+		size_t first = e->n;
+		int32_t opt = r.b - r.a;
+		size_t j;
+
+		for (k = 0; k < opt; k++) {
+			if (emit(e, OP_SPLIT, 0, 0, -1) < 0)
+				return -1;
+			if (gen_iteration(e, &r, true) < 0)
+				return -1;
+		}
+		for (j = first; j < e->n; j++) {
+			inst *in = &e->prog[j];
+
+			if (in->op != OP_SPLIT || in->y != -1)
+				continue;
+			in->x = r.greedy ? (int32_t)j + 1 : (int32_t)e->n;
+			in->y = r.greedy ? (int32_t)e->n : (int32_t)j + 1;
+		}
+	}
+	return 0;
+}
+
+static int gen(emitter *e, int id)
+{
+	node *n = &e->p->nodes[id];
+	int kid, at;
+
+	switch (n->type) {
+	case N_EMPTY:
+		return 0;
+	case N_CHAR:
+		return emit(e, OP_CHAR, (uint16_t)n->a, 0, 0) < 0 ? -1 : 0;
+	case N_ANY:
+		return emit(e, OP_ANY, 0, 0, 0) < 0 ? -1 : 0;
+	case N_CLASS:
+		return emit(e, OP_CLASS, 0, n->a, 0) < 0 ? -1 : 0;
+	case N_BOL:
+		return emit(e, OP_BOL, 0, 0, 0) < 0 ? -1 : 0;
+	case N_EOL:
+		return emit(e, OP_EOL, 0, 0, 0) < 0 ? -1 : 0;
+	case N_WORDB:
+		if ((at = emit(e, OP_WORDB, 0, 0, 0)) < 0)
+			return -1;
+		e->prog[at].neg = e->p->nodes[id].neg;
+		return 0;
+	case N_BACKREF:
+		return emit(e, OP_BACKREF, 0, n->a, 0) < 0 ? -1 : 0;
+	case N_SEQ:
+		for (kid = n->kid; kid >= 0; kid = e->p->nodes[kid].next)
+			if (gen(e, kid) < 0)
+				return -1;
+		return 0;
+	case N_ALT: {
+		/* SPLIT L1 next; L1: alt1; JMP end; next: SPLIT ... */
+		size_t jumps_from = e->n;
+		size_t j;
+
+		for (kid = n->kid; kid >= 0; kid = e->p->nodes[kid].next) {
+			int split = -1;
+			bool last = e->p->nodes[kid].next < 0;
+
+			if (!last && (split = emit(e, OP_SPLIT, 0, 0, 0)) < 0)
+				return -1;
+			if (gen(e, kid) < 0)
+				return -1;
+			if (!last) {
+				if (emit(e, OP_JMP, 0, -1, 0) < 0)
+					return -1;
+				e->prog[split].x = split + 1;
+				e->prog[split].y = (int32_t)e->n;
+			}
+		}
+		for (j = jumps_from; j < e->n; j++)
+			if (e->prog[j].op == OP_JMP && e->prog[j].x == -1)
+				e->prog[j].x = (int32_t)e->n;
+		return 0;
+	}
+	case N_GROUP: {
+		int32_t cap = n->a;
+
+		if (cap > 0 && emit(e, OP_OPEN, 0, cap, 0) < 0)
+			return -1;
+		if (gen(e, n->kid) < 0)
+			return -1;
+		if (cap > 0 && emit(e, OP_CLOSE, 0, cap, 0) < 0)
+			return -1;
+		return 0;
+	}
+	case N_LOOK: {
+		uint8_t neg = n->neg;
+
+		if ((at = emit(e, OP_LOOK, 0, 0, 0)) < 0)
+			return -1;
+		e->prog[at].neg = neg;
+		if (gen(e, e->p->nodes[id].kid) < 0 ||
+		    emit(e, OP_MATCH, 0, 0, 0) < 0)
+			return -1;
+		e->prog[at].x = (int32_t)e->n;
+		return 0;
+	}
+	case N_REPEAT:
+		if (e->p->nodes[id].b == 0)
+			return 0;
+		return gen_repeat(e, id);
+	default:
+		return 0;
+	}
+}
+
+static void parser_dispose(parser *p)
+{
+	ecra_free(p->nodes);
+}
+
+void ecra_jsre_free(ecra_jsre *re)
+{
+	size_t k;
+
+	if (re == NULL)
+		return;
+	for (k = 0; k < re->nclasses; k++)
+		ecra_free(re->classes[k].ranges);
+	ecra_free(re->classes);
+	ecra_free(re->prog);
+	ecra_free(re);
+}
+
+int ecra_jsre_compile(ecra_jsre **out, const uint16_t *src, size_t len,
+    unsigned int flags, const char **why)
+{
+	parser p;
+	emitter e;
+	ecra_jsre *re = NULL;
+	int root, error = 0;
+
+	*out = NULL;
+	*why = NULL;
+	memset(&p, 0, sizeof(p));
+	memset(&e, 0, sizeof(e));
+	p.s = src;
+	p.n = len;
+	p.ncaps = count_captures(src, len);
+	if ((root = parse_disjunction(&p)) < 0)
+		goto parse_failed;
+	if (p.i < p.n) {
+		/* only a ')' stops the top-level disjunction early */
+		p.why = "Unmatched ')'";
+		p.error = ECRA_EINVALID;
+		goto parse_failed;
+	}
+	e.p = &p;
+	if (emit(&e, OP_OPEN, 0, 0, 0) < 0 || gen(&e, root) < 0 ||
+	    emit(&e, OP_CLOSE, 0, 0, 0) < 0 ||
+	    emit(&e, OP_MATCH, 0, 0, 0) < 0) {
+		error = e.error;
+		*why = e.why;
+		goto done;
+	}
+	if ((re = ecra_calloc(1, sizeof(*re))) == NULL) {
+		error = ECRA_ENOMEM;
+		goto done;
+	}
+	re->flags = flags;
+	/* backreferences were resolved against the pre-scan's count */
+	re->ngroups = (size_t)(p.nextcap > p.ncaps ? p.nextcap : p.ncaps);
+	re->nmarks = (size_t)p.nmarks;
+	re->prog = e.prog;
+	re->nprog = e.n;
+	e.prog = NULL;
+	re->classes = p.classes;
+	re->nclasses = p.nclasses;
+	p.classes = NULL;
+	p.nclasses = 0;
+	re->anchored = re->nprog > 1 && re->prog[1].op == OP_BOL;
+	*out = re;
+	re = NULL;
+	goto done;
+parse_failed:
+	error = p.error ? p.error : ECRA_EINVALID;
+	*why = p.why;
+done:
+	if (p.classes != NULL) {
+		size_t k;
+
+		for (k = 0; k < p.nclasses; k++)
+			ecra_free(p.classes[k].ranges);
+		ecra_free(p.classes);
+	}
+	ecra_free(e.prog);
+	parser_dispose(&p);
+	return error;
+}
+
+size_t ecra_jsre_groups(const ecra_jsre *re)
+{
+	return re->ngroups;
+}
+
+/* ------------------------------------------------------------------ */
+/* Matching                                                            */
+
+typedef struct {
+	int32_t pc;   /* >= 0: choice point; -1: register restore */
+	uint32_t reg; /* for restores */
+	size_t pos;   /* position, or the old register value */
+} frame;
+
+typedef struct {
+	const ecra_jsre *re;
+	const uint16_t *s;
+	size_t len;
+	size_t *regs; /* caps[2 * (ngroups + 1)], open[ngroups + 1], marks */
+	size_t open_base, mark_base;
+	frame *stack;
+	size_t top, cap;
+	long steps, limit;
+	bool icase;
+	frame local_stack[128];
+	size_t local_regs[64];
+} vm;
+
+static int push(vm *m, int32_t pc, uint32_t reg, size_t pos)
+{
+	if (m->top == m->cap) {
+		size_t cap = m->cap * 2;
+		frame *f;
+
+		/* the first stack lives in the caller's frame */
+		if (m->stack == m->local_stack) {
+			if ((f = ecra_alloc(cap * sizeof(*f))) == NULL)
+				return ECRA_ENOMEM;
+			memcpy(f, m->stack, m->top * sizeof(*f));
+		} else if ((f = ecra_realloc(m->stack, cap * sizeof(*f))) ==
+		           NULL)
+			return ECRA_ENOMEM;
+		m->stack = f;
+		m->cap = cap;
+	}
+	m->stack[m->top].pc = pc;
+	m->stack[m->top].reg = reg;
+	m->stack[m->top].pos = pos;
+	m->top++;
+	return 0;
+}
+
+static int set_reg(vm *m, size_t reg, size_t value)
+{
+	int error;
+
+	if (m->regs[reg] == value)
+		return 0;
+	if ((error = push(m, -1, (uint32_t)reg, m->regs[reg])) < 0)
+		return error;
+	m->regs[reg] = value;
+	return 0;
+}
+
+static bool is_word(uint16_t c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_';
+}
+
+static bool class_has(const cclass *c, uint16_t u)
+{
+	size_t k;
+
+	for (k = 0; k < c->count; k++)
+		if (u >= c->ranges[k].lo && u <= c->ranges[k].hi)
+			return true;
+	return false;
+}
+
+static bool class_match(const vm *m, const cclass *c, uint16_t u)
+{
+	bool found = class_has(c, u);
+
+	if (!found && m->icase) {
+		uint16_t k = ecra_jsre_canonicalize(u);
+		size_t j;
+
+		if (k != u && class_has(c, k))
+			found = true;
+		for (j = fold_class_start(k);
+		     !found && j < ecra_jsre_fold_count &&
+		     ecra_jsre_fold_by_canon[j].canon == k;
+		     j++)
+			found = class_has(c, ecra_jsre_fold_by_canon[j].unit);
+	}
+	return found != c->neg;
+}
+
+static bool unit_eq(const vm *m, uint16_t a, uint16_t b)
+{
+	if (a == b)
+		return true;
+	return m->icase &&
+	       ecra_jsre_canonicalize(a) == ecra_jsre_canonicalize(b);
+}
+
+/* Drop choice points above `base`, keeping the register trail. */
+static void cut(vm *m, size_t base)
+{
+	size_t r, w = base;
+
+	for (r = base; r < m->top; r++)
+		if (m->stack[r].pc < 0)
+			m->stack[w++] = m->stack[r];
+	m->top = w;
+}
+
+/* Undo everything above `base`. */
+static void unwind(vm *m, size_t base)
+{
+	while (m->top > base) {
+		frame *f = &m->stack[--m->top];
+
+		if (f->pc < 0)
+			m->regs[f->reg] = f->pos;
+	}
+}
+
+/*
+ * Run from pc at pos until MATCH (1, *end set), failure back to `base`
+ * (0), or an error (< 0).
+ */
+static int run(vm *m, int32_t pc, size_t pos, size_t base, size_t *end)
+{
+	const inst *prog = m->re->prog;
+	int error;
+
+	for (;;) {
+		const inst *in = &prog[pc];
+
+		if (++m->steps > m->limit)
+			return ECRA_EINVALID;
+		switch (in->op) {
+		case OP_CHAR:
+			if (pos < m->len && unit_eq(m, m->s[pos], in->c)) {
+				pos++;
+				pc++;
+				continue;
+			}
+			goto fail;
+		case OP_ANY:
+			if (pos < m->len &&
+			    !ecra_jsre_is_line_terminator(m->s[pos])) {
+				pos++;
+				pc++;
+				continue;
+			}
+			goto fail;
+		case OP_CLASS:
+			if (pos < m->len &&
+			    class_match(m, &m->re->classes[in->x], m->s[pos])) {
+				pos++;
+				pc++;
+				continue;
+			}
+			goto fail;
+		case OP_SPLIT:
+			if ((error = push(m, in->y, 0, pos)) < 0)
+				return error;
+			pc = in->x;
+			continue;
+		case OP_JMP:
+			pc = in->x;
+			continue;
+		case OP_OPEN:
+			if ((error = set_reg(
+			         m, m->open_base + (size_t)in->x, pos)) < 0)
+				return error;
+			pc++;
+			continue;
+		case OP_CLOSE:
+			if ((error = set_reg(m, 2 * (size_t)in->x,
+			         m->regs[m->open_base + (size_t)in->x])) < 0 ||
+			    (error = set_reg(m, 2 * (size_t)in->x + 1, pos)) <
+			        0)
+				return error;
+			pc++;
+			continue;
+		case OP_BOL:
+			if (pos != 0)
+				goto fail;
+			pc++;
+			continue;
+		case OP_EOL:
+			if (pos != m->len)
+				goto fail;
+			pc++;
+			continue;
+		case OP_WORDB: {
+			bool a = pos > 0 && is_word(m->s[pos - 1]);
+			bool b = pos < m->len && is_word(m->s[pos]);
+
+			if ((a != b) == (in->neg != 0))
+				goto fail;
+			pc++;
+			continue;
+		}
+		case OP_BACKREF: {
+			size_t st = m->regs[2 * (size_t)in->x];
+			size_t en = m->regs[2 * (size_t)in->x + 1];
+			size_t k;
+
+			if (st != SIZE_MAX && en != SIZE_MAX) {
+				if (en - st > m->len - pos)
+					goto fail;
+				for (k = 0; k < en - st; k++)
+					if (!unit_eq(
+					        m, m->s[st + k], m->s[pos + k]))
+						goto fail;
+				pos += en - st;
+			}
+			pc++;
+			continue;
+		}
+		case OP_LOOK: {
+			size_t mark = m->top, dummy;
+			int r = run(m, pc + 1, pos, mark, &dummy);
+
+			if (r < 0)
+				return r;
+			if (in->neg) {
+				if (r == 1) {
+					unwind(m, mark);
+					goto fail;
+				}
+			} else {
+				if (r == 0)
+					goto fail;
+				cut(m, mark);
+			}
+			pc = in->x;
+			continue;
+		}
+		case OP_MARK:
+			if ((error = set_reg(
+			         m, m->mark_base + (size_t)in->x, pos)) < 0)
+				return error;
+			pc++;
+			continue;
+		case OP_CHECK:
+			if (m->regs[m->mark_base + (size_t)in->x] == pos)
+				goto fail;
+			pc++;
+			continue;
+		case OP_RESET: {
+			int32_t g;
+
+			for (g = in->x; g < in->y; g++)
+				if ((error = set_reg(
+				         m, 2 * (size_t)g, SIZE_MAX)) < 0 ||
+				    (error = set_reg(
+				         m, 2 * (size_t)g + 1, SIZE_MAX)) < 0)
+					return error;
+			pc++;
+			continue;
+		}
+		case OP_MATCH:
+			*end = pos;
+			return 1;
+		default:
+			return ECRA_EINVALID;
+		}
+	fail:
+		for (;;) {
+			frame *f;
+
+			if (m->top <= base)
+				return 0;
+			f = &m->stack[--m->top];
+			if (f->pc < 0) {
+				m->regs[f->reg] = f->pos;
+				continue;
+			}
+			pc = f->pc;
+			pos = f->pos;
+			break;
+		}
+	}
+}
+
+int ecra_jsre_exec(bool *matched, const ecra_jsre *re, const uint16_t *str,
+    size_t len, size_t start, size_t *caps, const char **why)
+{
+	long budget = ECRA_JSRE_MAX_STEPS;
+
+	return ecra_jsre_exec_budget(
+	    matched, re, str, len, start, caps, why, &budget);
+}
+
+int ecra_jsre_exec_budget(bool *matched, const ecra_jsre *re,
+    const uint16_t *str, size_t len, size_t start, size_t *caps,
+    const char **why, long *budget)
+{
+	vm m;
+	size_t nregs, k, at, end;
+	int error = 0, r = 0;
+
+	*matched = false;
+	*why = NULL;
+	memset(&m, 0, sizeof(m));
+	m.re = re;
+	m.s = str;
+	m.len = len;
+	m.icase = (re->flags & ECRA_JSRE_ICASE) != 0;
+	m.limit = *budget;
+	m.open_base = 2 * (re->ngroups + 1);
+	m.mark_base = m.open_base + re->ngroups + 1;
+	nregs = m.mark_base + re->nmarks;
+	m.stack = m.local_stack;
+	m.cap = sizeof(m.local_stack) / sizeof(m.local_stack[0]);
+	if (nregs <= sizeof(m.local_regs) / sizeof(m.local_regs[0]))
+		m.regs = m.local_regs;
+	else if ((m.regs = ecra_alloc(nregs * sizeof(*m.regs))) == NULL)
+		return ECRA_ENOMEM;
+	for (at = start; at <= len; at++) {
+		for (k = 0; k < nregs; k++)
+			m.regs[k] = SIZE_MAX;
+		m.top = 0;
+		if ((r = run(&m, 0, at, 0, &end)) != 0)
+			break;
+		if (re->anchored)
+			break;
+	}
+	if (r < 0) {
+		error = r;
+		if (r == ECRA_EINVALID)
+			*why = ECRA_JSRE_TOO_COMPLEX;
+		goto done;
+	}
+	if (r == 1) {
+		*matched = true;
+		if (caps != NULL)
+			for (k = 0; k < 2 * (re->ngroups + 1); k++)
+				caps[k] = m.regs[k];
+	}
+done:
+	*budget -= m.steps < *budget ? m.steps : *budget;
+	if (m.regs != m.local_regs)
+		ecra_free(m.regs);
+	if (m.stack != m.local_stack)
+		ecra_free(m.stack);
+	return error;
+}

@@ -1,0 +1,121 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * ignore/jsre.h - a small JavaScript-compatible regular expression engine.
+ *
+ * The GIT and DOCKER strategies turn user patterns into JavaScript regular
+ * expressions the way their reference libraries do, then run them. To
+ * answer exactly as V8 does, this engine implements ECMAScript regexes in
+ * non-unicode mode with the Annex B (web compatibility) syntax:
+ *
+ * - strings are UTF-16 code units (ecra_jsre_utf8_to_utf16() decodes a
+ *   file name as Node does, invalid bytes becoming U+FFFD);
+ * - alternation, groups, (?:), lookahead (?= ) (?! ) (quantifiable, as
+ *   in Annex B), greedy and lazy * + ? {n} {n,} {n,m}, ^ $ . \b \B,
+ *   backreferences (forward and self references match empty, captures are
+ *   reset per iteration), JavaScript's empty-iteration rule;
+ * - classes with ranges, negation, \d \D \w \W \s \S (also inside
+ *   classes; a range with a class escape at either end is the union, as
+ *   in Annex B), \b inside a class is backspace;
+ * - escapes: \f \n \r \t \v \0, legacy octal \1-\377 (when not a
+ *   backreference), \8 \9, \xHH, \uHHHH, \cX (and \c0 \c_ inside
+ *   classes), a lone \c being a backslash, identity escapes; a literal
+ *   { } ] where they cannot be quantifiers; "nothing to repeat", "range
+ *   out of order", unterminated groups and classes are syntax errors;
+ * - flag ECRA_JSRE_ICASE: ECMAScript Canonicalize() for non-unicode
+ *   regexes (simple upper-casing over the whole BMP, never mapping a
+ *   non-ASCII unit to ASCII), table in jsre_fold.c.
+ *
+ * Not supported (rejected as syntax errors, and unreachable from the
+ * patterns the strategies build): lookbehind (?<= ) (?<! ), named groups
+ * (?<name> ) and \k<name>, flags other than i.
+ *
+ * Matching is bounded: more than ECRA_JSRE_MAX_STEPS steps in one
+ * ecra_jsre_exec() call, programs above ECRA_JSRE_MAX_PROGRAM
+ * instructions and nesting deeper than ECRA_JSRE_MAX_DEPTH fail with
+ * ECRA_JSRE_TOO_COMPLEX.
+ */
+#ifndef SRC_IGNORE_JSRE_H
+#define SRC_IGNORE_JSRE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ECRA_JSRE_ICASE 1u
+
+#define ECRA_JSRE_MAX_STEPS   5000000L
+#define ECRA_JSRE_MAX_PROGRAM 200000
+#define ECRA_JSRE_MAX_DEPTH   400
+
+/* Reason given by ecra_jsre_compile()/ecra_jsre_exec() for limits. */
+#define ECRA_JSRE_TOO_COMPLEX "too complex"
+
+/* A growable UTF-16 string. */
+typedef struct {
+	uint16_t *ptr;
+	size_t len;
+	size_t cap;
+} ecra_u16;
+
+int ecra_u16_put(ecra_u16 *s, const uint16_t *units, size_t len);
+int ecra_u16_putc(ecra_u16 *s, uint16_t unit);
+/* Append ASCII text. */
+int ecra_u16_puts(ecra_u16 *s, const char *ascii);
+void ecra_u16_dispose(ecra_u16 *s);
+
+/* Decode UTF-8 (WHATWG: each maximal invalid subpart becomes U+FFFD). */
+int ecra_jsre_utf8_to_utf16(ecra_u16 *out, const char *s, size_t len);
+
+/* JavaScript's WhiteSpace or LineTerminator (\s, String.trim()). */
+bool ecra_jsre_is_space(uint16_t c);
+/* LineTerminator: \n \r U+2028 U+2029 (what '.' does not match). */
+bool ecra_jsre_is_line_terminator(uint16_t c);
+/* Canonicalize() for non-unicode case-insensitive matching. */
+uint16_t ecra_jsre_canonicalize(uint16_t c);
+
+typedef struct {
+	uint16_t unit;
+	uint16_t canon;
+} ecra_jsre_fold_pair;
+
+extern const size_t ecra_jsre_fold_count;
+extern const ecra_jsre_fold_pair ecra_jsre_fold_by_unit[];
+extern const ecra_jsre_fold_pair ecra_jsre_fold_by_canon[];
+
+typedef struct ecra_jsre ecra_jsre;
+
+/*
+ * Compile `src` (UTF-16, `len` units) with `flags`. Returns 0,
+ * ECRA_ENOMEM, or ECRA_EINVALID with *why set to a static description
+ * (V8's wording where there is one, or ECRA_JSRE_TOO_COMPLEX). Does not
+ * set the library error: the caller names the pattern.
+ */
+int ecra_jsre_compile(ecra_jsre **out, const uint16_t *src, size_t len,
+    unsigned int flags, const char **why);
+
+/* Number of capturing groups (not counting the whole match). */
+size_t ecra_jsre_groups(const ecra_jsre *re);
+
+/*
+ * RegExp.prototype.exec from index `start` (searching forward, like a
+ * regex without the y flag). On a match *matched is true and, when caps
+ * is not NULL, caps[0..1] hold the match and caps[2k..2k+1] group k, as
+ * code unit offsets; SIZE_MAX marks an undefined group. caps must hold
+ * 2 * (groups + 1) entries. Returns 0, ECRA_ENOMEM, or ECRA_EINVALID
+ * with *why = ECRA_JSRE_TOO_COMPLEX when the step bound is exceeded.
+ */
+int ecra_jsre_exec(bool *matched, const ecra_jsre *re, const uint16_t *str,
+    size_t len, size_t start, size_t *caps, const char **why);
+
+/*
+ * ecra_jsre_exec() spending at most *budget steps, and deducting the
+ * steps it took from *budget, so a caller can bound a series of calls.
+ */
+int ecra_jsre_exec_budget(bool *matched, const ecra_jsre *re,
+    const uint16_t *str, size_t len, size_t start, size_t *caps,
+    const char **why, long *budget);
+
+void ecra_jsre_free(ecra_jsre *re);
+
+#endif /* SRC_IGNORE_JSRE_H */

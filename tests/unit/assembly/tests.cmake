@@ -1,0 +1,5 @@
+ecra_unit_test(assembly hashes)
+ecra_unit_test(assembly extrahash)
+ecra_unit_test(assembly validation)
+ecra_unit_test(assembly synth)
+ecra_unit_test(assembly appfile)

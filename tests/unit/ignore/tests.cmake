@@ -1,0 +1,3 @@
+ecra_unit_test(ignore git)
+ecra_unit_test(ignore docker)
+ecra_unit_test(ignore jsre)
