@@ -13,16 +13,16 @@ endforeach()
 
 # The registry client (tarball push, copy, auth) against the real
 # docker-registry instances.
-add_executable(test_registry_client
-  ${CMAKE_CURRENT_SOURCE_DIR}/integration/registry_client.c
+add_executable(test_registry_real
+  ${CMAKE_CURRENT_SOURCE_DIR}/integration/registry_real.c
   $<TARGET_OBJECTS:ecra_objects>)
-target_include_directories(test_registry_client PRIVATE
+target_include_directories(test_registry_real PRIVATE
   ${CMAKE_SOURCE_DIR}/include ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/tests)
-target_compile_options(test_registry_client PRIVATE ${ECRA_WARNINGS}
+target_compile_options(test_registry_real PRIVATE ${ECRA_WARNINGS}
   -Wno-format-truncation)
-target_link_libraries(test_registry_client PRIVATE ${ECRA_LIBS}
+target_link_libraries(test_registry_real PRIVATE ${ECRA_LIBS}
   PkgConfig::CMOCKA)
-add_test(NAME integration_registry_client COMMAND test_registry_client)
-set_tests_properties(integration_registry_client PROPERTIES
+add_test(NAME integration_registry_real COMMAND test_registry_real)
+set_tests_properties(integration_registry_real PROPERTIES
   LABELS integration SKIP_RETURN_CODE 77 TIMEOUT 600
   ENVIRONMENT "CMOCKA_MESSAGE_OUTPUT=stdout")

@@ -1,7 +1,7 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * tests/integration/registry_client.c - the OCI registry client against
+ * tests/integration/registry_real.c - the OCI registry client against
  * the real docker-registry instances of services.sh: daemonless push of a
  * `docker save` tarball (monolithic and chunked), existence checks,
  * digest-preserving copy to another repository of the same registry
