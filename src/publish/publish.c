@@ -611,7 +611,9 @@ int ecra_publish(const ecra_manifest *m, const ecra_publish_options *opts,
 		    (error = run.backend->worker_init(&workers[i])) < 0)
 			goto done;
 	}
-	if (nworkers == 1) {
+	if (nworkers == 0) {
+		/* nothing selected */
+	} else if (nworkers == 1) {
 		worker_main(&workers[0]);
 	} else {
 		for (i = 0; i < nworkers; i++)
