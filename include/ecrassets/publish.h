@@ -196,6 +196,12 @@ typedef struct {
 	/** Timeout of each docker command in ms; 0 = none (as upstream). */
 	unsigned int command_timeout_ms;
 
+	/** Cancellation: when non-NULL and *cancel becomes non-zero (say,
+	 * from a signal handler), no new entry or docker command is started;
+	 * the remaining entries fail with "publishing was cancelled". The
+	 * private docker config is removed as usual. */
+	const volatile int *cancel;
+
 	ecra_publish_event_cb on_event;
 	ecra_publish_output_cb on_output;
 	void *payload;

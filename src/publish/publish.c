@@ -95,6 +95,18 @@ static void on_open(const char *display, void *payload)
 	ecra_pub_emit(payload, NULL, ECRA_EVENT_SHELL_OPEN, "%s", display);
 }
 
+static bool cancelled(const ecra_pub_run *run)
+{
+	return run->o->cancel != NULL && *run->o->cancel != 0;
+}
+
+static int check_cancel(const ecra_pub_run *run)
+{
+	if (cancelled(run))
+		return ecra_error_set(ECRA_EUSER, "publishing was cancelled");
+	return 0;
+}
+
 /* ---------------------------------------------------------------------- */
 /* Placeholders                                                            */
 
@@ -364,7 +376,8 @@ static int publish_entry(ecra_pub_worker *w, ecra_pub_entry *e)
 	name = display_name(e);
 	ecra_pub_emit(run, e, ECRA_EVENT_START, "Publishing %s",
 	    name ? name : e->asset->id);
-	if ((error = resolve_dest(w, e, &d)) < 0 ||
+	if ((error = check_cancel(run)) < 0 ||
+	    (error = resolve_dest(w, e, &d)) < 0 ||
 	    (error = run->backend->locate(w, &d, &repo_uri)) < 0 ||
 	    (error = ecra_buf_printf(
 	         &image_uri, "%s:%s", repo_uri, d.image_tag)) < 0)
@@ -391,9 +404,13 @@ static int publish_entry(ecra_pub_worker *w, ecra_pub_entry *e)
 		pthread_mutex_unlock(&run->lock);
 		goto done;
 	}
-	if ((error = login_once(w, &d, repo_uri)) < 0 ||
+	if ((error = check_cancel(run)) < 0 ||
+	    (error = login_once(w, &d, repo_uri)) < 0 ||
+	    (error = check_cancel(run)) < 0 ||
 	    (error = build_once(w, e, &local)) < 0 ||
-	    (error = ecra_docker_tag(&run->docker, local, image_uri.ptr)) < 0)
+	    (error = check_cancel(run)) < 0 ||
+	    (error = ecra_docker_tag(&run->docker, local, image_uri.ptr)) < 0 ||
+	    (error = check_cancel(run)) < 0)
 		goto done;
 	ecra_pub_emit(run, e, ECRA_EVENT_UPLOAD, "Push %s", image_uri.ptr);
 	t0 = now();

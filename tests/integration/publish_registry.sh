@@ -155,6 +155,24 @@ EOF
 run_cli 1 "$app6/x.assets.json" --registry "$ECRA_REGISTRY"
 expect_out "executable printed no image name"
 
+echo "== SIGTERM: stops, cleans up, exit 130"
+cat >"$WORK/slow-docker" <<'EOF2'
+#!/bin/sh
+case "$1" in inspect) exit 1 ;; build) sleep 2 ;; esac
+exit 0
+EOF2
+chmod +x "$WORK/slow-docker"
+rc=0
+CDK_DOCKER=$WORK/slow-docker "$ECRA_CLI" publish "$app5" "$app6/x.assets.json" \
+	--registry "$ECRA_REGISTRY" --account $acct >"$WORK/out" 2>&1 &
+pid=$!
+sleep 1
+kill -TERM "$pid"
+wait "$pid" || rc=$?
+[ "$rc" = 130 ] || fail "interrupted publish exited $rc, expected 130"
+expect_out "publishing was cancelled"
+no_temp_left
+
 echo "== usage errors"
 run_cli 2 "$app" --parallel 0
 run_cli 2 "$app" --username u

@@ -359,6 +359,27 @@ static void publish_dry_run_and_parallel(void **state)
 	ecra_buf_dispose(&ev.log);
 }
 
+static void publish_cancelled(void **state)
+{
+	events ev = { ECRA_BUF_INIT(0), 0 };
+	ecra_publish_options o = opts(&ev);
+	ecra_publish_summary sum;
+	volatile int stop = 1;
+	char *argv_log;
+
+	(void)state;
+	o.cancel = &stop;
+	o.force = true;
+	assert_fails_with(ECRA_ERROR, publish_file("par", &o, &sum));
+	assert_int_equal(sum.failed, 6);
+	assert_error_contains("publishing was cancelled");
+	argv_log = slurp_reset("argv.log");
+	assert_string_equal(argv_log, "");
+	ecra_free(argv_log);
+	assert_no_private_config_left();
+	ecra_buf_dispose(&ev.log);
+}
+
 static void publish_option_errors(void **state)
 {
 	events ev = { ECRA_BUF_INIT(0), 0 };
@@ -393,6 +414,7 @@ int main(void)
 		cmocka_unit_test(publish_skips_existing_tags),
 		cmocka_unit_test(publish_failures_do_not_stop_others),
 		cmocka_unit_test(publish_dry_run_and_parallel),
+		cmocka_unit_test(publish_cancelled),
 		cmocka_unit_test(publish_option_errors),
 	};
 
