@@ -177,9 +177,11 @@ typedef struct {
 	ecra_http_response *res;
 	const ecra_http_request *req;
 	size_t header_alloc;
-	int error; /* set by a callback that aborted */
-	const char *mem;
+	int error;       /* set by a callback that aborted */
+	const char *mem; /* memory body (also "" for an empty body) */
+	size_t mem_len;
 	size_t mem_off;
+	off_t fd_start; /* offset of an fd body when the request began */
 } xfer;
 
 static void clear_headers(ecra_http_response *res)
@@ -293,8 +295,8 @@ static size_t on_read(char *buf, size_t size, size_t nmemb, void *p)
 	const ecra_http_request *req = x->req;
 	size_t len = size * nmemb, n = 0;
 
-	if (req->body != NULL) {
-		n = req->body_len - x->mem_off;
+	if (x->mem != NULL) {
+		n = x->mem_len - x->mem_off;
 		if (n > len)
 			n = len;
 		memcpy(buf, x->mem + x->mem_off, n);
@@ -321,6 +323,26 @@ static size_t on_read(char *buf, size_t size, size_t nmemb, void *p)
 		return CURL_READFUNC_ABORT;
 	}
 	return n;
+}
+
+/* Rewind the body, for redirects and for curl's retry on a reused
+ * connection that died. Callback bodies cannot be rewound. */
+static int on_seek(void *p, curl_off_t offset, int origin)
+{
+	xfer *x = p;
+
+	if (origin != SEEK_SET || offset < 0)
+		return CURL_SEEKFUNC_CANTSEEK;
+	if (x->mem != NULL) {
+		if ((size_t)offset > x->mem_len)
+			return CURL_SEEKFUNC_FAIL;
+		x->mem_off = (size_t)offset;
+		return CURL_SEEKFUNC_OK;
+	}
+	if (x->req->body_fd >= 0 && x->fd_start >= 0 &&
+	    lseek(x->req->body_fd, x->fd_start + (off_t)offset, SEEK_SET) >= 0)
+		return CURL_SEEKFUNC_OK;
+	return CURL_SEEKFUNC_CANTSEEK;
 }
 
 #define SETOPT(opt, val)                                                     \
@@ -360,6 +382,8 @@ int ecra_http_send(
 	x.res = res;
 	x.req = req;
 	x.mem = req->body;
+	x.mem_len = req->body ? req->body_len : 0;
+	x.fd_start = req->body_fd >= 0 ? lseek(req->body_fd, 0, SEEK_CUR) : -1;
 	errbuf[0] = '\0';
 
 	for (i = 0; i < req->header_count; i++) {
@@ -434,6 +458,8 @@ int ecra_http_send(
 		SETOPT(CURLOPT_UPLOAD, 1L);
 		SETOPT(CURLOPT_READFUNCTION, on_read);
 		SETOPT(CURLOPT_READDATA, &x);
+		SETOPT(CURLOPT_SEEKFUNCTION, on_seek);
+		SETOPT(CURLOPT_SEEKDATA, &x);
 		if (size >= 0)
 			SETOPT(CURLOPT_INFILESIZE_LARGE, (curl_off_t)size);
 		if (strcmp(method, "PUT") != 0)
@@ -446,6 +472,7 @@ int ecra_http_send(
 		SETOPT(CURLOPT_READDATA, &x);
 		SETOPT(CURLOPT_INFILESIZE_LARGE, (curl_off_t)0);
 		x.mem = "";
+		x.mem_len = 0;
 		if (strcmp(method, "PUT") != 0)
 			SETOPT(CURLOPT_CUSTOMREQUEST, method);
 	} else if (strcmp(method, "GET") != 0) {

@@ -319,12 +319,15 @@ int ecra_proc_run(ecra_proc_result *res, const char *const *argv,
 
 	if ((error = build_env(&envp, opts, &path_var)) < 0)
 		goto done;
-	if ((error = ecra_proc_find_program(&program, argv[0], path_var)) < 0)
+	if ((error = ecra_proc_find_program(&program, argv[0], path_var)) < 0) {
+		res->program_missing = error == ECRA_ENOTFOUND;
 		goto done;
+	}
 	if (opts->cwd != NULL) {
 		struct stat st;
 
 		if (stat(opts->cwd, &st) != 0 || !S_ISDIR(st.st_mode)) {
+			res->cwd_missing = true;
 			error = ecra_error_set(ECRA_ENOTFOUND,
 			    "cannot run '%s': working directory '%s' does not "
 			    "exist",
@@ -406,6 +409,8 @@ int ecra_proc_run(ecra_proc_result *res, const char *const *argv,
 		reap(pid, &status);
 		reaped = true;
 		errno = err;
+		res->cwd_missing = msg[0] == 'c' && err == ENOENT;
+		res->program_missing = msg[0] == 'e' && err == ENOENT;
 		if (msg[0] == 'c')
 			error = ecra_error_set_os(
 			    err == ENOENT ? ECRA_ENOTFOUND : ECRA_EIO,

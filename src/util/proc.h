@@ -86,6 +86,10 @@ typedef struct {
 	ecra_buf err;       /* captured stderr */
 	size_t out_dropped; /* bytes past the cap, not kept */
 	size_t err_dropped;
+	/* Why ECRA_ENOTFOUND was returned: the program is not on PATH (or
+	 * its path does not exist), or the working directory is missing. */
+	bool program_missing;
+	bool cwd_missing;
 } ecra_proc_result;
 
 /*

@@ -30,7 +30,8 @@
 # Usage: ecr_standin.py --port-file F --registry 127.0.0.1:5000
 #        [--registry-user U --registry-password P] [--repo NAME]...
 #        [--access-key AK --secret-key SK] [--account 123456789012]
-#        [--log FILE] [--port N] [--announce]
+#        [--log FILE] [--port N] [--announce] [--config FILE.json]
+#        [--external-id ROLE_ARN=ID]...
 import argparse
 import base64
 import datetime
@@ -130,6 +131,11 @@ class Handler(BaseHTTPRequestHandler):
 
     # ---------------------------------------------------------------- I/O
     def send(self, status, body, ctype, extra=None):
+        # Log first: a client that reads the log right after its call
+        # must find the entry.
+        if getattr(self, "pending_log", None) is not None:
+            self.server.state.write_log(self.pending_log)
+            self.pending_log = None
         data = body.encode() if isinstance(body, str) else body
         self.send_response(status)
         self.send_header("Content-Type", ctype)
@@ -162,6 +168,7 @@ class Handler(BaseHTTPRequestHandler):
                  "path": self.path, "status": 200, "error": None,
                  "headers": {k.lower(): v for k, v in self.headers.items()
                              if k.lower() != "authorization"}}
+        self.pending_log = entry
         try:
             if service == "ecr":
                 if not target.startswith(ECR_PREFIX):
@@ -215,7 +222,6 @@ class Handler(BaseHTTPRequestHandler):
                     "<RequestId>%s</RequestId></ErrorResponse>\n") % (
                         STS_NS, kind, escape(e.code), escape(e.message),
                         self.request_id), "text/xml")
-        st.write_log(entry)
 
     def control(self, body):
         st = self.server.state
@@ -538,15 +544,26 @@ def main():
                    metavar="ROLE_ARN=ID",
                    help="require this ExternalId for AssumeRole of a role")
     p.add_argument("--log")
+    p.add_argument("--config",
+                   help="JSON file: {\"repositories\": [...], "
+                   "\"external_ids\": {role_arn: id}, \"faults\": [...]}")
     p.add_argument("--announce", action="store_true",
                    help="print '<port> <pid>' on stdout once listening")
     args = p.parse_args()
     args.external_id = dict(x.split("=", 1) for x in args.external_id)
+    faults = []
+    if args.config:
+        with open(args.config) as f:
+            conf = json.load(f)
+        args.repo += conf.get("repositories", [])
+        args.external_id.update(conf.get("external_ids", {}))
+        faults = conf.get("faults", [])
     if not args.registry.startswith("127."):
         sys.exit("ecr_standin: --registry must be on 127.0.0.0/8")
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
     server.state = State(args)
+    server.state.faults.extend(faults)
     port = server.server_address[1]
     if args.port_file:
         tmp = args.port_file + ".tmp"

@@ -32,6 +32,7 @@ REG_USER=ecra
 AWS_AK=AKIAECRATEST00000001
 AWS_SK=ecra/test/secret/key/000000000000000000
 ACCOUNT=123456789012
+auth_restarted=0
 STANDIN_REPOS=(ecra/test ecra/smoke cdk-hnb659fds-container-assets-123456789012-us-east-1)
 
 say() { echo "services: $*" >&2; }
@@ -176,6 +177,7 @@ start_registry() {
 			echo "  htpasswd: {realm: ecra-registry, path: $WORK/htpasswd}"
 		fi
 	} >"$dir/config.yml"
+	[ "$name" = registry-auth ] && auth_restarted=1
 	say "starting $name on 127.0.0.1:$port"
 	setsid docker-registry serve "$dir/config.yml" </dev/null \
 		>"$WORK/$name.log" 2>&1 &
@@ -189,6 +191,10 @@ start_registry() {
 }
 
 start_standin() {
+	if [ "$auth_restarted" = 1 ] && alive standin; then
+		say "the auth registry moved; restarting the ECR stand-in"
+		stop_one standin 5
+	fi
 	if alive standin; then
 		say "ECR stand-in already running on $(cat "$WORK/standin.port")"
 		return

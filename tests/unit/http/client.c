@@ -444,6 +444,19 @@ static void http_follows_redirects_only_when_asked(void **state)
 	ecra_json_free(j);
 	ecra_http_response_dispose(&res);
 
+	/* a 307 keeps method and body: the body is rewound and resent */
+	ecra_http_request_init(&req, "PUT", u("/redirect?code=307&to=/echo"));
+	req.body = "0123456789";
+	req.body_len = 10;
+	req.follow_redirects = true;
+	assert_ok(ecra_http_send(&res, client, &req));
+	j = echo_json(&res);
+	assert_string_equal(
+	    ecra_json_string(ecra_json_get(j, "method")), "PUT");
+	assert_int_equal(ecra_json_integer(ecra_json_get(j, "body_len")), 10);
+	ecra_json_free(j);
+	ecra_http_response_dispose(&res);
+
 	/* another host (localhost vs 127.0.0.1): it must not */
 	snprintf(target, sizeof(target), "http://localhost:%d/echo", port);
 	snprintf(path, sizeof(path), "/redirect?to=%s", target);
@@ -564,6 +577,69 @@ static void http_options_and_oom(void **state)
 	}
 }
 
+/* HTTPS: verification is on by default; a CA file or insecure_tls make a
+ * self-signed loopback server acceptable. */
+static void http_verifies_tls_by_default(void **state)
+{
+	const char *dir = sandbox_dir();
+	char cmd[8192], cert[4200], key[4200], tls_url[256];
+	const char *py = access("/usr/bin/python3", X_OK) == 0
+	                     ? "/usr/bin/python3"
+	                     : "python3";
+	FILE *srv;
+	int tls_port = 0;
+	long tls_pid = 0;
+	ecra_http *c2 = NULL;
+	ecra_http_options o = { .version = 1 };
+	ecra_http_request req;
+	ecra_http_response res;
+
+	(void)state;
+	snprintf(cert, sizeof(cert), "%s/cert.pem", dir);
+	snprintf(key, sizeof(key), "%s/key.pem", dir);
+	snprintf(cmd, sizeof(cmd),
+	    "openssl req -x509 -newkey rsa:2048 -nodes -days 1 "
+	    "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 "
+	    "-keyout '%s' -out '%s' >/dev/null 2>&1",
+	    key, cert);
+	if (system(cmd) != 0) {
+		sandbox_cleanup(dir);
+		skip(); /* no openssl CLI */
+	}
+	snprintf(cmd, sizeof(cmd),
+	    "exec %s %s/tests/unit/http/server.py --tls '%s' '%s'", py,
+	    ECRA_SOURCE_DIR, cert, key);
+	srv = popen(cmd, "r");
+	assert_non_null(srv);
+	assert_int_equal(fscanf(srv, "%d %ld", &tls_port, &tls_pid), 2);
+	snprintf(tls_url, sizeof(tls_url), "https://127.0.0.1:%d/status/200",
+	    tls_port);
+
+	ecra_http_request_init(&req, "GET", tls_url);
+	assert_fails_with(ECRA_ENET, ecra_http_send(&res, client, &req));
+	assert_error_contains("GET https://127.0.0.1:");
+	ecra_http_response_dispose(&res);
+
+	o.ca_file = cert;
+	assert_ok(ecra_http_new(&c2, &o));
+	assert_ok(ecra_http_send(&res, c2, &req));
+	assert_int_equal(res.status, 200);
+	ecra_http_response_dispose(&res);
+	ecra_http_free(c2);
+
+	o.ca_file = NULL;
+	o.insecure_tls = true;
+	assert_ok(ecra_http_new(&c2, &o));
+	assert_ok(ecra_http_send(&res, c2, &req));
+	assert_int_equal(res.status, 200);
+	ecra_http_response_dispose(&res);
+	ecra_http_free(c2);
+
+	kill((pid_t)tls_pid, SIGTERM);
+	pclose(srv);
+	sandbox_cleanup(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -578,6 +654,7 @@ int main(void)
 		cmocka_unit_test(http_rejects_bad_requests),
 		cmocka_unit_test(http_redacts_urls),
 		cmocka_unit_test(http_options_and_oom),
+		cmocka_unit_test(http_verifies_tls_by_default),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

@@ -3,6 +3,7 @@
 #
 # tests/unit/http/server.py - a scriptable HTTP/1.1 server on 127.0.0.1
 # for the http unit tests. Prints "<port> <pid>" on stdout once listening.
+# With --tls CERT KEY it speaks HTTPS.
 #
 #   /status/<code>        that status, body "status <code>"
 #   /headers              repeated and oddly-cased headers
@@ -119,6 +120,11 @@ class Server(ThreadingHTTPServer):
 
 def main():
     server = Server(("127.0.0.1", 0), Handler)
+    if len(sys.argv) == 4 and sys.argv[1] == "--tls":
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(sys.argv[2], sys.argv[3])
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
     server.daemon_threads = True
     import os
     sys.stdout.write("%d %d\n" % (server.server_address[1], os.getpid()))

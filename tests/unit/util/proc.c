@@ -196,6 +196,8 @@ static void proc_resolves_program_on_given_path(void **state)
 	assert_fails_with(ECRA_ENOTFOUND, ecra_proc_run(&r, missing, &o));
 	assert_string_equal(ecra_error_last()->message,
 	    "cannot run 'ecra-no-such-program': not found on PATH");
+	assert_true(r.program_missing);
+	assert_false(r.cwd_missing);
 	ecra_proc_result_dispose(&r);
 
 	/* A name with a slash is a path. */
@@ -230,6 +232,8 @@ static void proc_runs_in_cwd(void **state)
 	assert_fails_with(ECRA_ENOTFOUND, run_sh(&r, "true", &o));
 	assert_error_contains("working directory");
 	assert_error_contains("nope");
+	assert_true(r.cwd_missing);
+	assert_false(r.program_missing);
 	ecra_proc_result_dispose(&r);
 	sandbox_cleanup(dir);
 }
