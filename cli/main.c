@@ -15,6 +15,8 @@ static const cli_cmd commands[] = {
 	    "synthesize a cloud assembly from an app file or command" },
 	{ "ls", cmd_ls, cmd_ls_help,
 	    "list the stacks and image assets of a cloud assembly" },
+	{ "publish", cmd_publish, cmd_publish_help,
+	    "build and push the docker image assets of a cloud assembly" },
 };
 
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))

@@ -5,4 +5,5 @@ set(ECRA_CLI_SOURCES
   cli/json.c
   cli/assembly.c
   cli/cmd_synth.c
-  cli/cmd_ls.c)
+  cli/cmd_ls.c
+  cli/cmd_publish.c)

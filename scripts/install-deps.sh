@@ -12,7 +12,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 [ "${ECRA_SKIP_INSTALL:-0}" = 1 ] && exit 0
 
 debs=(build-essential cmake pkg-config git libssl-dev libjansson-dev
-	libcmocka-dev libcurl4-openssl-dev libarchive-dev clang
+	libcmocka-dev libcurl4-openssl-dev libarchive-dev zlib1g-dev clang
 	clang-format valgrind python3 python3-botocore awscli docker.io
 	docker-registry busybox-static apache2-utils skopeo hyperfine
 	libclang-rt-14-dev openssl curl jq iproute2)
