@@ -525,7 +525,11 @@ ECRA_API const char *ecra_image_asset_repository_name(
 /** The manifest key: hash, or "<assetName>-<hash>". */
 ECRA_API const char *ecra_image_asset_manifest_key(
     const ecra_image_asset *asset);
-/** The staged path relative to the outdir: "asset.<hash><ext>". */
+/**
+ * The path the manifest names: "asset.<hash><ext>" relative to the
+ * outdir; with context "aws:cdk:disable-asset-staging" the absolute
+ * context directory (docker) or the tarball relative to the outdir.
+ */
 ECRA_API const char *ecra_image_asset_staged_path(
     const ecra_image_asset *asset);
 

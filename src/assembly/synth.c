@@ -188,6 +188,7 @@ static int stage_directory(
 	fo.exclude_count = ex.count;
 	fo.ignore_mode = a->ignore_mode;
 	fo.follow = a->follow;
+	fo.threads = a->stack->app->threads;
 	rc = ecra_fingerprint_copy_directory(a->source_path, dest, &fo);
 	if (rc < 0)
 		ecra_error_wrap("staging '%s'", a->path);

@@ -232,6 +232,43 @@ static void test_nested_outdir_created(void **state)
 	ecra_app_free(app);
 }
 
+static void test_staging_disabled(void **state)
+{
+	ecra_app_options ao = ECRA_APP_OPTIONS_INIT;
+	ecra_docker_image_asset_options d =
+	    ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
+	ecra_tarball_image_asset_options t =
+	    ECRA_TARBALL_IMAGE_ASSET_OPTIONS_INIT;
+	char out[4200], p1[4200], p2[4200], q[4400];
+	ecra_image_asset *img = NULL, *tar = NULL;
+	ecra_stack *s = NULL;
+	ecra_app *app = NULL;
+	struct stat st;
+	char *assets;
+
+	(void)state;
+	join2(out, sizeof(out), dir, "nostage/out");
+	ao.outdir = out;
+	ao.context_json = "{\"aws:cdk:disable-asset-staging\":true}";
+	assert_ok(ecra_app_new(&app, &ao));
+	assert_ok(ecra_app_add_stack(&s, app, "S", NULL));
+	d.directory = join2(p1, sizeof(p1), dir, "image");
+	t.tarball_file = join2(p2, sizeof(p2), dir, "image.tar");
+	assert_ok(ecra_stack_add_docker_image_asset(&img, s, "I", &d));
+	assert_ok(ecra_stack_add_tarball_image_asset(&tar, s, "T", &t));
+	assert_string_equal(ecra_image_asset_staged_path(img), p1);
+	assert_string_equal(
+	    ecra_image_asset_staged_path(tar), "../../image.tar");
+	assert_ok(ecra_app_synth(app, NULL));
+	ecra_app_free(app);
+	snprintf(q, sizeof(q), "%s/asset.%s.tar", out, HASH_TAR);
+	assert_int_not_equal(stat(q, &st), 0);
+	assets = slurp(out, "S.assets.json");
+	assert_non_null(assets);
+	assert_non_null(strstr(assets, "\"../../image.tar\""));
+	free(assets);
+}
+
 /* Every allocation failure during construction and synthesis is
  * reported (no crash, no leak under ASan/valgrind) and leaves no
  * temporary directory behind. */
@@ -298,6 +335,7 @@ int main(void)
 		cmocka_unit_test(test_probe_identical),
 		cmocka_unit_test(test_atomic),
 		cmocka_unit_test(test_nested_outdir_created),
+		cmocka_unit_test(test_staging_disabled),
 		cmocka_unit_test(test_out_of_memory),
 	};
 
