@@ -74,7 +74,7 @@ expect_out "cdk synth prints the template" 'AWS::IAM::Policy'
 check "cdk synth --app <our cdk.out> ExampleStack -j" \
 	"$cdk" synth --app "$tmp/json/cdk.out" --no-notices -j ExampleStack
 expect_out "cdk synth prints our image URI" \
-	'cdk-hnb659fds-container-assets-${AWS::AccountId}-${AWS::Region}:ea1d26eb'
+	'cdk-hnb659fds-container-assets-${AWS::AccountId}-${AWS::Region}:e2dff1c0'
 
 # 2. the C example as the app of a cdk.json, run by cdk and by us
 for side in cdk ours; do
