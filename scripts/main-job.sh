@@ -25,10 +25,14 @@ say() { echo "main-job: $*" >&2; }
 
 "$here/scripts/install-deps.sh"
 
-say "building ecr-assets"
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j"$(nproc)" --target ecr-assets >/dev/null
-cli=$here/build/ecr-assets
+# $ECRA_CLI names an already built binary (the integration test uses it).
+cli=${ECRA_CLI:-}
+if [ -z "$cli" ]; then
+	say "building ecr-assets"
+	cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build build -j"$(nproc)" --target ecr-assets >/dev/null
+	cli=$here/build/ecr-assets
+fi
 
 # A Docker engine: the one the environment points at, or our own.
 services_started=0
