@@ -597,6 +597,21 @@ int ecra_fingerprint(char out[ECRA_FINGERPRINT_HEX_SIZE], const char *path,
 			    path);
 			goto done;
 		}
+		/* aws-cdk-lib builds the ignore strategy even for a single
+		 * file, and the GIT strategy (ignore 5.3.2) compiles its
+		 * rules right then: an invalid git pattern fails the hash.
+		 * DOCKER and GLOB only fail when matching, which a single
+		 * file never does. */
+		if (opts->ignore_mode == ECRA_IGNORE_GIT &&
+		    opts->exclude_count > 0) {
+			ecra_ignore *ig = NULL;
+
+			error = ecra_ignore_new(&ig, ECRA_IGNORE_GIT,
+			    opts->exclude, opts->exclude_count);
+			ecra_ignore_free(ig);
+			if (error < 0)
+				goto done;
+		}
 		if ((error = ecra_fp_content_file(
 		         s.inline_hasher, content, root, path)) < 0 ||
 		    (error = put_field(&s, ECRA_FINGERPRINT_FIELD_FILE,
