@@ -18,4 +18,4 @@ else()
   add_test(NAME compat_fingerprint
     COMMAND sh -c "echo 'node is not installed: run scripts/install-deps.sh' >&2; exit 1")
 endif()
-set_tests_properties(compat_fingerprint PROPERTIES LABELS "compat" TIMEOUT 300)
+set_tests_properties(compat_fingerprint PROPERTIES LABELS "compat" TIMEOUT 900)

@@ -8,5 +8,5 @@ if(ECRA_NODE)
       $<TARGET_FILE:ecra_ignore_driver> --seed 1 --seeds 2 --cases 150
     WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/compat)
   set_tests_properties(compat_ignore_gitdocker PROPERTIES
-    LABELS compat TIMEOUT 120)
+    LABELS compat TIMEOUT 400)
 endif()

@@ -7,7 +7,7 @@ if(ECRA_NODE)
   add_test(NAME compat_ignore_glob
     COMMAND ${ECRA_NODE} ${CMAKE_CURRENT_SOURCE_DIR}/compat/ignore_glob_diff.js
             $<TARGET_FILE:ecra_ignore_driver> 20261126 400)
-  set_tests_properties(compat_ignore_glob PROPERTIES LABELS compat TIMEOUT 120)
+  set_tests_properties(compat_ignore_glob PROPERTIES LABELS compat TIMEOUT 400)
 else()
   message(WARNING "node not found: compat_ignore_glob is not registered")
 endif()

@@ -9,5 +9,5 @@ if(ECRA_NODE)
   add_test(NAME compat_jsre
     COMMAND ${ECRA_NODE} ${CMAKE_CURRENT_SOURCE_DIR}/compat/jsre_diff.js
       $<TARGET_FILE:ecra_jsre_driver> --seed 1 --seeds 3 --cases 3000)
-  set_tests_properties(compat_jsre PROPERTIES LABELS compat TIMEOUT 120)
+  set_tests_properties(compat_jsre PROPERTIES LABELS compat TIMEOUT 400)
 endif()
