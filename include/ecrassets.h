@@ -13,5 +13,6 @@
 #include "ecrassets/ignore.h"
 #include "ecrassets/fingerprint.h"
 #include "ecrassets/app.h"
+#include "ecrassets/publish.h"
 
 #endif /* ECRASSETS_H */

@@ -29,6 +29,9 @@
 /* Compile budget per pattern: beyond it the pattern is rejected as too
  * complex (JavaScript would take minutes or run out of memory). */
 #define PATTERN_BUDGET ((size_t)64 << 20)
+/* Brace expansion alone may hold two lists of 4,000,000 characters (the
+ * brace-expansion cap) */
+#define EXPANSION_BUDGET ((size_t)256 << 20)
 
 /* ---------------------------------------------------------------- arena */
 
@@ -535,7 +538,7 @@ static int compile_one(gstate *st, gpattern *gp, const char *pattern)
 		ecra_free(u);
 		return 0;
 	}
-	ecra_glob_arena_init(&st->tmp, &jb, PATTERN_BUDGET);
+	ecra_glob_arena_init(&st->tmp, &jb, EXPANSION_BUDGET);
 	ecra_glob_arena_init(&st->part, &jb, PATTERN_BUDGET);
 	st->perm.oom = &jb;
 	switch (setjmp(jb)) {

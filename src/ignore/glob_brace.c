@@ -77,16 +77,25 @@ static bstr bsub(const bstr *s, size_t from, size_t to)
 	return r;
 }
 
+static void bcopy_in(bstr *r, const bstr *x)
+{
+	if (x && x->n) {
+		memcpy(r->p + r->n, x->p, sizeof(*r->p) * x->n);
+		r->n += x->n;
+	}
+}
+
 static bstr bcat3(bctx *bx, const bstr *x, const bstr *y, const bstr *z)
 {
 	bstr r = { NULL, 0, 0 };
+	size_t n = (x ? x->n : 0) + (y ? y->n : 0) + (z ? z->n : 0);
 
-	if (x)
-		bappend(bx, &r, x->p, x->n);
-	if (y)
-		bappend(bx, &r, y->p, y->n);
-	if (z)
-		bappend(bx, &r, z->p, z->n);
+	/* exact size: results can add up to millions of characters */
+	r.cap = n ? n : 1;
+	r.p = ecra_glob_arena_alloc(bx->a, sizeof(*r.p) * r.cap);
+	bcopy_in(&r, x);
+	bcopy_in(&r, y);
+	bcopy_in(&r, z);
 	return r;
 }
 
@@ -370,11 +379,20 @@ static void js_number_string(double v, char *out, size_t cap)
 		snprintf(out, cap, "%.0f", v);
 		return;
 	}
-	/* shortest round-trip digits */
-	for (p = 1; p <= 17; p++) {
+	/* shortest round-trip digits (round-tripping is monotonic in the
+	 * precision, so binary search) */
+	{
+		int lo = 1, hi = 17;
+		while (lo < hi) {
+			int mid = (lo + hi) / 2;
+			snprintf(buf, sizeof(buf), "%.*e", mid - 1, fabs(v));
+			if (strtod(buf, NULL) == fabs(v))
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		p = lo;
 		snprintf(buf, sizeof(buf), "%.*e", p - 1, fabs(v));
-		if (strtod(buf, NULL) == fabs(v))
-			break;
 	}
 	{
 		char *e = strchr(buf, 'e');
@@ -413,7 +431,9 @@ static blist expand_sequence(bctx *bx, const bstr *body, bool alpha)
 	size_t st[3], en[3], nn = 0, i = 0;
 	double x, y, incr = 1;
 	size_t width, length = 0;
-	bool reverse, pad = false;
+	bool reverse, pad = false, have_prev = false;
+	double prev = 0;
+	char num[400];
 
 	/* split on ".." */
 	st[0] = 0;
@@ -458,9 +478,13 @@ static blist expand_sequence(bctx *bx, const bstr *body, bool alpha)
 			if (ch != '\\')
 				bpush(bx, &c, ch);
 		} else {
-			char num[400];
 			size_t len;
-			js_number_string(v, num, sizeof(num));
+			/* past 2^53, v += incr may not move: convert once */
+			if (!have_prev || prev != v) {
+				js_number_string(v, num, sizeof(num));
+				prev = v;
+				have_prev = true;
+			}
 			len = strlen(num);
 			if (pad && width > len) {
 				size_t need = width - len;
@@ -483,6 +507,7 @@ static blist expand_sequence(bctx *bx, const bstr *body, bool alpha)
 		}
 		if (length + c.n > EXP_MAX_LENGTH)
 			break;
+		c = bcat3(bx, &c, NULL, NULL); /* trim to size */
 		lpush(bx, &out, c);
 		length += c.n;
 	}

@@ -1,3 +1,4 @@
 list(APPEND ECRA_SOURCES
   src/util/buf.c
+  src/util/proc.c
   src/util/vec.c)

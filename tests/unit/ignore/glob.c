@@ -258,6 +258,26 @@ static void ignore_glob_rejects_bad_patterns(void **state)
 	assert_null(ig);
 }
 
+/* brace-expansion's caps and JavaScript number formatting */
+static void ignore_glob_brace_limits(void **state)
+{
+	const char *cap[] = { "{1..100005}" };
+	const char *big[] = { "x{99999999999999999999..99999999999999999999}" };
+	const char *seq[] = { "x{1..3..-2}",
+		"y{9007199254740993..9007199254740995}" };
+
+	(void)state;
+	/* at most 100,000 results */
+	assert_int_equal(query(cap, 1, "100000", false), 1);
+	assert_int_equal(query(cap, 1, "100001", false), 0);
+	/* String(1e20) */
+	assert_int_equal(query(big, 1, "x100000000000000000000", false), 1);
+	/* the step's sign is ignored; past 2^53 the value stops moving */
+	assert_int_equal(query(seq, 2, "x3", false), 1);
+	assert_int_equal(query(seq, 2, "y9007199254740992", false), 1);
+	assert_int_equal(query(seq, 2, "y9007199254740994", false), 0);
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -358,6 +378,7 @@ int main(void)
 		cmocka_unit_test(ignore_glob_complete_is_ignores),
 		cmocka_unit_test(ignore_glob_invalid_utf8_is_replacement),
 		cmocka_unit_test(ignore_glob_rejects_bad_patterns),
+		cmocka_unit_test(ignore_glob_brace_limits),
 		cmocka_unit_test(ignore_glob_pathological_patterns_are_bounded),
 		cmocka_unit_test(ignore_glob_many_queries),
 	};

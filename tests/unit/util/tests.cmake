@@ -1,1 +1,2 @@
 ecra_unit_test(util buf)
+ecra_unit_test(util proc)

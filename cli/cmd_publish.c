@@ -1,0 +1,398 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * cli/cmd_publish.c - `ecr-assets publish`: build and push the docker
+ * image assets of asset manifests or cloud assemblies, like
+ * `cdk-assets publish`.
+ *
+ * The CLI reads the environment (CDK_DOCKER, AWS_*, DOCKER_CONFIG,
+ * TMPDIR) and hands it to the library as options. Progress goes to stderr
+ * as `<level>: [<pct>%] <type>: <message>` (cdk-assets' format), or with
+ * --json as one JSON object per line on stdout. Docker's own output goes
+ * to stdout/stderr (to stderr only with --json).
+ */
+#include "cli/cli.h"
+#include "cli/cmd.h"
+
+#include <errno.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* Set by SIGINT/SIGTERM: the library stops starting new work and still
+ * removes its private docker config. */
+static volatile int interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+#define MAX_ITEMS 256
+
+typedef struct {
+	bool json;
+	bool verbose;
+	char **failures;
+	size_t failure_count;
+} out_state;
+
+void cmd_publish_help(void)
+{
+	printf(
+	    "usage: ecr-assets publish [PATH]... [--asset ID[:DEST]]... "
+	    "[--stack NAME]...\n"
+	    "                          [--force] [--parallel N] [--dry-run] "
+	    "[--json] [--verbose]\n"
+	    "                          [--registry HOST[:PORT] [--account "
+	    "ID]]\n"
+	    "                          [--username USER --password-stdin] "
+	    "[--profile NAME]\n\n"
+	    "Build and push the docker image assets of each PATH: a cloud "
+	    "assembly\ndirectory (cdk.out), a *.assets.json file, or a "
+	    "directory with an assets.json\n(default: the current "
+	    "directory). Images already in the registry are skipped.\n\n"
+	    "  --asset ID[:DEST]  only these assets/destinations (ID, ID:DEST, "
+	    ":DEST, *:DEST)\n"
+	    "  --stack NAME       only the asset manifests of this stack\n"
+	    "  --force            push even if the tag exists\n"
+	    "  --parallel N       check and push N entries at once (builds "
+	    "stay serial)\n"
+	    "  --dry-run          check and print the plan; build and push "
+	    "nothing\n"
+	    "  --json             one JSON event per line on stdout\n"
+	    "  --verbose, -v      also print verbose events\n"
+	    "  --registry H[:P]   push to this registry instead of ECR "
+	    "(repository names\n"
+	    "                     and tags kept; no AWS call)\n"
+	    "  --account ID       account for ${AWS::AccountId} in registry "
+	    "mode\n"
+	    "                     (default: $CDK_DEFAULT_ACCOUNT)\n"
+	    "  --username U       registry user (with --password-stdin)\n"
+	    "  --password-stdin   read the registry password from stdin\n"
+	    "  --profile NAME     AWS credentials profile\n\n"
+	    "Environment: CDK_DOCKER (docker-compatible CLI), DOCKER_CONFIG "
+	    "(read only),\nAWS_REGION, AWS_PROFILE, AWS_ACCESS_KEY_ID, "
+	    "AWS_SECRET_ACCESS_KEY,\nAWS_SESSION_TOKEN, AWS_CONFIG_FILE, "
+	    "AWS_SHARED_CREDENTIALS_FILE, AWS_ENDPOINT_URL,\n"
+	    "AWS_ENDPOINT_URL_ECR, AWS_ENDPOINT_URL_STS.\n"
+	    "Exit status: 0 all published, 1 something failed, 2 usage "
+	    "error.\n");
+}
+
+static void on_event(const ecra_publish_event *ev, void *payload)
+{
+	out_state *st = payload;
+
+	if (ev->type == ECRA_EVENT_FAIL && st->failures != NULL &&
+	    st->failure_count < MAX_ITEMS) {
+		char *copy = strdup(ev->message);
+
+		if (copy != NULL)
+			st->failures[st->failure_count++] = copy;
+	}
+	if (st->json) {
+		printf("{\"type\":");
+		cli_json_string(stdout, ev->type_name);
+		printf(",\"level\":");
+		cli_json_string(stdout, ev->level);
+		printf(",\"percent\":%u,\"message\":", ev->percent);
+		cli_json_string(stdout, ev->message);
+		if (ev->asset_id != NULL) {
+			printf(",\"asset\":");
+			cli_json_string(stdout, ev->asset_id);
+			printf(",\"destination\":");
+			cli_json_string(stdout, ev->destination_id);
+		}
+		printf("}\n");
+		fflush(stdout);
+		return;
+	}
+	if (!st->verbose && strcmp(ev->level, "verbose") == 0)
+		return;
+	fprintf(stderr, "%-7s: [%u%%] %s: %s\n", ev->level, ev->percent,
+	    ev->type_name, ev->message);
+}
+
+static void on_output(int stream, const char *line, size_t len, void *payload)
+{
+	out_state *st = payload;
+	FILE *f = stream == 1 && !st->json ? stdout : stderr;
+
+	fwrite(line, 1, len, f);
+	fputc('\n', f);
+	fflush(f);
+}
+
+static const char *env(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
+static int read_password(char **out)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	int c;
+
+	if (buf == NULL)
+		return -1;
+	while ((c = getchar()) != EOF && n + 1 < cap)
+		buf[n++] = (char)c;
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		n--;
+	buf[n] = '\0';
+	*out = buf;
+	return 0;
+}
+
+static bool parse_count(const char *s, unsigned int *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *s == '\0' || *end != '\0' || v < 1 || v > 64)
+		return false;
+	*out = (unsigned int)v;
+	return true;
+}
+
+int cmd_publish(int argc, char **argv)
+{
+	const char *paths[MAX_ITEMS], *assets[MAX_ITEMS], *stacks[MAX_ITEMS];
+	size_t npaths = 0, nassets = 0, nstacks = 0, i, before;
+	char *failures[MAX_ITEMS];
+	char *password = NULL;
+	bool password_stdin = false;
+	ecra_publish_options o;
+	ecra_publish_summary sum;
+	ecra_manifest *m = NULL;
+	out_state st = { .failures = failures };
+	char home_docker[4096];
+	struct passwd *pw;
+	int rc = CLI_EXIT_OK, r;
+
+	memset(&o, 0, sizeof(o));
+	memset(&sum, 0, sizeof(sum));
+	o.version = ECRA_PUBLISH_OPTIONS_VERSION;
+	for (i = 1; i < (size_t)argc; i++) {
+		const char *a = argv[i];
+		const char *next = i + 1 < (size_t)argc ? argv[i + 1] : NULL;
+
+#define NEED_VALUE()                                                    \
+	do {                                                            \
+		if (next == NULL)                                       \
+			return cli_fail_usage(                          \
+			    "publish", "option '%s' needs a value", a); \
+		i++;                                                    \
+	} while (0)
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			cmd_publish_help();
+			return CLI_EXIT_OK;
+		} else if (strcmp(a, "--asset") == 0) {
+			NEED_VALUE();
+			if (nassets == MAX_ITEMS)
+				return cli_fail_usage(
+				    "publish", "too many --asset");
+			assets[nassets++] = next;
+		} else if (strcmp(a, "--stack") == 0) {
+			NEED_VALUE();
+			if (nstacks == MAX_ITEMS)
+				return cli_fail_usage(
+				    "publish", "too many --stack");
+			stacks[nstacks++] = next;
+		} else if (strcmp(a, "--force") == 0) {
+			o.force = true;
+		} else if (strcmp(a, "--dry-run") == 0) {
+			o.dry_run = true;
+		} else if (strcmp(a, "--json") == 0) {
+			st.json = true;
+		} else if (strcmp(a, "--verbose") == 0 ||
+		           strcmp(a, "-v") == 0) {
+			st.verbose = true;
+		} else if (strcmp(a, "--parallel") == 0) {
+			NEED_VALUE();
+			if (!parse_count(next, &o.parallel))
+				return cli_fail_usage("publish",
+				    "--parallel needs a number from 1 to 64, "
+				    "got "
+				    "'%s'",
+				    next);
+		} else if (strcmp(a, "--registry") == 0) {
+			NEED_VALUE();
+			if (next[0] == '\0' || strchr(next, '/') != NULL)
+				return cli_fail_usage("publish",
+				    "--registry needs HOST[:PORT], got '%s'",
+				    next);
+			o.registry = next;
+		} else if (strcmp(a, "--account") == 0) {
+			NEED_VALUE();
+			o.account = next;
+		} else if (strcmp(a, "--username") == 0) {
+			NEED_VALUE();
+			o.username = next;
+		} else if (strcmp(a, "--password-stdin") == 0) {
+			password_stdin = true;
+		} else if (strcmp(a, "--profile") == 0) {
+			NEED_VALUE();
+			o.aws_profile = next;
+		} else if (a[0] == '-' && a[1] != '\0') {
+			return cli_fail_usage(
+			    "publish", "unknown option '%s'", a);
+		} else {
+			if (npaths == MAX_ITEMS)
+				return cli_fail_usage(
+				    "publish", "too many paths");
+			paths[npaths++] = a;
+		}
+#undef NEED_VALUE
+	}
+	if ((o.username != NULL) != password_stdin)
+		return cli_fail_usage(
+		    "publish", "--username and --password-stdin go together");
+	if (o.username != NULL && o.registry == NULL)
+		return cli_fail_usage("publish", "--username needs --registry");
+	if (npaths == 0)
+		paths[npaths++] = ".";
+	if (password_stdin) {
+		if (read_password(&password) < 0)
+			return cli_fail("out of memory");
+		o.password = password;
+	}
+
+	/* The environment, read here only. */
+	o.docker = getenv("CDK_DOCKER"); /* "" is kept: it is an error */
+	o.env = environ;
+	o.tmpdir = env("TMPDIR");
+	o.docker_config = env("DOCKER_CONFIG");
+	if (o.docker_config == NULL && env("HOME") != NULL) {
+		snprintf(home_docker, sizeof(home_docker), "%s/.docker",
+		    env("HOME"));
+		o.docker_config = home_docker;
+	}
+	if (o.account == NULL)
+		o.account = env("CDK_DEFAULT_ACCOUNT");
+	o.aws_env_profile = env("AWS_PROFILE");
+	o.aws_region = env("AWS_REGION");
+	o.aws_access_key_id = env("AWS_ACCESS_KEY_ID");
+	o.aws_secret_access_key = env("AWS_SECRET_ACCESS_KEY");
+	o.aws_session_token = env("AWS_SESSION_TOKEN");
+	o.aws_config_file = env("AWS_CONFIG_FILE");
+	o.aws_credentials_file = env("AWS_SHARED_CREDENTIALS_FILE");
+	o.aws_endpoint_url = env("AWS_ENDPOINT_URL");
+	o.aws_endpoint_url_ecr = env("AWS_ENDPOINT_URL_ECR");
+	o.aws_endpoint_url_sts = env("AWS_ENDPOINT_URL_STS");
+	o.aws_ignore_configured_endpoint_urls =
+	    env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+	o.aws_max_attempts = env("AWS_MAX_ATTEMPTS");
+	o.home = env("HOME");
+	pw = getpwuid(getuid());
+	o.user_name = pw != NULL ? pw->pw_name : NULL;
+	o.on_event = on_event;
+	o.on_output = on_output;
+	o.payload = &st;
+	o.cancel = &interrupted;
+	{
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_signal;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+	}
+
+	if (ecra_init() < 0) {
+		rc = cli_fail_lib();
+		goto done;
+	}
+	if (ecra_manifest_new(&m) < 0) {
+		rc = cli_fail_lib();
+		goto shutdown;
+	}
+	for (i = 0; i < npaths; i++) {
+		before = ecra_manifest_count(m);
+		if (ecra_manifest_load(m, paths[i]) < 0) {
+			rc = cli_fail_lib();
+			goto shutdown;
+		}
+		if (st.verbose && !st.json)
+			fprintf(stderr,
+			    "verbose: Loaded manifest from %s: %zu assets "
+			    "found\n",
+			    paths[i], ecra_manifest_count(m) - before);
+	}
+	if ((nassets > 0 || nstacks > 0) &&
+	    ecra_manifest_select(m, assets, nassets, stacks, nstacks) < 0) {
+		rc = cli_fail_lib();
+		goto shutdown;
+	}
+	if (st.verbose && !st.json && (nassets > 0 || nstacks > 0))
+		fprintf(stderr,
+		    "verbose: Applied selection: %zu assets "
+		    "selected.\n",
+		    ecra_manifest_count(m));
+	if (o.dry_run && !st.json) {
+		for (i = 0; i < ecra_manifest_count(m); i++) {
+			ecra_manifest_entry e;
+
+			if (ecra_manifest_get(m, i, &e) < 0)
+				continue;
+			fprintf(stderr, "plan   : %s:%s -> %s%s%s:%s (%s)\n",
+			    e.asset_id, e.destination_id,
+			    o.registry ? o.registry : "", o.registry ? "/" : "",
+			    e.repository_name, e.image_tag,
+			    e.executable ? "executable" : e.directory);
+		}
+	}
+
+	r = ecra_publish(m, &o, &sum);
+	if (r < 0 && sum.failed == 0) {
+		rc = cli_fail_lib();
+		goto shutdown;
+	}
+	if (st.json) {
+		printf(
+		    "{\"type\":\"summary\",\"entries\":%zu,\"published\":%zu,"
+		    "\"skipped\":%zu,\"failed\":%zu,\"builds\":%zu,"
+		    "\"cached\":%zu,\"seconds\":%.3f,\"build_seconds\":%.3f,"
+		    "\"push_seconds\":%.3f,\"dry_run\":%s}\n",
+		    sum.entries, sum.published, sum.skipped, sum.failed,
+		    sum.builds, sum.cached, sum.seconds, sum.build_seconds,
+		    sum.push_seconds, o.dry_run ? "true" : "false");
+	} else {
+		for (i = 0; i < st.failure_count; i++)
+			fprintf(stderr, "Failure: %s\n", failures[i]);
+		fprintf(stderr,
+		    "info   : %s %zu, skipped %zu (already present), failed "
+		    "%zu; %zu builds, %zu cached; %.2fs (build %.2fs, push "
+		    "%.2fs)\n",
+		    o.dry_run ? "would publish" : "published", sum.published,
+		    sum.skipped, sum.failed, sum.builds, sum.cached,
+		    sum.seconds, sum.build_seconds, sum.push_seconds);
+	}
+	if (sum.failed > 0)
+		rc = CLI_EXIT_FAILED;
+	if (interrupted)
+		rc = 130;
+shutdown:
+	ecra_manifest_free(m);
+	ecra_shutdown();
+done:
+	for (i = 0; i < st.failure_count; i++)
+		free(failures[i]);
+	if (password != NULL) {
+		memset(password, 0, strlen(password));
+		free(password);
+	}
+	return rc;
+}

@@ -1,0 +1,239 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * ecrassets/publish.h - load asset manifests and publish container images.
+ *
+ * The publisher reproduces `cdk-assets publish` for docker-image assets:
+ * for each selected asset x destination it checks whether the image tag
+ * already exists (ECR DescribeImages, or a registry HEAD in registry mode),
+ * and only if not builds the image once with the docker CLI (the exact
+ * argv of cdk-assets), tags it and pushes it. Progress is reported through
+ * a callback; the library never prints.
+ */
+#ifndef ECRA_PUBLISH_H
+#define ECRA_PUBLISH_H
+
+#include "ecrassets/common.h"
+
+ECRA_BEGIN_DECL
+
+/** A set of loaded asset manifests and the entries selected from them. */
+typedef struct ecra_manifest ecra_manifest;
+
+/**
+ * Create an empty manifest set.
+ *
+ * @param out receives the set; free it with ecra_manifest_free()
+ * @return 0 or a negative ecra_error_code
+ */
+ECRA_API int ecra_manifest_new(ecra_manifest **out);
+
+/**
+ * Load one asset manifest or cloud assembly into the set.
+ *
+ * `path` is a `*.assets.json` file, a cloud assembly directory (one with
+ * `manifest.json`: every `cdk:asset-manifest` artifact is loaded, nested
+ * assemblies too), or a directory with an `assets.json` (the cdk-assets
+ * `-p DIR` convention). Schema versions up to 55 are accepted (only the
+ * major number is checked). Errors name the file and the field.
+ *
+ * @return 0; ECRA_ENOTFOUND if the path does not exist; ECRA_EINVALID for
+ *         malformed JSON or a schema error; ECRA_EUNSUPPORTED for a schema
+ *         version above 55
+ */
+ECRA_API int ecra_manifest_load(ecra_manifest *m, const char *path);
+
+/**
+ * Restrict the entries to those matching the selection.
+ *
+ * Each pattern is `ASSET`, `ASSET:DEST`, `:DEST`, `*:DEST` or `ASSET:*`
+ * (an empty part or `*` matches anything). Each stack name keeps the
+ * entries of manifests belonging to that stack (assembly artifact id, the
+ * stack's `stackName`, or for a plain file the part of its name before
+ * `.assets.json`). Empty lists select everything. Manifest order is kept.
+ *
+ * @return 0; ECRA_EINVALID for a malformed pattern; ECRA_ENOTFOUND if a
+ *         pattern or stack name matches nothing
+ */
+ECRA_API int ecra_manifest_select(ecra_manifest *m, const char *const *patterns,
+    size_t pattern_count, const char *const *stacks, size_t stack_count);
+
+/** One publishable unit: one docker image asset x one destination. */
+typedef struct {
+	const char *asset_id;        /**< Key in `dockerImages`. */
+	const char *destination_id;  /**< Key in `destinations`. */
+	const char *display_name;    /**< `displayName`, or NULL. */
+	const char *manifest_path;   /**< The `*.assets.json` it came from. */
+	const char *stack;           /**< Owning stack, or NULL if unknown. */
+	const char *repository_name; /**< As written (placeholders kept). */
+	const char *image_tag;
+	const char *region;          /**< Or NULL. */
+	const char *assume_role_arn; /**< Or NULL. */
+	/** Absolute build directory; NULL for an `executable` source. */
+	const char *directory;
+	/** The executable's argv (NULL-terminated), or NULL. */
+	const char *const *executable;
+} ecra_manifest_entry;
+
+/** Number of selected entries. */
+ECRA_API size_t ecra_manifest_count(const ecra_manifest *m);
+
+/**
+ * Describe selected entry `i` (0-based). The strings belong to the set.
+ *
+ * @return 0, or ECRA_EINVALID if `i` is out of range
+ */
+ECRA_API int ecra_manifest_get(
+    const ecra_manifest *m, size_t i, ecra_manifest_entry *out);
+
+/** Number of `files` (non-image) assets that were loaded and skipped. */
+ECRA_API size_t ecra_manifest_file_asset_count(const ecra_manifest *m);
+
+/** Free the set; NULL is a no-op. */
+ECRA_API void ecra_manifest_free(ecra_manifest *m);
+
+/** Event types, as cdk-assets names them. */
+typedef enum {
+	ECRA_EVENT_START = 0,  /**< "Publishing <asset>" */
+	ECRA_EVENT_CHECK,      /**< "Check <imageUri>" */
+	ECRA_EVENT_FOUND,      /**< "Found <imageUri>" (nothing to do) */
+	ECRA_EVENT_CACHED,     /**< "Cached cdkasset-<id>" */
+	ECRA_EVENT_BUILD,      /**< "Building Docker image at <dir>" */
+	ECRA_EVENT_UPLOAD,     /**< "Push <imageUri>" */
+	ECRA_EVENT_SUCCESS,    /**< "Published <asset>" */
+	ECRA_EVENT_FAIL,       /**< the error message */
+	ECRA_EVENT_DEBUG,      /**< diagnostics */
+	ECRA_EVENT_SHELL_OPEN, /**< a command line being run (redacted) */
+} ecra_publish_event_type;
+
+/** One progress event. Valid only during the callback. */
+typedef struct {
+	ecra_publish_event_type type;
+	const char *type_name; /**< "start", "check", ... "shell_open". */
+	const char *level;     /**< "info", "verbose" or "error". */
+	unsigned int percent;  /**< floor(100 * completed / entries). */
+	const char *message;   /**< Never contains a secret. */
+	const char *asset_id;  /**< NULL for run-wide events. */
+	const char *destination_id;
+} ecra_publish_event;
+
+/**
+ * Receives events. Calls are serialised (never concurrent) even with
+ * parallel publishing.
+ */
+typedef void (*ecra_publish_event_cb)(
+    const ecra_publish_event *ev, void *payload);
+
+/**
+ * Receives one line of a child's output (docker build and push), without
+ * its newline; `stream` is 1 (stdout) or 2 (stderr). Serialised too.
+ */
+typedef void (*ecra_publish_output_cb)(
+    int stream, const char *line, size_t len, void *payload);
+
+#define ECRA_PUBLISH_OPTIONS_VERSION 1
+
+/** Options of ecra_publish(); zero means default everywhere. */
+typedef struct {
+	unsigned int version; /**< ECRA_PUBLISH_OPTIONS_VERSION */
+	/** The docker-compatible CLI (`CDK_DOCKER`); NULL = "docker". */
+	const char *docker;
+	/** Environment the children start from (e.g. `environ`); the
+	 * library reads PATH, DOCKER_HOST etc. only from here. */
+	char *const *env;
+	/** The user's docker config directory (`$DOCKER_CONFIG` or
+	 * ~/.docker). Only read: its credentials are copied into the
+	 * private config of the run and used by the registry client. */
+	const char *docker_config;
+	/** Where the private docker config of the run is made; NULL =
+	 * "/tmp". It is removed before ecra_publish() returns. */
+	const char *tmpdir;
+
+	/** Registry mode: send every destination to this registry
+	 * (`host[:port]`), keeping repository names and tags; no AWS call
+	 * is made. NULL = ECR mode. */
+	const char *registry;
+	/** Credentials for registry mode (both or neither); otherwise
+	 * the `auths` of docker_config are used, if any. */
+	const char *username;
+	const char *password;
+	/** Registry mode: use plain http (default: http for loopback
+	 * hosts, https otherwise). */
+	bool registry_http;
+	/** Account for `${AWS::AccountId}` in registry mode. */
+	const char *account;
+
+	/** ECR mode: AWS settings (all optional; the CLI fills them from
+	 * the AWS_* environment). */
+	const char *aws_profile;     /**< --profile (credentials only) */
+	const char *aws_env_profile; /**< AWS_PROFILE */
+	const char *aws_region;      /**< Default region. */
+	const char *aws_access_key_id;
+	const char *aws_secret_access_key;
+	const char *aws_session_token;
+	const char *aws_config_file;      /**< ~/.aws/config */
+	const char *aws_credentials_file; /**< ~/.aws/credentials */
+	const char *aws_endpoint_url;     /**< Any service. */
+	const char *aws_endpoint_url_ecr;
+	const char *aws_endpoint_url_sts;
+	/** AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ("true" skips the overrides). */
+	const char *aws_ignore_configured_endpoint_urls;
+	/** AWS_MAX_ATTEMPTS. */
+	const char *aws_max_attempts;
+	/** The home directory (for ~/.aws/config and ~/.aws/credentials). */
+	const char *home;
+	/** OS user name for the AssumeRole session name. */
+	const char *user_name;
+
+	/** Publish even if the tag already exists. */
+	bool force;
+	/** Only report the plan: checks are made, nothing is built or
+	 * pushed, docker is never run. */
+	bool dry_run;
+	/** Entries checked and pushed at once (builds stay serial); 0 or
+	 * 1 = sequential. */
+	unsigned int parallel;
+	/** Timeout of each docker command in ms; 0 = none (as upstream). */
+	unsigned int command_timeout_ms;
+
+	/** Cancellation: when non-NULL and *cancel becomes non-zero (say,
+	 * from a signal handler), no new entry or docker command is started;
+	 * the remaining entries fail with "publishing was cancelled". The
+	 * private docker config is removed as usual. */
+	const volatile int *cancel;
+
+	ecra_publish_event_cb on_event;
+	ecra_publish_output_cb on_output;
+	void *payload;
+} ecra_publish_options;
+
+/** Outcome of a run. */
+typedef struct {
+	size_t entries;   /**< Selected entries. */
+	size_t published; /**< Pushed (or would be, in a dry run). */
+	size_t skipped;   /**< Already present in the registry. */
+	size_t failed;
+	size_t builds;  /**< docker build / executable runs. */
+	size_t cached;  /**< Local images reused without a build. */
+	double seconds; /**< Wall time of the run. */
+	double build_seconds;
+	double push_seconds;
+} ecra_publish_summary;
+
+/**
+ * Publish every selected entry of `m`.
+ *
+ * A failing entry is reported with a `fail` event and the others still
+ * publish; `summary->failed` counts them.
+ *
+ * @param summary filled in; may be NULL
+ * @return 0 if every entry succeeded; ECRA_ERROR if some failed (the last
+ *         error is the first failure's message); other negative codes for
+ *         a failure before any entry ran (bad options, no temp dir)
+ */
+ECRA_API int ecra_publish(const ecra_manifest *m,
+    const ecra_publish_options *opts, ecra_publish_summary *summary);
+
+ECRA_END_DECL
+
+#endif /* ECRA_PUBLISH_H */

@@ -1,0 +1,178 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * docker/config.c - the private DOCKER_CONFIG of one publish run.
+ *
+ * `docker login` writes credentials into the config directory it runs
+ * with. To never touch the user's own config (or keychain), every docker
+ * command of a run gets DOCKER_CONFIG=<private dir>, seeded from the
+ * user's config.json so that builds can still pull private base images.
+ */
+#include "docker/docker.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "json/json.h"
+#include "util/buf.h"
+
+static const char *const kept_keys[] = { "auths", "credHelpers", "proxies",
+	"HttpHeaders", "cliPluginsExtraDirs", NULL };
+
+static int seed_config(ecra_json *cfg, const char *user_dir)
+{
+	ecra_buf path = ECRA_BUF_INIT(0);
+	ecra_json *user = NULL, *dirs = NULL, *v;
+	struct stat st;
+	size_t i;
+	int error = 0;
+
+	if (user_dir == NULL || user_dir[0] == '\0')
+		goto done;
+	if ((error = ecra_buf_printf(&path, "%s/config.json", user_dir)) < 0)
+		goto done;
+	/* An unreadable or malformed user config is simply not copied. */
+	if (ecra_json_load_file(&user, path.ptr, 0, 0) == 0 &&
+	    ecra_json_typeof(user) == ECRA_JSON_OBJECT) {
+		for (i = 0; kept_keys[i] != NULL; i++)
+			if ((v = ecra_json_get(user, kept_keys[i])) != NULL &&
+			    (error = ecra_json_set(cfg, kept_keys[i], v)) < 0)
+				goto done;
+	}
+	ecra_error_clear();
+	ecra_buf_clear(&path);
+	if ((error = ecra_buf_printf(&path, "%s/cli-plugins", user_dir)) < 0)
+		goto done;
+	if (stat(path.ptr, &st) == 0 && S_ISDIR(st.st_mode)) {
+		v = ecra_json_get(cfg, "cliPluginsExtraDirs");
+		dirs = v != NULL && ecra_json_typeof(v) == ECRA_JSON_ARRAY
+		           ? ecra_json_copy(v)
+		           : ecra_json_array();
+		if (dirs == NULL ||
+		    (error = ecra_json_push_new(
+		         dirs, ecra_json_str(path.ptr))) < 0 ||
+		    (error = ecra_json_set(cfg, "cliPluginsExtraDirs", dirs)) <
+		        0) {
+			error = error < 0 ? error : ECRA_ENOMEM;
+			goto done;
+		}
+	}
+done:
+	ecra_json_free(user);
+	ecra_json_free(dirs);
+	ecra_buf_dispose(&path);
+	return error;
+}
+
+int ecra_docker_config_create(
+    char **out, const char *tmpdir, const char *user_config_dir)
+{
+	ecra_buf dir = ECRA_BUF_INIT(0), file = ECRA_BUF_INIT(0),
+	         text = ECRA_BUF_INIT(0);
+	ecra_json *cfg = NULL;
+	int fd = -1, error;
+
+	*out = NULL;
+	if ((error = ecra_buf_printf(&dir, "%s/ecra-docker-XXXXXX",
+	         tmpdir != NULL && tmpdir[0] ? tmpdir : "/tmp")) < 0)
+		goto done;
+	if (mkdtemp(dir.ptr) == NULL) {
+		error = ecra_error_set_os(ECRA_EIO,
+		    "cannot create a private docker config in '%s'",
+		    tmpdir != NULL && tmpdir[0] ? tmpdir : "/tmp");
+		goto done;
+	}
+	if ((cfg = ecra_json_object()) == NULL) {
+		error = ECRA_ENOMEM;
+		goto remove;
+	}
+	if ((error = seed_config(cfg, user_config_dir)) < 0 ||
+	    (error = ecra_json_write(&text, cfg, 1)) < 0 ||
+	    (error = ecra_buf_putc(&text, '\n')) < 0 ||
+	    (error = ecra_buf_printf(&file, "%s/config.json", dir.ptr)) < 0)
+		goto remove;
+	fd = open(file.ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, text.ptr, text.size) != (ssize_t)text.size) {
+		error =
+		    ecra_error_set_os(ECRA_EIO, "cannot write '%s'", file.ptr);
+		goto remove;
+	}
+	if (close(fd) != 0) {
+		fd = -1;
+		error =
+		    ecra_error_set_os(ECRA_EIO, "cannot write '%s'", file.ptr);
+		goto remove;
+	}
+	fd = -1;
+	*out = ecra_buf_detach(&dir);
+	if (*out == NULL)
+		error = ECRA_ENOMEM;
+	goto done;
+remove:
+	if (fd >= 0)
+		close(fd);
+	fd = -1;
+	ecra_docker_config_remove(dir.ptr);
+done:
+	ecra_json_free(cfg);
+	ecra_buf_dispose(&dir);
+	ecra_buf_dispose(&file);
+	ecra_buf_dispose(&text);
+	return error;
+}
+
+static int remove_tree(const char *path, int depth)
+{
+	DIR *d = NULL;
+	struct dirent *e;
+	struct stat st;
+	ecra_buf child = ECRA_BUF_INIT(0);
+	int error = 0;
+
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ? 0
+		                       : ecra_error_set_os(ECRA_EIO,
+		                             "cannot remove '%s'", path);
+	if (!S_ISDIR(st.st_mode)) {
+		if (unlink(path) != 0)
+			return ecra_error_set_os(
+			    ECRA_EIO, "cannot remove '%s'", path);
+		return 0;
+	}
+	if (depth > 32)
+		return ecra_error_set(
+		    ECRA_EIO, "cannot remove '%s': too deep", path);
+	if ((d = opendir(path)) == NULL)
+		return ecra_error_set_os(ECRA_EIO, "cannot remove '%s'", path);
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		ecra_buf_clear(&child);
+		if ((error = ecra_buf_printf(
+		         &child, "%s/%s", path, e->d_name)) < 0 ||
+		    (error = remove_tree(child.ptr, depth + 1)) < 0)
+			goto done;
+	}
+	if (rmdir(path) != 0)
+		error = ecra_error_set_os(ECRA_EIO, "cannot remove '%s'", path);
+done:
+	closedir(d);
+	ecra_buf_dispose(&child);
+	return error;
+}
+
+int ecra_docker_config_remove(const char *dir)
+{
+	if (dir == NULL)
+		return 0;
+	return remove_tree(dir, 0);
+}

@@ -1,0 +1,128 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * docker/docker.h - drive the docker CLI (or a compatible one: podman,
+ * finch) through util/proc, with cdk-assets' exact argv.
+ *
+ * Every command is an argv array; nothing goes through a shell. Command
+ * lines shown to users (events, errors) are rendered by
+ * ecra_docker_display(), which quotes like cdk-assets and redacts the
+ * values of --build-arg and --secret. A failure reads
+ * "<display command> exited with error code N: <stderr, trimmed>".
+ *
+ * The driver can point every command at a private DOCKER_CONFIG (set in
+ * the child's environment, so the argv stays cdk-assets' argv): `docker
+ * login` then writes its credentials there, never into the user's config.
+ */
+#ifndef SRC_DOCKER_DOCKER_H
+#define SRC_DOCKER_DOCKER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ecrassets/buf.h"
+#include "util/vec.h"
+
+/* A key/value pair of a build option map, in manifest (JS) order. */
+typedef struct {
+	const char *key;
+	const char *value;
+} ecra_docker_kv;
+
+/* A --cache-from / --cache-to spec: "type=<type>[,k=v...]". */
+typedef struct {
+	const char *type;
+	const ecra_docker_kv *params;
+	size_t param_count;
+	/* `params` was present (even if empty: upstream then writes a
+	 * trailing ','). */
+	bool has_params;
+} ecra_docker_cache;
+
+/* What `docker build` gets; strings that are NULL or "" are left out
+ * (JS truthiness, as upstream). */
+typedef struct {
+	const char *tag; /* cdkasset-<lowercase id> */
+	const ecra_docker_kv *build_args;
+	size_t build_arg_count;
+	const ecra_docker_kv *build_contexts;
+	size_t build_context_count;
+	const ecra_docker_kv *build_secrets;
+	size_t build_secret_count;
+	const char *ssh;
+	const char *target;
+	const char *file;
+	const char *network;
+	const char *platform;
+	const char *const *outputs;
+	size_t output_count;
+	const ecra_docker_cache *cache_from;
+	size_t cache_from_count;
+	const ecra_docker_cache *cache_to; /* or NULL */
+	bool no_cache;
+} ecra_docker_build_args;
+
+/* Called with each line of a streamed command (build, push). */
+typedef void (*ecra_docker_line_cb)(
+    int stream, const char *line, size_t len, void *payload);
+/* Called with the display form of every command before it runs. */
+typedef void (*ecra_docker_open_cb)(const char *display, void *payload);
+
+typedef struct {
+	const char *program;    /* CDK_DOCKER; NULL or "" = "docker" */
+	char *const *env_base;  /* environment of the children */
+	const char *config_dir; /* DOCKER_CONFIG for children, or NULL */
+	unsigned int timeout_ms;
+	ecra_docker_line_cb on_line;
+	ecra_docker_open_cb on_open;
+	void *payload;
+} ecra_docker;
+
+/* The local cache tag: "cdkasset-" + lowercase(asset_id). */
+char *ecra_docker_local_tag(const char *asset_id);
+
+/* The argv (after the program) of `build`, exactly as cdk-assets 4.7.3. */
+int ecra_docker_build_argv(ecra_strvec *argv, const ecra_docker_build_args *b);
+
+/* Render argv for display (POSIX quoting of cdk-assets); with `redact`,
+ * the token after --build-arg / --secret keeps only up to its first '='
+ * followed by "<redacted>". */
+int ecra_docker_display(
+    ecra_buf *out, const char *const *argv, size_t argc, bool redact);
+
+/* `docker inspect <ref>`: *exists is true on exit 0, false on exit 1 or
+ * 125; any other status is an error. */
+int ecra_docker_inspect(const ecra_docker *d, const char *ref, bool *exists);
+
+/* `docker build ...` in `directory` with BUILDX_NO_DEFAULT_ATTESTATIONS=1
+ * (unless `attestations`), output streamed. */
+int ecra_docker_build(const ecra_docker *d, const char *directory,
+    const ecra_docker_build_args *b, bool attestations);
+
+int ecra_docker_tag(const ecra_docker *d, const char *src, const char *dst);
+int ecra_docker_push(const ecra_docker *d, const char *ref);
+
+/* `docker login --username U --password-stdin ENDPOINT`, the password on
+ * stdin without a newline; output discarded. */
+int ecra_docker_login(const ecra_docker *d, const char *user,
+    const char *password, const char *endpoint);
+
+/* Run an `executable` source in `cwd` with the environment unchanged;
+ * *image receives its trimmed stdout, which must be one non-empty line. */
+int ecra_docker_run_executable(char **image, const char *const *argv,
+    const char *cwd, char *const *env_base, unsigned int timeout_ms);
+
+/*
+ * Make a private docker config directory under `tmpdir` (mkdtemp
+ * "ecra-docker-XXXXXX", mode 0700) holding a config.json derived from the
+ * user's `user_config_dir`/config.json, if readable: `auths`,
+ * `credHelpers`, `proxies` and `HttpHeaders` are kept; `credsStore` is
+ * dropped (so `docker login` never writes to the user's keychain) and
+ * `cliPluginsExtraDirs` gains the user's cli-plugins directory.
+ */
+int ecra_docker_config_create(
+    char **dir, const char *tmpdir, const char *user_config_dir);
+/* Remove a directory made by ecra_docker_config_create() (recursively). */
+int ecra_docker_config_remove(const char *dir);
+
+#endif /* SRC_DOCKER_DOCKER_H */

@@ -1,0 +1,684 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * publish/publish.c - ecra_publish(): check, build once, tag, log in once,
+ * push; and the plain-registry back end (`--registry`).
+ *
+ * Per entry (one asset x one destination), as cdk-assets does:
+ *   start; replace placeholders; locate the repository; check the tag;
+ *   found -> success without any docker call; otherwise log in (once per
+ *   registry domain), build or reuse the local image (once per asset per
+ *   run, serialised across workers), tag, push, success.
+ * With `parallel` > 1 several workers take entries from a shared cursor;
+ * builds are still one at a time, checks and pushes overlap.
+ */
+#include "publish/run.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "registry/registry.h"
+#include "util/buf.h"
+
+#define MAX_PARALLEL 64
+
+/* Build state of one asset (shared by its destinations). */
+struct pub_asset_state {
+	bool done;
+	int error;
+	char *message; /* the failure, replayed for other destinations */
+	char *image;   /* what to `docker tag` from */
+};
+
+static const char *const type_names[] = { "start", "check", "found", "cached",
+	"build", "upload", "success", "fail", "debug", "shell_open" };
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void ecra_pub_emit(ecra_pub_run *run, const ecra_pub_entry *e,
+    ecra_publish_event_type type, const char *fmt, ...)
+{
+	ecra_publish_event ev;
+	ecra_buf msg = ECRA_BUF_INIT(64 * 1024);
+	va_list ap;
+
+	if (run->o->on_event == NULL)
+		return;
+	va_start(ap, fmt);
+	(void)ecra_buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	memset(&ev, 0, sizeof(ev));
+	ev.type = type;
+	ev.type_name = type_names[type];
+	ev.level = type == ECRA_EVENT_START || type == ECRA_EVENT_SUCCESS
+	               ? "info"
+	           : type == ECRA_EVENT_FAIL ? "error"
+	                                     : "verbose";
+	ev.message = msg.ptr ? msg.ptr : "";
+	ev.asset_id = e ? e->asset->id : NULL;
+	ev.destination_id = e ? e->dest_id : NULL;
+	pthread_mutex_lock(&run->event_lock);
+	pthread_mutex_lock(&run->lock);
+	ev.percent =
+	    run->sum.entries == 0
+	        ? 100
+	        : (unsigned int)(100 * run->completed / run->sum.entries);
+	pthread_mutex_unlock(&run->lock);
+	run->o->on_event(&ev, run->o->payload);
+	pthread_mutex_unlock(&run->event_lock);
+	ecra_buf_dispose(&msg);
+}
+
+static void on_line(int stream, const char *line, size_t len, void *payload)
+{
+	ecra_pub_run *run = payload;
+
+	if (run->o->on_output == NULL)
+		return;
+	pthread_mutex_lock(&run->event_lock);
+	run->o->on_output(stream, line, len, run->o->payload);
+	pthread_mutex_unlock(&run->event_lock);
+}
+
+static void on_open(const char *display, void *payload)
+{
+	ecra_pub_emit(payload, NULL, ECRA_EVENT_SHELL_OPEN, "%s", display);
+}
+
+static bool cancelled(const ecra_pub_run *run)
+{
+	return run->o->cancel != NULL && *run->o->cancel != 0;
+}
+
+static int check_cancel(const ecra_pub_run *run)
+{
+	if (cancelled(run))
+		return ecra_error_set(ECRA_EUSER, "publishing was cancelled");
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Placeholders                                                            */
+
+static bool has_placeholder(const char *s, const char *name)
+{
+	return s != NULL && strstr(s, name) != NULL;
+}
+
+static bool needs(const ecra_pub_entry *e, const char *name)
+{
+	return has_placeholder(e->repository_name, name) ||
+	       has_placeholder(e->image_tag, name) ||
+	       has_placeholder(e->region, name) ||
+	       has_placeholder(e->assume_role_arn, name) ||
+	       has_placeholder(e->assume_role_external_id, name);
+}
+
+static int replace(char **out, const char *s, const char *account,
+    const char *region, const char *partition)
+{
+	static const char *const names[] = { "${AWS::AccountId}",
+		"${AWS::Region}", "${AWS::Partition}" };
+	const char *vals[3] = { account, region, partition };
+	ecra_buf b = ECRA_BUF_INIT(0);
+	int error = 0, k;
+
+	*out = NULL;
+	if (s == NULL)
+		return 0;
+	while (*s && error == 0) {
+		for (k = 0; k < 3; k++)
+			if (vals[k] != NULL &&
+			    strncmp(s, names[k], strlen(names[k])) == 0)
+				break;
+		if (k < 3) {
+			error = ecra_buf_puts(&b, vals[k]);
+			s += strlen(names[k]);
+		} else {
+			error = ecra_buf_putc(&b, *s++);
+		}
+	}
+	if (error == 0 && (*out = ecra_buf_detach(&b)) == NULL)
+		error = ECRA_ENOMEM;
+	ecra_buf_dispose(&b);
+	return error;
+}
+
+static void dest_dispose(ecra_pub_dest *d)
+{
+	ecra_free(d->repository_name);
+	ecra_free(d->image_tag);
+	ecra_free(d->region);
+	ecra_free(d->assume_role_arn);
+	ecra_free(d->assume_role_external_id);
+	memset(d, 0, sizeof(*d));
+}
+
+static int identity(ecra_pub_worker *w)
+{
+	ecra_pub_run *run = w->run;
+	int error;
+
+	pthread_mutex_lock(&run->lock);
+	if (!run->identity_done) {
+		run->identity_done = true;
+		if (run->backend->identity == NULL)
+			run->identity_error = ecra_error_set(ECRA_EINVALID,
+			    "the destination needs '${AWS::AccountId}' but no "
+			    "account is known (pass --account)");
+		else
+			run->identity_error = run->backend->identity(
+			    w, &run->account, &run->partition);
+		if (run->identity_error < 0)
+			run->identity_message =
+			    ecra_strdup(ecra_error_last()->message);
+	}
+	error = run->identity_error;
+	if (error < 0)
+		ecra_error_set(error, "%s",
+		    run->identity_message ? run->identity_message
+		                          : "cannot determine the account");
+	pthread_mutex_unlock(&run->lock);
+	return error;
+}
+
+static int resolve_dest(ecra_pub_worker *w, ecra_pub_entry *e, ecra_pub_dest *d)
+{
+	ecra_pub_run *run = w->run;
+	const char *region = e->region;
+	const char *account = NULL, *partition = "aws";
+	int error;
+
+	memset(d, 0, sizeof(*d));
+	d->entry = e;
+	if (region == NULL || has_placeholder(region, "${"))
+		region = run->o->aws_region != NULL && run->o->aws_region[0]
+		             ? run->o->aws_region
+		             : "us-east-1";
+	if (needs(e, "${AWS::AccountId}") || needs(e, "${AWS::Partition}")) {
+		if ((error = identity(w)) < 0)
+			return error;
+		account = run->account;
+		if (run->partition != NULL)
+			partition = run->partition;
+	}
+	if ((error = replace(&d->repository_name, e->repository_name, account,
+	         region, partition)) < 0 ||
+	    (error = replace(&d->image_tag, e->image_tag, account, region,
+	         partition)) < 0 ||
+	    (error = replace(
+	         &d->region, e->region, account, region, partition)) < 0 ||
+	    (error = replace(&d->assume_role_arn, e->assume_role_arn, account,
+	         region, partition)) < 0 ||
+	    (error = replace(&d->assume_role_external_id,
+	         e->assume_role_external_id, account, region, partition)) < 0)
+		return error;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* One entry                                                               */
+
+static char *display_name(const ecra_pub_entry *e)
+{
+	ecra_buf b = ECRA_BUF_INIT(0);
+
+	if (e->asset->display_name != NULL)
+		(void)ecra_buf_printf(
+		    &b, "%s (%s)", e->asset->display_name, e->dest_id);
+	else
+		(void)ecra_buf_printf(&b, "%s:%s", e->asset->id, e->dest_id);
+	return ecra_buf_detach(&b);
+}
+
+/* Log in to the registry of repo_uri unless this run already did. */
+static int login_once(
+    ecra_pub_worker *w, const ecra_pub_dest *d, const char *repo_uri)
+{
+	ecra_pub_run *run = w->run;
+	const char *slash = strchr(repo_uri, '/');
+	size_t dlen = slash ? (size_t)(slash - repo_uri) : strlen(repo_uri);
+	ecra_pub_login cred = { NULL, NULL, NULL };
+	size_t i;
+	int error = 0;
+
+	/* One login per domain; the lock also keeps concurrent logins from
+	 * racing on the config file. */
+	pthread_mutex_lock(&run->build_lock);
+	for (i = 0; i < run->logged_in.count; i++)
+		if (strlen(run->logged_in.items[i]) == dlen &&
+		    strncmp(run->logged_in.items[i], repo_uri, dlen) == 0)
+			goto done;
+	if ((error = run->backend->credentials(w, d, repo_uri, &cred)) < 0)
+		goto done;
+	if (cred.username != NULL) {
+		ecra_pub_emit(run, d->entry, ECRA_EVENT_DEBUG,
+		    "Logging in to %s", cred.endpoint);
+		if ((error = ecra_docker_login(&run->docker, cred.username,
+		         cred.password, cred.endpoint)) < 0)
+			goto done;
+	}
+	error = ecra_strvec_pushn(&run->logged_in, repo_uri, dlen);
+done:
+	pthread_mutex_unlock(&run->build_lock);
+	if (cred.password != NULL)
+		memset(cred.password, 0, strlen(cred.password));
+	ecra_free(cred.username);
+	ecra_free(cred.password);
+	ecra_free(cred.endpoint);
+	return error;
+}
+
+static char *join_commas(const char *const *argv)
+{
+	ecra_buf b = ECRA_BUF_INIT(0);
+	size_t i;
+
+	for (i = 0; argv[i] != NULL; i++)
+		if (ecra_buf_printf(&b, "%s%s", i ? "," : "", argv[i]) < 0)
+			break;
+	return ecra_buf_detach(&b);
+}
+
+/* Produce the local image of e's asset, at most once per run. */
+static int build_once(ecra_pub_worker *w, ecra_pub_entry *e, const char **image)
+{
+	ecra_pub_run *run = w->run;
+	ecra_pub_asset *a = e->asset;
+	struct pub_asset_state *st = NULL;
+	size_t i;
+	double t0;
+	bool exists = false;
+	int error = 0;
+
+	for (i = 0; i < run->m->asset_count; i++)
+		if (run->m->assets[i] == a)
+			st = &run->states[i];
+	pthread_mutex_lock(&run->build_lock);
+	if (st->done) {
+		error = st->error;
+		if (error < 0)
+			ecra_error_set(error, "%s",
+			    st->message ? st->message : "the build failed");
+		goto done;
+	}
+	t0 = now();
+	if (a->executable != NULL) {
+		char *cmd = join_commas(a->executable);
+
+		ecra_pub_emit(run, e, ECRA_EVENT_BUILD,
+		    "Building Docker image using command '%s'", cmd ? cmd : "");
+		ecra_free(cmd);
+		error = ecra_docker_run_executable(&st->image, a->executable,
+		    a->file->dir, run->o->env, run->o->command_timeout_ms);
+		pthread_mutex_lock(&run->lock);
+		run->sum.builds++;
+		pthread_mutex_unlock(&run->lock);
+	} else {
+		if ((error = ecra_docker_inspect(
+		         &run->docker, a->local_tag, &exists)) < 0)
+			goto record;
+		if (exists) {
+			ecra_pub_emit(run, e, ECRA_EVENT_CACHED, "Cached %s",
+			    a->local_tag);
+			pthread_mutex_lock(&run->lock);
+			run->sum.cached++;
+			pthread_mutex_unlock(&run->lock);
+		} else {
+			ecra_pub_emit(run, e, ECRA_EVENT_BUILD,
+			    "Building Docker image at %s", a->directory);
+			error = ecra_docker_build(&run->docker, a->directory,
+			    &a->build, a->attestations);
+			pthread_mutex_lock(&run->lock);
+			run->sum.builds++;
+			pthread_mutex_unlock(&run->lock);
+		}
+		if (error == 0 &&
+		    (st->image = ecra_strdup(a->local_tag)) == NULL)
+			error = ECRA_ENOMEM;
+	}
+	pthread_mutex_lock(&run->lock);
+	run->sum.build_seconds += now() - t0;
+	pthread_mutex_unlock(&run->lock);
+record:
+	st->done = true;
+	st->error = error;
+	if (error < 0)
+		st->message = ecra_strdup(ecra_error_last()->message);
+done:
+	*image = st->image;
+	pthread_mutex_unlock(&run->build_lock);
+	return error;
+}
+
+static int publish_entry(ecra_pub_worker *w, ecra_pub_entry *e)
+{
+	ecra_pub_run *run = w->run;
+	ecra_pub_dest d;
+	char *repo_uri = NULL, *name = NULL;
+	ecra_buf image_uri = ECRA_BUF_INIT(0);
+	const char *local = NULL;
+	bool exists = false;
+	double t0;
+	int error;
+
+	memset(&d, 0, sizeof(d));
+	name = display_name(e);
+	ecra_pub_emit(run, e, ECRA_EVENT_START, "Publishing %s",
+	    name ? name : e->asset->id);
+	if ((error = check_cancel(run)) < 0 ||
+	    (error = resolve_dest(w, e, &d)) < 0 ||
+	    (error = run->backend->locate(w, &d, &repo_uri)) < 0 ||
+	    (error = ecra_buf_printf(
+	         &image_uri, "%s:%s", repo_uri, d.image_tag)) < 0)
+		goto done;
+	ecra_pub_emit(run, e, ECRA_EVENT_CHECK, "Check %s", image_uri.ptr);
+	if ((error = run->backend->exists(w, &d, repo_uri, &exists)) < 0)
+		goto done;
+	if (exists && !run->o->force) {
+		ecra_pub_emit(
+		    run, e, ECRA_EVENT_FOUND, "Found %s", image_uri.ptr);
+		pthread_mutex_lock(&run->lock);
+		run->sum.skipped++;
+		pthread_mutex_unlock(&run->lock);
+		goto done;
+	}
+	if (run->o->dry_run) {
+		ecra_pub_emit(run, e, ECRA_EVENT_DEBUG,
+		    "Dry run: would %s and push %s",
+		    e->asset->executable != NULL ? "run the executable"
+		                                 : "build (unless cached)",
+		    image_uri.ptr);
+		pthread_mutex_lock(&run->lock);
+		run->sum.published++;
+		pthread_mutex_unlock(&run->lock);
+		goto done;
+	}
+	if ((error = check_cancel(run)) < 0 ||
+	    (error = login_once(w, &d, repo_uri)) < 0 ||
+	    (error = check_cancel(run)) < 0 ||
+	    (error = build_once(w, e, &local)) < 0 ||
+	    (error = check_cancel(run)) < 0 ||
+	    (error = ecra_docker_tag(&run->docker, local, image_uri.ptr)) < 0 ||
+	    (error = check_cancel(run)) < 0)
+		goto done;
+	ecra_pub_emit(run, e, ECRA_EVENT_UPLOAD, "Push %s", image_uri.ptr);
+	t0 = now();
+	error = ecra_docker_push(&run->docker, image_uri.ptr);
+	pthread_mutex_lock(&run->lock);
+	run->sum.push_seconds += now() - t0;
+	if (error == 0)
+		run->sum.published++;
+	pthread_mutex_unlock(&run->lock);
+done:
+	pthread_mutex_lock(&run->lock);
+	run->completed++;
+	if (error < 0) {
+		run->sum.failed++;
+		if (run->first_failure == NULL) {
+			run->first_failure =
+			    ecra_strdup(ecra_error_last()->message);
+			run->first_failure_code = error;
+		}
+	}
+	pthread_mutex_unlock(&run->lock);
+	if (error < 0)
+		ecra_pub_emit(
+		    run, e, ECRA_EVENT_FAIL, "%s", ecra_error_last()->message);
+	else
+		ecra_pub_emit(run, e, ECRA_EVENT_SUCCESS, "%s %s",
+		    run->o->dry_run && !exists ? "Would publish" : "Published",
+		    name ? name : e->asset->id);
+	dest_dispose(&d);
+	ecra_free(repo_uri);
+	ecra_free(name);
+	ecra_buf_dispose(&image_uri);
+	return error;
+}
+
+static void *worker_main(void *arg)
+{
+	ecra_pub_worker *w = arg;
+	ecra_pub_run *run = w->run;
+	size_t i;
+
+	for (;;) {
+		pthread_mutex_lock(&run->lock);
+		i = run->next++;
+		pthread_mutex_unlock(&run->lock);
+		if (i >= ecra_manifest_count(run->m))
+			break;
+		(void)publish_entry(w, ecra_manifest_entry_at(run->m, i));
+	}
+	return NULL;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Plain registry back end                                                 */
+
+static int reg_worker_init(ecra_pub_worker *w)
+{
+	const ecra_publish_options *o = w->run->o;
+	ecra_registry_options ro;
+	ecra_registry *r = NULL;
+	int error;
+
+	memset(&ro, 0, sizeof(ro));
+	ro.host = o->registry;
+	ro.plain_http =
+	    o->registry_http || ecra_registry_host_is_loopback(o->registry);
+	ro.username = o->username;
+	ro.password = o->password;
+	ro.docker_config = o->docker_config;
+	if ((error = ecra_registry_new(&r, &ro)) < 0)
+		return error;
+	w->backend = r;
+	return 0;
+}
+
+static void reg_worker_dispose(ecra_pub_worker *w)
+{
+	ecra_registry_free(w->backend);
+	w->backend = NULL;
+}
+
+static int reg_identity(ecra_pub_worker *w, char **account, char **partition)
+{
+	const ecra_publish_options *o = w->run->o;
+
+	*partition = NULL;
+	if (o->account == NULL || o->account[0] == '\0')
+		return ecra_error_set(ECRA_EINVALID,
+		    "the destination needs '${AWS::AccountId}' but registry "
+		    "mode knows no account (pass --account)");
+	if ((*account = ecra_strdup(o->account)) == NULL)
+		return ECRA_ENOMEM;
+	return 0;
+}
+
+static int reg_locate(ecra_pub_worker *w, const ecra_pub_dest *d, char **uri)
+{
+	ecra_buf b = ECRA_BUF_INIT(0);
+	int error;
+
+	if ((error = ecra_buf_printf(
+	         &b, "%s/%s", w->run->o->registry, d->repository_name)) < 0) {
+		ecra_buf_dispose(&b);
+		return error;
+	}
+	if ((*uri = ecra_buf_detach(&b)) == NULL)
+		return ECRA_ENOMEM;
+	return 0;
+}
+
+static int reg_exists(ecra_pub_worker *w, const ecra_pub_dest *d,
+    const char *repo_uri, bool *exists)
+{
+	(void)repo_uri;
+	return ecra_registry_manifest_exists(
+	    w->backend, d->repository_name, d->image_tag, exists, NULL);
+}
+
+static int reg_credentials(ecra_pub_worker *w, const ecra_pub_dest *d,
+    const char *repo_uri, ecra_pub_login *out)
+{
+	const ecra_publish_options *o = w->run->o;
+
+	(void)d;
+	(void)repo_uri;
+	if (o->username == NULL || o->password == NULL)
+		return 0; /* the private config carries the user's auths */
+	if ((out->username = ecra_strdup(o->username)) == NULL ||
+	    (out->password = ecra_strdup(o->password)) == NULL ||
+	    (out->endpoint = ecra_strdup(o->registry)) == NULL)
+		return ECRA_ENOMEM;
+	return 0;
+}
+
+const ecra_pub_backend ecra_pub_backend_registry = {
+	.worker_init = reg_worker_init,
+	.worker_dispose = reg_worker_dispose,
+	.identity = reg_identity,
+	.locate = reg_locate,
+	.exists = reg_exists,
+	.credentials = reg_credentials,
+};
+
+/* ---------------------------------------------------------------------- */
+/* The run                                                                 */
+
+int ecra_publish(const ecra_manifest *m, const ecra_publish_options *opts,
+    ecra_publish_summary *summary)
+{
+	ecra_pub_run run;
+	ecra_pub_worker workers[MAX_PARALLEL];
+	pthread_t threads[MAX_PARALLEL];
+	bool started[MAX_PARALLEL];
+	size_t nworkers, i, n;
+	double t0 = now();
+	bool locks = false, run_inited = false;
+	int error = 0;
+
+	ECRA_ASSERT_ARG(m);
+	ECRA_ASSERT_ARG(opts);
+	ECRA_CHECK_VERSION(
+	    opts, ECRA_PUBLISH_OPTIONS_VERSION, ecra_publish_options);
+	if ((opts->username == NULL) != (opts->password == NULL))
+		return ecra_error_set(ECRA_EINVALID,
+		    "a registry username needs a password and vice versa");
+	if (opts->registry != NULL && opts->registry[0] == '\0')
+		return ecra_error_set(
+		    ECRA_EINVALID, "the registry host must not be empty");
+
+	memset(&run, 0, sizeof(run));
+	memset(workers, 0, sizeof(workers));
+	memset(started, 0, sizeof(started));
+	run.m = m;
+	run.o = opts;
+	run.backend = opts->registry != NULL ? &ecra_pub_backend_registry
+	                                     : &ecra_pub_backend_ecr;
+	n = ecra_manifest_count(m);
+	run.sum.entries = n;
+	if (pthread_mutex_init(&run.lock, NULL) != 0 ||
+	    pthread_mutex_init(&run.build_lock, NULL) != 0 ||
+	    pthread_mutex_init(&run.event_lock, NULL) != 0)
+		return ecra_error_set(ECRA_ERROR, "cannot create a mutex");
+	locks = true;
+	if (m->asset_count > 0 &&
+	    (run.states = ecra_calloc(
+	         m->asset_count, sizeof(struct pub_asset_state))) == NULL) {
+		error = ECRA_ENOMEM;
+		goto done;
+	}
+	if (n > 0 && !opts->dry_run &&
+	    (error = ecra_docker_config_create(
+	         &run.config_dir, opts->tmpdir, opts->docker_config)) < 0)
+		goto done;
+	run.docker.program = opts->docker;
+	run.docker.env_base = opts->env;
+	run.docker.config_dir = run.config_dir;
+	run.docker.timeout_ms = opts->command_timeout_ms;
+	run.docker.on_line = on_line;
+	run.docker.on_open = on_open;
+	run.docker.payload = &run;
+	if (n > 0 && run.backend->run_init != NULL) {
+		if ((error = run.backend->run_init(&run)) < 0)
+			goto done;
+		run_inited = true;
+	}
+
+	nworkers = opts->parallel > 1 ? opts->parallel : 1;
+	if (nworkers > MAX_PARALLEL)
+		nworkers = MAX_PARALLEL;
+	if (nworkers > n)
+		nworkers = n;
+	for (i = 0; i < nworkers; i++) {
+		workers[i].run = &run;
+		if (run.backend->worker_init != NULL &&
+		    (error = run.backend->worker_init(&workers[i])) < 0)
+			goto done;
+	}
+	if (nworkers == 0) {
+		/* nothing selected */
+	} else if (nworkers == 1) {
+		worker_main(&workers[0]);
+	} else {
+		for (i = 0; i < nworkers; i++)
+			started[i] = pthread_create(&threads[i], NULL,
+			                 worker_main, &workers[i]) == 0;
+		/* If no thread could start, work on this one. */
+		for (i = 0; i < nworkers && !started[i]; i++)
+			;
+		if (i == nworkers)
+			worker_main(&workers[0]);
+		for (i = 0; i < nworkers; i++)
+			if (started[i])
+				pthread_join(threads[i], NULL);
+	}
+	if (run.sum.failed > 0)
+		error = ecra_error_set(ECRA_ERROR, "%s",
+		    run.first_failure ? run.first_failure
+		                      : "publishing failed");
+done:
+	for (i = 0; i < MAX_PARALLEL; i++)
+		if (workers[i].run != NULL && run.backend->worker_dispose)
+			run.backend->worker_dispose(&workers[i]);
+	if (run_inited && run.backend->run_dispose != NULL)
+		run.backend->run_dispose(&run);
+	if (run.config_dir != NULL) {
+		int rerr = ecra_docker_config_remove(run.config_dir);
+
+		if (rerr < 0 && error == 0)
+			error = rerr;
+	}
+	run.sum.seconds = now() - t0;
+	if (summary != NULL)
+		*summary = run.sum;
+	for (i = 0; run.states != NULL && i < m->asset_count; i++) {
+		ecra_free(run.states[i].message);
+		ecra_free(run.states[i].image);
+	}
+	ecra_free(run.states);
+	ecra_free(run.config_dir);
+	ecra_free(run.first_failure);
+	ecra_free(run.identity_message);
+	ecra_free(run.account);
+	ecra_free(run.partition);
+	ecra_strvec_dispose(&run.logged_in);
+	if (locks) {
+		pthread_mutex_destroy(&run.lock);
+		pthread_mutex_destroy(&run.build_lock);
+		pthread_mutex_destroy(&run.event_lock);
+	}
+	return error;
+}

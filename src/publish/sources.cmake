@@ -1,0 +1,4 @@
+list(APPEND ECRA_SOURCES
+  src/publish/manifest.c
+  src/publish/publish.c
+  src/publish/ecr.c)

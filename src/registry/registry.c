@@ -1,0 +1,1113 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * registry/registry.c - OCI distribution client: auth, manifests, blobs.
+ *
+ * Every request goes through request(), which adds the Authorization the
+ * registry asked for: on a 401 it reads WWW-Authenticate and either sends
+ * Basic credentials or fetches a Bearer token from the realm (with Basic
+ * credentials if it has any) for the challenge's scope, then retries once.
+ * Tokens are cached per scope. The transport is src/http (registry/
+ * transport.c), which never forwards Authorization across hosts.
+ */
+#include "registry/registry_int.h"
+
+#include <ctype.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "json/json.h"
+#include "util/buf.h"
+
+#define MANIFEST_LIMIT (8u * 1024 * 1024)
+#define DEFAULT_CHUNK  (16u * 1024 * 1024)
+#define ACCEPT_MANIFESTS                                            \
+	"Accept: " ECRA_MT_DOCKER_MANIFEST ", " ECRA_MT_DOCKER_LIST \
+	", " ECRA_MT_OCI_MANIFEST ", " ECRA_MT_OCI_INDEX
+
+bool ecra_registry_host_is_loopback(const char *host)
+{
+	size_t n;
+
+	if (host == NULL)
+		return false;
+	if (strncmp(host, "localhost", 9) == 0 &&
+	    (host[9] == '\0' || host[9] == ':'))
+		return true;
+	if (strncmp(host, "127.", 4) == 0)
+		return true;
+	n = strlen("[::1]");
+	return strncmp(host, "[::1]", n) == 0 &&
+	       (host[n] == '\0' || host[n] == ':');
+}
+
+/* ---------------------------------------------------------------------- */
+/* Credentials                                                             */
+
+static char *b64_encode(const char *s, size_t n)
+{
+	char *out = ecra_alloc(4 * ((n + 2) / 3) + 1);
+
+	if (out == NULL)
+		return NULL;
+	EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)s, (int)n);
+	return out;
+}
+
+static int b64_decode(char **out, const char *s)
+{
+	size_t n = strlen(s), pad = 0;
+	unsigned char *buf;
+	int len;
+
+	*out = NULL;
+	if (n % 4 != 0)
+		return ecra_error_set(ECRA_EINVALID, "invalid base64");
+	if ((buf = ecra_alloc(n / 4 * 3 + 1)) == NULL)
+		return ECRA_ENOMEM;
+	len = EVP_DecodeBlock(buf, (const unsigned char *)s, (int)n);
+	if (len < 0) {
+		ecra_free(buf);
+		return ecra_error_set(ECRA_EINVALID, "invalid base64");
+	}
+	if (n >= 1 && s[n - 1] == '=')
+		pad++;
+	if (n >= 2 && s[n - 2] == '=')
+		pad++;
+	buf[(size_t)len - pad] = '\0';
+	*out = (char *)buf;
+	return 0;
+}
+
+/* The host part of an `auths` key ("https://h:p/v1/" -> "h:p"). */
+static bool auth_key_matches(const char *key, const char *host)
+{
+	const char *p = strstr(key, "://");
+	size_t n;
+
+	p = p ? p + 3 : key;
+	n = strcspn(p, "/");
+	return strlen(host) == n && strncmp(p, host, n) == 0;
+}
+
+static int creds_from_config(ecra_registry *r, const char *dir)
+{
+	ecra_buf path = ECRA_BUF_INIT(0);
+	ecra_json *cfg = NULL, *auths;
+	char *plain = NULL, *colon;
+	void *it;
+	int error = 0;
+
+	if (dir == NULL || dir[0] == '\0')
+		return 0;
+	if ((error = ecra_buf_printf(&path, "%s/config.json", dir)) < 0)
+		goto done;
+	if (ecra_json_load_file(&cfg, path.ptr, 0, 0) < 0) {
+		ecra_error_clear(); /* no usable config: anonymous */
+		goto done;
+	}
+	auths = ecra_json_get(cfg, "auths");
+	for (it = ecra_json_iter(auths); it;
+	     it = ecra_json_iter_next(auths, it)) {
+		ecra_json *e = ecra_json_iter_value(it);
+		const char *a = ecra_json_string(ecra_json_get(e, "auth"));
+		const char *u = ecra_json_string(ecra_json_get(e, "username"));
+		const char *p = ecra_json_string(ecra_json_get(e, "password"));
+
+		if (!auth_key_matches(ecra_json_iter_key(it), r->host))
+			continue;
+		if (a != NULL && a[0] != '\0') {
+			if (b64_decode(&plain, a) < 0 ||
+			    (colon = strchr(plain, ':')) == NULL) {
+				error = ecra_error_set(ECRA_EINVALID,
+				    "malformed 'auth' for '%s' in '%s'",
+				    ecra_json_iter_key(it), path.ptr);
+				goto done;
+			}
+			*colon = '\0';
+			if ((r->username = ecra_strdup(plain)) == NULL ||
+			    (r->password = ecra_strdup(colon + 1)) == NULL)
+				error = ECRA_ENOMEM;
+			goto done;
+		}
+		if (u != NULL && p != NULL) {
+			if ((r->username = ecra_strdup(u)) == NULL ||
+			    (r->password = ecra_strdup(p)) == NULL)
+				error = ECRA_ENOMEM;
+			goto done;
+		}
+	}
+done:
+	if (plain != NULL) {
+		memset(plain, 0, strlen(plain));
+		ecra_free(plain);
+	}
+	ecra_json_free(cfg);
+	ecra_buf_dispose(&path);
+	return error;
+}
+
+int ecra_registry_new(ecra_registry **out, const ecra_registry_options *o)
+{
+	ecra_registry *r = NULL;
+	int error;
+
+	ECRA_ASSERT_ARG(out);
+	ECRA_ASSERT_ARG(o);
+	ECRA_ASSERT_ARG(o->host);
+	*out = NULL;
+	if ((o->username == NULL) != (o->password == NULL))
+		return ecra_error_set(ECRA_EINVALID,
+		    "a registry username needs a password and vice versa");
+	if ((r = ecra_calloc(1, sizeof(*r))) == NULL)
+		return ECRA_ENOMEM;
+	r->timeout_ms = o->timeout_ms ? o->timeout_ms : 300000;
+	r->chunk_size = o->chunk_size;
+	if ((r->host = ecra_strdup(o->host)) == NULL ||
+	    (r->base = ecra_alloc(strlen(o->host) + 16)) == NULL) {
+		error = ECRA_ENOMEM;
+		goto fail;
+	}
+	sprintf(r->base, "%s://%s", o->plain_http ? "http" : "https", o->host);
+	if (o->username != NULL) {
+		if ((r->username = ecra_strdup(o->username)) == NULL ||
+		    (r->password = ecra_strdup(o->password)) == NULL) {
+			error = ECRA_ENOMEM;
+			goto fail;
+		}
+	} else if ((error = creds_from_config(r, o->docker_config)) < 0) {
+		goto fail;
+	}
+	if ((error = ecra_registry_transport_init(r)) < 0)
+		goto fail;
+	*out = r;
+	return 0;
+fail:
+	ecra_registry_free(r);
+	return error;
+}
+
+void ecra_registry_free(ecra_registry *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	ecra_registry_transport_dispose(r);
+	if (r->password != NULL)
+		memset(r->password, 0, strlen(r->password));
+	for (i = 0; i < r->token_count; i++) {
+		ecra_free(r->tokens[i].scope);
+		if (r->tokens[i].header != NULL)
+			memset(r->tokens[i].header, 0,
+			    strlen(r->tokens[i].header));
+		ecra_free(r->tokens[i].header);
+	}
+	ecra_free(r->tokens);
+	ecra_free(r->host);
+	ecra_free(r->base);
+	ecra_free(r->username);
+	ecra_free(r->password);
+	ecra_free(r);
+}
+
+const char *ecra_registry_host(const ecra_registry *r)
+{
+	return r->host;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Auth                                                                    */
+
+void ecra_registry_resp_dispose(ecra_registry_resp *resp)
+{
+	ecra_buf_dispose(&resp->body);
+	ecra_free(resp->location);
+	ecra_free(resp->www_authenticate);
+	ecra_free(resp->content_type);
+	ecra_free(resp->digest);
+	memset(resp, 0, sizeof(*resp));
+}
+
+/* Parse `key="value"` / `key=value` pairs after the scheme word. */
+static char *challenge_param(const char *ch, const char *key)
+{
+	const char *p = ch;
+	size_t kl = strlen(key);
+
+	while (*p && !isspace((unsigned char)*p))
+		p++;
+	while (*p) {
+		const char *k, *v;
+		size_t vl;
+		bool quoted;
+
+		while (*p == ' ' || *p == ',' || *p == '\t')
+			p++;
+		k = p;
+		while (*p && *p != '=' && *p != ',' && *p != ' ')
+			p++;
+		if (*p != '=')
+			continue;
+		p++;
+		quoted = *p == '"';
+		if (quoted)
+			p++;
+		v = p;
+		while (*p && (quoted ? *p != '"' : (*p != ',' && *p != ' ')))
+			p++;
+		vl = (size_t)(p - v);
+		if (quoted && *p == '"')
+			p++;
+		if ((size_t)(v - k) - 1 - (quoted ? 1 : 0) == kl &&
+		    strncasecmp(k, key, kl) == 0)
+			return ecra_strndup(v, vl);
+	}
+	return NULL;
+}
+
+static const char *cached_token(ecra_registry *r, const char *scope)
+{
+	size_t i;
+
+	for (i = 0; i < r->token_count; i++)
+		if (strcmp(r->tokens[i].scope, scope) == 0)
+			return r->tokens[i].header;
+	return NULL;
+}
+
+static int cache_token(ecra_registry *r, const char *scope, char *header)
+{
+	ecra_registry_token *t;
+	size_t i;
+
+	for (i = 0; i < r->token_count; i++)
+		if (strcmp(r->tokens[i].scope, scope) == 0) {
+			ecra_free(r->tokens[i].header);
+			r->tokens[i].header = header;
+			return 0;
+		}
+	t = ecra_realloc(r->tokens, (r->token_count + 1) * sizeof(*t));
+	if (t == NULL) {
+		ecra_free(header);
+		return ECRA_ENOMEM;
+	}
+	r->tokens = t;
+	t[r->token_count].header = header;
+	if ((t[r->token_count].scope = ecra_strdup(scope)) == NULL) {
+		ecra_free(header);
+		return ECRA_ENOMEM;
+	}
+	r->token_count++;
+	return 0;
+}
+
+static char *basic_header(const ecra_registry *r)
+{
+	ecra_buf plain = ECRA_BUF_INIT(0), hdr = ECRA_BUF_INIT(0);
+	char *b64 = NULL, *out = NULL;
+
+	if (ecra_buf_printf(&plain, "%s:%s", r->username, r->password) < 0 ||
+	    (b64 = b64_encode(plain.ptr, plain.size)) == NULL ||
+	    ecra_buf_printf(&hdr, "Authorization: Basic %s", b64) < 0)
+		goto done;
+	out = ecra_buf_detach(&hdr);
+done:
+	if (plain.ptr != NULL)
+		memset(plain.ptr, 0, plain.size);
+	if (b64 != NULL)
+		memset(b64, 0, strlen(b64));
+	ecra_free(b64);
+	ecra_buf_dispose(&plain);
+	ecra_buf_dispose(&hdr);
+	return out;
+}
+
+static int url_encode(ecra_buf *b, const char *s)
+{
+	int error = 0;
+
+	for (; *s && error == 0; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (isalnum(c) || strchr("-._~", c))
+			error = ecra_buf_putc(b, (char)c);
+		else
+			error = ecra_buf_printf(b, "%%%02X", c);
+	}
+	return error;
+}
+
+/* Fetch a Bearer token for the challenge and cache it under `scope`. */
+static int fetch_token(
+    ecra_registry *r, const char *challenge, const char *scope)
+{
+	char *realm = challenge_param(challenge, "realm");
+	char *service = challenge_param(challenge, "service");
+	char *chscope = challenge_param(challenge, "scope");
+	ecra_buf url = ECRA_BUF_INIT(0), hdr = ECRA_BUF_INIT(0);
+	ecra_registry_resp resp;
+	ecra_json *doc = NULL;
+	const char *tok;
+	const char *headers[2] = { NULL, NULL };
+	char *basic = NULL;
+	const char *sc = chscope != NULL ? chscope : scope;
+	int error;
+
+	memset(&resp, 0, sizeof(resp));
+	if (realm == NULL) {
+		error = ecra_error_set(ECRA_EAUTH,
+		    "registry '%s' sent a Bearer challenge without a realm",
+		    r->host);
+		goto done;
+	}
+	if ((error = ecra_buf_printf(
+	         &url, "%s%s", realm, strchr(realm, '?') ? "&" : "?")) < 0)
+		goto done;
+	if (service != NULL && ((error = ecra_buf_puts(&url, "service=")) < 0 ||
+	                           (error = url_encode(&url, service)) < 0 ||
+	                           (error = ecra_buf_putc(&url, '&')) < 0))
+		goto done;
+	{
+		/* A scope may hold several space-separated scopes. */
+		const char *p = sc;
+
+		while (*p) {
+			size_t n = strcspn(p, " ");
+			char *one = ecra_strndup(p, n);
+
+			if (one == NULL) {
+				error = ECRA_ENOMEM;
+				goto done;
+			}
+			error = ecra_buf_puts(&url, "scope=");
+			if (error == 0)
+				error = url_encode(&url, one);
+			if (error == 0)
+				error = ecra_buf_putc(&url, '&');
+			ecra_free(one);
+			if (error < 0)
+				goto done;
+			p += n;
+			while (*p == ' ')
+				p++;
+		}
+	}
+	ecra_buf_truncate(&url, url.size - 1);
+	if (r->username != NULL) {
+		if ((basic = basic_header(r)) == NULL) {
+			error = ECRA_ENOMEM;
+			goto done;
+		}
+		headers[0] = basic;
+	}
+	if ((error = ecra_registry_xfer(
+	         r, "GET", url.ptr, headers, NULL, 0, &resp)) < 0)
+		goto done;
+	if (resp.status == 401 || resp.status == 403) {
+		error = ecra_error_set(ECRA_EAUTH,
+		    "registry '%s' refused the credentials (token service "
+		    "answered HTTP %d)",
+		    r->host, resp.status);
+		goto done;
+	}
+	if (resp.status != 200) {
+		error = ecra_error_set(ECRA_ERROR,
+		    "registry '%s': token service answered HTTP %d", r->host,
+		    resp.status);
+		goto done;
+	}
+	if (ecra_json_parse(&doc, resp.body.ptr ? resp.body.ptr : "",
+	        resp.body.size, "token response", 0) < 0) {
+		error = ecra_error_set(ECRA_ERROR,
+		    "registry '%s': malformed token response", r->host);
+		goto done;
+	}
+	tok = ecra_json_string(ecra_json_get(doc, "token"));
+	if (tok == NULL || tok[0] == '\0')
+		tok = ecra_json_string(ecra_json_get(doc, "access_token"));
+	if (tok == NULL || tok[0] == '\0') {
+		error = ecra_error_set(ECRA_ERROR,
+		    "registry '%s': the token response has no token", r->host);
+		goto done;
+	}
+	if ((error = ecra_buf_printf(&hdr, "Authorization: Bearer %s", tok)) <
+	    0)
+		goto done;
+	error = cache_token(r, scope, ecra_buf_detach(&hdr));
+done:
+	ecra_json_free(doc);
+	ecra_registry_resp_dispose(&resp);
+	if (basic != NULL)
+		memset(basic, 0, strlen(basic));
+	ecra_free(basic);
+	ecra_free(realm);
+	ecra_free(service);
+	ecra_free(chscope);
+	ecra_buf_dispose(&url);
+	ecra_buf_dispose(&hdr);
+	return error;
+}
+
+/*
+ * Send a request to the registry (`url` absolute, or a path starting with
+ * '/'), authenticating for `scope` as needed. `extra` is a NULL-terminated
+ * list of "Name: value" headers (may be NULL).
+ */
+int ecra_registry_request(ecra_registry *r, const char *method, const char *url,
+    const char *scope, const char *const *extra, const void *body, size_t len,
+    ecra_registry_resp *resp)
+{
+	const char *headers[16];
+	ecra_buf full = ECRA_BUF_INIT(0);
+	const char *auth;
+	char *basic = NULL;
+	size_t n, i, limit = resp->body.limit;
+	int attempt, error = 0;
+
+	memset(resp, 0, sizeof(*resp));
+	resp->body.limit = limit;
+	if (url[0] == '/') {
+		if ((error = ecra_buf_printf(&full, "%s%s", r->base, url)) < 0)
+			goto done;
+		url = full.ptr;
+	}
+	for (attempt = 0; attempt < 2; attempt++) {
+		n = 0;
+		auth = cached_token(r, scope);
+		if (auth == NULL && r->basic_ok && r->username != NULL) {
+			if (basic == NULL &&
+			    (basic = basic_header(r)) == NULL) {
+				error = ECRA_ENOMEM;
+				goto done;
+			}
+			auth = basic;
+		}
+		if (auth != NULL)
+			headers[n++] = auth;
+		for (i = 0; extra != NULL && extra[i] != NULL && n < 15; i++)
+			headers[n++] = extra[i];
+		headers[n] = NULL;
+		ecra_registry_resp_dispose(resp);
+		resp->body.limit = limit;
+		if ((error = ecra_registry_xfer(
+		         r, method, url, headers, body, len, resp)) < 0)
+			goto done;
+		if (resp->status != 401 || attempt == 1)
+			break;
+		/* 401: answer the challenge, then retry once. */
+		if (resp->www_authenticate != NULL &&
+		    strncasecmp(resp->www_authenticate, "Bearer", 6) == 0) {
+			if ((error = fetch_token(
+			         r, resp->www_authenticate, scope)) < 0)
+				goto done;
+		} else if (r->username != NULL && !r->basic_ok) {
+			r->basic_ok = true;
+		} else {
+			break;
+		}
+	}
+	if (resp->status == 401) {
+		error = r->username == NULL
+		            ? ecra_error_set(ECRA_EAUTH,
+		                  "registry '%s' requires authentication (pass "
+		                  "--username and --password-stdin, or log in "
+		                  "with docker login)",
+		                  r->host)
+		            : ecra_error_set(ECRA_EAUTH,
+		                  "registry '%s' refused the credentials of "
+		                  "user '%s' (HTTP 401)",
+		                  r->host, r->username);
+		goto done;
+	}
+	if (resp->status == 403) {
+		error = ecra_error_set(ECRA_EAUTH,
+		    "registry '%s' denied %s %s (HTTP 403)", r->host, method,
+		    scope);
+		goto done;
+	}
+done:
+	if (basic != NULL)
+		memset(basic, 0, strlen(basic));
+	ecra_free(basic);
+	ecra_buf_dispose(&full);
+	return error;
+}
+
+/* A one-line summary of an error response: the first error's code and
+ * message from the body, if it is the registry's JSON. */
+int ecra_registry_fail(
+    ecra_registry *r, ecra_registry_resp *resp, const char *what)
+{
+	ecra_json *doc = NULL, *e0;
+	const char *code = NULL, *msg = NULL;
+	int ecode = resp->status == 404 ? ECRA_ENOTFOUND : ECRA_ERROR;
+	int error;
+
+	if (resp->body.size > 0 && ecra_json_parse(&doc, resp->body.ptr,
+	                               resp->body.size, NULL, 0) == 0) {
+		e0 = ecra_json_at(ecra_json_get(doc, "errors"), 0);
+		code = ecra_json_string(ecra_json_get(e0, "code"));
+		msg = ecra_json_string(ecra_json_get(e0, "message"));
+	}
+	if (code != NULL)
+		error =
+		    ecra_error_set(ecode, "registry '%s': %s: HTTP %d %s: %s",
+		        r->host, what, resp->status, code, msg ? msg : "");
+	else
+		error = ecra_error_set(ecode, "registry '%s': %s: HTTP %d",
+		    r->host, what, resp->status);
+	ecra_json_free(doc);
+	return error;
+}
+
+static int scope_of(ecra_buf *b, const char *repo, bool push)
+{
+	ecra_buf_clear(b);
+	return ecra_buf_printf(
+	    b, "repository:%s:%s", repo, push ? "pull,push" : "pull");
+}
+
+/* ---------------------------------------------------------------------- */
+/* Manifests and blobs                                                     */
+
+void ecra_registry_sha256(char out[72], const void *data, size_t len)
+{
+	unsigned char md[32];
+	unsigned int mdlen = 0;
+	int i;
+
+	EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
+	memcpy(out, "sha256:", 7);
+	for (i = 0; i < 32; i++)
+		sprintf(out + 7 + 2 * i, "%02x", md[i]);
+}
+
+int ecra_registry_manifest_exists(ecra_registry *r, const char *repo,
+    const char *ref, bool *exists, char **digest)
+{
+	ecra_buf path = ECRA_BUF_INIT(0), scope = ECRA_BUF_INIT(0);
+	const char *extra[] = { ACCEPT_MANIFESTS, NULL };
+	ecra_registry_resp resp;
+	int error;
+
+	*exists = false;
+	if (digest != NULL)
+		*digest = NULL;
+	memset(&resp, 0, sizeof(resp));
+	if ((error = ecra_buf_printf(&path, "/v2/%s/manifests/%s", repo, ref)) <
+	        0 ||
+	    (error = scope_of(&scope, repo, false)) < 0 ||
+	    (error = ecra_registry_request(
+	         r, "HEAD", path.ptr, scope.ptr, extra, NULL, 0, &resp)) < 0)
+		goto done;
+	if (resp.status == 200) {
+		*exists = true;
+		if (digest != NULL && resp.digest != NULL &&
+		    (*digest = ecra_strdup(resp.digest)) == NULL)
+			error = ECRA_ENOMEM;
+	} else if (resp.status != 404) {
+		error = ecra_registry_fail(r, &resp, "checking a manifest");
+	}
+done:
+	ecra_registry_resp_dispose(&resp);
+	ecra_buf_dispose(&path);
+	ecra_buf_dispose(&scope);
+	return error;
+}
+
+int ecra_registry_manifest_get(ecra_registry *r, const char *repo,
+    const char *ref, ecra_buf *body, char **media_type, char **digest)
+{
+	ecra_buf path = ECRA_BUF_INIT(0), scope = ECRA_BUF_INIT(0);
+	const char *extra[] = { ACCEPT_MANIFESTS, NULL };
+	ecra_registry_resp resp;
+	char computed[72];
+	int error;
+
+	*media_type = NULL;
+	if (digest != NULL)
+		*digest = NULL;
+	memset(&resp, 0, sizeof(resp));
+	resp.body.limit = MANIFEST_LIMIT;
+	if ((error = ecra_buf_printf(&path, "/v2/%s/manifests/%s", repo, ref)) <
+	        0 ||
+	    (error = scope_of(&scope, repo, false)) < 0 ||
+	    (error = ecra_registry_request(
+	         r, "GET", path.ptr, scope.ptr, extra, NULL, 0, &resp)) < 0)
+		goto done;
+	if (resp.status != 200) {
+		error = ecra_registry_fail(r, &resp, "fetching a manifest");
+		goto done;
+	}
+	ecra_registry_sha256(
+	    computed, resp.body.ptr ? resp.body.ptr : "", resp.body.size);
+	if (strncmp(ref, "sha256:", 7) == 0 && strcmp(ref, computed) != 0) {
+		error = ecra_error_set(ECRA_ERROR,
+		    "registry '%s': manifest '%s' has digest '%s'", r->host,
+		    ref, computed);
+		goto done;
+	}
+	if (resp.content_type != NULL) {
+		char *semi = strchr(resp.content_type, ';');
+
+		if (semi != NULL)
+			*semi = '\0';
+	}
+	if ((*media_type = ecra_strdup(
+	         resp.content_type ? resp.content_type : "")) == NULL ||
+	    (digest != NULL && (*digest = ecra_strdup(computed)) == NULL) ||
+	    (error = ecra_buf_put(
+	         body, resp.body.ptr ? resp.body.ptr : "", resp.body.size)) < 0)
+		error = error < 0 ? error : ECRA_ENOMEM;
+done:
+	ecra_registry_resp_dispose(&resp);
+	ecra_buf_dispose(&path);
+	ecra_buf_dispose(&scope);
+	return error;
+}
+
+int ecra_registry_manifest_put(ecra_registry *r, const char *repo,
+    const char *ref, const char *media_type, const void *data, size_t len,
+    char **digest)
+{
+	ecra_buf path = ECRA_BUF_INIT(0), scope = ECRA_BUF_INIT(0),
+	         ct = ECRA_BUF_INIT(0);
+	const char *extra[2] = { NULL, NULL };
+	ecra_registry_resp resp;
+	char computed[72];
+	int error;
+
+	if (digest != NULL)
+		*digest = NULL;
+	memset(&resp, 0, sizeof(resp));
+	ecra_registry_sha256(computed, data, len);
+	if ((error = ecra_buf_printf(&path, "/v2/%s/manifests/%s", repo, ref)) <
+	        0 ||
+	    (error = ecra_buf_printf(&ct, "Content-Type: %s", media_type)) <
+	        0 ||
+	    (error = scope_of(&scope, repo, true)) < 0)
+		goto done;
+	extra[0] = ct.ptr;
+	if ((error = ecra_registry_request(
+	         r, "PUT", path.ptr, scope.ptr, extra, data, len, &resp)) < 0)
+		goto done;
+	if (resp.status != 201 && resp.status != 200) {
+		error = ecra_registry_fail(r, &resp, "pushing a manifest");
+		goto done;
+	}
+	if (resp.digest != NULL && strcmp(resp.digest, computed) != 0) {
+		error = ecra_error_set(ECRA_ERROR,
+		    "registry '%s' stored the manifest as '%s', expected '%s'",
+		    r->host, resp.digest, computed);
+		goto done;
+	}
+	if (digest != NULL && (*digest = ecra_strdup(computed)) == NULL)
+		error = ECRA_ENOMEM;
+done:
+	ecra_registry_resp_dispose(&resp);
+	ecra_buf_dispose(&path);
+	ecra_buf_dispose(&scope);
+	ecra_buf_dispose(&ct);
+	return error;
+}
+
+int ecra_registry_blob_exists(
+    ecra_registry *r, const char *repo, const char *digest, bool *exists)
+{
+	ecra_buf path = ECRA_BUF_INIT(0), scope = ECRA_BUF_INIT(0);
+	ecra_registry_resp resp;
+	int error;
+
+	*exists = false;
+	memset(&resp, 0, sizeof(resp));
+	if ((error = ecra_buf_printf(&path, "/v2/%s/blobs/%s", repo, digest)) <
+	        0 ||
+	    (error = scope_of(&scope, repo, false)) < 0 ||
+	    (error = ecra_registry_request(
+	         r, "HEAD", path.ptr, scope.ptr, NULL, NULL, 0, &resp)) < 0)
+		goto done;
+	if (resp.status == 200)
+		*exists = true;
+	else if (resp.status != 404)
+		error = ecra_registry_fail(r, &resp, "checking a blob");
+done:
+	ecra_registry_resp_dispose(&resp);
+	ecra_buf_dispose(&path);
+	ecra_buf_dispose(&scope);
+	return error;
+}
+
+int ecra_registry_blob_get(
+    ecra_registry *r, const char *repo, const char *digest, ecra_buf *out)
+{
+	ecra_buf path = ECRA_BUF_INIT(0), scope = ECRA_BUF_INIT(0);
+	ecra_registry_resp resp;
+	char computed[72];
+	int error;
+
+	memset(&resp, 0, sizeof(resp));
+	resp.body.limit = out->limit;
+	if ((error = ecra_buf_printf(&path, "/v2/%s/blobs/%s", repo, digest)) <
+	        0 ||
+	    (error = scope_of(&scope, repo, false)) < 0 ||
+	    (error = ecra_registry_request(
+	         r, "GET", path.ptr, scope.ptr, NULL, NULL, 0, &resp)) < 0)
+		goto done;
+	if (resp.status != 200) {
+		error = ecra_registry_fail(r, &resp, "fetching a blob");
+		goto done;
+	}
+	ecra_registry_sha256(
+	    computed, resp.body.ptr ? resp.body.ptr : "", resp.body.size);
+	if (strcmp(computed, digest) != 0) {
+		error = ecra_error_set(ECRA_ERROR,
+		    "registry '%s': blob '%s' has digest '%s'", r->host, digest,
+		    computed);
+		goto done;
+	}
+	error = ecra_buf_put(
+	    out, resp.body.ptr ? resp.body.ptr : "", resp.body.size);
+done:
+	ecra_registry_resp_dispose(&resp);
+	ecra_buf_dispose(&path);
+	ecra_buf_dispose(&scope);
+	return error;
+}
+
+/* Turn a Location header into an absolute URL and add a query param. */
+static int upload_url(ecra_buf *out, ecra_registry *r, const char *loc,
+    const char *param, const char *value)
+{
+	int error;
+
+	ecra_buf_clear(out);
+	if (strncmp(loc, "http://", 7) == 0 || strncmp(loc, "https://", 8) == 0)
+		error = ecra_buf_puts(out, loc);
+	else if (loc[0] == '/')
+		error = ecra_buf_printf(out, "%s%s", r->base, loc);
+	else
+		error = ecra_buf_printf(out, "%s/%s", r->base, loc);
+	if (error == 0 && param != NULL) {
+		error = ecra_buf_printf(
+		    out, "%s%s=", strchr(out->ptr, '?') ? "&" : "?", param);
+		if (error == 0)
+			error = url_encode(out, value);
+	}
+	return error;
+}
+
+int ecra_registry_blob_upload(ecra_registry *r, const char *repo,
+    const char *digest, uint64_t size, const char *mount_from,
+    ecra_registry_read_cb read, void *payload, bool *uploaded)
+{
+	ecra_buf path = ECRA_BUF_INIT(0), scope = ECRA_BUF_INIT(0),
+	         url = ECRA_BUF_INIT(0), chunk = ECRA_BUF_INIT(0),
+	         range = ECRA_BUF_INIT(0);
+	const char *octet[] = { "Content-Type: application/octet-stream", NULL,
+		NULL };
+	ecra_registry_resp resp;
+	char *loc = NULL;
+	size_t chunk_size = r->chunk_size ? r->chunk_size : DEFAULT_CHUNK;
+	uint64_t sent = 0;
+	bool exists = false;
+	int error;
+
+	if (uploaded != NULL)
+		*uploaded = false;
+	memset(&resp, 0, sizeof(resp));
+	if ((error = ecra_registry_blob_exists(r, repo, digest, &exists)) < 0 ||
+	    exists)
+		goto done;
+	if ((error = scope_of(&scope, repo, true)) < 0)
+		goto done;
+	if (mount_from != NULL && strcmp(mount_from, repo) != 0) {
+		/* Ask for both scopes so a token covers the mount. */
+		if ((error = ecra_buf_printf(
+		         &scope, " repository:%s:pull", mount_from)) < 0 ||
+		    (error = ecra_buf_printf(
+		         &path, "/v2/%s/blobs/uploads/", repo)) < 0 ||
+		    (error = ecra_buf_puts(&path, "?mount=")) < 0 ||
+		    (error = url_encode(&path, digest)) < 0 ||
+		    (error = ecra_buf_puts(&path, "&from=")) < 0 ||
+		    (error = url_encode(&path, mount_from)) < 0)
+			goto done;
+	} else if ((error = ecra_buf_printf(
+	                &path, "/v2/%s/blobs/uploads/", repo)) < 0) {
+		goto done;
+	}
+	if ((error = ecra_registry_request(
+	         r, "POST", path.ptr, scope.ptr, NULL, "", 0, &resp)) < 0)
+		goto done;
+	if (resp.status == 201)
+		goto done; /* mounted */
+	if (resp.status != 202 || resp.location == NULL) {
+		error = ecra_registry_fail(r, &resp, "starting a blob upload");
+		goto done;
+	}
+	loc = resp.location;
+	resp.location = NULL;
+	if (uploaded != NULL)
+		*uploaded = true;
+
+	/* Send the content: one PUT if it fits a chunk, else PATCH chunks
+	 * and a closing PUT. */
+	for (;;) {
+		size_t want = chunk_size, got = 0;
+
+		ecra_buf_clear(&chunk);
+		if ((error = ecra_buf_grow(&chunk, want)) < 0)
+			goto done;
+		while (chunk.size < want) {
+			if ((error = read(payload, chunk.ptr + chunk.size,
+			         want - chunk.size, &got)) < 0)
+				goto done;
+			if (got == 0)
+				break;
+			chunk.size += got;
+		}
+		chunk.ptr[chunk.size] = '\0';
+		if (sent + chunk.size == size) {
+			/* Last piece: PUT it with the digest. */
+			if ((error = upload_url(
+			         &url, r, loc, "digest", digest)) < 0)
+				goto done;
+			ecra_registry_resp_dispose(&resp);
+			if ((error = ecra_registry_request(r, "PUT", url.ptr,
+			         scope.ptr, octet, chunk.ptr, chunk.size,
+			         &resp)) < 0)
+				goto done;
+			if (resp.status != 201) {
+				error = ecra_registry_fail(
+				    r, &resp, "finishing a blob upload");
+				goto done;
+			}
+			break;
+		}
+		if (chunk.size == 0 || sent + chunk.size > size) {
+			error = ecra_error_set(ECRA_EIO,
+			    "blob '%s' is not %llu bytes long", digest,
+			    (unsigned long long)size);
+			goto done;
+		}
+		ecra_buf_clear(&range);
+		if ((error = upload_url(&url, r, loc, NULL, NULL)) < 0 ||
+		    (error = ecra_buf_printf(&range, "Content-Range: %llu-%llu",
+		         (unsigned long long)sent,
+		         (unsigned long long)(sent + chunk.size - 1))) < 0)
+			goto done;
+		octet[1] = range.ptr;
+		ecra_registry_resp_dispose(&resp);
+		error = ecra_registry_request(r, "PATCH", url.ptr, scope.ptr,
+		    octet, chunk.ptr, chunk.size, &resp);
+		octet[1] = NULL;
+		if (error < 0)
+			goto done;
+		if (resp.status != 202 || resp.location == NULL) {
+			error =
+			    ecra_registry_fail(r, &resp, "uploading a chunk");
+			goto done;
+		}
+		sent += chunk.size;
+		ecra_free(loc);
+		loc = resp.location;
+		resp.location = NULL;
+	}
+done:
+	ecra_free(loc);
+	ecra_registry_resp_dispose(&resp);
+	ecra_buf_dispose(&path);
+	ecra_buf_dispose(&scope);
+	ecra_buf_dispose(&url);
+	ecra_buf_dispose(&chunk);
+	ecra_buf_dispose(&range);
+	return error;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Copy                                                                    */
+
+typedef struct {
+	const char *data;
+	size_t len, off;
+} mem_reader;
+
+static int mem_read(void *payload, char *buf, size_t cap, size_t *got)
+{
+	mem_reader *m = payload;
+	size_t n = m->len - m->off;
+
+	if (n > cap)
+		n = cap;
+	memcpy(buf, m->data + m->off, n);
+	m->off += n;
+	*got = n;
+	return 0;
+}
+
+static int copy_blob(ecra_registry *src, const char *src_repo,
+    ecra_registry *dst, const char *dst_repo, const ecra_json *desc)
+{
+	const char *digest = ecra_json_string(ecra_json_get(desc, "digest"));
+	ecra_json *sz = ecra_json_get(desc, "size");
+	ecra_buf blob = ECRA_BUF_INIT(4ull * 1024 * 1024 * 1024);
+	mem_reader mr;
+	bool exists = false, same;
+	int error;
+
+	if (digest == NULL || !ecra_json_is_number(sz))
+		return ecra_error_set(ECRA_EINVALID,
+		    "manifest descriptor without digest or size");
+	same = src == dst || strcmp(src->host, dst->host) == 0;
+	if ((error = ecra_registry_blob_exists(
+	         dst, dst_repo, digest, &exists)) < 0 ||
+	    exists)
+		return error;
+	if (same) {
+		bool uploaded = false;
+
+		/* Try a mount; if the registry wants an upload instead the
+		 * upload session it opened is abandoned and we stream. */
+		mr.data = "";
+		mr.len = mr.off = 0;
+		if ((error = ecra_registry_mount(
+		         dst, dst_repo, digest, src_repo, &uploaded)) < 0)
+			return error;
+		if (uploaded)
+			return 0;
+	}
+	if ((error = ecra_registry_blob_get(src, src_repo, digest, &blob)) < 0)
+		goto done;
+	mr.data = blob.ptr ? blob.ptr : "";
+	mr.len = blob.size;
+	mr.off = 0;
+	error = ecra_registry_blob_upload(dst, dst_repo, digest,
+	    (uint64_t)ecra_json_integer(sz), NULL, mem_read, &mr, NULL);
+done:
+	ecra_buf_dispose(&blob);
+	return error;
+}
+
+int ecra_registry_mount(ecra_registry *r, const char *repo, const char *digest,
+    const char *from, bool *mounted)
+{
+	ecra_buf path = ECRA_BUF_INIT(0), scope = ECRA_BUF_INIT(0),
+	         url = ECRA_BUF_INIT(0);
+	ecra_registry_resp resp;
+	int error;
+
+	*mounted = false;
+	memset(&resp, 0, sizeof(resp));
+	if ((error = scope_of(&scope, repo, true)) < 0 ||
+	    (error = ecra_buf_printf(&scope, " repository:%s:pull", from)) <
+	        0 ||
+	    (error = ecra_buf_printf(
+	         &path, "/v2/%s/blobs/uploads/?mount=", repo)) < 0 ||
+	    (error = url_encode(&path, digest)) < 0 ||
+	    (error = ecra_buf_puts(&path, "&from=")) < 0 ||
+	    (error = url_encode(&path, from)) < 0 ||
+	    (error = ecra_registry_request(
+	         r, "POST", path.ptr, scope.ptr, NULL, "", 0, &resp)) < 0)
+		goto done;
+	if (resp.status == 201) {
+		*mounted = true;
+	} else if (resp.status == 202 && resp.location != NULL) {
+		/* Cancel the upload session it opened; failures are fine. */
+		ecra_registry_resp cancel;
+
+		memset(&cancel, 0, sizeof(cancel));
+		if (upload_url(&url, r, resp.location, NULL, NULL) == 0)
+			(void)ecra_registry_request(r, "DELETE", url.ptr,
+			    scope.ptr, NULL, NULL, 0, &cancel);
+		ecra_registry_resp_dispose(&cancel);
+		ecra_error_clear();
+	} else {
+		error = ecra_registry_fail(r, &resp, "mounting a blob");
+	}
+done:
+	ecra_registry_resp_dispose(&resp);
+	ecra_buf_dispose(&path);
+	ecra_buf_dispose(&scope);
+	ecra_buf_dispose(&url);
+	return error;
+}
+
+static int copy_manifest(ecra_registry *src, const char *src_repo,
+    const char *ref, ecra_registry *dst, const char *dst_repo,
+    const char *dst_ref, int depth)
+{
+	ecra_buf body = ECRA_BUF_INIT(MANIFEST_LIMIT);
+	ecra_json *doc = NULL, *layers, *children;
+	char *mt = NULL, *digest = NULL;
+	size_t i;
+	int error;
+
+	if (depth > 2)
+		return ecra_error_set(ECRA_EINVALID,
+		    "manifest '%s' nests indexes too deeply", ref);
+	if ((error = ecra_registry_manifest_get(
+	         src, src_repo, ref, &body, &mt, &digest)) < 0)
+		goto done;
+	if ((error = ecra_json_parse(
+	         &doc, body.ptr ? body.ptr : "", body.size, "manifest", 0)) < 0)
+		goto done;
+	children = ecra_json_get(doc, "manifests");
+	for (i = 0; i < ecra_json_size(children); i++) {
+		const char *cd = ecra_json_string(
+		    ecra_json_get(ecra_json_at(children, i), "digest"));
+
+		if (cd == NULL) {
+			error = ecra_error_set(
+			    ECRA_EINVALID, "index entry without a digest");
+			goto done;
+		}
+		if ((error = copy_manifest(
+		         src, src_repo, cd, dst, dst_repo, cd, depth + 1)) < 0)
+			goto done;
+	}
+	if (ecra_json_get(doc, "config") != NULL &&
+	    (error = copy_blob(src, src_repo, dst, dst_repo,
+	         ecra_json_get(doc, "config"))) < 0)
+		goto done;
+	layers = ecra_json_get(doc, "layers");
+	for (i = 0; i < ecra_json_size(layers); i++)
+		if ((error = copy_blob(src, src_repo, dst, dst_repo,
+		         ecra_json_at(layers, i))) < 0)
+			goto done;
+	if (mt[0] == '\0') {
+		ecra_free(mt);
+		mt = ecra_strdup(
+		    ecra_json_string(ecra_json_get(doc, "mediaType"))
+		        ? ecra_json_string(ecra_json_get(doc, "mediaType"))
+		        : ECRA_MT_DOCKER_MANIFEST);
+		if (mt == NULL) {
+			error = ECRA_ENOMEM;
+			goto done;
+		}
+	}
+	error = ecra_registry_manifest_put(
+	    dst, dst_repo, dst_ref, mt, body.ptr, body.size, NULL);
+done:
+	ecra_json_free(doc);
+	ecra_free(mt);
+	ecra_free(digest);
+	ecra_buf_dispose(&body);
+	return error;
+}
+
+int ecra_registry_copy(ecra_registry *src, const char *src_repo,
+    const char *src_ref, ecra_registry *dst, const char *dst_repo,
+    const char *dst_tag)
+{
+	ECRA_ASSERT_ARG(src);
+	ECRA_ASSERT_ARG(dst);
+	ECRA_ASSERT_ARG(src_repo);
+	ECRA_ASSERT_ARG(src_ref);
+	ECRA_ASSERT_ARG(dst_repo);
+	ECRA_ASSERT_ARG(dst_tag);
+	return copy_manifest(src, src_repo, src_ref, dst, dst_repo, dst_tag, 0);
+}

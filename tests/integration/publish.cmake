@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: Apache-2.0
+# `ecr-assets publish` end to end against the integration services
+# (tests/integration/services.sh): registry mode, ECR mode through the
+# stand-in, daemonless tarball push and copy. Skipped (77) unless
+# services.env was sourced.
+foreach(part registry ecr compat)
+  add_test(NAME integration_publish_${part}
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/integration/publish_${part}.sh)
+  set_tests_properties(integration_publish_${part} PROPERTIES
+    LABELS integration SKIP_RETURN_CODE 77 TIMEOUT 900
+    ENVIRONMENT "ECRA_CLI=$<TARGET_FILE:ecr-assets>")
+endforeach()
+
+# The registry client (tarball push, copy, auth) against the real
+# docker-registry instances.
+add_executable(test_registry_real
+  ${CMAKE_CURRENT_SOURCE_DIR}/integration/registry_real.c
+  $<TARGET_OBJECTS:ecra_objects>)
+target_include_directories(test_registry_real PRIVATE
+  ${CMAKE_SOURCE_DIR}/include ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/tests)
+target_compile_options(test_registry_real PRIVATE ${ECRA_WARNINGS}
+  -Wno-format-truncation)
+target_link_libraries(test_registry_real PRIVATE ${ECRA_LIBS}
+  PkgConfig::CMOCKA)
+add_test(NAME integration_registry_real COMMAND test_registry_real)
+set_tests_properties(integration_registry_real PROPERTIES
+  LABELS integration SKIP_RETURN_CODE 77 TIMEOUT 600
+  ENVIRONMENT "CMOCKA_MESSAGE_OUTPUT=stdout")

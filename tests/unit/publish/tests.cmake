@@ -1,0 +1,2 @@
+ecra_unit_test(publish manifest)
+ecra_unit_test(publish run)
