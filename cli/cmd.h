@@ -18,6 +18,10 @@ typedef struct {
 
 int cmd_hash(int argc, char **argv);
 void cmd_hash_help(void);
+int cmd_synth(int argc, char **argv);
+void cmd_synth_help(void);
+int cmd_ls(int argc, char **argv);
+void cmd_ls_help(void);
 int cmd_publish(int argc, char **argv);
 void cmd_publish_help(void);
 

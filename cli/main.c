@@ -11,6 +11,10 @@
 static const cli_cmd commands[] = {
 	{ "hash", cmd_hash, cmd_hash_help,
 	    "print the asset hash of a directory or file" },
+	{ "synth", cmd_synth, cmd_synth_help,
+	    "synthesize a cloud assembly from an app file or command" },
+	{ "ls", cmd_ls, cmd_ls_help,
+	    "list the stacks and image assets of a cloud assembly" },
 	{ "publish", cmd_publish, cmd_publish_help,
 	    "build and push the docker image assets of a cloud assembly" },
 };

@@ -37,5 +37,6 @@ ${rows.join('\n')}
 /* clang-format on */
 
 const size_t ecra_assembly_feature_flag_count =
-    sizeof(ecra_assembly_feature_flags) / sizeof(ecra_assembly_feature_flags[0]);
+    sizeof(ecra_assembly_feature_flags) /
+    sizeof(ecra_assembly_feature_flags[0]);
 `);

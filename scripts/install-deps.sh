@@ -12,7 +12,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 [ "${ECRA_SKIP_INSTALL:-0}" = 1 ] && exit 0
 
 debs=(build-essential cmake pkg-config git libssl-dev libjansson-dev
-	libcmocka-dev libcurl4-openssl-dev libarchive-dev zlib1g-dev nodejs npm clang
+	libcmocka-dev libcurl4-openssl-dev libarchive-dev zlib1g-dev clang
 	clang-format valgrind python3 python3-botocore awscli docker.io
 	docker-registry busybox-static apache2-utils skopeo hyperfine
 	libclang-rt-14-dev openssl curl jq iproute2)
@@ -21,6 +21,10 @@ for p in "${debs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 		missing+=("$p")
 done
+# Node.js may come from elsewhere than Debian (a newer npm, say); only ask
+# Debian for it when the commands are missing, or apt refuses the mix.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
 	echo "== installing Debian packages: ${missing[*]}"
 	sudo_cmd=()

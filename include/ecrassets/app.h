@@ -267,8 +267,8 @@ typedef struct {
  *         ECRA_EINVALID (empty id, a stack name CloudFormation rejects,
  *         bad option) or ECRA_ENOMEM
  */
-ECRA_API int ecra_app_add_stack(ecra_stack **out, ecra_app *app,
-    const char *id, const ecra_stack_options *opts);
+ECRA_API int ecra_app_add_stack(ecra_stack **out, ecra_app *app, const char *id,
+    const ecra_stack_options *opts);
 
 /** The stack's construct id. */
 ECRA_API const char *ecra_stack_id(const ecra_stack *stack);
@@ -525,7 +525,11 @@ ECRA_API const char *ecra_image_asset_repository_name(
 /** The manifest key: hash, or "<assetName>-<hash>". */
 ECRA_API const char *ecra_image_asset_manifest_key(
     const ecra_image_asset *asset);
-/** The staged path relative to the outdir: "asset.<hash><ext>". */
+/**
+ * The path the manifest names: "asset.<hash><ext>" relative to the
+ * outdir; with context "aws:cdk:disable-asset-staging" the absolute
+ * context directory (docker) or the tarball relative to the outdir.
+ */
 ECRA_API const char *ecra_image_asset_staged_path(
     const ecra_image_asset *asset);
 
@@ -544,8 +548,8 @@ typedef enum {
  * @param[out] out compact JSON text, free with ecra_free()
  * @return 0, ECRA_EINVALID (unknown attribute) or ECRA_ENOMEM
  */
-ECRA_API int ecra_image_asset_attribute_json(char **out,
-    const ecra_image_asset *asset, ecra_image_asset_attribute attr);
+ECRA_API int ecra_image_asset_attribute_json(
+    char **out, const ecra_image_asset *asset, ecra_image_asset_attribute attr);
 
 /* ------------------------------------------------------------------ */
 /* IAM roles and grants                                                 */
@@ -608,9 +612,9 @@ ECRA_API int ecra_image_asset_grant_read(
 
 /** What a stack output holds. */
 typedef enum {
-	ECRA_OUTPUT_STRING = 0,    /**< string_value, verbatim. */
-	ECRA_OUTPUT_IMAGE_URI,     /**< asset.imageUri. */
-	ECRA_OUTPUT_IMAGE_TAG,     /**< asset.imageTag. */
+	ECRA_OUTPUT_STRING = 0,      /**< string_value, verbatim. */
+	ECRA_OUTPUT_IMAGE_URI,       /**< asset.imageUri. */
+	ECRA_OUTPUT_IMAGE_TAG,       /**< asset.imageTag. */
 	ECRA_OUTPUT_REPOSITORY_NAME, /**< asset.repository.repositoryName. */
 } ecra_output_kind;
 
@@ -745,8 +749,8 @@ typedef struct {
  *         ECRA_EINVALID, ECRA_EEXISTS (duplicate id), ECRA_EIO,
  *         ECRA_ENOMEM
  */
-ECRA_API int ecra_app_load_json(ecra_app **out, const char *path,
-    const ecra_app_load_options *opts);
+ECRA_API int ecra_app_load_json(
+    ecra_app **out, const char *path, const ecra_app_load_options *opts);
 
 ECRA_END_DECL
 

@@ -71,8 +71,8 @@ static int merge_context(ecra_app *app, const char *json_text)
 		    ecra_json_type_name(v));
 	}
 	for (it = ecra_json_iter(v); it; it = ecra_json_iter_next(v, it)) {
-		rc = ecra_json_set(
-		    app->context, ecra_json_iter_key(it), ecra_json_iter_value(it));
+		rc = ecra_json_set(app->context, ecra_json_iter_key(it),
+		    ecra_json_iter_value(it));
 		if (rc < 0)
 			break;
 	}
@@ -94,7 +94,16 @@ int ecra_app_new(ecra_app **out, const ecra_app_options *opts)
 	app->outdir = ecra_strdup(
 	    opts && opts->outdir && *opts->outdir ? opts->outdir : "cdk.out");
 	app->context = ecra_json_object();
-	if (app->outdir == NULL || app->context == NULL) {
+	if (app->outdir)
+		app->outdir_fs = ecra_assembly_path_normalize(app->outdir);
+	if (app->outdir_fs) {
+		size_t n = strlen(app->outdir_fs);
+
+		if (n > 1 && app->outdir_fs[n - 1] == '/')
+			app->outdir_fs[n - 1] = '\0';
+	}
+	if (app->outdir == NULL || app->outdir_fs == NULL ||
+	    app->context == NULL) {
 		ecra_app_free(app);
 		return ecra_error_set(ECRA_ENOMEM, "out of memory");
 	}
@@ -169,6 +178,7 @@ void ecra_app_free(ecra_app *app)
 		stack_free(app->stacks[i]);
 	ecra_free(app->stacks);
 	ecra_free(app->outdir);
+	ecra_free(app->outdir_fs);
 	ecra_json_free(app->context);
 	ecra_strvec_dispose(&app->warnings);
 	ecra_free(app);
@@ -326,7 +336,7 @@ static char *specialize(const ecra_stack *s, const char *tmpl, bool env)
 }
 
 #define ROLE_PREFIX "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/"
-#define ENV_SUFFIX "-${AWS::AccountId}-${AWS::Region}"
+#define ENV_SUFFIX  "-${AWS::AccountId}-${AWS::Region}"
 
 static int set_spec(char **field, const ecra_stack *s, const char *given,
     const char *def, bool env)
@@ -345,11 +355,11 @@ static int configure_synth(ecra_stack *s, const ecra_synthesizer_options *o)
 	if (o->qualifier)
 		s->qualifier = ecra_strdup(o->qualifier);
 	else {
-		q = ecra_assembly_context(s->app,
-		    "@aws-cdk/core:bootstrapQualifier");
-		s->qualifier = ecra_strdup(ecra_json_string(q)
-		        ? ecra_json_string(q)
-		        : ECRA_DEFAULT_QUALIFIER);
+		q = ecra_assembly_context(
+		    s->app, "@aws-cdk/core:bootstrapQualifier");
+		s->qualifier =
+		    ecra_strdup(ecra_json_string(q) ? ecra_json_string(q)
+		                                    : ECRA_DEFAULT_QUALIFIER);
 	}
 	if (s->qualifier == NULL)
 		return ecra_error_set(ECRA_ENOMEM, "out of memory");
@@ -361,7 +371,8 @@ static int configure_synth(ecra_stack *s, const ecra_synthesizer_options *o)
 	         "cdk-${Qualifier}-container-assets" ENV_SUFFIX, true)) < 0 ||
 	    (rc = set_spec(&s->image_role_arn, s,
 	         o->image_asset_publishing_role_arn,
-	         ROLE_PREFIX "cdk-${Qualifier}-image-publishing-role" ENV_SUFFIX,
+	         ROLE_PREFIX
+	         "cdk-${Qualifier}-image-publishing-role" ENV_SUFFIX,
 	         true)) < 0 ||
 	    (rc = set_spec(&s->image_external_id, s,
 	         o->image_asset_publishing_external_id, NULL, true)) < 0 ||
@@ -378,17 +389,17 @@ static int configure_synth(ecra_stack *s, const ecra_synthesizer_options *o)
 	    (rc = set_spec(&s->deploy_role_arn, s, o->deploy_role_arn,
 	         ROLE_PREFIX "cdk-${Qualifier}-deploy-role" ENV_SUFFIX, true)) <
 	        0 ||
-	    (rc = set_spec(&s->deploy_external_id, s, o->deploy_role_external_id,
-	         NULL, true)) < 0 ||
+	    (rc = set_spec(&s->deploy_external_id, s,
+	         o->deploy_role_external_id, NULL, true)) < 0 ||
 	    (rc = set_spec(&s->cfn_exec_role_arn, s,
 	         o->cloudformation_execution_role,
-	         ROLE_PREFIX "cdk-${Qualifier}-cfn-exec-role" ENV_SUFFIX, true)) <
-	        0 ||
+	         ROLE_PREFIX "cdk-${Qualifier}-cfn-exec-role" ENV_SUFFIX,
+	         true)) < 0 ||
 	    (rc = set_spec(&s->lookup_role_arn, s, o->lookup_role_arn,
 	         ROLE_PREFIX "cdk-${Qualifier}-lookup-role" ENV_SUFFIX, true)) <
 	        0 ||
-	    (rc = set_spec(&s->lookup_external_id, s, o->lookup_role_external_id,
-	         NULL, true)) < 0 ||
+	    (rc = set_spec(&s->lookup_external_id, s,
+	         o->lookup_role_external_id, NULL, true)) < 0 ||
 	    (rc = set_spec(&s->ssm_parameter, s,
 	         o->bootstrap_stack_version_ssm_parameter,
 	         "/cdk-bootstrap/${Qualifier}/version", false)) < 0)
@@ -409,19 +420,21 @@ int ecra_app_add_stack(ecra_stack **out, ecra_app *app, const char *id,
 		*out = NULL;
 	ECRA_ASSERT_ARG(app);
 	ECRA_ASSERT_ARG(id);
-	ECRA_CHECK_VERSION(opts, ECRA_STACK_OPTIONS_VERSION, ecra_stack_options);
+	ECRA_CHECK_VERSION(
+	    opts, ECRA_STACK_OPTIONS_VERSION, ecra_stack_options);
 	if (opts == NULL)
 		opts = &defaults;
 	if (*id == '\0')
-		return ecra_error_set(ECRA_EINVALID,
-		    "Only root constructs may have an empty ID");
+		return ecra_error_set(
+		    ECRA_EINVALID, "Only root constructs may have an empty ID");
 	sid = sanitize_id(id);
 	if (sid == NULL)
 		return ecra_error_set(ECRA_ENOMEM, "out of memory");
 	for (i = 0; i < app->stack_count; i++) {
 		if (strcmp(app->stacks[i]->id, sid) == 0) {
 			rc = ecra_error_set(ECRA_EEXISTS,
-			    "There is already a Construct with name '%s' in App",
+			    "There is already a Construct with name '%s' in "
+			    "App",
 			    sid);
 			goto done;
 		}
@@ -446,11 +459,12 @@ int ecra_app_add_stack(ecra_stack **out, ecra_app *app, const char *id,
 	s->app = app;
 	s->id = sid;
 	sid = NULL;
-	s->stack_name = ecra_strdup(opts->stack_name ? opts->stack_name : s->id);
+	s->stack_name =
+	    ecra_strdup(opts->stack_name ? opts->stack_name : s->id);
 	s->account = opts->account ? ecra_strdup(opts->account) : NULL;
 	s->region = opts->region ? ecra_strdup(opts->region) : NULL;
-	s->description = opts->description ? ecra_strdup(opts->description)
-	                                   : NULL;
+	s->description =
+	    opts->description ? ecra_strdup(opts->description) : NULL;
 	s->termination_protection = opts->termination_protection;
 	if (s->stack_name == NULL || (opts->account && !s->account) ||
 	    (opts->region && !s->region) ||
@@ -496,8 +510,8 @@ int ecra_assembly_check_child_id(ecra_stack *stack, const char *id)
 	const char *cid;
 
 	if (*id == '\0')
-		return ecra_error_set(ECRA_EINVALID,
-		    "Only root constructs may have an empty ID");
+		return ecra_error_set(
+		    ECRA_EINVALID, "Only root constructs may have an empty ID");
 	if (strchr(id, '/'))
 		return ecra_error_set(ECRA_EINVALID,
 		    "construct id '%s' must not contain '/'", id);
@@ -509,8 +523,8 @@ int ecra_assembly_check_child_id(ecra_stack *stack, const char *id)
 		const ecra_child *c = &stack->children[i];
 
 		cid = c->kind == CHILD_ASSET  ? c->u.asset->id
-		    : c->kind == CHILD_ROLE ? c->u.role->id
-		                            : c->u.output->id;
+		      : c->kind == CHILD_ROLE ? c->u.role->id
+		                              : c->u.output->id;
 		if (strcmp(cid, id) == 0)
 			return ecra_error_set(ECRA_EEXISTS,
 			    "There is already a Construct with name '%s' in "
@@ -530,8 +544,8 @@ int ecra_assembly_add_child(ecra_stack *stack, ecra_child child)
 		return ecra_error_set(ECRA_ENOMEM, "out of memory");
 	stack->children = grown;
 	if (child.kind == CHILD_ASSET) {
-		ecra_image_asset **ga = ecra_realloc(stack->assets,
-		    (stack->asset_count + 1) * sizeof(*ga));
+		ecra_image_asset **ga = ecra_realloc(
+		    stack->assets, (stack->asset_count + 1) * sizeof(*ga));
 
 		if (ga == NULL)
 			return ecra_error_set(ECRA_ENOMEM, "out of memory");

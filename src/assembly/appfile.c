@@ -76,8 +76,8 @@ static int check_keys(loader *l, const ecra_json *obj, const char *where,
 	char path[512];
 
 	if (ecra_json_typeof(obj) != ECRA_JSON_OBJECT)
-		return fail(l, ECRA_EINVALID, where, "expected an object, got %s",
-		    ecra_json_type_name(obj));
+		return fail(l, ECRA_EINVALID, where,
+		    "expected an object, got %s", ecra_json_type_name(obj));
 	for (it = ecra_json_iter(obj); it; it = ecra_json_iter_next(obj, it)) {
 		const char *k = ecra_json_iter_key(it);
 		bool ok = false;
@@ -144,8 +144,8 @@ static int get_bool(loader *l, const ecra_json *obj, const char *where,
 		return 0;
 	if (!ecra_json_is_bool(v)) {
 		sub(path, sizeof(path), where, key);
-		return fail(l, ECRA_EINVALID, path, "expected a boolean, got %s",
-		    ecra_json_type_name(v));
+		return fail(l, ECRA_EINVALID, path,
+		    "expected a boolean, got %s", ecra_json_type_name(v));
 	}
 	*out = ecra_json_is_true(v) ? ECRA_TRUE : ECRA_FALSE;
 	return 0;
@@ -194,7 +194,8 @@ static int get_str_list(loader *l, const ecra_json *obj, const char *where,
 		if (ecra_json_typeof(v) != ECRA_JSON_STRING) {
 			idx(path, sizeof(path), base, i);
 			return fail(l, ECRA_EINVALID, path,
-			    "expected a string, got %s", ecra_json_type_name(v));
+			    "expected a string, got %s",
+			    ecra_json_type_name(v));
 		}
 		items[i] = ecra_json_string(v);
 	}
@@ -219,8 +220,8 @@ static int get_map(loader *l, const ecra_json *obj, const char *where,
 		return 0;
 	sub(base, sizeof(base), where, key);
 	if (ecra_json_typeof(m) != ECRA_JSON_OBJECT)
-		return fail(l, ECRA_EINVALID, base, "expected an object, got %s",
-		    ecra_json_type_name(m));
+		return fail(l, ECRA_EINVALID, base,
+		    "expected an object, got %s", ecra_json_type_name(m));
 	kv = keep(l, ecra_calloc(ecra_json_size(m) + 1, sizeof(*kv)));
 	if (kv == NULL)
 		return ecra_error_set(ECRA_ENOMEM, "out of memory");
@@ -232,7 +233,8 @@ static int get_map(loader *l, const ecra_json *obj, const char *where,
 			        ecra_json_iter_key(it)) < 0)
 				path[0] = '\0';
 			return fail(l, ECRA_EINVALID, path,
-			    "expected a string, got %s", ecra_json_type_name(v));
+			    "expected a string, got %s",
+			    ecra_json_type_name(v));
 		}
 		kv[n].key = ecra_json_iter_key(it);
 		kv[n].value = ecra_json_string(v);
@@ -254,7 +256,7 @@ static const char *file_path(loader *l, const char *p)
 static int cache_option(loader *l, const ecra_json *v, const char *where,
     ecra_docker_cache_option *out)
 {
-	static const char *const keys[] = {"type", "params", NULL};
+	static const char *const keys[] = { "type", "params", NULL };
 	int rc;
 
 	if ((rc = check_keys(l, v, where, keys)) < 0 ||
@@ -286,16 +288,17 @@ static int follow_mode(loader *l, const ecra_json *obj, const char *where,
 static int load_docker(
     loader *l, ecra_stack *stack, const ecra_json *v, const char *where)
 {
-	static const char *const keys[] = {"id", "directory", "file",
-	    "exclude", "ignoreMode", "followSymlinks", "follow", "extraHash",
-	    "buildArgs", "buildContexts", "buildSecrets", "buildSsh", "target",
-	    "networkMode", "platform", "outputs", "cacheFrom", "cacheTo",
-	    "cacheDisabled", "invalidation", "assetName", "displayName",
-	    "repositoryName", NULL};
-	static const char *const inv_keys[] = {"extraHash", "buildArgs",
-	    "buildContexts", "buildSecrets", "buildSsh", "target", "file",
-	    "repositoryName", "networkMode", "platform", "outputs", NULL};
-	ecra_docker_image_asset_options o = ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
+	static const char *const keys[] = { "id", "directory", "file",
+		"exclude", "ignoreMode", "followSymlinks", "follow",
+		"extraHash", "buildArgs", "buildContexts", "buildSecrets",
+		"buildSsh", "target", "networkMode", "platform", "outputs",
+		"cacheFrom", "cacheTo", "cacheDisabled", "invalidation",
+		"assetName", "displayName", "repositoryName", NULL };
+	static const char *const inv_keys[] = { "extraHash", "buildArgs",
+		"buildContexts", "buildSecrets", "buildSsh", "target", "file",
+		"repositoryName", "networkMode", "platform", "outputs", NULL };
+	ecra_docker_image_asset_options o =
+	    ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
 	ecra_docker_cache_option *from = NULL, *to = NULL;
 	const char *id, *dir, *mode;
 	ecra_json *arr, *inv, *ct;
@@ -307,13 +310,13 @@ static int load_docker(
 	    (rc = get_req_str(l, v, where, "id", &id)) < 0 ||
 	    (rc = get_req_str(l, v, where, "directory", &dir)) < 0 ||
 	    (rc = get_str(l, v, where, "file", &o.file)) < 0 ||
-	    (rc = get_str_list(l, v, where, "exclude", &o.exclude,
-	         &o.exclude_count)) < 0 ||
+	    (rc = get_str_list(
+	         l, v, where, "exclude", &o.exclude, &o.exclude_count)) < 0 ||
 	    (rc = get_str(l, v, where, "ignoreMode", &mode)) < 0 ||
 	    (rc = follow_mode(l, v, where, "followSymlinks", &o.follow_symlinks,
 	         &o.has_follow_symlinks)) < 0 ||
-	    (rc = follow_mode(l, v, where, "follow", &o.follow, &o.has_follow)) <
-	        0 ||
+	    (rc = follow_mode(
+	         l, v, where, "follow", &o.follow, &o.has_follow)) < 0 ||
 	    (rc = get_str(l, v, where, "extraHash", &o.extra_hash)) < 0 ||
 	    (rc = get_map(l, v, where, "buildArgs", &o.build_args,
 	         &o.build_args_count)) < 0 ||
@@ -338,7 +341,8 @@ static int load_docker(
 		if (ecra_ignore_mode_parse(&o.ignore_mode, mode) < 0) {
 			sub(path, sizeof(path), where, "ignoreMode");
 			return fail(l, ECRA_EINVALID, path,
-			    "invalid ignore mode '%s' (valid: glob, git, docker)",
+			    "invalid ignore mode '%s' (valid: glob, git, "
+			    "docker)",
 			    mode);
 		}
 		o.has_ignore_mode = true;
@@ -346,14 +350,15 @@ static int load_docker(
 	if ((rc = get_array(l, v, where, "cacheFrom", &arr)) < 0)
 		return rc;
 	if (arr) {
-		from = keep(l, ecra_calloc(ecra_json_size(arr) + 1, sizeof(*from)));
+		from = keep(
+		    l, ecra_calloc(ecra_json_size(arr) + 1, sizeof(*from)));
 		if (from == NULL)
 			return ecra_error_set(ECRA_ENOMEM, "out of memory");
 		sub(path, sizeof(path), where, "cacheFrom");
 		for (i = 0; i < ecra_json_size(arr); i++) {
 			idx(p2, sizeof(p2), path, i);
-			if ((rc = cache_option(l, ecra_json_at(arr, i), p2,
-			         &from[i])) < 0)
+			if ((rc = cache_option(
+			         l, ecra_json_at(arr, i), p2, &from[i])) < 0)
 				return rc;
 		}
 		o.cache_from = from;
@@ -369,20 +374,21 @@ static int load_docker(
 		o.cache_to = to;
 	}
 	if ((inv = ecra_json_get(v, "invalidation")) != NULL) {
-		ecra_tristate *fields[] = {&o.invalidation.extra_hash,
-		    &o.invalidation.build_args, &o.invalidation.build_contexts,
-		    &o.invalidation.build_secrets, &o.invalidation.build_ssh,
-		    &o.invalidation.target, &o.invalidation.file,
-		    &o.invalidation.repository_name,
-		    &o.invalidation.network_mode, &o.invalidation.platform,
-		    &o.invalidation.outputs};
+		ecra_tristate *fields[] = { &o.invalidation.extra_hash,
+			&o.invalidation.build_args,
+			&o.invalidation.build_contexts,
+			&o.invalidation.build_secrets,
+			&o.invalidation.build_ssh, &o.invalidation.target,
+			&o.invalidation.file, &o.invalidation.repository_name,
+			&o.invalidation.network_mode, &o.invalidation.platform,
+			&o.invalidation.outputs };
 
 		sub(path, sizeof(path), where, "invalidation");
 		if ((rc = check_keys(l, inv, path, inv_keys)) < 0)
 			return rc;
 		for (i = 0; inv_keys[i]; i++)
-			if ((rc = get_bool(l, inv, path, inv_keys[i], fields[i])) <
-			    0)
+			if ((rc = get_bool(
+			         l, inv, path, inv_keys[i], fields[i])) < 0)
 				return rc;
 	}
 	o.directory = file_path(l, dir);
@@ -397,8 +403,8 @@ static int load_docker(
 static int load_tarball(loader *l, ecra_stack *stack, const ecra_json *v,
     const char *where, const char *docker)
 {
-	static const char *const keys[] = {
-	    "id", "tarballFile", "displayName", NULL};
+	static const char *const keys[] = { "id", "tarballFile", "displayName",
+		NULL };
 	ecra_tarball_image_asset_options o =
 	    ECRA_TARBALL_IMAGE_ASSET_OPTIONS_INIT;
 	const char *id, *file;
@@ -449,8 +455,8 @@ static int grants(loader *l, ecra_stack *stack, ecra_role *role,
 static int load_role(
     loader *l, ecra_stack *stack, const ecra_json *v, const char *where)
 {
-	static const char *const keys[] = {
-	    "id", "assumedBy", "roleArn", "pull", "read", NULL};
+	static const char *const keys[] = { "id", "assumedBy", "roleArn",
+		"pull", "read", NULL };
 	ecra_role_options o = ECRA_ROLE_OPTIONS_INIT;
 	ecra_role *role = NULL;
 	const char *id;
@@ -477,10 +483,10 @@ static int load_role(
 static int load_output(
     loader *l, ecra_stack *stack, const ecra_json *v, const char *where)
 {
-	static const char *const keys[] = {"id", "imageUri", "imageTag",
-	    "repositoryName", "value", "description", "exportName", NULL};
-	static const char *const kinds[] = {
-	    "value", "imageUri", "imageTag", "repositoryName"};
+	static const char *const keys[] = { "id", "imageUri", "imageTag",
+		"repositoryName", "value", "description", "exportName", NULL };
+	static const char *const kinds[] = { "value", "imageUri", "imageTag",
+		"repositoryName" };
 	ecra_output_options o = ECRA_OUTPUT_OPTIONS_INIT;
 	const char *id, *ref = NULL, *s;
 	char path[512];
@@ -525,25 +531,25 @@ static int load_output(
 static int load_synth(loader *l, const ecra_json *v, const char *where,
     ecra_synthesizer_options *o)
 {
-	static const char *const keys[] = {"qualifier", "dockerTagPrefix",
-	    "imageAssetsRepositoryName", "imageAssetPublishingRoleArn",
-	    "imageAssetPublishingExternalId", "fileAssetsBucketName",
-	    "bucketPrefix", "fileAssetPublishingRoleArn",
-	    "fileAssetPublishingExternalId", "deployRoleArn",
-	    "deployRoleExternalId", "cloudFormationExecutionRole",
-	    "lookupRoleArn", "lookupRoleExternalId",
-	    "bootstrapStackVersionSsmParameter",
-	    "generateBootstrapVersionRule", NULL};
-	const char **fields[] = {&o->qualifier, &o->docker_tag_prefix,
-	    &o->image_assets_repository_name,
-	    &o->image_asset_publishing_role_arn,
-	    &o->image_asset_publishing_external_id,
-	    &o->file_assets_bucket_name, &o->bucket_prefix,
-	    &o->file_asset_publishing_role_arn,
-	    &o->file_asset_publishing_external_id, &o->deploy_role_arn,
-	    &o->deploy_role_external_id, &o->cloudformation_execution_role,
-	    &o->lookup_role_arn, &o->lookup_role_external_id,
-	    &o->bootstrap_stack_version_ssm_parameter};
+	static const char *const keys[] = { "qualifier", "dockerTagPrefix",
+		"imageAssetsRepositoryName", "imageAssetPublishingRoleArn",
+		"imageAssetPublishingExternalId", "fileAssetsBucketName",
+		"bucketPrefix", "fileAssetPublishingRoleArn",
+		"fileAssetPublishingExternalId", "deployRoleArn",
+		"deployRoleExternalId", "cloudFormationExecutionRole",
+		"lookupRoleArn", "lookupRoleExternalId",
+		"bootstrapStackVersionSsmParameter",
+		"generateBootstrapVersionRule", NULL };
+	const char **fields[] = { &o->qualifier, &o->docker_tag_prefix,
+		&o->image_assets_repository_name,
+		&o->image_asset_publishing_role_arn,
+		&o->image_asset_publishing_external_id,
+		&o->file_assets_bucket_name, &o->bucket_prefix,
+		&o->file_asset_publishing_role_arn,
+		&o->file_asset_publishing_external_id, &o->deploy_role_arn,
+		&o->deploy_role_external_id, &o->cloudformation_execution_role,
+		&o->lookup_role_arn, &o->lookup_role_external_id,
+		&o->bootstrap_stack_version_ssm_parameter };
 	size_t i;
 	int rc;
 
@@ -559,11 +565,11 @@ static int load_synth(loader *l, const ecra_json *v, const char *where,
 static int load_stack(loader *l, ecra_app *app, const ecra_json *v,
     const char *where, const char *docker)
 {
-	static const char *const keys[] = {"id", "env", "stackName",
-	    "description", "terminationProtection", "synthesizer",
-	    "dockerImageAssets", "tarballImageAssets", "roles", "outputs",
-	    NULL};
-	static const char *const env_keys[] = {"account", "region", NULL};
+	static const char *const keys[] = { "id", "env", "stackName",
+		"description", "terminationProtection", "synthesizer",
+		"dockerImageAssets", "tarballImageAssets", "roles", "outputs",
+		NULL };
+	static const char *const env_keys[] = { "account", "region", NULL };
 	ecra_stack_options o = ECRA_STACK_OPTIONS_INIT;
 	ecra_stack *stack = NULL;
 	ecra_json *env, *syn, *arr;
@@ -596,17 +602,17 @@ static int load_stack(loader *l, ecra_app *app, const ecra_json *v,
 		ecra_error_wrap("%s: %s", l->file, where);
 		return rc;
 	}
-#define EACH(key, call)                                                        \
-	do {                                                                   \
-		if ((rc = get_array(l, v, where, key, &arr)) < 0)              \
-			return rc;                                             \
-		sub(path, sizeof(path), where, key);                           \
-		for (i = 0; arr && i < ecra_json_size(arr); i++) {             \
-			ecra_json *e = ecra_json_at(arr, i);                   \
-			idx(p2, sizeof(p2), path, i);                          \
-			if ((rc = (call)) < 0)                                 \
-				return rc;                                     \
-		}                                                              \
+#define EACH(key, call)                                            \
+	do {                                                       \
+		if ((rc = get_array(l, v, where, key, &arr)) < 0)  \
+			return rc;                                 \
+		sub(path, sizeof(path), where, key);               \
+		for (i = 0; arr && i < ecra_json_size(arr); i++) { \
+			ecra_json *e = ecra_json_at(arr, i);       \
+			idx(p2, sizeof(p2), path, i);              \
+			if ((rc = (call)) < 0)                     \
+				return rc;                         \
+		}                                                  \
 	} while (0)
 	EACH("dockerImageAssets", load_docker(l, stack, e, p2));
 	EACH("tarballImageAssets", load_tarball(l, stack, e, p2, docker));
@@ -619,10 +625,11 @@ static int load_stack(loader *l, ecra_app *app, const ecra_json *v,
 int ecra_app_load_json(
     ecra_app **out, const char *path, const ecra_app_load_options *opts)
 {
-	static const char *const keys[] = {"context", "outdir", "stacks", NULL};
+	static const char *const keys[] = { "context", "outdir", "stacks",
+		NULL };
 	ecra_app_load_options defaults = ECRA_APP_LOAD_OPTIONS_INIT;
 	ecra_app_options ao = ECRA_APP_OPTIONS_INIT;
-	loader l = {.file = path};
+	loader l = { .file = path };
 	ecra_json *doc = NULL, *ctx, *stacks;
 	ecra_buf ctx_text = ECRA_BUF_INIT(0);
 	const char *outdir = NULL;
@@ -651,7 +658,8 @@ int ecra_app_load_json(
 			l.dir = ecra_strndup(
 			    path, slash == path ? 1 : (size_t)(slash - path));
 			if (l.dir == NULL) {
-				rc = ecra_error_set(ECRA_ENOMEM, "out of memory");
+				rc = ecra_error_set(
+				    ECRA_ENOMEM, "out of memory");
 				goto done;
 			}
 		}
@@ -664,7 +672,8 @@ int ecra_app_load_json(
 	if (ctx) {
 		if (ecra_json_typeof(ctx) != ECRA_JSON_OBJECT) {
 			rc = fail(&l, ECRA_EINVALID, "context",
-			    "expected an object, got %s", ecra_json_type_name(ctx));
+			    "expected an object, got %s",
+			    ecra_json_type_name(ctx));
 			goto done;
 		}
 		if ((rc = ecra_json_write(&ctx_text, ctx, 0)) < 0)
@@ -687,8 +696,8 @@ int ecra_app_load_json(
 		goto done;
 	for (i = 0; stacks && i < ecra_json_size(stacks); i++) {
 		snprintf(where, sizeof(where), "stacks[%zu]", i);
-		rc = load_stack(
-		    &l, app, ecra_json_at(stacks, i), where, opts->docker_command);
+		rc = load_stack(&l, app, ecra_json_at(stacks, i), where,
+		    opts->docker_command);
 		if (rc < 0)
 			goto done;
 	}

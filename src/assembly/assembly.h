@@ -17,11 +17,11 @@
 #include "util/vec.h"
 
 /* Versions aws-cdk-lib 2.276.0 writes. */
-#define ECRA_CDK_VERSION "2.276.0"
+#define ECRA_CDK_VERSION        "2.276.0"
 #define ECRA_CONSTRUCTS_VERSION "10.8.1"
-#define ECRA_SCHEMA_VERSION "55.0.0"
-#define ECRA_MIN_CLI_VERSION "2.1148.2"
-#define ECRA_DEFAULT_QUALIFIER "hnb659fds"
+#define ECRA_SCHEMA_VERSION     "55.0.0"
+#define ECRA_MIN_CLI_VERSION    "2.1148.2"
+#define ECRA_DEFAULT_QUALIFIER  "hnb659fds"
 
 /* The feature-flag table (feature_flags.c). */
 typedef struct {
@@ -52,7 +52,8 @@ typedef struct {
 } ecra_child;
 
 struct ecra_app {
-	char *outdir;
+	char *outdir;       /* as given: it is an exclude pattern */
+	char *outdir_fs;    /* normalised, for file system operations */
 	ecra_json *context; /* object */
 	ecra_strvec warnings;
 	ecra_app_warning_cb warning_cb;
@@ -110,6 +111,7 @@ struct ecra_image_asset {
 	char *display_name;
 	char *source_path; /* absolute directory, or the tarball as given */
 	char *docker_command;
+	bool staging_disabled; /* context aws:cdk:disable-asset-staging */
 
 	/* Docker: what staging needs (the fingerprint's exclude list). */
 	ecra_strvec exclude;
@@ -125,11 +127,15 @@ struct ecra_image_asset {
 struct ecra_role {
 	ecra_stack *stack;
 	char *id;
-	char *assumed_by; /* new role */
-	char *role_arn;   /* imported */
-	char *role_name;  /* imported: the last path part of the ARN */
-	bool immutable;   /* imported from another account */
+	char *assumed_by;      /* new role */
+	char *role_arn;        /* imported */
+	char *role_name;       /* imported: the last path part of the ARN */
+	bool immutable;        /* imported from another account */
 	ecra_json *statements; /* array, NULL until the first grant */
+	/* Per statement, the asset whose repository is the resource (NULL
+	 * for "*"): aws-cdk-lib compares unresolved resource tokens, so
+	 * statements of different assets differ until rendered. */
+	const ecra_image_asset **statement_assets;
 };
 
 struct ecra_output {
@@ -144,8 +150,7 @@ struct ecra_output {
 /* app.c */
 int ecra_assembly_check_child_id(ecra_stack *stack, const char *id);
 int ecra_assembly_add_child(ecra_stack *stack, ecra_child child);
-void ecra_assembly_warn(ecra_app *app, const char *fmt, ...)
-    ECRA_PRINTF(2, 3);
+void ecra_assembly_warn(ecra_app *app, const char *fmt, ...) ECRA_PRINTF(2, 3);
 /* Borrowed context value or NULL. */
 ecra_json *ecra_assembly_context(const ecra_app *app, const char *key);
 void ecra_image_asset_free_(ecra_image_asset *asset);
@@ -166,6 +171,9 @@ int ecra_assembly_asset_locate(ecra_image_asset *asset, const char *asset_name);
 ecra_json *ecra_assembly_cfnify(const char *s);
 /* The repository ARN as Stack.formatArn renders it. */
 ecra_json *ecra_assembly_repository_arn(const ecra_image_asset *asset);
+/* Set staged_path: "asset.<hash><ext>", or with staging disabled the
+ * source (docker: absolute; tarball: relative to the outdir). */
+int ecra_assembly_set_staged_path(ecra_image_asset *a);
 /* The extension aws-cdk-lib keeps for a staged path. */
 const char *ecra_assembly_staged_ext(const char *path);
 /* Build the extraHash JSON text of a DockerImageAsset. */

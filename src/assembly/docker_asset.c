@@ -97,9 +97,9 @@ static ecra_json *cache_option(const ecra_docker_cache_option *c)
 	if (o == NULL)
 		return NULL;
 	if (ecra_json_set_str(o, "type", c->type ? c->type : "") < 0 ||
-	    (c->params && ecra_json_set_new(o, "params",
-	                      ecra_assembly_kv_object(
-	                          c->params, c->params_count)) < 0)) {
+	    (c->params &&
+	        ecra_json_set_new(o, "params",
+	            ecra_assembly_kv_object(c->params, c->params_count)) < 0)) {
 		ecra_json_free(o);
 		return NULL;
 	}
@@ -169,7 +169,8 @@ static ecra_json *ref(const char *name)
 ecra_json *ecra_assembly_repository_arn(const ecra_image_asset *asset)
 {
 	const ecra_stack *s = asset->stack;
-	join_builder j = {.parts = ecra_json_array(), .lit = ECRA_BUF_INIT(0)};
+	join_builder j = { .parts = ecra_json_array(),
+		.lit = ECRA_BUF_INIT(0) };
 	ecra_json *outer = NULL, *join = NULL, *res = NULL;
 
 	if (j.parts == NULL)
@@ -177,7 +178,8 @@ ecra_json *ecra_assembly_repository_arn(const ecra_image_asset *asset)
 	join_push(&j, ecra_json_str("arn:"));
 	join_push(&j, ref("AWS::Partition"));
 	join_push(&j, ecra_json_str(":ecr:"));
-	join_push(&j, s->region ? ecra_json_str(s->region) : ref("AWS::Region"));
+	join_push(
+	    &j, s->region ? ecra_json_str(s->region) : ref("AWS::Region"));
 	join_push(&j, ecra_json_str(":"));
 	join_push(
 	    &j, s->account ? ecra_json_str(s->account) : ref("AWS::AccountId"));
@@ -207,8 +209,8 @@ done:
 
 const char *ecra_assembly_staged_ext(const char *path)
 {
-	static const char *const known[] = {".tar.gz", ".zip", ".jar", ".tar",
-	    ".tgz"};
+	static const char *const known[] = { ".tar.gz", ".zip", ".jar", ".tar",
+		".tgz" };
 	const char *base = ecra_assembly_path_basename(path);
 	size_t n = strlen(path), i, k;
 	const char *dot;
@@ -222,6 +224,30 @@ const char *ecra_assembly_staged_ext(const char *path)
 	if (dot == NULL || dot == base)
 		return "";
 	return dot;
+}
+
+int ecra_assembly_set_staged_path(ecra_image_asset *a)
+{
+	ecra_json *off = ecra_assembly_context(
+	    a->stack->app, "aws:cdk:disable-asset-staging");
+	ecra_buf b = ECRA_BUF_INIT(0);
+
+	a->staging_disabled = off && ecra_json_is_true(off);
+	if (!a->staging_disabled) {
+		if (ecra_buf_printf(&b, "asset.%s%s", a->hash,
+		        ecra_assembly_staged_ext(a->source_path)) < 0) {
+			ecra_buf_dispose(&b);
+			return ecra_error_set(ECRA_ENOMEM, "out of memory");
+		}
+		a->staged_path = ecra_buf_detach(&b);
+	} else if (a->kind == ECRA_IMAGE_ASSET_DOCKER) {
+		a->staged_path = ecra_strdup(a->source_path);
+	} else {
+		a->staged_path = ecra_assembly_path_relative(
+		    a->stack->app->outdir, a->source_path);
+	}
+	return a->staged_path ? 0
+	                      : ecra_error_set(ECRA_ENOMEM, "out of memory");
 }
 
 int ecra_assembly_asset_locate(ecra_image_asset *a, const char *asset_name)
@@ -273,22 +299,23 @@ int ecra_assembly_docker_extra_hash(
 	*out = NULL;
 	if (h == NULL)
 		goto done;
-#define ADD(key, cond, val)                                                    \
-	do {                                                                   \
-		if (cond) {                                                    \
-			v = (val);                                             \
-			if (ecra_json_set_new(h, key, v) < 0)                  \
-				goto done;                                     \
-		}                                                              \
+#define ADD(key, cond, val)                                   \
+	do {                                                  \
+		if (cond) {                                   \
+			v = (val);                            \
+			if (ecra_json_set_new(h, key, v) < 0) \
+				goto done;                    \
+		}                                             \
 	} while (0)
-	ADD("user", o->extra_hash && *o->extra_hash &&
-	        invalidates(inv->extra_hash),
+	ADD("user",
+	    o->extra_hash && *o->extra_hash && invalidates(inv->extra_hash),
 	    ecra_json_str(o->extra_hash));
 	ADD("buildArgs", o->build_args && invalidates(inv->build_args),
 	    ecra_assembly_kv_object(o->build_args, o->build_args_count));
 	ADD("buildContexts",
 	    o->build_contexts && invalidates(inv->build_contexts),
-	    ecra_assembly_kv_object(o->build_contexts, o->build_contexts_count));
+	    ecra_assembly_kv_object(
+	        o->build_contexts, o->build_contexts_count));
 	ADD("buildSecrets", o->build_secrets && invalidates(inv->build_secrets),
 	    ecra_assembly_kv_object(o->build_secrets, o->build_secrets_count));
 	ADD("buildSsh",
@@ -304,7 +331,8 @@ int ecra_assembly_docker_extra_hash(
 	    ecra_json_str(o->repository_name));
 	if (o->network_mode && invalidates(inv->network_mode)) {
 		v = ecra_json_object();
-		if (v == NULL || ecra_json_set_str(v, "mode", o->network_mode) < 0 ||
+		if (v == NULL ||
+		    ecra_json_set_str(v, "mode", o->network_mode) < 0 ||
 		    ecra_json_set_new(h, "networkMode", v) < 0) {
 			if (v && ecra_json_get(h, "networkMode") != v)
 				ecra_json_free(v);
@@ -313,7 +341,8 @@ int ecra_assembly_docker_extra_hash(
 	}
 	if (o->platform && invalidates(inv->platform)) {
 		v = ecra_json_object();
-		if (v == NULL || ecra_json_set_str(v, "platform", o->platform) < 0 ||
+		if (v == NULL ||
+		    ecra_json_set_str(v, "platform", o->platform) < 0 ||
 		    ecra_json_set_new(h, "platform", v) < 0) {
 			if (v && ecra_json_get(h, "platform") != v)
 				ecra_json_free(v);
@@ -340,7 +369,8 @@ done:
 /* The salt from @aws-cdk/core:assetHashSalt as JS's "" + value. */
 static int salt_string(ecra_buf *b, const ecra_app *app)
 {
-	ecra_json *v = ecra_assembly_context(app, "@aws-cdk/core:assetHashSalt");
+	ecra_json *v =
+	    ecra_assembly_context(app, "@aws-cdk/core:assetHashSalt");
 
 	if (v == NULL || ecra_json_typeof(v) == ECRA_JSON_NULL)
 		return 0;
@@ -404,7 +434,8 @@ static int read_dockerignore(ecra_strvec *out, const char *dir)
 		e = memchr(s, '\n', (size_t)(b.ptr + b.size - s));
 		if (e == NULL)
 			e = b.ptr + b.size;
-		if (e > s && (rc = ecra_strvec_pushn(out, s, (size_t)(e - s))) < 0)
+		if (e > s &&
+		    (rc = ecra_strvec_pushn(out, s, (size_t)(e - s))) < 0)
 			goto done;
 		if (e >= b.ptr + b.size)
 			break;
@@ -417,9 +448,8 @@ done:
 	return rc;
 }
 
-int ecra_stack_add_docker_image_asset(ecra_image_asset **out,
-    ecra_stack *stack, const char *id,
-    const ecra_docker_image_asset_options *o)
+int ecra_stack_add_docker_image_asset(ecra_image_asset **out, ecra_stack *stack,
+    const char *id, const ecra_docker_image_asset_options *o)
 {
 	ecra_image_asset *a = NULL;
 	ecra_strvec lines = ECRA_STRVEC_INIT;
@@ -548,25 +578,22 @@ int ecra_stack_add_docker_image_asset(ecra_image_asset **out,
 			rc = ecra_error_set(ECRA_ENOMEM, "out of memory");
 			goto done;
 		}
-		ecra_assembly_warn(stack->app, "[Warning at /%s] %s", a->path, msg);
+		ecra_assembly_warn(
+		    stack->app, "[Warning at /%s] %s", a->path, msg);
 	}
 
 	/* 7-8: extraHash and the fingerprint. */
 	if ((rc = ecra_assembly_docker_extra_hash(&extra, o)) < 0)
 		goto done;
 	a->follow = o->has_follow_symlinks ? o->follow_symlinks
-	          : o->has_follow          ? o->follow
+	            : o->has_follow        ? o->follow
 	                                   : ECRA_FOLLOW_EXTERNAL;
 	if ((rc = ecra_assembly_fingerprint_asset(a, dir, extra, has_mode)) < 0)
 		goto done;
 	a->source_path = dir;
 	dir = NULL;
-	if (ecra_buf_printf(&b, "asset.%s%s", a->hash,
-	        ecra_assembly_staged_ext(a->source_path)) < 0) {
-		rc = ecra_error_set(ECRA_ENOMEM, "out of memory");
+	if ((rc = ecra_assembly_set_staged_path(a)) < 0)
 		goto done;
-	}
-	a->staged_path = ecra_buf_detach(&b);
 
 	/* 9: what the synthesizer gets. */
 	src = ecra_json_object();
@@ -574,17 +601,18 @@ int ecra_stack_add_docker_image_asset(ecra_image_asset **out,
 		rc = ECRA_ENOMEM;
 		goto done;
 	}
-#define SRC(key, cond, val)                                                    \
-	do {                                                                   \
-		if ((cond) && ecra_json_set_new(src, key, (val)) < 0) {        \
-			rc = ecra_error_set(ECRA_ENOMEM, "out of memory");     \
-			goto done;                                             \
-		}                                                              \
+#define SRC(key, cond, val)                                                \
+	do {                                                               \
+		if ((cond) && ecra_json_set_new(src, key, (val)) < 0) {    \
+			rc = ecra_error_set(ECRA_ENOMEM, "out of memory"); \
+			goto done;                                         \
+		}                                                          \
 	} while (0)
 	SRC("dockerBuildArgs", o->build_args,
 	    ecra_assembly_kv_object(o->build_args, o->build_args_count));
 	SRC("dockerBuildContexts", o->build_contexts,
-	    ecra_assembly_kv_object(o->build_contexts, o->build_contexts_count));
+	    ecra_assembly_kv_object(
+	        o->build_contexts, o->build_contexts_count));
 	SRC("dockerBuildSecrets", o->build_secrets,
 	    ecra_assembly_kv_object(o->build_secrets, o->build_secrets_count));
 	SRC("dockerBuildSsh", o->build_ssh, ecra_json_str(o->build_ssh));
@@ -592,15 +620,17 @@ int ecra_stack_add_docker_image_asset(ecra_image_asset **out,
 	SRC("dockerFile", o->file, ecra_json_str(o->file));
 	SRC("networkMode", o->network_mode, ecra_json_str(o->network_mode));
 	SRC("platform", o->platform, ecra_json_str(o->platform));
-	SRC("dockerOutputs", o->outputs, str_array(o->outputs, o->outputs_count));
+	SRC("dockerOutputs", o->outputs,
+	    str_array(o->outputs, o->outputs_count));
 	if (o->cache_from) {
 		ecra_json *arr = ecra_json_array();
 
 		SRC("cacheFrom", true, arr);
 		for (i = 0; i < o->cache_from_count; i++)
-			if (ecra_json_push_new(arr, cache_option(&o->cache_from[i])) <
-			    0) {
-				rc = ecra_error_set(ECRA_ENOMEM, "out of memory");
+			if (ecra_json_push_new(
+			        arr, cache_option(&o->cache_from[i])) < 0) {
+				rc = ecra_error_set(
+				    ECRA_ENOMEM, "out of memory");
 				goto done;
 			}
 	}
@@ -620,7 +650,7 @@ int ecra_stack_add_docker_image_asset(ecra_image_asset **out,
 	if ((rc = ecra_assembly_asset_locate(a, o->asset_name)) < 0)
 		goto done;
 	rc = ecra_assembly_add_child(
-	    stack, (ecra_child){.kind = CHILD_ASSET, .u.asset = a});
+	    stack, (ecra_child){ .kind = CHILD_ASSET, .u.asset = a });
 	if (rc < 0)
 		goto done;
 	if (out)

@@ -434,4 +434,5 @@ const ecra_feature_flag ecra_assembly_feature_flags[] = {
 /* clang-format on */
 
 const size_t ecra_assembly_feature_flag_count =
-    sizeof(ecra_assembly_feature_flags) / sizeof(ecra_assembly_feature_flags[0]);
+    sizeof(ecra_assembly_feature_flags) /
+    sizeof(ecra_assembly_feature_flags[0]);

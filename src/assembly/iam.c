@@ -20,6 +20,7 @@ void ecra_role_free_(ecra_role *r)
 	ecra_free(r->role_arn);
 	ecra_free(r->role_name);
 	ecra_json_free(r->statements);
+	ecra_free(r->statement_assets);
 	ecra_free(r);
 }
 
@@ -38,7 +39,7 @@ void ecra_output_free_(ecra_output *o)
  * part of the resource). */
 static int parse_role_arn(ecra_role *r, const char *arn, const char *acct)
 {
-	const char *p = arn, *comp[6] = {0};
+	const char *p = arn, *comp[6] = { 0 };
 	const char *resource, *name;
 	size_t n = 0;
 	char *account = NULL;
@@ -112,11 +113,12 @@ int ecra_stack_add_role(ecra_role **out, ecra_stack *stack, const char *id,
 			rc = ecra_error_set(ECRA_ENOMEM, "out of memory");
 			goto done;
 		}
-		if ((rc = parse_role_arn(r, opts->role_arn, stack->account)) < 0)
+		if ((rc = parse_role_arn(r, opts->role_arn, stack->account)) <
+		    0)
 			goto done;
 	}
 	rc = ecra_assembly_add_child(
-	    stack, (ecra_child){.kind = CHILD_ROLE, .u.role = r});
+	    stack, (ecra_child){ .kind = CHILD_ROLE, .u.role = r });
 	if (rc < 0)
 		goto done;
 	if (out)
@@ -146,7 +148,8 @@ static ecra_json *statement(
 	} else {
 		act = ecra_json_array();
 		for (i = 0; act && i < count; i++)
-			if (ecra_json_push_new(act, ecra_json_str(actions[i])) < 0)
+			if (ecra_json_push_new(act, ecra_json_str(actions[i])) <
+			    0)
 				goto fail;
 	}
 	if (ecra_json_set_new(st, "Action", act) < 0) {
@@ -170,7 +173,7 @@ fail:
 static int grant(ecra_image_asset *asset, ecra_role *role,
     const char *const *actions, size_t count, bool auth_token)
 {
-	static const char *const token[] = {"ecr:GetAuthorizationToken"};
+	static const char *const token[] = { "ecr:GetAuthorizationToken" };
 
 	ECRA_ASSERT_ARG(asset);
 	ECRA_ASSERT_ARG(role);
@@ -186,28 +189,38 @@ static int grant(ecra_image_asset *asset, ecra_role *role,
 		if (role->statements == NULL)
 			return ecra_error_set(ECRA_ENOMEM, "out of memory");
 	}
+	{
+		size_t n = ecra_json_size(role->statements);
+		const ecra_image_asset **grown = ecra_realloc(
+		    role->statement_assets, (n + 2) * sizeof(*grown));
+
+		if (grown == NULL)
+			return ecra_error_set(ECRA_ENOMEM, "out of memory");
+		role->statement_assets = grown;
+		grown[n] = asset;
+		grown[n + 1] = NULL;
+	}
 	if (ecra_json_push_new(role->statements,
-	        statement(actions, count, ecra_assembly_repository_arn(asset))) <
-	        0 ||
-	    (auth_token &&
-	        ecra_json_push_new(role->statements,
-	            statement(token, 1, ecra_json_str("*"))) < 0))
+	        statement(
+	            actions, count, ecra_assembly_repository_arn(asset))) < 0 ||
+	    (auth_token && ecra_json_push_new(role->statements,
+	                       statement(token, 1, ecra_json_str("*"))) < 0))
 		return ecra_error_set(ECRA_ENOMEM, "out of memory");
 	return 0;
 }
 
 int ecra_image_asset_grant_pull(ecra_image_asset *asset, ecra_role *role)
 {
-	static const char *const pull[] = {"ecr:BatchCheckLayerAvailability",
-	    "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"};
+	static const char *const pull[] = { "ecr:BatchCheckLayerAvailability",
+		"ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage" };
 
 	return grant(asset, role, pull, 3, true);
 }
 
 int ecra_image_asset_grant_read(ecra_image_asset *asset, ecra_role *role)
 {
-	static const char *const read[] = {
-	    "ecr:DescribeRepositories", "ecr:DescribeImages"};
+	static const char *const read[] = { "ecr:DescribeRepositories",
+		"ecr:DescribeImages" };
 
 	return grant(asset, role, read, 2, false);
 }
@@ -222,7 +235,8 @@ int ecra_stack_add_output(
 	ECRA_ASSERT_ARG(stack);
 	ECRA_ASSERT_ARG(id);
 	ECRA_ASSERT_ARG(opts);
-	ECRA_CHECK_VERSION(opts, ECRA_OUTPUT_OPTIONS_VERSION, ecra_output_options);
+	ECRA_CHECK_VERSION(
+	    opts, ECRA_OUTPUT_OPTIONS_VERSION, ecra_output_options);
 	if ((rc = ecra_assembly_check_child_id(stack, id)) < 0)
 		return rc;
 	switch (opts->kind) {
@@ -255,10 +269,10 @@ int ecra_stack_add_output(
 	o->asset = opts->asset;
 	o->id = ecra_strdup(id);
 	o->value = v ? ecra_strdup(v) : NULL;
-	o->description = opts->description ? ecra_strdup(opts->description)
-	                                   : NULL;
-	o->export_name = opts->export_name ? ecra_strdup(opts->export_name)
-	                                   : NULL;
+	o->description =
+	    opts->description ? ecra_strdup(opts->description) : NULL;
+	o->export_name =
+	    opts->export_name ? ecra_strdup(opts->export_name) : NULL;
 	if (o->id == NULL || (v && !o->value) ||
 	    (opts->description && !o->description) ||
 	    (opts->export_name && !o->export_name)) {
@@ -266,7 +280,7 @@ int ecra_stack_add_output(
 		goto done;
 	}
 	rc = ecra_assembly_add_child(
-	    stack, (ecra_child){.kind = CHILD_OUTPUT, .u.output = o});
+	    stack, (ecra_child){ .kind = CHILD_OUTPUT, .u.output = o });
 	if (rc < 0)
 		goto done;
 	o = NULL;

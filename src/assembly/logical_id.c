@@ -21,8 +21,7 @@
 #include "core/error.h"
 #include "util/buf.h"
 
-static int digest_hex(
-    char *out, const EVP_MD *md, const void *data, size_t len)
+static int digest_hex(char *out, const EVP_MD *md, const void *data, size_t len)
 {
 	unsigned char d[EVP_MAX_MD_SIZE];
 	unsigned int n = 0, i;
@@ -115,8 +114,8 @@ int ecra_assembly_unique_id(
 	if (human.size > 240)
 		ecra_buf_truncate(&human, 240);
 	for (i = 0; i < 8; i++)
-		if (ecra_buf_putc(&human, (char)toupper((unsigned char)md5[i])) <
-		    0) {
+		if (ecra_buf_putc(
+		        &human, (char)toupper((unsigned char)md5[i])) < 0) {
 			rc = ECRA_ENOMEM;
 			goto done;
 		}

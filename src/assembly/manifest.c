@@ -50,12 +50,11 @@ static int add_entry(ecra_json *section, const ecra_stack *s, const char *key,
 	if (entry == NULL) {
 		entry = ecra_json_object();
 		if (entry == NULL ||
-		    (display_name &&
-		        ecra_json_set_str(entry, "displayName", display_name) <
-		            0) ||
+		    (display_name && ecra_json_set_str(entry, "displayName",
+		                         display_name) < 0) ||
 		    ecra_json_set(entry, "source", source) < 0 ||
-		    ecra_json_set_new(entry, "destinations", ecra_json_object()) <
-		        0 ||
+		    ecra_json_set_new(
+		        entry, "destinations", ecra_json_object()) < 0 ||
 		    ecra_json_set_new(section, key, entry) < 0) {
 			rc = OOM();
 			goto done;
@@ -93,7 +92,8 @@ static ecra_json *docker_source(const ecra_image_asset *a)
 		    ecra_json_push_new(exe, ecra_json_str(cmd.ptr)) < 0 ||
 		    ecra_json_push_new(
 		        exe, ecra_json_str("cdk-tarball-image-asset")) < 0 ||
-		    ecra_json_push_new(exe, ecra_json_str(a->staged_path)) < 0 ||
+		    ecra_json_push_new(exe, ecra_json_str(a->staged_path)) <
+		        0 ||
 		    ecra_json_set(src, "executable", exe) < 0) {
 			ecra_buf_dispose(&cmd);
 			ecra_json_free(exe);
@@ -107,7 +107,7 @@ static ecra_json *docker_source(const ecra_image_asset *a)
 	if (ecra_json_set_str(src, "directory", a->staged_path) < 0)
 		goto fail;
 	for (it = ecra_json_iter(a->source_extra); it;
-	    it = ecra_json_iter_next(a->source_extra, it))
+	     it = ecra_json_iter_next(a->source_extra, it))
 		if (ecra_json_set(src, ecra_json_iter_key(it),
 		        ecra_json_iter_value(it)) < 0)
 			goto fail;
@@ -128,8 +128,8 @@ static ecra_json *docker_destination(const ecra_image_asset *a)
 	    (s->region && ecra_json_set_str(d, "region", s->region) < 0) ||
 	    ecra_json_set_str(d, "assumeRoleArn", s->image_role_arn) < 0 ||
 	    (s->image_external_id &&
-	        ecra_json_set_str(d, "assumeRoleExternalId",
-	            s->image_external_id) < 0)) {
+	        ecra_json_set_str(
+	            d, "assumeRoleExternalId", s->image_external_id) < 0)) {
 		ecra_json_free(d);
 		return NULL;
 	}
@@ -170,8 +170,8 @@ int ecra_assembly_asset_manifest(
 	    (s->region && ecra_json_set_str(dest, "region", s->region) < 0) ||
 	    ecra_json_set_str(dest, "assumeRoleArn", s->file_role_arn) < 0 ||
 	    (s->file_external_id &&
-	        ecra_json_set_str(dest, "assumeRoleExternalId",
-	            s->file_external_id) < 0) ||
+	        ecra_json_set_str(
+	            dest, "assumeRoleExternalId", s->file_external_id) < 0) ||
 	    ecra_buf_printf(&name, "%s Template", s->stack_name) < 0) {
 		rc = OOM();
 		goto done;
@@ -229,14 +229,15 @@ int ecra_assembly_stack_artifacts(ecra_json *artifacts, ecra_stack *s,
 	int rc = ECRA_ENOMEM;
 
 	if (am == NULL || amp == NULL || st == NULL || p == NULL ||
-	    lookup == NULL || ecra_buf_printf(&assets_id, "%s.assets", s->id) < 0)
+	    lookup == NULL ||
+	    ecra_buf_printf(&assets_id, "%s.assets", s->id) < 0)
 		goto done;
 	/* <id>.assets */
 	if (ecra_buf_printf(&b, "%s.assets.json", s->id) < 0 ||
 	    ecra_json_set_str(am, "type", "cdk:asset-manifest") < 0 ||
 	    ecra_json_set_str(amp, "file", b.ptr) < 0 ||
-	    ecra_json_set_new(amp, "requiresBootstrapStackVersion",
-	        ecra_json_int(6)) < 0 ||
+	    ecra_json_set_new(
+	        amp, "requiresBootstrapStackVersion", ecra_json_int(6)) < 0 ||
 	    ecra_json_set_str(amp, "bootstrapStackVersionSsmParameter",
 	        s->ssm_parameter) < 0 ||
 	    ecra_json_set(am, "properties", amp) < 0 ||
@@ -248,13 +249,14 @@ int ecra_assembly_stack_artifacts(ecra_json *artifacts, ecra_stack *s,
 	    ecra_json_set_str(p, "templateFile", b.ptr) < 0 ||
 	    ecra_json_set_new(p, "terminationProtection",
 	        ecra_json_bool(s->termination_protection)) < 0 ||
-	    ecra_json_set_new(p, "validateOnSynth", ecra_json_bool(false)) < 0 ||
+	    ecra_json_set_new(p, "validateOnSynth", ecra_json_bool(false)) <
+	        0 ||
 	    (s->deploy_external_id &&
 	        ecra_json_set_str(
 	            p, "assumeRoleExternalId", s->deploy_external_id) < 0) ||
 	    ecra_json_set_str(p, "assumeRoleArn", s->deploy_role_arn) < 0 ||
-	    ecra_json_set_str(p, "cloudFormationExecutionRoleArn",
-	        s->cfn_exec_role_arn) < 0)
+	    ecra_json_set_str(
+	        p, "cloudFormationExecutionRoleArn", s->cfn_exec_role_arn) < 0)
 		goto done;
 	ecra_buf_clear(&b);
 	if (ecra_buf_printf(&b, "s3://%s/%s%s.json", s->bucket_name,
@@ -262,16 +264,16 @@ int ecra_assembly_stack_artifacts(ecra_json *artifacts, ecra_stack *s,
 	    ecra_json_set_str(p, "stackTemplateAssetObjectUrl", b.ptr) < 0 ||
 	    ecra_json_set_new(
 	        p, "requiresBootstrapStackVersion", ecra_json_int(6)) < 0 ||
-	    ecra_json_set_str(p, "bootstrapStackVersionSsmParameter",
-	        s->ssm_parameter) < 0 ||
+	    ecra_json_set_str(
+	        p, "bootstrapStackVersionSsmParameter", s->ssm_parameter) < 0 ||
 	    ecra_json_set_new(
 	        p, "additionalDependencies", str_list1(assets_id.ptr)) < 0 ||
 	    ecra_json_set_str(lookup, "arn", s->lookup_role_arn) < 0 ||
 	    (s->lookup_external_id &&
 	        ecra_json_set_str(lookup, "assumeRoleExternalId",
 	            s->lookup_external_id) < 0) ||
-	    ecra_json_set_new(
-	        lookup, "requiresBootstrapStackVersion", ecra_json_int(8)) < 0 ||
+	    ecra_json_set_new(lookup, "requiresBootstrapStackVersion",
+	        ecra_json_int(8)) < 0 ||
 	    ecra_json_set_str(lookup, "bootstrapStackVersionSsmParameter",
 	        s->ssm_parameter) < 0 ||
 	    ecra_json_set(p, "lookupRole", lookup) < 0 ||
@@ -282,7 +284,8 @@ int ecra_assembly_stack_artifacts(ecra_json *artifacts, ecra_stack *s,
 	if (ecra_json_set_str(st, "type", "aws:cloudformation:stack") < 0 ||
 	    ecra_json_set_str(st, "environment", s->environment) < 0 ||
 	    ecra_json_set(st, "properties", p) < 0 ||
-	    ecra_json_set_new(st, "dependencies", str_list1(assets_id.ptr)) < 0 ||
+	    ecra_json_set_new(st, "dependencies", str_list1(assets_id.ptr)) <
+	        0 ||
 	    (has_metadata &&
 	        (ecra_buf_printf(&b, "%s.metadata.json", s->id) < 0 ||
 	            ecra_json_set_str(st, "additionalMetadataFile", b.ptr) <
@@ -342,8 +345,10 @@ int ecra_assembly_flag_report(ecra_json **out, ecra_app *app)
 			ecra_json *u = ecra_json_object();
 
 			if (u == NULL ||
-			    ecra_json_set_new(u, "v2", parse_value(f->v2_json)) < 0 ||
-			    ecra_json_set_new(e, "unconfiguredBehavesLike", u) < 0)
+			    ecra_json_set_new(
+			        u, "v2", parse_value(f->v2_json)) < 0 ||
+			    ecra_json_set_new(e, "unconfiguredBehavesLike", u) <
+			        0)
 				goto oom;
 		}
 	}

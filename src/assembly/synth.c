@@ -64,8 +64,8 @@ done:
 	return rc;
 }
 
-static int rm_entry(const char *p, const struct stat *st, int flag,
-    struct FTW *ftw)
+static int rm_entry(
+    const char *p, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;
 	(void)ftw;
@@ -115,19 +115,21 @@ static int copy_file(const char *src, const char *dest)
 
 	in = open(src, O_RDONLY | O_CLOEXEC);
 	if (in < 0 || fstat(in, &st) != 0) {
-		rc = ecra_error_set_os(errno == ENOENT ? ECRA_ENOTFOUND : ECRA_EIO,
-		    "opening '%s'", src);
+		rc = ecra_error_set_os(
+		    errno == ENOENT ? ECRA_ENOTFOUND : ECRA_EIO, "opening '%s'",
+		    src);
 		goto done;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		rc = ecra_error_set(ECRA_EINVALID,
-		    "Asset %s is expected to be either a directory or a regular "
+		    "Asset %s is expected to be either a directory or a "
+		    "regular "
 		    "file",
 		    src);
 		goto done;
 	}
-	out = open(dest, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    st.st_mode & 07777);
+	out = open(
+	    dest, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, st.st_mode & 07777);
 	if (out < 0) {
 		rc = ecra_error_set_os(ECRA_EIO, "creating '%s'", dest);
 		goto done;
@@ -186,6 +188,7 @@ static int stage_directory(
 	fo.exclude_count = ex.count;
 	fo.ignore_mode = a->ignore_mode;
 	fo.follow = a->follow;
+	fo.threads = a->stack->app->threads;
 	rc = ecra_fingerprint_copy_directory(a->source_path, dest, &fo);
 	if (rc < 0)
 		ecra_error_wrap("staging '%s'", a->path);
@@ -197,8 +200,7 @@ done:
 
 /* Stage every asset into tmp; names of directories to take over from the
  * previous assembly are collected in `reuse`. */
-static int stage_assets(
-    ecra_app *app, const char *tmp, ecra_strvec *reuse)
+static int stage_assets(ecra_app *app, const char *tmp, ecra_strvec *reuse)
 {
 	ecra_buf dest = ECRA_BUF_INIT(0), old = ECRA_BUF_INIT(0);
 	size_t i, j, k;
@@ -210,15 +212,16 @@ static int stage_assets(
 
 		for (j = 0; j < s->asset_count; j++) {
 			const ecra_image_asset *a = s->assets[j];
-			bool seen = false;
+			bool seen = a->staging_disabled;
 
 			for (k = 0; k < reuse->count && !seen; k++)
-				seen = strcmp(reuse->items[k], a->staged_path) == 0;
+				seen = strcmp(reuse->items[k],
+				           a->staged_path) == 0;
 			ecra_buf_clear(&dest);
 			ecra_buf_clear(&old);
-			if (ecra_buf_printf(&dest, "%s/%s", tmp, a->staged_path) <
-			        0 ||
-			    ecra_buf_printf(&old, "%s/%s", app->outdir,
+			if (ecra_buf_printf(
+			        &dest, "%s/%s", tmp, a->staged_path) < 0 ||
+			    ecra_buf_printf(&old, "%s/%s", app->outdir_fs,
 			        a->staged_path) < 0) {
 				rc = OOM();
 				goto done;
@@ -226,7 +229,8 @@ static int stage_assets(
 			if (seen || lstat(dest.ptr, &st) == 0)
 				continue;
 			if (lstat(old.ptr, &st) == 0) {
-				if ((rc = ecra_strvec_push(reuse, a->staged_path)) < 0)
+				if ((rc = ecra_strvec_push(
+				         reuse, a->staged_path)) < 0)
 					goto done;
 				continue;
 			}
@@ -343,7 +347,8 @@ static ecra_json *plugin_reports(ecra_json *violating)
 	    ecra_json_set_str(meta, "category", "Structure") < 0 ||
 	    ecra_json_set(v, "ruleMetadata", meta) < 0 ||
 	    ecra_json_set(v, "violatingConstructs", violating) < 0 ||
-	    ecra_json_push(vs, v) < 0 || ecra_json_set(r, "violations", vs) < 0 ||
+	    ecra_json_push(vs, v) < 0 ||
+	    ecra_json_set(r, "violations", vs) < 0 ||
 	    ecra_json_push(reports, r) < 0) {
 		ecra_json_free(reports);
 		reports = NULL;
@@ -382,7 +387,8 @@ static int write_assembly(ecra_app *app, const char *tmp)
 		if ((rc = write_stack(app, root, app->stacks[i], tmp, artifacts,
 		         &empty)) < 0)
 			goto done;
-		if (empty && (rc = add_violation(violating, app->stacks[i])) < 0)
+		if (empty &&
+		    (rc = add_violation(violating, app->stacks[i])) < 0)
 			goto done;
 	}
 	if ((rc = ecra_assembly_tree(&tree, root)) < 0 ||
@@ -396,7 +402,8 @@ static int write_assembly(ecra_app *app, const char *tmp)
 		    ecra_json_set_str(tp, "file", "tree.json") < 0 ||
 		    ecra_json_set_new(t, "properties", tp) < 0 ||
 		    ecra_json_set_new(artifacts, "Tree", t) < 0) {
-			if (t == NULL || ecra_json_get(artifacts, "Tree") != t) {
+			if (t == NULL ||
+			    ecra_json_get(artifacts, "Tree") != t) {
 				ecra_json_free(t);
 			}
 			rc = OOM();
@@ -405,8 +412,8 @@ static int write_assembly(ecra_app *app, const char *tmp)
 	}
 	if ((rc = ecra_assembly_flag_report(&report, app)) < 0)
 		goto done;
-	if (ecra_json_set_new(artifacts, "aws-cdk-lib/feature-flag-report",
-	        report) < 0) {
+	if (ecra_json_set_new(
+	        artifacts, "aws-cdk-lib/feature-flag-report", report) < 0) {
 		report = NULL;
 		rc = OOM();
 		goto done;
@@ -414,8 +421,8 @@ static int write_assembly(ecra_app *app, const char *tmp)
 	report = NULL;
 	if (ecra_json_set_str(manifest, "version", ECRA_SCHEMA_VERSION) < 0 ||
 	    ecra_json_set(manifest, "artifacts", artifacts) < 0 ||
-	    ecra_json_set_str(manifest, "minimumCliVersion",
-	        ECRA_MIN_CLI_VERSION) < 0) {
+	    ecra_json_set_str(
+	        manifest, "minimumCliVersion", ECRA_MIN_CLI_VERSION) < 0) {
 		rc = OOM();
 		goto done;
 	}
@@ -452,8 +459,8 @@ done:
 static int exchange(const char *a, const char *b)
 {
 #ifdef SYS_renameat2
-	if (syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b, 2 /* EXCHANGE */) ==
-	    0)
+	if (syscall(
+	        SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b, 2 /* EXCHANGE */) == 0)
 		return 0;
 	if (errno != ENOSYS && errno != EINVAL)
 		return -1;
@@ -473,26 +480,27 @@ static int commit(ecra_app *app, const char *tmp, const ecra_strvec *reuse)
 	for (i = 0; i < reuse->count; i++, moved++) {
 		ecra_buf_clear(&from);
 		ecra_buf_clear(&to);
-		if (ecra_buf_printf(&from, "%s/%s", app->outdir,
-		        reuse->items[i]) < 0 ||
+		if (ecra_buf_printf(
+		        &from, "%s/%s", app->outdir_fs, reuse->items[i]) < 0 ||
 		    ecra_buf_printf(&to, "%s/%s", tmp, reuse->items[i]) < 0) {
 			rc = OOM();
 			goto undo;
 		}
 		if (rename(from.ptr, to.ptr) != 0) {
-			rc = ecra_error_set_os(ECRA_EIO, "moving '%s'", from.ptr);
+			rc = ecra_error_set_os(
+			    ECRA_EIO, "moving '%s'", from.ptr);
 			goto undo;
 		}
 	}
-	if (lstat(app->outdir, &st) != 0) {
-		if (rename(tmp, app->outdir) != 0) {
-			rc = ecra_error_set_os(
-			    ECRA_EIO, "renaming '%s' to '%s'", tmp, app->outdir);
+	if (lstat(app->outdir_fs, &st) != 0) {
+		if (rename(tmp, app->outdir_fs) != 0) {
+			rc = ecra_error_set_os(ECRA_EIO,
+			    "renaming '%s' to '%s'", tmp, app->outdir_fs);
 			goto undo;
 		}
 		goto done;
 	}
-	if (exchange(tmp, app->outdir) == 0) {
+	if (exchange(tmp, app->outdir_fs) == 0) {
 		/* tmp now holds the previous assembly. */
 		(void)remove_tree(tmp);
 		goto done;
@@ -502,13 +510,14 @@ static int commit(ecra_app *app, const char *tmp, const ecra_strvec *reuse)
 		rc = OOM();
 		goto undo;
 	}
-	if (rename(app->outdir, old.ptr) != 0) {
-		rc = ecra_error_set_os(ECRA_EIO, "renaming '%s'", app->outdir);
+	if (rename(app->outdir_fs, old.ptr) != 0) {
+		rc = ecra_error_set_os(
+		    ECRA_EIO, "renaming '%s'", app->outdir_fs);
 		goto undo;
 	}
-	if (rename(tmp, app->outdir) != 0) {
+	if (rename(tmp, app->outdir_fs) != 0) {
 		rc = ecra_error_set_os(ECRA_EIO, "renaming '%s'", tmp);
-		(void)rename(old.ptr, app->outdir);
+		(void)rename(old.ptr, app->outdir_fs);
 		goto undo;
 	}
 	(void)remove_tree(old.ptr);
@@ -518,9 +527,10 @@ undo:
 	while (moved-- > 0) {
 		ecra_buf_clear(&from);
 		ecra_buf_clear(&to);
-		if (ecra_buf_printf(&from, "%s/%s", app->outdir,
+		if (ecra_buf_printf(&from, "%s/%s", app->outdir_fs,
 		        reuse->items[moved]) >= 0 &&
-		    ecra_buf_printf(&to, "%s/%s", tmp, reuse->items[moved]) >= 0)
+		    ecra_buf_printf(&to, "%s/%s", tmp, reuse->items[moved]) >=
+		        0)
 			(void)rename(to.ptr, from.ptr);
 	}
 done:
@@ -528,6 +538,28 @@ done:
 	ecra_buf_dispose(&to);
 	ecra_buf_dispose(&old);
 	return rc;
+}
+
+/* Context that would make aws-cdk-lib write something this library does
+ * not: say so instead of silently differing. */
+static void warn_unsupported(ecra_app *app)
+{
+	ecra_json *v;
+
+	v = ecra_assembly_context(app, "aws:cdk:version-reporting");
+	if (v && ecra_json_is_true(v))
+		ecra_assembly_warn(app,
+		    "context 'aws:cdk:version-reporting' is true: aws-cdk-lib "
+		    "would add an AWS::CDK::Metadata (analytics) resource, "
+		    "which "
+		    "is not written (use --no-version-reporting with the cdk "
+		    "CLI)");
+	v = ecra_assembly_context(app, "@aws-cdk/core:newStyleStackSynthesis");
+	if (v && ecra_json_is_bool(v) && !ecra_json_is_true(v))
+		ecra_assembly_warn(app,
+		    "context '@aws-cdk/core:newStyleStackSynthesis' is false: "
+		    "aws-cdk-lib would use the LegacyStackSynthesizer; the "
+		    "DefaultStackSynthesizer is used");
 }
 
 int ecra_app_synth(ecra_app *app, const ecra_synth_options *opts)
@@ -539,8 +571,20 @@ int ecra_app_synth(ecra_app *app, const ecra_synth_options *opts)
 	int rc;
 
 	ECRA_ASSERT_ARG(app);
-	ECRA_CHECK_VERSION(opts, ECRA_SYNTH_OPTIONS_VERSION, ecra_synth_options);
-	parent = ecra_strdup(app->outdir);
+	ECRA_CHECK_VERSION(
+	    opts, ECRA_SYNTH_OPTIONS_VERSION, ecra_synth_options);
+	warn_unsupported(app);
+	{
+		const char *base = ecra_assembly_path_basename(app->outdir_fs);
+
+		if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0 ||
+		    *base == '\0')
+			return ecra_error_set(ECRA_EINVALID,
+			    "outdir '%s' cannot be replaced as a whole; use a "
+			    "directory of its own such as 'cdk.out'",
+			    app->outdir);
+	}
+	parent = ecra_strdup(app->outdir_fs);
 	if (parent == NULL) {
 		rc = OOM();
 		goto done;
@@ -551,13 +595,13 @@ int ecra_app_synth(ecra_app *app, const ecra_synth_options *opts)
 		if ((rc = mkdir_p(parent)) < 0)
 			goto done;
 	}
-	if (ecra_buf_printf(&tmp, "%s.tmp-XXXXXX", app->outdir) < 0) {
+	if (ecra_buf_printf(&tmp, "%s.tmp-XXXXXX", app->outdir_fs) < 0) {
 		rc = OOM();
 		goto done;
 	}
 	if (mkdtemp(tmp.ptr) == NULL) {
-		rc = ecra_error_set_os(
-		    ECRA_EIO, "creating a directory next to '%s'", app->outdir);
+		rc = ecra_error_set_os(ECRA_EIO,
+		    "creating a directory next to '%s'", app->outdir_fs);
 		goto done;
 	}
 	made = true;

@@ -33,8 +33,8 @@ int ecra_stack_add_tarball_image_asset(ecra_image_asset **out,
 		return ecra_error_set(ECRA_EINVALID,
 		    "TarballImageAsset '%s': 'tarballFile' is required", id);
 	if (!ecra_assembly_path_exists(o->tarball_file))
-		return ecra_error_set(ECRA_ENOTFOUND, "Cannot find file at %s",
-		    o->tarball_file);
+		return ecra_error_set(
+		    ECRA_ENOTFOUND, "Cannot find file at %s", o->tarball_file);
 
 	a = ecra_calloc(1, sizeof(*a));
 	if (a == NULL)
@@ -42,8 +42,8 @@ int ecra_stack_add_tarball_image_asset(ecra_image_asset **out,
 	a->stack = stack;
 	a->kind = ECRA_IMAGE_ASSET_TARBALL;
 	a->id = ecra_strdup(id);
-	a->docker_command = ecra_strdup(
-	    o->docker_command ? o->docker_command : "docker");
+	a->docker_command =
+	    ecra_strdup(o->docker_command ? o->docker_command : "docker");
 	if (a->id == NULL || a->docker_command == NULL ||
 	    ecra_buf_printf(&b, "%s/%s", stack->id, id) < 0) {
 		rc = ecra_error_set(ECRA_ENOMEM, "out of memory");
@@ -63,12 +63,8 @@ int ecra_stack_add_tarball_image_asset(ecra_image_asset **out,
 		goto done;
 	a->source_path = abs;
 	abs = NULL;
-	if (ecra_buf_printf(&b, "asset.%s%s", a->hash,
-	        ecra_assembly_staged_ext(a->source_path)) < 0) {
-		rc = ecra_error_set(ECRA_ENOMEM, "out of memory");
+	if ((rc = ecra_assembly_set_staged_path(a)) < 0)
 		goto done;
-	}
-	a->staged_path = ecra_buf_detach(&b);
 	a->display_name = ecra_strdup(o->display_name ? o->display_name : id);
 	if (a->display_name == NULL) {
 		rc = ecra_error_set(ECRA_ENOMEM, "out of memory");
@@ -77,7 +73,7 @@ int ecra_stack_add_tarball_image_asset(ecra_image_asset **out,
 	if ((rc = ecra_assembly_asset_locate(a, NULL)) < 0)
 		goto done;
 	rc = ecra_assembly_add_child(
-	    stack, (ecra_child){.kind = CHILD_ASSET, .u.asset = a});
+	    stack, (ecra_child){ .kind = CHILD_ASSET, .u.asset = a });
 	if (rc < 0)
 		goto done;
 	if (out)

@@ -7,6 +7,7 @@
  * (DFS) and the stack metadata file (BFS, as collectStackMetadata walks).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "assembly/assembly.h"
@@ -121,14 +122,15 @@ static int make_element(ecra_tnode *n, const ecra_stack *stack,
 	}
 	if ((rc = ecra_strvec_push(&comps, p)) < 0)
 		goto done;
-	rc = ecra_assembly_unique_id(&n->logical_id,
-	    (const char *const *)comps.items, comps.count);
+	rc = ecra_assembly_unique_id(
+	    &n->logical_id, (const char *const *)comps.items, comps.count);
 	if (rc < 0)
 		goto done;
 	off = ecra_assembly_context(
 	    stack->app, "aws:cdk:disable-logicalId-metadata");
 	if (off == NULL || !ecra_json_is_true(off))
-		rc = add_meta(n, "aws:cdk:logicalId", ecra_json_str(n->logical_id));
+		rc = add_meta(
+		    n, "aws:cdk:logicalId", ecra_json_str(n->logical_id));
 done:
 	ecra_strvec_dispose(&comps);
 	return rc;
@@ -163,8 +165,7 @@ static int make_resource(ecra_tnode *n, const ecra_stack *stack,
 	int rc;
 
 	if (body == NULL || attrs == NULL || props == NULL ||
-	    tree_props == NULL ||
-	    ecra_json_set_str(body, "Type", type) < 0 ||
+	    tree_props == NULL || ecra_json_set_str(body, "Type", type) < 0 ||
 	    ecra_json_set(body, "Properties", props) < 0)
 		goto fail;
 	if (path_metadata(stack) &&
@@ -177,9 +178,10 @@ static int make_resource(ecra_tnode *n, const ecra_stack *stack,
 	}
 	body = NULL;
 	if (ecra_json_set_str(attrs, "aws:cdk:cloudformation:type", type) < 0 ||
-	    ecra_json_set_str(attrs, "aws:cdk:cloudformation:logicalId",
-	        n->logical_id) < 0 ||
-	    ecra_json_set(attrs, "aws:cdk:cloudformation:props", tree_props) < 0)
+	    ecra_json_set_str(
+	        attrs, "aws:cdk:cloudformation:logicalId", n->logical_id) < 0 ||
+	    ecra_json_set(attrs, "aws:cdk:cloudformation:props", tree_props) <
+	        0)
 		goto fail;
 	n->attributes = attrs;
 	attrs = NULL;
@@ -230,6 +232,193 @@ static ecra_json *dedup(const ecra_json *statements)
 	return out;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Append the actions of statement `st` to `names` (unique). */
+static int gather_actions(ecra_strvec *names, const ecra_json *st)
+{
+	const ecra_json *act = ecra_json_get(st, "Action");
+	size_t i, j,
+	    n = ecra_json_typeof(act) == ECRA_JSON_ARRAY ? ecra_json_size(act)
+	                                                 : 1;
+
+	for (i = 0; i < n; i++) {
+		const char *a = ecra_json_typeof(act) == ECRA_JSON_ARRAY
+		                    ? ecra_json_string(ecra_json_at(act, i))
+		                    : ecra_json_string(act);
+		bool seen = false;
+
+		for (j = 0; j < names->count && !seen; j++)
+			seen = strcmp(names->items[j], a) == 0;
+		if (!seen && ecra_strvec_push(names, a) < 0)
+			return ECRA_ENOMEM;
+	}
+	return 0;
+}
+
+/* A statement while merging: its actions and its resource identities. */
+typedef struct {
+	ecra_strvec actions;
+	const ecra_image_asset **res;
+	size_t nres;
+	const ecra_json *resource; /* the rendered resource */
+} mstmt;
+
+static bool set_equal_str(const ecra_strvec *a, const ecra_strvec *b)
+{
+	size_t i, j;
+
+	if (a->count != b->count)
+		return false;
+	for (i = 0; i < a->count; i++) {
+		bool found = false;
+
+		for (j = 0; j < b->count && !found; j++)
+			found = strcmp(a->items[i], b->items[j]) == 0;
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+static bool set_equal_res(const mstmt *a, const mstmt *b)
+{
+	size_t i, j;
+
+	if (a->nres != b->nres)
+		return false;
+	for (i = 0; i < a->nres; i++) {
+		bool found = false;
+
+		for (j = 0; j < b->nres && !found; j++)
+			found = a->res[i] == b->res[j];
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/* a = a merged with b (actions and resources unioned). */
+static int merge_into(mstmt *a, const mstmt *b)
+{
+	const ecra_image_asset **grown;
+	size_t i, j;
+
+	for (i = 0; i < b->actions.count; i++) {
+		bool seen = false;
+
+		for (j = 0; j < a->actions.count && !seen; j++)
+			seen = strcmp(a->actions.items[j],
+			           b->actions.items[i]) == 0;
+		if (!seen &&
+		    ecra_strvec_push(&a->actions, b->actions.items[i]) < 0)
+			return ECRA_ENOMEM;
+	}
+	grown = ecra_realloc(a->res, (a->nres + b->nres) * sizeof(*grown));
+	if (grown == NULL)
+		return ECRA_ENOMEM;
+	a->res = grown;
+	for (i = 0; i < b->nres; i++) {
+		bool seen = false;
+
+		for (j = 0; j < a->nres && !seen; j++)
+			seen = a->res[j] == b->res[i];
+		if (!seen)
+			a->res[a->nres++] = b->res[i];
+	}
+	return 0;
+}
+
+/*
+ * @aws-cdk/aws-iam:minimizePolicies, as aws-cdk-lib's mergeStatements:
+ * repeatedly merge two statements when their action sets or their
+ * resource sets are equal (resources compared as unresolved tokens, i.e.
+ * per asset), keeping the earlier one's position; actions come out
+ * sorted. Identical rendered statements are removed afterwards.
+ */
+static ecra_json *minimize(const ecra_role *role)
+{
+	const ecra_json *sts = role->statements;
+	size_t n = ecra_json_size(sts), i, j, k;
+	mstmt *m = ecra_calloc(n + 1, sizeof(*m));
+	ecra_json *out = NULL;
+	bool changed = true;
+
+	if (m == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		const ecra_json *st = ecra_json_at(sts, i);
+
+		m[i].res = ecra_calloc(1, sizeof(*m[i].res));
+		if (m[i].res == NULL || gather_actions(&m[i].actions, st) < 0)
+			goto done;
+		m[i].res[0] = role->statement_assets[i];
+		m[i].nres = 1;
+		m[i].resource = ecra_json_get(st, "Resource");
+	}
+	while (changed) {
+		changed = false;
+		for (i = 0; i < n; i++) {
+			for (j = i + 1; j < n;) {
+				if (!set_equal_str(
+				        &m[i].actions, &m[j].actions) &&
+				    !set_equal_res(&m[i], &m[j])) {
+					j++;
+					continue;
+				}
+				if (merge_into(&m[i], &m[j]) < 0)
+					goto done;
+				ecra_strvec_dispose(&m[j].actions);
+				ecra_free(m[j].res);
+				memmove(
+				    &m[j], &m[j + 1], (n - j - 1) * sizeof(*m));
+				n--;
+				changed = true;
+			}
+		}
+	}
+	out = ecra_json_array();
+	for (i = 0; out && i < n; i++) {
+		ecra_json *st = ecra_json_object(), *act;
+
+		qsort(m[i].actions.items, m[i].actions.count,
+		    sizeof(*m[i].actions.items), cmp_str);
+		if (m[i].actions.count == 1) {
+			act = ecra_json_str(m[i].actions.items[0]);
+		} else {
+			act = ecra_json_array();
+			for (k = 0; act && k < m[i].actions.count; k++)
+				if (ecra_json_push_new(act,
+				        ecra_json_str(m[i].actions.items[k])) <
+				    0) {
+					ecra_json_free(act);
+					act = NULL;
+				}
+		}
+		if (act == NULL || st == NULL ||
+		    ecra_json_set_new(st, "Action", act) < 0 ||
+		    ecra_json_set_str(st, "Effect", "Allow") < 0 ||
+		    ecra_json_set(st, "Resource", (ecra_json *)m[i].resource) <
+		        0 ||
+		    ecra_json_push_new(out, st) < 0) {
+			if (act == NULL)
+				ecra_json_free(st);
+			ecra_json_free(out);
+			out = NULL;
+		}
+	}
+done:
+	for (i = 0; i < n; i++) {
+		ecra_strvec_dispose(&m[i].actions);
+		ecra_free(m[i].res);
+	}
+	ecra_free(m);
+	return out;
+}
+
 static int build_policy(ecra_tnode *parent_role, const ecra_stack *stack,
     const ecra_role *role, const char *scope_id, ecra_json *roles_value)
 {
@@ -239,7 +428,21 @@ static int build_policy(ecra_tnode *parent_role, const ecra_stack *stack,
 	scope = node_add(parent_role, scope_id, FQN_LIB "aws_iam.Policy");
 	res = scope ? node_add(scope, "Resource", FQN_LIB "aws_iam.CfnPolicy")
 	            : NULL;
-	doc = policy_document(dedup(role->statements));
+	{
+		ecra_json *flag = ecra_assembly_context(
+		    stack->app, "@aws-cdk/aws-iam:minimizePolicies");
+		ecra_json *st = NULL;
+
+		if (flag && ecra_json_is_true(flag)) {
+			ecra_json *merged = minimize(role);
+
+			st = merged ? dedup(merged) : NULL;
+			ecra_json_free(merged);
+		} else {
+			st = dedup(role->statements);
+		}
+		doc = policy_document(st);
+	}
 	if (res == NULL || doc == NULL || roles_value == NULL)
 		goto fail;
 	/* The policy name is the logical id: allocate it first. */
@@ -308,7 +511,8 @@ static int build_role(ecra_tnode *sn, ecra_stack *stack, const ecra_role *r)
 			if (ecra_buf_printf(&b, "MutableRole%s", r->id) < 0 ||
 			    node_add(sn, b.ptr, FQN_LIB "Resource") == NULL) {
 				ecra_buf_dispose(&b);
-				return ecra_error_set(ECRA_ENOMEM, "out of memory");
+				return ecra_error_set(
+				    ECRA_ENOMEM, "out of memory");
 			}
 			ecra_buf_dispose(&b);
 		}
@@ -321,10 +525,11 @@ static int build_role(ecra_tnode *sn, ecra_stack *stack, const ecra_role *r)
 			ecra_json *roles = ecra_json_array();
 
 			if (roles == NULL ||
-			    ecra_json_push_new(roles, ecra_json_str(r->role_name)) <
-			        0) {
+			    ecra_json_push_new(
+			        roles, ecra_json_str(r->role_name)) < 0) {
 				ecra_json_free(roles);
-				return ecra_error_set(ECRA_ENOMEM, "out of memory");
+				return ecra_error_set(
+				    ECRA_ENOMEM, "out of memory");
 			}
 			return build_policy(rn, stack, r, "Policy", roles);
 		}
@@ -403,8 +608,10 @@ fail:
 
 static int build_bootstrap(ecra_tnode *sn, ecra_stack *stack)
 {
-	ecra_tnode *p = node_add(sn, "BootstrapVersion", FQN_LIB "CfnParameter");
-	ecra_tnode *r = node_add(sn, "CheckBootstrapVersion", FQN_LIB "CfnRule");
+	ecra_tnode *p =
+	    node_add(sn, "BootstrapVersion", FQN_LIB "CfnParameter");
+	ecra_tnode *r =
+	    node_add(sn, "CheckBootstrapVersion", FQN_LIB "CfnRule");
 	ecra_json *param = ecra_json_object(), *rule = NULL, *list, *contains;
 	ecra_json *assertion, *assertions;
 	int rc, i;
@@ -412,8 +619,8 @@ static int build_bootstrap(ecra_tnode *sn, ecra_stack *stack)
 
 	if (p == NULL || r == NULL || param == NULL)
 		goto fail;
-	if (ecra_json_set_str(param, "Type",
-	        "AWS::SSM::Parameter::Value<String>") < 0 ||
+	if (ecra_json_set_str(
+	        param, "Type", "AWS::SSM::Parameter::Value<String>") < 0 ||
 	    ecra_json_set_str(param, "Default", stack->ssm_parameter) < 0 ||
 	    ecra_json_set_str(param, "Description",
 	        "Version of the CDK Bootstrap resources in this environment, "
@@ -433,23 +640,23 @@ static int build_bootstrap(ecra_tnode *sn, ecra_stack *stack)
 	contains = ecra_json_array();
 	if (contains == NULL || list == NULL ||
 	    ecra_json_push_new(contains, list) < 0 ||
-	    ecra_json_push_new(contains, obj1("Ref", ecra_json_str(
-	                                          "BootstrapVersion"))) < 0) {
+	    ecra_json_push_new(
+	        contains, obj1("Ref", ecra_json_str("BootstrapVersion"))) < 0) {
 		ecra_json_free(contains);
 		goto fail;
 	}
 	{
 		ecra_json *notl = ecra_json_array();
 
-		if (notl == NULL ||
-		    ecra_json_push_new(notl, obj1("Fn::Contains", contains)) < 0) {
+		if (notl == NULL || ecra_json_push_new(notl,
+		                        obj1("Fn::Contains", contains)) < 0) {
 			ecra_json_free(notl);
 			goto fail;
 		}
 		assertion = ecra_json_object();
 		if (assertion == NULL ||
-		    ecra_json_set_new(assertion, "Assert",
-		        obj1("Fn::Not", notl)) < 0 ||
+		    ecra_json_set_new(
+		        assertion, "Assert", obj1("Fn::Not", notl)) < 0 ||
 		    ecra_json_set_str(assertion, "AssertDescription",
 		        "CDK bootstrap stack version 6 required. Please run "
 		        "'cdk bootstrap' with a recent version of the CDK "
@@ -459,7 +666,8 @@ static int build_bootstrap(ecra_tnode *sn, ecra_stack *stack)
 		}
 	}
 	assertions = ecra_json_array();
-	if (assertions == NULL || ecra_json_push_new(assertions, assertion) < 0) {
+	if (assertions == NULL ||
+	    ecra_json_push_new(assertions, assertion) < 0) {
 		ecra_json_free(assertions);
 		goto fail;
 	}
@@ -486,7 +694,8 @@ static int build_stack(ecra_tnode *root, ecra_stack *s)
 	    (rc = add_meta(sn, "aws:cdk:templateFile", ecra_json_str(b.ptr))) <
 	        0) {
 		ecra_buf_dispose(&b);
-		return rc < 0 ? rc : ecra_error_set(ECRA_ENOMEM, "out of memory");
+		return rc < 0 ? rc
+		              : ecra_error_set(ECRA_ENOMEM, "out of memory");
 	}
 	ecra_buf_dispose(&b);
 	for (i = 0; i < s->child_count && rc == 0; i++) {
@@ -502,9 +711,11 @@ static int build_stack(ecra_tnode *root, ecra_stack *s)
 			    !node_add(an, "Staging", FQN_LIB "AssetStaging") ||
 			    !node_add(an, "Repository",
 			        FQN_LIB "aws_ecr.RepositoryBase"))
-				return ecra_error_set(ECRA_ENOMEM, "out of memory");
+				return ecra_error_set(
+				    ECRA_ENOMEM, "out of memory");
 			if (c->u.asset->metadata)
-				an->metadata = ecra_json_copy(c->u.asset->metadata);
+				an->metadata =
+				    ecra_json_copy(c->u.asset->metadata);
 			break;
 		case CHILD_ROLE:
 			rc = build_role(sn, s, c->u.role);
@@ -568,9 +779,10 @@ static int collect(ecra_json *tmpl, const ecra_tnode *n)
 	if (n->section) {
 		sec = ecra_json_get(tmpl, n->section);
 		if (sec == NULL) {
-			if (ecra_json_set_new(tmpl, n->section, ecra_json_object()) <
-			    0)
-				return ecra_error_set(ECRA_ENOMEM, "out of memory");
+			if (ecra_json_set_new(
+			        tmpl, n->section, ecra_json_object()) < 0)
+				return ecra_error_set(
+				    ECRA_ENOMEM, "out of memory");
 			sec = ecra_json_get(tmpl, n->section);
 		}
 		if (ecra_json_get(sec, n->logical_id))
@@ -625,7 +837,8 @@ static ecra_json *render_node(const ecra_tnode *n)
 	        n->is_construct_lib ? ECRA_CONSTRUCTS_VERSION
 	                            : ECRA_CDK_VERSION) < 0 ||
 	    ecra_json_set(o, "constructInfo", info) < 0 ||
-	    (n->attributes && ecra_json_set(o, "attributes", n->attributes) < 0))
+	    (n->attributes &&
+	        ecra_json_set(o, "attributes", n->attributes) < 0))
 		goto fail;
 	if (n->child_count) {
 		ch = ecra_json_object();
@@ -675,18 +888,18 @@ int ecra_assembly_stack_metadata(ecra_json **out, const ecra_tnode *sn)
 	*out = NULL;
 	if (m == NULL)
 		return ecra_error_set(ECRA_ENOMEM, "out of memory");
-#define PUSH(x)                                                                \
-	do {                                                                   \
-		if (tail == cap) {                                             \
-			cap = cap ? 2 * cap : 32;                              \
-			grown = ecra_realloc(queue, cap * sizeof(*queue));     \
-			if (grown == NULL) {                                   \
-				rc = ECRA_ENOMEM;                              \
-				goto done;                                     \
-			}                                                      \
-			queue = grown;                                         \
-		}                                                              \
-		queue[tail++] = (x);                                           \
+#define PUSH(x)                                                            \
+	do {                                                               \
+		if (tail == cap) {                                         \
+			cap = cap ? 2 * cap : 32;                          \
+			grown = ecra_realloc(queue, cap * sizeof(*queue)); \
+			if (grown == NULL) {                               \
+				rc = ECRA_ENOMEM;                          \
+				goto done;                                 \
+			}                                                  \
+			queue = grown;                                     \
+		}                                                          \
+		queue[tail++] = (x);                                       \
 	} while (0)
 	PUSH(sn);
 	while (head < tail) {

@@ -10,10 +10,11 @@
  *
  * File contents are hashed by a small pool of threads while the walk
  * goes on: the walk appends each field to a list in order and queues the
- * files; once the walk and the pool are done, the fields are fed to the
- * outer hash in list order, so the result never depends on the thread
- * count. When something fails, the error reported is the one earliest in
- * walk order, as the sequential reference would raise it.
+ * files; every time the walk adds a field, the longest finished prefix
+ * of the list is fed to the outer hash and freed, so the order (and the
+ * result) never depends on the thread count and memory stays bounded by
+ * the hashing backlog. When something fails, the error reported is the
+ * one earliest in walk order, as the sequential reference raises it.
  */
 #include "fingerprint/fingerprint.h"
 
@@ -44,6 +45,7 @@ typedef struct field {
 	char content[ECRA_CONTENT_FINGERPRINT_SIZE];
 	int rc;        /* hashing result */
 	char *message; /* error message when rc < 0 */
+	bool is_done;  /* hashed (under the pool lock) */
 	struct field *next_job;
 } field;
 
@@ -52,13 +54,17 @@ typedef struct {
 	const char *root; /* realpath of the asset */
 	size_t root_len;
 
-	/* Fields in walk order. */
+	/* Fields in walk order; fields[0..emitted) are hashed and freed. */
 	field **fields;
-	size_t count, alloc;
-	/* The walk's own error, raised after fields[walk_error_at - 1]. */
+	size_t count, alloc, emitted;
+	EVP_MD_CTX *md; /* the outer hash */
+	/* The walk's error, raised after fields[walk_error_at - 1]. */
 	int walk_error;
 	char *walk_message;
 	size_t walk_error_at;
+	/* Emitting failed (a file could not be read, or the callback
+	 * stopped us): that error is final. */
+	bool is_stopped;
 
 	/* Hashing. Without a pool, files are hashed during the walk. */
 	ecra_fp_content *inline_hasher;
@@ -66,12 +72,11 @@ typedef struct {
 	pthread_cond_t more; /* a job was queued, or the walk ended */
 	pthread_cond_t idle; /* a job finished */
 	field *queue_head, *queue_tail;
-	size_t pending; /* queued or running */
-	bool is_closed; /* no more jobs will come */
+	size_t pending;    /* queued or running */
+	bool is_closed;    /* no more jobs will come */
+	bool is_cancelled; /* skip what is still queued */
 	bool has_pool;
 } fp_state;
-
-static int set_option_fields(EVP_MD_CTX *md, fp_state *s);
 
 /*
  * Fields
@@ -106,6 +111,15 @@ static int add_field(fp_state *s, field *f)
 	return 0;
 }
 
+/* hashKey() replaces every '\\' of a relative path with '/' (a file
+ * named "a\\b" hashes as "a/b"). */
+static void slashes(char *p)
+{
+	for (; *p != '\0'; p++)
+		if (*p == '\\')
+			*p = '/';
+}
+
 static field *new_field(
     ecra_fingerprint_field_kind kind, const char *prefix, const char *rel)
 {
@@ -121,6 +135,7 @@ static field *new_field(
 	}
 	memcpy(f->header, prefix, plen);
 	memcpy(f->header + plen, rel, rlen + 1);
+	slashes(f->header + plen);
 	return f;
 }
 
@@ -162,12 +177,12 @@ static field *take_job(fp_state *s)
 	return f;
 }
 
-static void job_done(fp_state *s)
+/* Mark f hashed; called with the lock held. */
+static void job_done(fp_state *s, field *f)
 {
-	pthread_mutex_lock(&s->lock);
+	f->is_done = true;
 	if (--s->pending == 0)
 		pthread_cond_broadcast(&s->idle);
-	pthread_mutex_unlock(&s->lock);
 }
 
 static void *worker_main(void *arg)
@@ -176,16 +191,23 @@ static void *worker_main(void *arg)
 	fp_state *s = wk->s;
 	field *f;
 
+	pthread_mutex_lock(&s->lock);
 	for (;;) {
-		pthread_mutex_lock(&s->lock);
-		while ((f = take_job(s)) == NULL && !s->is_closed)
+		if ((f = take_job(s)) == NULL) {
+			if (s->is_closed)
+				break;
 			pthread_cond_wait(&s->more, &s->lock);
-		pthread_mutex_unlock(&s->lock);
-		if (f == NULL)
-			return NULL;
-		hash_job(f, wk->hasher);
-		job_done(s);
+			continue;
+		}
+		if (!s->is_cancelled) {
+			pthread_mutex_unlock(&s->lock);
+			hash_job(f, wk->hasher);
+			pthread_mutex_lock(&s->lock);
+		}
+		job_done(s, f);
 	}
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
 }
 
 static void queue_job(fp_state *s, field *f)
@@ -202,21 +224,24 @@ static void queue_job(fp_state *s, field *f)
 	pthread_mutex_unlock(&s->lock);
 }
 
-/* Close the queue, help with what is left, wait for the workers. */
-static void drain(fp_state *s)
+/* Close the queue, help with what is left (or drop it when `cancel`),
+ * and wait until every job is done. */
+static void drain(fp_state *s, bool cancel)
 {
 	field *f;
 
 	pthread_mutex_lock(&s->lock);
 	s->is_closed = true;
+	s->is_cancelled = cancel;
 	pthread_cond_broadcast(&s->more);
 	for (;;) {
 		if ((f = take_job(s)) != NULL) {
-			pthread_mutex_unlock(&s->lock);
-			hash_job(f, s->inline_hasher);
-			pthread_mutex_lock(&s->lock);
-			if (--s->pending == 0)
-				pthread_cond_broadcast(&s->idle);
+			if (!cancel) {
+				pthread_mutex_unlock(&s->lock);
+				hash_job(f, s->inline_hasher);
+				pthread_mutex_lock(&s->lock);
+			}
+			job_done(s, f);
 			continue;
 		}
 		if (s->pending == 0)
@@ -224,6 +249,77 @@ static void drain(fp_state *s)
 		pthread_cond_wait(&s->idle, &s->lock);
 	}
 	pthread_mutex_unlock(&s->lock);
+}
+
+/*
+ * The outer hash
+ */
+
+static int put_field(const fp_state *s, ecra_fingerprint_field_kind kind,
+    const char *header, const char *value)
+{
+	const ecra_fingerprint_options *o = s->opts;
+	EVP_MD_CTX *md = s->md;
+
+	if (EVP_DigestUpdate(md, "\x01", 1) != 1 ||
+	    EVP_DigestUpdate(md, header, strlen(header)) != 1 ||
+	    EVP_DigestUpdate(md, "\x02", 1) != 1 ||
+	    EVP_DigestUpdate(md, value, strlen(value)) != 1 ||
+	    EVP_DigestUpdate(md, "\x03", 1) != 1)
+		return ecra_error_set(ECRA_ERROR, "SHA-256 failed");
+	if (o->field_cb != NULL &&
+	    o->field_cb(kind, header, value, o->field_payload) != 0)
+		return ecra_error_set(
+		    ECRA_EUSER, "fingerprint stopped by the field callback");
+	return 0;
+}
+
+static int set_option_fields(fp_state *s)
+{
+	const ecra_fingerprint_options *o = s->opts;
+	const char *extra = o->extra_hash ? o->extra_hash : "";
+	int error;
+
+	if ((error = put_field(s, ECRA_FINGERPRINT_FIELD_OPTION,
+	         "options.extra", extra)) < 0 ||
+	    (error = put_field(s, ECRA_FINGERPRINT_FIELD_OPTION,
+	         "options.follow", ecra_follow_mode_name(o->follow))) < 0)
+		return error;
+	return 0;
+}
+
+/* Feed the finished prefix of the field list to the outer hash. A file
+ * that failed stops everything with its error (is_stopped). */
+static int emit_ready(fp_state *s)
+{
+	field *f;
+	bool is_done;
+	int error;
+
+	while (s->emitted < s->count) {
+		f = s->fields[s->emitted];
+		if (f->kind == ECRA_FINGERPRINT_FIELD_FILE) {
+			pthread_mutex_lock(&s->lock);
+			is_done = f->is_done;
+			pthread_mutex_unlock(&s->lock);
+			if (!is_done)
+				return 0;
+			if (f->rc < 0)
+				error = ecra_error_set(f->rc, "%s", f->message);
+			else
+				error = put_field(
+				    s, f->kind, f->header, f->content);
+		} else {
+			error = put_field(s, f->kind, f->header, f->value);
+		}
+		if (error < 0) {
+			s->is_stopped = true;
+			return error;
+		}
+		field_free(f);
+		s->fields[s->emitted++] = NULL;
+	}
+	return 0;
 }
 
 /*
@@ -250,11 +346,11 @@ static int on_file(void *ctx, const char *rel, const char *real)
 	}
 	if (s->has_pool) {
 		queue_job(s, f);
-		return 0;
+	} else {
+		hash_job(f, s->inline_hasher);
+		f->is_done = true;
 	}
-	hash_job(f, s->inline_hasher);
-	/* Sequentially, a failure ends the walk right here. */
-	return f->rc < 0 ? ecra_error_set(f->rc, "%s", f->message) : 0;
+	return emit_ready(s);
 }
 
 static int on_symlink(void *ctx, const ecra_fp_link *link)
@@ -262,6 +358,7 @@ static int on_symlink(void *ctx, const ecra_fp_link *link)
 	fp_state *s = ctx;
 	const char *value = link->text;
 	field *f;
+	bool is_key = false;
 	int error;
 
 	/* An absolute internal link hashes as its root-relative target. */
@@ -269,6 +366,7 @@ static int on_symlink(void *ctx, const ecra_fp_link *link)
 		value = link->target + s->root_len;
 		if (*value == '/')
 			value++;
+		is_key = true;
 	}
 	if ((f = new_field(ECRA_FINGERPRINT_FIELD_LINK, "link:", link->rel)) ==
 	    NULL)
@@ -277,9 +375,13 @@ static int on_symlink(void *ctx, const ecra_fp_link *link)
 		field_free(f);
 		return ECRA_ENOMEM;
 	}
-	if ((error = add_field(s, f)) < 0)
+	if (is_key)
+		slashes(f->value);
+	if ((error = add_field(s, f)) < 0) {
 		field_free(f);
-	return error;
+		return error;
+	}
+	return emit_ready(s);
 }
 
 static int on_unsupported(void *ctx, const char *rel, const char *real)
@@ -290,64 +392,6 @@ static int on_unsupported(void *ctx, const char *rel, const char *real)
 	return ecra_error_set(ECRA_EUNSUPPORTED,
 	    "unable to hash '%s/%s': it is neither a file nor a directory",
 	    s->root, rel);
-}
-
-/*
- * The outer hash
- */
-
-static int put_field(EVP_MD_CTX *md, const fp_state *s,
-    ecra_fingerprint_field_kind kind, const char *header, const char *value)
-{
-	const ecra_fingerprint_options *o = s->opts;
-
-	if (EVP_DigestUpdate(md, "\x01", 1) != 1 ||
-	    EVP_DigestUpdate(md, header, strlen(header)) != 1 ||
-	    EVP_DigestUpdate(md, "\x02", 1) != 1 ||
-	    EVP_DigestUpdate(md, value, strlen(value)) != 1 ||
-	    EVP_DigestUpdate(md, "\x03", 1) != 1)
-		return ecra_error_set(ECRA_ERROR, "SHA-256 failed");
-	if (o->field_cb != NULL &&
-	    o->field_cb(kind, header, value, o->field_payload) != 0)
-		return ecra_error_set(
-		    ECRA_EUSER, "fingerprint stopped by the field callback");
-	return 0;
-}
-
-static int set_option_fields(EVP_MD_CTX *md, fp_state *s)
-{
-	const ecra_fingerprint_options *o = s->opts;
-	const char *extra = o->extra_hash ? o->extra_hash : "";
-	int error;
-
-	if ((error = put_field(md, s, ECRA_FINGERPRINT_FIELD_OPTION,
-	         "options.extra", extra)) < 0 ||
-	    (error = put_field(md, s, ECRA_FINGERPRINT_FIELD_OPTION,
-	         "options.follow", ecra_follow_mode_name(o->follow))) < 0)
-		return error;
-	return 0;
-}
-
-static int emit_fields(EVP_MD_CTX *md, fp_state *s)
-{
-	size_t i;
-	field *f;
-	int error;
-
-	for (i = 0; i < s->count; i++) {
-		f = s->fields[i];
-		if (f->kind == ECRA_FINGERPRINT_FIELD_FILE) {
-			if (f->rc < 0)
-				return ecra_error_set(f->rc, "%s", f->message);
-			error =
-			    put_field(md, s, f->kind, f->header, f->content);
-		} else {
-			error = put_field(md, s, f->kind, f->header, f->value);
-		}
-		if (error < 0)
-			return error;
-	}
-	return 0;
 }
 
 /*
@@ -417,7 +461,7 @@ static int walk_and_hash(fp_state *s, unsigned int nthreads)
 		s->walk_message = ecra_strdup(ecra_error_last()->message);
 	}
 	if (s->has_pool)
-		drain(s);
+		drain(s, s->is_stopped);
 done:
 	if (workers != NULL) {
 		pthread_mutex_lock(&s->lock);
@@ -434,23 +478,23 @@ done:
 	return error;
 }
 
-/* The earliest failure in walk order, or 0. */
-static int first_error(fp_state *s)
+/* After the walk: the earliest failure in walk order, or emit the rest.
+ * A file before the walk's error that failed to read wins over it. */
+static int finish_fields(fp_state *s)
 {
-	size_t i, limit = s->walk_error < 0 ? s->walk_error_at : s->count;
+	size_t i;
+	field *f;
 
-	for (i = 0; i < limit; i++) {
-		field *f = s->fields[i];
-
+	if (s->walk_error == 0)
+		return emit_ready(s);
+	for (i = s->emitted; !s->is_stopped && i < s->walk_error_at; i++) {
+		f = s->fields[i];
 		if (f->kind == ECRA_FINGERPRINT_FIELD_FILE && f->rc < 0)
 			return ecra_error_set(f->rc, "%s", f->message);
 	}
-	if (s->walk_error < 0) {
-		if (s->walk_message == NULL)
-			return ECRA_ENOMEM;
-		return ecra_error_set(s->walk_error, "%s", s->walk_message);
-	}
-	return 0;
+	if (s->walk_message == NULL)
+		return ECRA_ENOMEM;
+	return ecra_error_set(s->walk_error, "%s", s->walk_message);
 }
 
 static int finish_digest(EVP_MD_CTX *md, char out[ECRA_FINGERPRINT_HEX_SIZE])
@@ -489,7 +533,6 @@ int ecra_fingerprint(char out[ECRA_FINGERPRINT_HEX_SIZE], const char *path,
     const ecra_fingerprint_options *opts)
 {
 	ecra_fingerprint_options defaults = ECRA_FINGERPRINT_OPTIONS_INIT;
-	EVP_MD_CTX *md = NULL;
 	fp_state s;
 	struct stat st;
 	char *root = NULL;
@@ -519,12 +562,12 @@ int ecra_fingerprint(char out[ECRA_FINGERPRINT_HEX_SIZE], const char *path,
 	pthread_cond_init(&s.more, NULL);
 	pthread_cond_init(&s.idle, NULL);
 
-	if ((md = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+	if ((s.md = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(s.md, EVP_sha256(), NULL) != 1) {
 		error = ecra_error_set(ECRA_ERROR, "cannot set up SHA-256");
 		goto done;
 	}
-	if ((error = set_option_fields(md, &s)) < 0)
+	if ((error = set_option_fields(&s)) < 0)
 		goto done;
 	if ((error = resolve_root(&root, path)) < 0)
 		goto done;
@@ -536,7 +579,7 @@ int ecra_fingerprint(char out[ECRA_FINGERPRINT_HEX_SIZE], const char *path,
 		goto done;
 	}
 	if (opts->ignore_mode != ECRA_IGNORE_GLOB &&
-	    (error = put_field(md, &s, ECRA_FINGERPRINT_FIELD_OPTION,
+	    (error = put_field(&s, ECRA_FINGERPRINT_FIELD_OPTION,
 	         "options.ignoreMode", mode_name)) < 0)
 		goto done;
 	if ((error = ecra_fp_content_new(&s.inline_hasher)) < 0)
@@ -554,18 +597,32 @@ int ecra_fingerprint(char out[ECRA_FINGERPRINT_HEX_SIZE], const char *path,
 			    path);
 			goto done;
 		}
+		/* aws-cdk-lib builds the ignore strategy even for a single
+		 * file, and the GIT strategy (ignore 5.3.2) compiles its
+		 * rules right then: an invalid git pattern fails the hash.
+		 * DOCKER and GLOB only fail when matching, which a single
+		 * file never does. */
+		if (opts->ignore_mode == ECRA_IGNORE_GIT &&
+		    opts->exclude_count > 0) {
+			ecra_ignore *ig = NULL;
+
+			error = ecra_ignore_new(&ig, ECRA_IGNORE_GIT,
+			    opts->exclude, opts->exclude_count);
+			ecra_ignore_free(ig);
+			if (error < 0)
+				goto done;
+		}
 		if ((error = ecra_fp_content_file(
 		         s.inline_hasher, content, root, path)) < 0 ||
-		    (error = put_field(md, &s, ECRA_FINGERPRINT_FIELD_FILE,
+		    (error = put_field(&s, ECRA_FINGERPRINT_FIELD_FILE,
 		         "file:", content)) < 0)
 			goto done;
 	} else {
 		if ((error = walk_and_hash(&s, thread_count(opts))) < 0 ||
-		    (error = first_error(&s)) < 0 ||
-		    (error = emit_fields(md, &s)) < 0)
+		    (error = finish_fields(&s)) < 0)
 			goto done;
 	}
-	error = finish_digest(md, out);
+	error = finish_digest(s.md, out);
 done:
 	for (i = 0; i < s.count; i++)
 		field_free(s.fields[i]);
@@ -575,7 +632,7 @@ done:
 	pthread_mutex_destroy(&s.lock);
 	pthread_cond_destroy(&s.more);
 	pthread_cond_destroy(&s.idle);
-	EVP_MD_CTX_free(md);
+	EVP_MD_CTX_free(s.md);
 	ecra_free(root);
 	if (error < 0)
 		out[0] = '\0';

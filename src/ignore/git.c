@@ -14,9 +14,10 @@
  *
  * Queries: a path is ignored when one of its parent directories ("a/",
  * "a/b/", ...) is, otherwise by the last matching rule (a "!" rule
- * re-includes). completelyIgnores(dir) asks about "dir/". A path that is
- * empty, only dots ("..."), or starts with dots and a slash is an error,
- * as the library throws for it.
+ * re-includes). Answers for directory prefixes are cached in the matcher,
+ * as the library caches them. completelyIgnores(dir) asks about "dir/".
+ * A path that is empty, only dots ("..."), or starts with dots and a
+ * slash is an error, as the library throws for it.
  */
 #include "ignore/ignore.h"
 

@@ -24,11 +24,14 @@
 #include "core/error.h"
 #include "ignore/glob_internal.h"
 
-#define MAX_PATTERN_LENGTH (1024 * 64)
+#define MAX_PATTERN_LENGTH     (1024 * 64)
 #define MAX_GLOBSTAR_RECURSION 200
 /* Compile budget per pattern: beyond it the pattern is rejected as too
  * complex (JavaScript would take minutes or run out of memory). */
-#define PATTERN_BUDGET ((size_t)256 << 20)
+#define PATTERN_BUDGET ((size_t)64 << 20)
+/* Brace expansion alone may hold two lists of 4,000,000 characters (the
+ * brace-expansion cap) */
+#define EXPANSION_BUDGET ((size_t)256 << 20)
 
 /* ---------------------------------------------------------------- arena */
 
@@ -70,6 +73,25 @@ void *ecra_glob_arena_alloc(ecra_glob_arena *a, size_t size)
 	a->head = c;
 	a->used = size;
 	return c->data;
+}
+
+void ecra_glob_arena_reset(ecra_glob_arena *a, size_t budget)
+{
+	ecra_glob_chunk *keep = NULL;
+
+	while (a->head) {
+		ecra_glob_chunk *n = a->head->next;
+		if (keep == NULL && a->head->size == 65536) {
+			keep = a->head;
+			keep->next = NULL;
+		} else {
+			ecra_free(a->head);
+		}
+		a->head = n;
+	}
+	a->head = keep;
+	a->used = 0;
+	a->budget = keep ? budget - keep->size : budget;
 }
 
 void ecra_glob_arena_fini(ecra_glob_arena *a)
@@ -210,15 +232,21 @@ static size_t utf8_to_utf16(const unsigned char *s, size_t n, uint16_t *out)
 /* ------------------------------------------------------- compiled form */
 
 enum { PK_LITERAL, PK_GLOBSTAR, PK_REGEX };
-enum { FT_NONE, FT_STAR, FT_STAR_EXT, FT_QMARKS, FT_STAR_DOT_STAR,
-	FT_DOT_STAR };
+enum {
+	FT_NONE,
+	FT_STAR,
+	FT_STAR_EXT,
+	FT_QMARKS,
+	FT_STAR_DOT_STAR,
+	FT_DOT_STAR
+};
 
 typedef struct {
 	int kind;
 	int fast;
 	const uint16_t *lit; /* literal, or the fast test's extension */
 	size_t nlit;
-	size_t qlen;         /* FT_QMARKS: the whole part's length */
+	size_t qlen; /* FT_QMARKS: the whole part's length */
 	ecra_glob_re *re;
 } gpart;
 
@@ -243,6 +271,7 @@ typedef struct {
 typedef struct {
 	ecra_glob_arena perm; /* the compiled patterns */
 	ecra_glob_arena tmp;  /* per-pattern compile work */
+	ecra_glob_arena part; /* per-part compile work (reset per part) */
 	gpattern *pats;
 	size_t npats;
 	ecra_glob_scratch *scratch;
@@ -276,7 +305,7 @@ static bool all_of(const ecra_glob_str *s, size_t from, size_t to, int ch)
 static bool ext_char_ok(uint16_t c)
 {
 	return c != '+' && c != '@' && c != '!' && c != '?' && c != '*' &&
-	    c != '[' && c != '(';
+	       c != '[' && c != '(';
 }
 
 /* minimatch's fast-test regexps, in its order. */
@@ -350,8 +379,8 @@ static uint16_t *perm_copy(gstate *st, const uint16_t *p, size_t n)
 }
 
 /* minimatch's parse() of one part. Returns false when JS would throw. */
-static bool compile_part(gstate *st, ecra_glob_arena *tmp,
-    const ecra_glob_str *p, gpart *out)
+static bool compile_part(
+    gstate *st, ecra_glob_arena *tmp, const ecra_glob_str *p, gpart *out)
 {
 	ecra_glob_segsrc ss;
 
@@ -380,11 +409,12 @@ static bool compile_part(gstate *st, ecra_glob_arena *tmp,
 		return true;
 	}
 	{
-		ecra_glob_str src = {NULL, 0, 0};
+		ecra_glob_str src = { NULL, 0, 0 };
 		ecra_glob_str_push(tmp, &src, '^');
 		ecra_glob_str_append(tmp, &src, ss.src.p, ss.src.n);
 		ecra_glob_str_push(tmp, &src, '$');
-		out->re = ecra_glob_re_compile(&st->perm, src.p, src.n, ss.uflag);
+		out->re =
+		    ecra_glob_re_compile(&st->perm, src.p, src.n, ss.uflag);
 	}
 	return out->re != NULL;
 }
@@ -392,12 +422,12 @@ static bool compile_part(gstate *st, ecra_glob_arena *tmp,
 /* p.split(/\/+/) */
 static ecra_glob_strlist slash_split(ecra_glob_arena *a, const ecra_glob_str *s)
 {
-	ecra_glob_strlist l = {NULL, 0, 0};
+	ecra_glob_strlist l = { NULL, 0, 0 };
 	size_t st = 0, i = 0;
 
 	while (i <= s->n) {
 		if (i == s->n || s->p[i] == '/') {
-			ecra_glob_str part = {NULL, 0, 0};
+			ecra_glob_str part = { NULL, 0, 0 };
 			ecra_glob_str_append(a, &part, s->p + st, i - st);
 			ecra_glob_strlist_push(a, &l, part);
 			if (i == s->n)
@@ -415,7 +445,7 @@ static ecra_glob_strlist slash_split(ecra_glob_arena *a, const ecra_glob_str *s)
 /* levelOneOptimize */
 static ecra_glob_strlist level_one(ecra_glob_arena *a, ecra_glob_strlist in)
 {
-	ecra_glob_strlist out = {NULL, 0, 0};
+	ecra_glob_strlist out = { NULL, 0, 0 };
 
 	for (size_t i = 0; i < in.n; i++) {
 		ecra_glob_str *prev = out.n ? &out.v[out.n - 1] : NULL;
@@ -430,7 +460,7 @@ static ecra_glob_strlist level_one(ecra_glob_arena *a, ecra_glob_strlist in)
 		ecra_glob_strlist_push(a, &out, in.v[i]);
 	}
 	if (out.n == 0) {
-		ecra_glob_str e = {NULL, 0, 0};
+		ecra_glob_str e = { NULL, 0, 0 };
 		ecra_glob_str_append(a, &e, NULL, 0);
 		ecra_glob_strlist_push(a, &out, e);
 	}
@@ -449,7 +479,7 @@ static uint64_t hash16(const ecra_glob_str *s)
 /* [...new Set(list)] */
 static ecra_glob_strlist dedupe(ecra_glob_arena *a, ecra_glob_strlist in)
 {
-	ecra_glob_strlist out = {NULL, 0, 0};
+	ecra_glob_strlist out = { NULL, 0, 0 };
 	size_t cap = 16, mask;
 	int64_t *tab;
 
@@ -508,11 +538,12 @@ static int compile_one(gstate *st, gpattern *gp, const char *pattern)
 		ecra_free(u);
 		return 0;
 	}
-	ecra_glob_arena_init(&st->tmp, &jb, PATTERN_BUDGET);
+	ecra_glob_arena_init(&st->tmp, &jb, EXPANSION_BUDGET);
+	ecra_glob_arena_init(&st->part, &jb, PATTERN_BUDGET);
 	st->perm.oom = &jb;
 	switch (setjmp(jb)) {
 	case 0: {
-		ecra_glob_strlist expanded = {NULL, 0, 0};
+		ecra_glob_strlist expanded = { NULL, 0, 0 };
 		size_t off = 0;
 		while (off < n && u[off] == '!')
 			off++;
@@ -522,15 +553,17 @@ static int compile_one(gstate *st, gpattern *gp, const char *pattern)
 		gp->sets = ecra_glob_arena_alloc(
 		    &st->perm, sizeof(gset) * (expanded.n ? expanded.n : 1));
 		for (size_t i = 0; i < expanded.n; i++) {
-			ecra_glob_strlist parts =
-			    level_one(&st->tmp, slash_split(&st->tmp, &expanded.v[i]));
+			ecra_glob_strlist parts;
 			gset *s = &gp->sets[i];
+			ecra_glob_arena_reset(&st->part, PATTERN_BUDGET);
+			parts = level_one(
+			    &st->part, slash_split(&st->part, &expanded.v[i]));
 			s->globstar = false;
 			s->n = parts.n;
 			s->parts = ecra_glob_arena_alloc(
 			    &st->perm, sizeof(gpart) * parts.n);
 			for (size_t k = 0; k < parts.n; k++) {
-				if (!compile_part(st, &st->tmp, &parts.v[k],
+				if (!compile_part(st, &st->part, &parts.v[k],
 				        &s->parts[k])) {
 					rc = ecra_error_set(ECRA_EINVALID,
 					    "invalid pattern '%s': not a valid "
@@ -552,12 +585,13 @@ static int compile_one(gstate *st, gpattern *gp, const char *pattern)
 		    "invalid pattern '%s': too complex", pattern);
 		break;
 	default:
-		rc = ecra_error_set(ECRA_EINVALID, "invalid pattern '%s'",
-		    pattern);
+		rc = ecra_error_set(
+		    ECRA_EINVALID, "invalid pattern '%s'", pattern);
 		break;
 	}
 done:
 	ecra_glob_arena_fini(&st->tmp);
+	ecra_glob_arena_fini(&st->part);
 	st->perm.oom = NULL; /* nothing allocates from it after compile */
 	ecra_free(u);
 	return rc;
@@ -615,8 +649,7 @@ static bool seg_is_dotty(const gfile *f, size_t i)
 	return f->seg[i].len > 0 && f->buf[f->seg[i].off] == '.';
 }
 
-static bool ends_with(const uint16_t *s, size_t n, const uint16_t *e,
-    size_t ne)
+static bool ends_with(const uint16_t *s, size_t n, const uint16_t *e, size_t ne)
 {
 	return ne <= n && (ne == 0 || memcmp(s + n - ne, e, ne * 2) == 0);
 }
@@ -628,15 +661,17 @@ static bool part_test(gfile *f, const gpart *p, size_t i)
 	int r;
 
 	if (p->kind == PK_LITERAL)
-		return n == p->nlit && (n == 0 || memcmp(s, p->lit, n * 2) == 0);
+		return n == p->nlit &&
+		       (n == 0 || memcmp(s, p->lit, n * 2) == 0);
 	switch (p->fast) {
 	case FT_STAR:
 		return n != 0 && s[0] != '.';
 	case FT_STAR_EXT:
-		return !(n > 0 && s[0] == '.') && ends_with(s, n, p->lit, p->nlit);
+		return !(n > 0 && s[0] == '.') &&
+		       ends_with(s, n, p->lit, p->nlit);
 	case FT_QMARKS:
 		return n == p->qlen && !(n > 0 && s[0] == '.') &&
-		    (p->nlit == 0 || ends_with(s, n, p->lit, p->nlit));
+		       (p->nlit == 0 || ends_with(s, n, p->lit, p->nlit));
 	case FT_STAR_DOT_STAR:
 		if (n > 0 && s[0] == '.')
 			return false;
@@ -646,7 +681,7 @@ static bool part_test(gfile *f, const gpart *p, size_t i)
 		return false;
 	case FT_DOT_STAR:
 		return n > 0 && s[0] == '.' && !(n == 1) &&
-		    !(n == 2 && s[1] == '.');
+		       !(n == 2 && s[1] == '.');
 	default:
 		break;
 	}
@@ -659,8 +694,8 @@ static bool part_test(gfile *f, const gpart *p, size_t i)
 }
 
 /* #matchOne(file.slice(0, flen), pattern[pi0..pl), false, fi0, pi0) */
-static bool match_one(gfile *f, size_t flen, const gpart *pat, size_t pl,
-    size_t fi, size_t pi)
+static bool match_one(
+    gfile *f, size_t flen, const gpart *pat, size_t pl, size_t fi, size_t pi)
 {
 	for (; fi < flen && pi < pl; fi++, pi++) {
 		if (pat[pi].kind == PK_GLOBSTAR)
@@ -720,7 +755,8 @@ static int sections(gsections *g, size_t fi, size_t bi, int depth)
 			size_t flen = fi + b->n < f->n ? fi + b->n : f->n;
 			if (match_one(f, flen, b->parts, b->n, fi, 0) &&
 			    depth < MAX_GLOBSTAR_RECURSION) {
-				int sub = sections(g, fi + b->n, bi + 1, depth + 1);
+				int sub =
+				    sections(g, fi + b->n, bi + 1, depth + 1);
 				if (sub != R_FALSE) {
 					res = sub;
 					break;
@@ -770,7 +806,8 @@ static bool match_globstar(gfile *f, const gset *set)
 		if (tail_n + fi > f->n)
 			return false;
 		tail_start = f->n - tail_n;
-		if (match_one(f, f->n, pat + lastgs + 1, tail_n, tail_start, 0)) {
+		if (match_one(
+		        f, f->n, pat + lastgs + 1, tail_n, tail_start, 0)) {
 			file_tail_match = tail_n;
 		} else {
 			if (f->seg[f->n - 1].len != 0 || fi + tail_n == f->n)
@@ -834,7 +871,7 @@ static bool match_globstar(gfile *f, const gset *set)
 		 * first nsegs-1-k segments; kept as is */
 		for (size_t k = 0; k < nsegs; k++)
 			segs[k].after = file_length -
-			    (long)(sums[nsegs - 1 - k] + segs[k].n);
+			                (long)(sums[nsegs - 1 - k] + segs[k].n);
 		memo_n = (nsegs + 1) * (f->n + 1);
 		if (memo_n > f->st->memocap) {
 			int8_t *m = ecra_alloc(memo_n);
@@ -865,8 +902,8 @@ static bool match_globstar(gfile *f, const gset *set)
 	}
 }
 
-static bool pattern_matches(gfile *ff, gfile *base, const gpattern *gp,
-    bool rel_empty)
+static bool pattern_matches(
+    gfile *ff, gfile *base, const gpattern *gp, bool rel_empty)
 {
 	if (gp->comment)
 		return false;
@@ -875,8 +912,9 @@ static bool pattern_matches(gfile *ff, gfile *base, const gpattern *gp,
 	for (size_t i = 0; i < gp->nsets; i++) {
 		const gset *s = &gp->sets[i];
 		gfile *f = s->n == 1 ? base : ff;
-		bool hit = s->globstar ? match_globstar(f, s)
-		                       : match_one(f, f->n, s->parts, s->n, 0, 0);
+		bool hit = s->globstar
+		               ? match_globstar(f, s)
+		               : match_one(f, f->n, s->parts, s->n, 0, 0);
 		if (ff->error || base->error)
 			return false;
 		if (hit)

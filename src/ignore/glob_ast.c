@@ -17,11 +17,14 @@
 #include <string.h>
 
 #define AST_MAX_DEPTH 500
+/* Negation tails are copied into every negation: x!(a)!(a)!(a)... grows
+ * exponentially (in minimatch too). Past this many nodes, give up. */
+#define AST_MAX_NODES 100000
 
 typedef struct gast gast;
 
 typedef struct {
-	gast *node;          /* NULL: a string part */
+	gast *node; /* NULL: a string part */
 	ecra_glob_str s;
 } gpart;
 
@@ -36,22 +39,23 @@ typedef struct {
 } gastlist;
 
 struct gast {
-	int type;            /* 0 (null) or one of ! ? + * @ */
+	int type; /* 0 (null) or one of ! ? + * @ */
 	gast *root, *parent;
 	size_t parent_index;
 	gparts *parts;
-	int has_magic;       /* -1 undefined, 0, 1 */
+	int has_magic; /* -1 undefined, 0, 1 */
 	bool uflag;
 	bool empty_ext;
-	bool filled_negs;    /* root only */
-	gastlist *negs;      /* shared with the root */
+	bool filled_negs; /* root only */
+	gastlist *negs;   /* shared with the root */
 	bool str_valid;
-	ecra_glob_str str;   /* toString() cache */
+	ecra_glob_str str; /* toString() cache */
 };
 
 typedef struct {
 	ecra_glob_arena *a;
 	int depth;
+	size_t nodes;
 } gctx;
 
 /* The regex result of toRegExpSource: [re, body, hasMagic, uflag]. */
@@ -72,7 +76,7 @@ static const char *STAR_NO_EMPTY = "[^/]+?";
 
 static ecra_glob_str str_of(ecra_glob_arena *a, const uint16_t *p, size_t n)
 {
-	ecra_glob_str s = {NULL, 0, 0};
+	ecra_glob_str s = { NULL, 0, 0 };
 
 	ecra_glob_str_append(a, &s, p, n);
 	return s;
@@ -120,10 +124,10 @@ static bool has_char(const char *set, int c)
 /* regExpEscape: /[-[\]{}()*+?.,\\^$|#\s]/ gets a backslash. */
 static bool is_js_space(uint16_t c)
 {
-	return c == 9 || c == 10 || c == 11 || c == 12 || c == 13 ||
-	    c == 32 || c == 0xA0 || c == 0x1680 ||
-	    (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 ||
-	    c == 0x202F || c == 0x205F || c == 0x3000 || c == 0xFEFF;
+	return c == 9 || c == 10 || c == 11 || c == 12 || c == 13 || c == 32 ||
+	       c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) ||
+	       c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
+	       c == 0x3000 || c == 0xFEFF;
 }
 
 static void re_escape_char(ecra_glob_arena *a, ecra_glob_str *out, uint16_t c)
@@ -138,10 +142,10 @@ static bool is_line_terminator(uint16_t c)
 	return c == '\n' || c == '\r' || c == 0x2028 || c == 0x2029;
 }
 
-void ecra_glob_unescape(ecra_glob_arena *a, ecra_glob_str *out,
-    const uint16_t *s, size_t n)
+void ecra_glob_unescape(
+    ecra_glob_arena *a, ecra_glob_str *out, const uint16_t *s, size_t n)
 {
-	ecra_glob_str t = {NULL, 0, 0};
+	ecra_glob_str t = { NULL, 0, 0 };
 	size_t i = 0;
 
 	/* s.replace(/((?!\\).|^)\[([^/\\])\]/g, '$1$2') */
@@ -203,8 +207,11 @@ static gparts *parts_new(ecra_glob_arena *a)
 
 static gast *ast_new(gctx *c, int type, gast *parent)
 {
-	gast *n = ecra_glob_arena_alloc(c->a, sizeof(*n));
+	gast *n;
 
+	if (++c->nodes > AST_MAX_NODES)
+		longjmp(*c->a->oom, 2);
+	n = ecra_glob_arena_alloc(c->a, sizeof(*n));
 	memset(n, 0, sizeof(*n));
 	n->type = type;
 	n->has_magic = type ? 1 : -1;
@@ -221,7 +228,8 @@ static gast *ast_new(gctx *c, int type, gast *parent)
 		gastlist *l = n->negs;
 		if (l->n == l->cap) {
 			size_t cap = l->cap ? l->cap * 2 : 4;
-			gast **v = ecra_glob_arena_alloc(c->a, sizeof(*v) * cap);
+			gast **v =
+			    ecra_glob_arena_alloc(c->a, sizeof(*v) * cap);
 			if (l->n)
 				memcpy(v, l->v, sizeof(*v) * l->n);
 			l->v = v;
@@ -255,7 +263,7 @@ static void push_node(gctx *c, gast *n, gast *child)
 
 static const ecra_glob_str *ast_to_string(gctx *c, gast *n)
 {
-	ecra_glob_str s = {NULL, 0, 0};
+	ecra_glob_str s = { NULL, 0, 0 };
 
 	if (n->str_valid)
 		return &n->str;
@@ -313,7 +321,7 @@ static bool is_end(gast *n)
 	if (!n->type)
 		return true; /* parent.isEnd(), known true here */
 	return n->parent->parts->n > 0 &&
-	    n->parent_index == n->parent->parts->n - 1;
+	       n->parent_index == n->parent->parts->n - 1;
 }
 
 static void copy_in(gctx *c, gast *n, const gpart *part);
@@ -351,7 +359,7 @@ static bool fill_negs(gctx *c, gast *root)
 		pp = p->parent;
 		while (pp) {
 			for (size_t i = p->parent_index + 1;
-			    !pp->type && i < pp->parts->n; i++) {
+			     !pp->type && i < pp->parts->n; i++) {
 				for (size_t j = 0; j < n->parts->n; j++) {
 					gast *part = n->parts->v[j].node;
 					gpart src;
@@ -385,10 +393,10 @@ static bool can_adopt_type_any(int parent, int child)
 		return child == '?' || child == '@';
 	case '*':
 		return child == '*' || child == '+' || child == '?' ||
-		    child == '@';
+		       child == '@';
 	case '+':
 		return child == '+' || child == '@' || child == '?' ||
-		    child == '*';
+		       child == '*';
 	default:
 		return false;
 	}
@@ -400,7 +408,7 @@ static size_t parse_ast(gctx *c, const uint16_t *str, size_t len, gast *ast,
 	const int max_depth = 2;
 	bool escaping = false, in_brace = false, brace_neg = false;
 	size_t brace_start = 0;
-	ecra_glob_str acc = {NULL, 0, 0};
+	ecra_glob_str acc = { NULL, 0, 0 };
 	size_t i;
 	gast *part;
 	gast **parts = NULL;
@@ -422,7 +430,8 @@ static size_t parse_ast(gctx *c, const uint16_t *str, size_t len, gast *ast,
 					if (ch == '^' || ch == '!')
 						brace_neg = true;
 				} else if (ch == ']' &&
-				    !(i == brace_start + 2 && brace_neg)) {
+				           !(i == brace_start + 2 &&
+				               brace_neg)) {
 					in_brace = false;
 				}
 				ecra_glob_str_push(c->a, &acc, ch);
@@ -441,7 +450,8 @@ static size_t parse_ast(gctx *c, const uint16_t *str, size_t len, gast *ast,
 				acc.p = NULL;
 				acc.n = acc.cap = 0;
 				ext = ast_new(c, ch, ast);
-				i = parse_ast(c, str, len, ext, i, ext_depth + 1);
+				i = parse_ast(
+				    c, str, len, ext, i, ext_depth + 1);
 				push_node(c, ast, ext);
 				continue;
 			}
@@ -467,7 +477,7 @@ static size_t parse_ast(gctx *c, const uint16_t *str, size_t len, gast *ast,
 				if (ch == '^' || ch == '!')
 					brace_neg = true;
 			} else if (ch == ']' &&
-			    !(i == brace_start + 2 && brace_neg)) {
+			           !(i == brace_start + 2 && brace_neg)) {
 				in_brace = false;
 			}
 			ecra_glob_str_push(c->a, &acc, ch);
@@ -661,7 +671,7 @@ static void flatten(gctx *c, gast *n)
 					done = false;
 					adopt(n, ch, i, c);
 				} else if (gc &&
-				    adopt_space_map(n->type, gc->type)) {
+				           adopt_space_map(n->type, gc->type)) {
 					gast *blank;
 					gpart e;
 					done = false;
@@ -672,14 +682,14 @@ static void flatten(gctx *c, gast *n)
 					push_node(c, gc, blank);
 					adopt(n, ch, i, c);
 				} else if (gc && n->parts->n == 1 &&
-				    usurp_map(n->type, gc->type)) {
+				           usurp_map(n->type, gc->type)) {
 					done = false;
 					n->type = usurp_map(n->type, gc->type);
 					n->parts = gc->parts;
 					for (size_t k = 0; k < n->parts->n; k++)
 						if (n->parts->v[k].node)
-							n->parts->v[k].node->parent =
-							    n;
+							n->parts->v[k]
+							    .node->parent = n;
 					n->str_valid = false;
 					n->empty_ext = false;
 				}
@@ -695,12 +705,12 @@ static void flatten(gctx *c, gast *n)
 static void parse_class(gctx *c, const ecra_glob_str *glob, size_t pos,
     ecra_glob_str *src, bool *uflag, size_t *consumed, bool *magic);
 
-static void parse_glob(gctx *c, const ecra_glob_str *glob, int has_magic,
-    bool no_empty, gres *out)
+static void parse_glob(
+    gctx *c, const ecra_glob_str *glob, int has_magic, bool no_empty, gres *out)
 {
 	bool escaping = false, in_star = false, magic = has_magic == 1;
 	bool all_stars = glob->n > 0;
-	ecra_glob_str re = {NULL, 0, 0};
+	ecra_glob_str re = { NULL, 0, 0 };
 
 	out->uflag = false;
 	for (size_t i = 0; i < glob->n; i++)
@@ -733,7 +743,7 @@ static void parse_glob(gctx *c, const ecra_glob_str *glob, int has_magic,
 			continue;
 		}
 		if (ch == '[') {
-			ecra_glob_str cls = {NULL, 0, 0};
+			ecra_glob_str cls = { NULL, 0, 0 };
 			bool u = false, m = false;
 			size_t consumed = 0;
 			parse_class(c, glob, i, &cls, &u, &consumed, &m);
@@ -765,20 +775,20 @@ static const struct {
 	bool u;
 	bool neg;
 } posix_classes[] = {
-	{"[:alnum:]", "\\p{L}\\p{Nl}\\p{Nd}", true, false},
-	{"[:alpha:]", "\\p{L}\\p{Nl}", true, false},
-	{"[:ascii:]", "\\x00-\\x7f", false, false},
-	{"[:blank:]", "\\p{Zs}\\t", true, false},
-	{"[:cntrl:]", "\\p{Cc}", true, false},
-	{"[:digit:]", "\\p{Nd}", true, false},
-	{"[:graph:]", "\\p{Z}\\p{C}", true, true},
-	{"[:lower:]", "\\p{Ll}", true, false},
-	{"[:print:]", "\\p{C}", true, false},
-	{"[:punct:]", "\\p{P}", true, false},
-	{"[:space:]", "\\p{Z}\\t\\r\\n\\v\\f", true, false},
-	{"[:upper:]", "\\p{Lu}", true, false},
-	{"[:word:]", "\\p{L}\\p{Nl}\\p{Nd}\\p{Pc}", true, false},
-	{"[:xdigit:]", "A-Fa-f0-9", false, false},
+	{ "[:alnum:]", "\\p{L}\\p{Nl}\\p{Nd}", true, false },
+	{ "[:alpha:]", "\\p{L}\\p{Nl}", true, false },
+	{ "[:ascii:]", "\\x00-\\x7f", false, false },
+	{ "[:blank:]", "\\p{Zs}\\t", true, false },
+	{ "[:cntrl:]", "\\p{Cc}", true, false },
+	{ "[:digit:]", "\\p{Nd}", true, false },
+	{ "[:graph:]", "\\p{Z}\\p{C}", true, true },
+	{ "[:lower:]", "\\p{Ll}", true, false },
+	{ "[:print:]", "\\p{C}", true, false },
+	{ "[:punct:]", "\\p{P}", true, false },
+	{ "[:space:]", "\\p{Z}\\t\\r\\n\\v\\f", true, false },
+	{ "[:upper:]", "\\p{Lu}", true, false },
+	{ "[:word:]", "\\p{L}\\p{Nl}\\p{Nd}\\p{Pc}", true, false },
+	{ "[:xdigit:]", "A-Fa-f0-9", false, false },
 };
 
 /* braceEscape: [ ] \ - get a backslash */
@@ -792,7 +802,7 @@ static void brace_escape(ecra_glob_arena *a, ecra_glob_str *s, uint16_t ch)
 static void parse_class(gctx *c, const ecra_glob_str *glob, size_t pos,
     ecra_glob_str *src, bool *uflag, size_t *consumed, bool *magic)
 {
-	ecra_glob_strlist ranges = {NULL, 0, 0}, negs = {NULL, 0, 0};
+	ecra_glob_strlist ranges = { NULL, 0, 0 }, negs = { NULL, 0, 0 };
 	size_t i = pos + 1, end_pos = pos;
 	bool saw_start = false, escaping = false, negate = false;
 	bool have_range_start = false;
@@ -821,9 +831,10 @@ static void parse_class(gctx *c, const ecra_glob_str *glob, size_t pos,
 		}
 		if (ch == '[' && !escaping) {
 			for (size_t k = 0; k < sizeof(posix_classes) /
-			         sizeof(posix_classes[0]);
-			    k++) {
-				if (!starts_ascii(glob, i, posix_classes[k].name))
+			                           sizeof(posix_classes[0]);
+			     k++) {
+				if (!starts_ascii(
+				        glob, i, posix_classes[k].name))
 					continue;
 				if (have_range_start) {
 					ecra_glob_str_cat(c->a, src, "$.");
@@ -837,8 +848,9 @@ static void parse_class(gctx *c, const ecra_glob_str *glob, size_t pos,
 				    posix_classes[k].neg ? &negs : &ranges,
 				    str_of(c->a, NULL, 0));
 				ecra_glob_str_cat(c->a,
-				    posix_classes[k].neg ? &negs.v[negs.n - 1]
-				                         : &ranges.v[ranges.n - 1],
+				    posix_classes[k].neg
+				        ? &negs.v[negs.n - 1]
+				        : &ranges.v[ranges.n - 1],
 				    posix_classes[k].unip);
 				*uflag = *uflag || posix_classes[k].u;
 				posix = true;
@@ -850,13 +862,13 @@ static void parse_class(gctx *c, const ecra_glob_str *glob, size_t pos,
 		escaping = false;
 		if (have_range_start) {
 			if (ch > range_start) {
-				ecra_glob_str r = {NULL, 0, 0};
+				ecra_glob_str r = { NULL, 0, 0 };
 				brace_escape(c->a, &r, range_start);
 				ecra_glob_str_push(c->a, &r, '-');
 				brace_escape(c->a, &r, ch);
 				ecra_glob_strlist_push(c->a, &ranges, r);
 			} else if (ch == range_start) {
-				ecra_glob_str r = {NULL, 0, 0};
+				ecra_glob_str r = { NULL, 0, 0 };
 				brace_escape(c->a, &r, ch);
 				ecra_glob_strlist_push(c->a, &ranges, r);
 			}
@@ -866,7 +878,7 @@ static void parse_class(gctx *c, const ecra_glob_str *glob, size_t pos,
 		}
 		if (i + 2 < glob->n + 0 && glob->p[i + 1] == '-' &&
 		    glob->p[i + 2] == ']') {
-			ecra_glob_str r = {NULL, 0, 0};
+			ecra_glob_str r = { NULL, 0, 0 };
 			brace_escape(c->a, &r, ch);
 			brace_escape(c->a, &r, '-');
 			ecra_glob_strlist_push(c->a, &ranges, r);
@@ -880,7 +892,7 @@ static void parse_class(gctx *c, const ecra_glob_str *glob, size_t pos,
 			continue;
 		}
 		{
-			ecra_glob_str r = {NULL, 0, 0};
+			ecra_glob_str r = { NULL, 0, 0 };
 			brace_escape(c->a, &r, ch);
 			ecra_glob_strlist_push(c->a, &ranges, r);
 		}
@@ -910,7 +922,7 @@ static void parse_class(gctx *c, const ecra_glob_str *glob, size_t pos,
 		return;
 	}
 	{
-		ecra_glob_str sr = {NULL, 0, 0}, sn = {NULL, 0, 0};
+		ecra_glob_str sr = { NULL, 0, 0 }, sn = { NULL, 0, 0 };
 		ecra_glob_str_push(c->a, &sr, '[');
 		if (negate)
 			ecra_glob_str_push(c->a, &sr, '^');
@@ -922,7 +934,8 @@ static void parse_class(gctx *c, const ecra_glob_str *glob, size_t pos,
 		if (!negate)
 			ecra_glob_str_push(c->a, &sn, '^');
 		for (size_t k = 0; k < negs.n; k++)
-			ecra_glob_str_append(c->a, &sn, negs.v[k].p, negs.v[k].n);
+			ecra_glob_str_append(
+			    c->a, &sn, negs.v[k].p, negs.v[k].n);
 		ecra_glob_str_push(c->a, &sn, ']');
 		if (ranges.n && negs.n) {
 			ecra_glob_str_push(c->a, src, '(');
@@ -981,8 +994,8 @@ static void to_re_source(gctx *c, gast *n, bool allow_dot, gres *out)
 	}
 	if (!is_ext_type(n->type)) {
 		bool no_empty = is_start(n) && is_end(n);
-		ecra_glob_str src = {NULL, 0, 0};
-		ecra_glob_str start = {NULL, 0, 0};
+		ecra_glob_str src = { NULL, 0, 0 };
+		ecra_glob_str start = { NULL, 0, 0 };
 		const char *end = "";
 
 		for (size_t i = 0; i < n->parts->n; i++)
@@ -1003,7 +1016,8 @@ static void to_re_source(gctx *c, gast *n, bool allow_dot, gres *out)
 		if (is_start(n) && n->parts->n > 0 &&
 		    n->parts->v[0].node == NULL) {
 			const ecra_glob_str *p0 = &n->parts->v[0].s;
-			bool dot_trav_allowed = n->parts->n == 1 &&
+			bool dot_trav_allowed =
+			    n->parts->n == 1 &&
 			    (str_eq_ascii(p0, ".") || str_eq_ascii(p0, ".."));
 			if (!dot_trav_allowed) {
 				uint16_t c0 = char_at(&src, 0);
@@ -1016,7 +1030,7 @@ static void to_re_source(gctx *c, gast *n, bool allow_dot, gres *out)
 				        (char_at(&src, 4) == '[' ||
 				            char_at(&src, 4) == '.'));
 				bool need_no_dot = !dot && !allow_dot &&
-				    (c0 == '[' || c0 == '.');
+				                   (c0 == '[' || c0 == '.');
 				if (need_no_trav)
 					ecra_glob_str_cat(
 					    c->a, &start, START_NO_TRAVERSAL);
@@ -1044,8 +1058,8 @@ static void to_re_source(gctx *c, gast *n, bool allow_dot, gres *out)
 	}
 	{
 		bool repeated = n->type == '*' || n->type == '+';
-		ecra_glob_str body, body_dot = {NULL, 0, 0};
-		ecra_glob_str fin = {NULL, 0, 0};
+		ecra_glob_str body, body_dot = { NULL, 0, 0 };
+		ecra_glob_str fin = { NULL, 0, 0 };
 
 		parts_to_re(c, n, dot, &body);
 		if (is_start(n) && is_end(n) && body.n == 0 && n->type != '!') {
@@ -1080,7 +1094,7 @@ static void to_re_source(gctx *c, gast *n, bool allow_dot, gres *out)
 				body_dot.n = 0;
 		}
 		if (body_dot.n) {
-			ecra_glob_str b = {NULL, 0, 0};
+			ecra_glob_str b = { NULL, 0, 0 };
 			ecra_glob_str_cat(c->a, &b, "(?:");
 			ecra_glob_str_append(c->a, &b, body.p, body.n);
 			ecra_glob_str_cat(c->a, &b, ")(?:");
@@ -1093,8 +1107,8 @@ static void to_re_source(gctx *c, gast *n, bool allow_dot, gres *out)
 				ecra_glob_str_cat(c->a, &fin, START_NO_DOT);
 			ecra_glob_str_cat(c->a, &fin, STAR_NO_EMPTY);
 		} else {
-			ecra_glob_str_cat(c->a, &fin,
-			    n->type == '!' ? "(?:(?!(?:" : "(?:");
+			ecra_glob_str_cat(
+			    c->a, &fin, n->type == '!' ? "(?:(?!(?:" : "(?:");
 			ecra_glob_str_append(c->a, &fin, body.p, body.n);
 			if (n->type == '!') {
 				ecra_glob_str_cat(c->a, &fin, "))");
@@ -1113,7 +1127,8 @@ static void to_re_source(gctx *c, gast *n, bool allow_dot, gres *out)
 				ecra_glob_str_cat(c->a, &fin, ")?");
 			} else {
 				ecra_glob_str_push(c->a, &fin, ')');
-				ecra_glob_str_push(c->a, &fin, (uint16_t)n->type);
+				ecra_glob_str_push(
+				    c->a, &fin, (uint16_t)n->type);
 			}
 		}
 		if (fin.p == NULL)
@@ -1129,8 +1144,8 @@ static void to_re_source(gctx *c, gast *n, bool allow_dot, gres *out)
 	}
 }
 
-void ecra_glob_ast_compile(ecra_glob_arena *a, ecra_glob_segsrc *out,
-    const uint16_t *glob, size_t n)
+void ecra_glob_ast_compile(
+    ecra_glob_arena *a, ecra_glob_segsrc *out, const uint16_t *glob, size_t n)
 {
 	gctx c;
 	gast *root;
@@ -1138,6 +1153,7 @@ void ecra_glob_ast_compile(ecra_glob_arena *a, ecra_glob_segsrc *out,
 
 	c.a = a;
 	c.depth = 0;
+	c.nodes = 0;
 	root = ast_new(&c, 0, NULL);
 	parse_ast(&c, glob, n, root, 0, 0);
 	ast_to_string(&c, root);

@@ -20,9 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EXP_MAX 100000
-#define EXP_MAX_LENGTH 4000000
-#define EXP_MAX_DEPTH 1000
+#define EXP_MAX          100000
+#define EXP_MAX_LENGTH   4000000
+#define EXP_MAX_DEPTH    1000
 #define EXP_MAX_REWRITES 1000
 
 enum { ESC_SLASH = 0x110000, ESC_OPEN, ESC_CLOSE, ESC_COMMA, ESC_PERIOD };
@@ -37,11 +37,19 @@ typedef struct {
 	size_t n, cap;
 } blist;
 
-static void bpush(ecra_glob_arena *a, bstr *s, uint32_t c)
+typedef struct {
+	ecra_glob_arena *a;
+	long *begs; /* balanced-match's stack, reused */
+	size_t nbegs_cap;
+} bctx;
+
+/* A string with cap 0 is a view into another one: the first write copies
+ * it (copy on write), so substrings cost nothing. */
+static void bpush(bctx *bx, bstr *s, uint32_t c)
 {
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 16;
-		uint32_t *p = ecra_glob_arena_alloc(a, sizeof(*p) * cap);
+	if (s->n >= s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : s->n * 2 + 16;
+		uint32_t *p = ecra_glob_arena_alloc(bx->a, sizeof(*p) * cap);
 		if (s->n)
 			memcpy(p, s->p, sizeof(*p) * s->n);
 		s->p = p;
@@ -50,42 +58,52 @@ static void bpush(ecra_glob_arena *a, bstr *s, uint32_t c)
 	s->p[s->n++] = c;
 }
 
-static void bappend(ecra_glob_arena *a, bstr *s, const uint32_t *p, size_t n)
+static void bappend(bctx *bx, bstr *s, const uint32_t *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		bpush(a, s, p[i]);
+		bpush(bx, s, p[i]);
 }
 
-static bstr bsub(ecra_glob_arena *a, const bstr *s, size_t from, size_t to)
+static bstr bsub(const bstr *s, size_t from, size_t to)
 {
-	bstr r = {NULL, 0, 0};
+	bstr r = { NULL, 0, 0 };
 
 	if (to > s->n)
 		to = s->n;
-	if (from < to)
-		bappend(a, &r, s->p + from, to - from);
+	if (from < to) {
+		r.p = s->p + from;
+		r.n = to - from;
+	}
 	return r;
 }
 
-static bstr bcat3(ecra_glob_arena *a, const bstr *x, const bstr *y,
-    const bstr *z)
+static void bcopy_in(bstr *r, const bstr *x)
 {
-	bstr r = {NULL, 0, 0};
+	if (x && x->n) {
+		memcpy(r->p + r->n, x->p, sizeof(*r->p) * x->n);
+		r->n += x->n;
+	}
+}
 
-	if (x)
-		bappend(a, &r, x->p, x->n);
-	if (y)
-		bappend(a, &r, y->p, y->n);
-	if (z)
-		bappend(a, &r, z->p, z->n);
+static bstr bcat3(bctx *bx, const bstr *x, const bstr *y, const bstr *z)
+{
+	bstr r = { NULL, 0, 0 };
+	size_t n = (x ? x->n : 0) + (y ? y->n : 0) + (z ? z->n : 0);
+
+	/* exact size: results can add up to millions of characters */
+	r.cap = n ? n : 1;
+	r.p = ecra_glob_arena_alloc(bx->a, sizeof(*r.p) * r.cap);
+	bcopy_in(&r, x);
+	bcopy_in(&r, y);
+	bcopy_in(&r, z);
 	return r;
 }
 
-static void lpush(ecra_glob_arena *a, blist *l, bstr s)
+static void lpush(bctx *bx, blist *l, bstr s)
 {
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 8;
-		bstr *v = ecra_glob_arena_alloc(a, sizeof(*v) * cap);
+		bstr *v = ecra_glob_arena_alloc(bx->a, sizeof(*v) * cap);
 		if (l->n)
 			memcpy(v, l->v, sizeof(*v) * l->n);
 		l->v = v;
@@ -105,7 +123,7 @@ static long bindex(const bstr *s, uint32_t c, long from)
 }
 
 /* balanced-match's range('{', '}', str) */
-static bool brange(ecra_glob_arena *a, const bstr *s, long *lo, long *hi)
+static bool brange(bctx *bx, const bstr *s, long *lo, long *hi)
 {
 	long ai = bindex(s, '{', 0);
 	long bi = bindex(s, '}', ai + 1);
@@ -115,7 +133,12 @@ static bool brange(ecra_glob_arena *a, const bstr *s, long *lo, long *hi)
 
 	if (!(ai >= 0 && bi > 0))
 		return false;
-	begs = ecra_glob_arena_alloc(a, sizeof(long) * (s->n + 1));
+	if (bx->nbegs_cap < s->n + 1) {
+		bx->nbegs_cap = (s->n + 1) * 2;
+		bx->begs =
+		    ecra_glob_arena_alloc(bx->a, sizeof(long) * bx->nbegs_cap);
+	}
+	begs = bx->begs;
 	left = (long)s->n;
 	while (i >= 0 && !result) {
 		if (i == ai) {
@@ -149,15 +172,15 @@ typedef struct {
 	bstr pre, body, post;
 } bmatch;
 
-static bool balanced(ecra_glob_arena *a, const bstr *s, bmatch *m)
+static bool balanced(bctx *bx, const bstr *s, bmatch *m)
 {
 	long lo, hi;
 
-	if (!brange(a, s, &lo, &hi))
+	if (!brange(bx, s, &lo, &hi))
 		return false;
-	m->pre = bsub(a, s, 0, (size_t)lo);
-	m->body = bsub(a, s, (size_t)lo + 1, (size_t)hi);
-	m->post = bsub(a, s, (size_t)hi + 1, s->n);
+	m->pre = bsub(s, 0, (size_t)lo);
+	m->body = bsub(s, (size_t)lo + 1, (size_t)hi);
+	m->post = bsub(s, (size_t)hi + 1, s->n);
 	return true;
 }
 
@@ -239,10 +262,10 @@ static bool rewrite_test(const bstr *s)
 	return false;
 }
 
-static blist combine(ecra_glob_arena *a, const blist *acc, const bstr *pre,
+static blist combine(bctx *bx, const blist *acc, const bstr *pre,
     const blist *values, bool drop_empties)
 {
-	blist out = {NULL, 0, 0};
+	blist out = { NULL, 0, 0 };
 	size_t length = 0;
 
 	for (size_t i = 0; i < acc->n; i++) {
@@ -256,81 +279,80 @@ static blist combine(ecra_glob_arena *a, const blist *acc, const bstr *pre,
 				continue;
 			if (length + len > EXP_MAX_LENGTH)
 				return out;
-			e = bcat3(a, &acc->v[i], pre, &values->v[v]);
-			lpush(a, &out, e);
+			e = bcat3(bx, &acc->v[i], pre, &values->v[v]);
+			lpush(bx, &out, e);
 			length += len;
 		}
 	}
 	return out;
 }
 
-static blist one_empty(ecra_glob_arena *a)
+static blist one_empty(bctx *bx)
 {
-	blist l = {NULL, 0, 0};
-	bstr e = {NULL, 0, 0};
+	blist l = { NULL, 0, 0 };
+	bstr e = { NULL, 0, 0 };
 
-	lpush(a, &l, e);
+	lpush(bx, &l, e);
 	return l;
 }
 
-static blist combine1(ecra_glob_arena *a, const blist *acc, const bstr *pre,
-    bool drop_empties)
+static blist combine1(
+    bctx *bx, const blist *acc, const bstr *pre, bool drop_empties)
 {
-	blist v = one_empty(a);
+	blist v = one_empty(bx);
 
-	return combine(a, acc, pre, &v, drop_empties);
+	return combine(bx, acc, pre, &v, drop_empties);
 }
 
 /* parseCommaParts */
-static blist comma_parts(ecra_glob_arena *a, bstr str)
+static blist comma_parts(bctx *bx, bstr str)
 {
-	blist parts = {NULL, 0, 0};
-	bstr carry = {NULL, 0, 0};
+	blist parts = { NULL, 0, 0 };
+	bstr carry = { NULL, 0, 0 };
 
 	for (;;) {
 		bmatch m;
-		blist p = {NULL, 0, 0};
+		blist p = { NULL, 0, 0 };
 		size_t st = 0;
-		if (!balanced(a, &str, &m)) {
+		if (!balanced(bx, &str, &m)) {
 			for (size_t i = 0; i <= str.n; i++) {
 				if (i == str.n || str.p[i] == ',') {
-					lpush(a, &p, bsub(a, &str, st, i));
+					lpush(bx, &p, bsub(&str, st, i));
 					st = i + 1;
 				}
 			}
-			p.v[0] = bcat3(a, &carry, &p.v[0], NULL);
+			p.v[0] = bcat3(bx, &carry, &p.v[0], NULL);
 			for (size_t i = 0; i < p.n; i++)
-				lpush(a, &parts, p.v[i]);
+				lpush(bx, &parts, p.v[i]);
 			return parts;
 		}
 		for (size_t i = 0; i <= m.pre.n; i++) {
 			if (i == m.pre.n || m.pre.p[i] == ',') {
-				lpush(a, &p, bsub(a, &m.pre, st, i));
+				lpush(bx, &p, bsub(&m.pre, st, i));
 				st = i + 1;
 			}
 		}
-		p.v[0] = bcat3(a, &carry, &p.v[0], NULL);
-		bpush(a, &p.v[p.n - 1], '{');
-		bappend(a, &p.v[p.n - 1], m.body.p, m.body.n);
-		bpush(a, &p.v[p.n - 1], '}');
+		p.v[0] = bcat3(bx, &carry, &p.v[0], NULL);
+		bpush(bx, &p.v[p.n - 1], '{');
+		bappend(bx, &p.v[p.n - 1], m.body.p, m.body.n);
+		bpush(bx, &p.v[p.n - 1], '}');
 		if (m.post.n == 0) {
 			for (size_t i = 0; i < p.n; i++)
-				lpush(a, &parts, p.v[i]);
+				lpush(bx, &parts, p.v[i]);
 			return parts;
 		}
 		carry = p.v[--p.n];
 		for (size_t i = 0; i < p.n; i++)
-			lpush(a, &parts, p.v[i]);
+			lpush(bx, &parts, p.v[i]);
 		str = m.post;
 	}
 }
 
 /* parseInt of -?\d+ as a double (what JavaScript computes). */
-static double js_parse_int(ecra_glob_arena *a, const bstr *s, size_t from,
-    size_t to)
+static double js_parse_int(bctx *bx, const bstr *s, size_t from, size_t to)
 {
 	size_t n = to - from;
-	char *tmp = ecra_glob_arena_alloc(a, n + 1);
+	char *tmp = ecra_glob_arena_alloc(bx->a, n + 1);
 
 	for (size_t i = 0; i < n; i++)
 		tmp[i] = (char)s->p[from + i];
@@ -357,11 +379,20 @@ static void js_number_string(double v, char *out, size_t cap)
 		snprintf(out, cap, "%.0f", v);
 		return;
 	}
-	/* shortest round-trip digits */
-	for (p = 1; p <= 17; p++) {
+	/* shortest round-trip digits (round-tripping is monotonic in the
+	 * precision, so binary search) */
+	{
+		int lo = 1, hi = 17;
+		while (lo < hi) {
+			int mid = (lo + hi) / 2;
+			snprintf(buf, sizeof(buf), "%.*e", mid - 1, fabs(v));
+			if (strtod(buf, NULL) == fabs(v))
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		p = lo;
 		snprintf(buf, sizeof(buf), "%.*e", p - 1, fabs(v));
-		if (strtod(buf, NULL) == fabs(v))
-			break;
 	}
 	{
 		char *e = strchr(buf, 'e');
@@ -394,14 +425,15 @@ static void js_number_string(double v, char *out, size_t cap)
 	}
 }
 
-static blist expand_sequence(ecra_glob_arena *a, const bstr *body,
-    bool alpha)
+static blist expand_sequence(bctx *bx, const bstr *body, bool alpha)
 {
-	blist out = {NULL, 0, 0};
+	blist out = { NULL, 0, 0 };
 	size_t st[3], en[3], nn = 0, i = 0;
 	double x, y, incr = 1;
 	size_t width, length = 0;
-	bool reverse, pad = false;
+	bool reverse, pad = false, have_prev = false;
+	double prev = 0;
+	char num[400];
 
 	/* split on ".." */
 	st[0] = 0;
@@ -418,12 +450,12 @@ static blist expand_sequence(ecra_glob_arena *a, const bstr *body,
 		x = body->p[st[0]];
 		y = body->p[st[1]];
 	} else {
-		x = js_parse_int(a, body, st[0], en[0]);
-		y = js_parse_int(a, body, st[1], en[1]);
+		x = js_parse_int(bx, body, st[0], en[0]);
+		y = js_parse_int(bx, body, st[1], en[1]);
 	}
 	width = en[0] - st[0] > en[1] - st[1] ? en[0] - st[0] : en[1] - st[1];
 	if (nn == 3) {
-		incr = fabs(js_parse_int(a, body, st[2], en[2]));
+		incr = fabs(js_parse_int(bx, body, st[2], en[2]));
 		if (incr < 1)
 			incr = 1;
 	}
@@ -434,89 +466,96 @@ static blist expand_sequence(ecra_glob_arena *a, const bstr *body,
 		size_t j = st[k];
 		if (j < en[k] && body->p[j] == '-')
 			j++;
-		if (j + 1 < en[k] && body->p[j] == '0' && is_digit(body->p[j + 1]))
+		if (j + 1 < en[k] && body->p[j] == '0' &&
+		    is_digit(body->p[j + 1]))
 			pad = true;
 	}
 	for (double v = x; (reverse ? v >= y : v <= y) && out.n < EXP_MAX;
-	    v += incr) {
-		bstr c = {NULL, 0, 0};
+	     v += incr) {
+		bstr c = { NULL, 0, 0 };
 		if (alpha) {
 			uint32_t ch = (uint32_t)(uint16_t)(int64_t)v;
 			if (ch != '\\')
-				bpush(a, &c, ch);
+				bpush(bx, &c, ch);
 		} else {
-			char num[400];
 			size_t len;
-			js_number_string(v, num, sizeof(num));
+			/* past 2^53, v += incr may not move: convert once */
+			if (!have_prev || prev != v) {
+				js_number_string(v, num, sizeof(num));
+				prev = v;
+				have_prev = true;
+			}
 			len = strlen(num);
 			if (pad && width > len) {
 				size_t need = width - len;
 				if (v < 0) {
-					bpush(a, &c, '-');
+					bpush(bx, &c, '-');
 					for (size_t z = 0; z < need; z++)
-						bpush(a, &c, '0');
+						bpush(bx, &c, '0');
 					for (size_t q = 1; q < len; q++)
-						bpush(a, &c, (uint32_t)num[q]);
+						bpush(bx, &c, (uint32_t)num[q]);
 				} else {
 					for (size_t z = 0; z < need; z++)
-						bpush(a, &c, '0');
+						bpush(bx, &c, '0');
 					for (size_t q = 0; q < len; q++)
-						bpush(a, &c, (uint32_t)num[q]);
+						bpush(bx, &c, (uint32_t)num[q]);
 				}
 			} else {
 				for (size_t q = 0; q < len; q++)
-					bpush(a, &c, (uint32_t)num[q]);
+					bpush(bx, &c, (uint32_t)num[q]);
 			}
 		}
 		if (length + c.n > EXP_MAX_LENGTH)
 			break;
-		lpush(a, &out, c);
+		c = bcat3(bx, &c, NULL, NULL); /* trim to size */
+		lpush(bx, &out, c);
 		length += c.n;
 	}
 	return out;
 }
 
-static blist expand_(ecra_glob_arena *a, bstr str, int depth, bool is_top);
+static blist expand_(bctx *bx, bstr str, int depth, bool is_top);
 
-static blist embrace_all(ecra_glob_arena *a, const blist *l)
+static blist embrace_all(bctx *bx, const blist *l)
 {
-	blist out = {NULL, 0, 0};
+	blist out = { NULL, 0, 0 };
 
 	for (size_t i = 0; i < l->n; i++) {
-		bstr e = {NULL, 0, 0};
-		bpush(a, &e, '{');
-		bappend(a, &e, l->v[i].p, l->v[i].n);
-		bpush(a, &e, '}');
-		lpush(a, &out, e);
+		bstr e = { NULL, 0, 0 };
+		bpush(bx, &e, '{');
+		bappend(bx, &e, l->v[i].p, l->v[i].n);
+		bpush(bx, &e, '}');
+		lpush(bx, &out, e);
 	}
 	return out;
 }
 
-static blist expand_(ecra_glob_arena *a, bstr str, int depth, bool is_top)
+static blist expand_(bctx *bx, bstr str, int depth, bool is_top)
 {
-	blist acc = one_empty(a);
+	blist acc = one_empty(bx);
 	int rewrites = 0;
 	bool drop_empties = false, first_group = true;
 
 	if (depth > EXP_MAX_DEPTH) {
-		blist r = {NULL, 0, 0};
-		lpush(a, &r, str);
+		blist r = { NULL, 0, 0 };
+		lpush(bx, &r, str);
 		return r;
 	}
 	for (;;) {
 		bmatch m;
 		bool num, alp, seq, opts;
-		blist values = {NULL, 0, 0};
+		blist values = { NULL, 0, 0 };
 		bstr pre;
-		if (!balanced(a, &str, &m))
-			return combine1(a, &acc, &str, drop_empties);
+		if (!balanced(bx, &str, &m))
+			return combine1(bx, &acc, &str, drop_empties);
 		pre = m.pre;
 		if (pre.n > 0 && pre.p[pre.n - 1] == '$') {
-			bstr t = bcat3(a, &pre, NULL, NULL);
-			bpush(a, &t, '{');
-			bappend(a, &t, m.body.p, m.body.n);
-			bpush(a, &t, '}');
-			acc = combine1(a, &acc, &t, drop_empties && m.post.n == 0);
+			bstr t = bcat3(bx, &pre, NULL, NULL);
+			bpush(bx, &t, '{');
+			bappend(bx, &t, m.body.p, m.body.n);
+			bpush(bx, &t, '}');
+			acc = combine1(
+			    bx, &acc, &t, drop_empties && m.post.n == 0);
 			first_group = false;
 			if (m.post.n == 0)
 				break;
@@ -528,24 +567,25 @@ static blist expand_(ecra_glob_arena *a, bstr str, int depth, bool is_top)
 		seq = num || alp;
 		opts = bindex(&m.body, ',', 0) >= 0;
 		if (!seq && !opts) {
-			if (rewrites < EXP_MAX_REWRITES && rewrite_test(&m.post)) {
-				bstr t = bcat3(a, &m.pre, NULL, NULL);
+			if (rewrites < EXP_MAX_REWRITES &&
+			    rewrite_test(&m.post)) {
+				bstr t = bcat3(bx, &m.pre, NULL, NULL);
 				rewrites++;
-				bpush(a, &t, '{');
-				bappend(a, &t, m.body.p, m.body.n);
-				bpush(a, &t, ESC_CLOSE);
-				bappend(a, &t, m.post.p, m.post.n);
+				bpush(bx, &t, '{');
+				bappend(bx, &t, m.body.p, m.body.n);
+				bpush(bx, &t, ESC_CLOSE);
+				bappend(bx, &t, m.post.p, m.post.n);
 				str = t;
 				is_top = true;
 				continue;
 			}
 			{
-				bstr t = bcat3(a, &pre, NULL, NULL);
-				bpush(a, &t, '{');
-				bappend(a, &t, m.body.p, m.body.n);
-				bpush(a, &t, '}');
-				bappend(a, &t, m.post.p, m.post.n);
-				return combine1(a, &acc, &t, drop_empties);
+				bstr t = bcat3(bx, &pre, NULL, NULL);
+				bpush(bx, &t, '{');
+				bappend(bx, &t, m.body.p, m.body.n);
+				bpush(bx, &t, '}');
+				bappend(bx, &t, m.post.p, m.post.n);
+				return combine1(bx, &acc, &t, drop_empties);
 			}
 		}
 		if (first_group) {
@@ -553,17 +593,17 @@ static blist expand_(ecra_glob_arena *a, bstr str, int depth, bool is_top)
 			first_group = false;
 		}
 		if (seq) {
-			values = expand_sequence(a, &m.body, alp);
+			values = expand_sequence(bx, &m.body, alp);
 		} else {
-			blist n = comma_parts(a, m.body);
+			blist n = comma_parts(bx, m.body);
 			bool drops;
 			size_t vlen = 0;
 			if (n.n == 1) {
-				blist e = expand_(a, n.v[0], depth + 1, false);
-				n = embrace_all(a, &e);
+				blist e = expand_(bx, n.v[0], depth + 1, false);
+				n = embrace_all(bx, &e);
 				if (n.n == 1) {
-					bstr t = bcat3(a, &pre, &n.v[0], NULL);
-					acc = combine1(a, &acc, &t,
+					bstr t = bcat3(bx, &pre, &n.v[0], NULL);
+					acc = combine1(bx, &acc, &t,
 					    drop_empties && m.post.n == 0);
 					if (m.post.n == 0)
 						break;
@@ -576,7 +616,8 @@ static blist expand_(ecra_glob_arena *a, bstr str, int depth, bool is_top)
 				if (acc.v[d].n)
 					drops = false;
 			for (size_t j = 0; j < n.n; j++) {
-				blist ex = expand_(a, n.v[j], depth + 1, false);
+				blist ex =
+				    expand_(bx, n.v[j], depth + 1, false);
 				bool stop = false;
 				for (size_t k = 0; k < ex.n; k++) {
 					if (drops && ex.v[k].n == 0)
@@ -586,15 +627,15 @@ static blist expand_(ecra_glob_arena *a, bstr str, int depth, bool is_top)
 						stop = true;
 						break;
 					}
-					lpush(a, &values, ex.v[k]);
+					lpush(bx, &values, ex.v[k]);
 					vlen += ex.v[k].n;
 				}
 				if (stop)
 					break;
 			}
 		}
-		acc = combine(a, &acc, &pre, &values,
-		    drop_empties && m.post.n == 0);
+		acc = combine(
+		    bx, &acc, &pre, &values, drop_empties && m.post.n == 0);
 		if (m.post.n == 0)
 			break;
 		str = m.post;
@@ -618,26 +659,28 @@ static bool has_brace_set(const uint16_t *p, size_t n)
 	return false;
 }
 
-void ecra_glob_brace_expand(ecra_glob_arena *a, ecra_glob_strlist *out,
-    const uint16_t *p, size_t n)
+void ecra_glob_brace_expand(
+    ecra_glob_arena *a, ecra_glob_strlist *out, const uint16_t *p, size_t n)
 {
-	bstr s = {NULL, 0, 0};
+	bctx ctx = { a, NULL, 0 };
+	bctx *bx = &ctx;
+	bstr s = { NULL, 0, 0 };
 	blist r;
 	size_t i = 0;
 
 	out->n = 0;
 	if (!has_brace_set(p, n)) {
-		ecra_glob_str one = {NULL, 0, 0};
-		ecra_glob_str_append(a, &one, p, n);
-		ecra_glob_strlist_push(a, out, one);
+		ecra_glob_str one = { NULL, 0, 0 };
+		ecra_glob_str_append(bx->a, &one, p, n);
+		ecra_glob_strlist_push(bx->a, out, one);
 		return;
 	}
 	if (n == 0)
 		return;
 	/* a leading "{}" is kept literally (escaped) */
 	if (n >= 2 && p[0] == '{' && p[1] == '}') {
-		bpush(a, &s, ESC_OPEN);
-		bpush(a, &s, ESC_CLOSE);
+		bpush(bx, &s, ESC_OPEN);
+		bpush(bx, &s, ESC_CLOSE);
 		i = 2;
 	}
 	/* escapeBraces */
@@ -662,16 +705,16 @@ void ecra_glob_brace_expand(ecra_glob_arena *a, ecra_glob_strlist *out,
 				break;
 			}
 			if (e) {
-				bpush(a, &s, e);
+				bpush(bx, &s, e);
 				i++;
 				continue;
 			}
 		}
-		bpush(a, &s, p[i]);
+		bpush(bx, &s, p[i]);
 	}
-	r = expand_(a, s, 0, true);
+	r = expand_(bx, s, 0, true);
 	for (size_t k = 0; k < r.n; k++) {
-		ecra_glob_str o = {NULL, 0, 0};
+		ecra_glob_str o = { NULL, 0, 0 };
 		for (size_t j = 0; j < r.v[k].n; j++) {
 			uint32_t c = r.v[k].p[j];
 			switch (c) {
@@ -691,10 +734,10 @@ void ecra_glob_brace_expand(ecra_glob_arena *a, ecra_glob_strlist *out,
 				c = '.';
 				break;
 			}
-			ecra_glob_str_push(a, &o, (uint16_t)c);
+			ecra_glob_str_push(bx->a, &o, (uint16_t)c);
 		}
 		if (o.p == NULL)
-			ecra_glob_str_append(a, &o, NULL, 0);
-		ecra_glob_strlist_push(a, out, o);
+			ecra_glob_str_append(bx->a, &o, NULL, 0);
+		ecra_glob_strlist_push(bx->a, out, o);
 	}
 }

@@ -29,13 +29,15 @@
 typedef struct ecra_glob_chunk ecra_glob_chunk;
 typedef struct {
 	ecra_glob_chunk *head;
-	size_t used;     /* bytes used in head */
-	size_t budget;   /* bytes still allowed; 0 ends the compile */
-	jmp_buf *oom;    /* where to go when out of memory or budget */
+	size_t used;   /* bytes used in head */
+	size_t budget; /* bytes still allowed; 0 ends the compile */
+	jmp_buf *oom;  /* where to go when out of memory or budget */
 } ecra_glob_arena;
 
 void ecra_glob_arena_init(ecra_glob_arena *a, jmp_buf *oom, size_t budget);
 void *ecra_glob_arena_alloc(ecra_glob_arena *a, size_t size);
+/* Free all but one chunk and restore the budget. */
+void ecra_glob_arena_reset(ecra_glob_arena *a, size_t budget);
 void ecra_glob_arena_fini(ecra_glob_arena *a);
 
 /* A UTF-16 string (growable, arena-backed). */
@@ -60,8 +62,8 @@ void ecra_glob_strlist_push(
 
 /* Brace expansion (brace-expansion 5.0.12 `expand`, as minimatch calls
  * it, including minimatch's "is there anything to expand" shortcut). */
-void ecra_glob_brace_expand(ecra_glob_arena *a, ecra_glob_strlist *out,
-    const uint16_t *p, size_t n);
+void ecra_glob_brace_expand(
+    ecra_glob_arena *a, ecra_glob_strlist *out, const uint16_t *p, size_t n);
 
 /* The regular expression source minimatch builds for one path segment
  * (AST.fromGlob(seg).toMMPattern()). When !magic the segment is the
@@ -74,12 +76,12 @@ typedef struct {
 	ecra_glob_str body;
 } ecra_glob_segsrc;
 
-void ecra_glob_ast_compile(ecra_glob_arena *a, ecra_glob_segsrc *out,
-    const uint16_t *glob, size_t n);
+void ecra_glob_ast_compile(
+    ecra_glob_arena *a, ecra_glob_segsrc *out, const uint16_t *glob, size_t n);
 
 /* minimatch's unescape() (default options). */
-void ecra_glob_unescape(ecra_glob_arena *a, ecra_glob_str *out,
-    const uint16_t *s, size_t n);
+void ecra_glob_unescape(
+    ecra_glob_arena *a, ecra_glob_str *out, const uint16_t *s, size_t n);
 
 /* Regular expressions. */
 typedef struct ecra_glob_re ecra_glob_re;
@@ -87,8 +89,8 @@ typedef struct ecra_glob_scratch ecra_glob_scratch;
 
 /* Compile `src` (JavaScript syntax) into `a`; returns NULL when
  * JavaScript would throw a SyntaxError. */
-ecra_glob_re *ecra_glob_re_compile(ecra_glob_arena *a, const uint16_t *src,
-    size_t n, bool uflag);
+ecra_glob_re *ecra_glob_re_compile(
+    ecra_glob_arena *a, const uint16_t *src, size_t n, bool uflag);
 /* RegExp.prototype.test on a UTF-16 string. Returns 1, 0, or -1 when
  * scratch memory could not be allocated. */
 int ecra_glob_re_test(const ecra_glob_re *re, ecra_glob_scratch **scratch,

@@ -24,21 +24,31 @@
 
 #define RE_MAX_NEST 1000
 
-enum { RN_EMPTY, RN_CLASS, RN_CAT, RN_ALT, RN_STAR, RN_PLUS, RN_QUEST,
-	RN_BOL, RN_EOL, RN_LOOK };
+enum {
+	RN_EMPTY,
+	RN_CLASS,
+	RN_CAT,
+	RN_ALT,
+	RN_STAR,
+	RN_PLUS,
+	RN_QUEST,
+	RN_BOL,
+	RN_EOL,
+	RN_LOOK
+};
 
 typedef struct rnode {
 	int type;
-	bool neg;           /* RN_LOOK: negative */
-	int cls;            /* RN_CLASS: class index; RN_LOOK: id */
-	struct rnode *a;    /* quantifier / lookahead body */
+	bool neg;            /* RN_LOOK: negative */
+	int cls;             /* RN_CLASS: class index; RN_LOOK: id */
+	struct rnode *a;     /* quantifier / lookahead body */
 	struct rnode **kids; /* RN_CAT, RN_ALT */
 	size_t nkids;
 } rnode;
 
 typedef struct {
 	bool neg;
-	uint32_t props;     /* bit i: ecra_glob_props[i] */
+	uint32_t props; /* bit i: ecra_glob_props[i] */
 	ecra_glob_range *r;
 	size_t nr, cap;
 } rclass;
@@ -63,9 +73,9 @@ struct ecra_glob_re {
 
 struct ecra_glob_scratch {
 	size_t nprog, depth, nmemo, ninput;
-	int *lists;        /* depth x 3 x nprog: cur, next, stack */
-	uint32_t *marks;   /* depth x nprog */
-	uint32_t *gens;    /* current generation, per depth */
+	int *lists;      /* depth x 3 x nprog: cur, next, stack */
+	uint32_t *marks; /* depth x nprog */
+	uint32_t *gens;  /* current generation, per depth */
 	int8_t *memo;
 	uint32_t *input;
 };
@@ -129,7 +139,8 @@ static int new_class(rparser *p)
 {
 	if (p->ncls == p->capcls) {
 		int cap = p->capcls ? p->capcls * 2 : 8;
-		rclass *n = ecra_glob_arena_alloc(p->a, sizeof(*n) * (size_t)cap);
+		rclass *n =
+		    ecra_glob_arena_alloc(p->a, sizeof(*n) * (size_t)cap);
 		if (p->ncls)
 			memcpy(n, p->cls, sizeof(*n) * (size_t)p->ncls);
 		p->cls = n;
@@ -145,7 +156,8 @@ static void class_add(rparser *p, int ci, uint32_t lo, uint32_t hi)
 
 	if (c->nr == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 4;
-		ecra_glob_range *n = ecra_glob_arena_alloc(p->a, sizeof(*n) * cap);
+		ecra_glob_range *n =
+		    ecra_glob_arena_alloc(p->a, sizeof(*n) * cap);
 		if (c->nr)
 			memcpy(n, c->r, sizeof(*n) * c->nr);
 		c->r = n;
@@ -209,8 +221,8 @@ static bool is_syntax(uint32_t c)
  * character, or *prop to a property index (returns 1 for a property,
  * 0 for a character). Errors set p->err.
  */
-static int parse_escape(rparser *p, uint32_t *ch, int *prop, bool *pneg,
-    bool in_class)
+static int parse_escape(
+    rparser *p, uint32_t *ch, int *prop, bool *pneg, bool in_class)
 {
 	uint32_t c;
 
@@ -239,7 +251,7 @@ static int parse_escape(rparser *p, uint32_t *ch, int *prop, bool *pneg,
 		if (p->i + 1 < p->n && hexval(p->s[p->i]) >= 0 &&
 		    hexval(p->s[p->i + 1]) >= 0) {
 			*ch = (uint32_t)(hexval(p->s[p->i]) * 16 +
-			    hexval(p->s[p->i + 1]));
+			                 hexval(p->s[p->i + 1]));
 			p->i += 2;
 			return 0;
 		}
@@ -272,7 +284,8 @@ static int parse_escape(rparser *p, uint32_t *ch, int *prop, bool *pneg,
 			}
 			name[k - j - 1] = 0;
 			for (int q = 0; ecra_glob_props[q].name; q++) {
-				if (strcmp(ecra_glob_props[q].name, name) == 0) {
+				if (strcmp(ecra_glob_props[q].name, name) ==
+				    0) {
 					*prop = q;
 					*pneg = c == 'P';
 					p->i = k + 1;
@@ -287,7 +300,8 @@ static int parse_escape(rparser *p, uint32_t *ch, int *prop, bool *pneg,
 		return 0;
 	case '0':
 		if (p->i < p->n && p->s[p->i] >= '0' && p->s[p->i] <= '9') {
-			p->err = true; /* octal / back references: not emitted */
+			p->err =
+			    true; /* octal / back references: not emitted */
 			return 0;
 		}
 		*ch = 0;
@@ -492,7 +506,7 @@ static rnode *parse_atom(rparser *p, bool *quantifiable)
 
 static rnode *parse_alt(rparser *p)
 {
-	rlist seq = {NULL, 0, 0};
+	rlist seq = { NULL, 0, 0 };
 
 	while (p->i < p->n && p->s[p->i] != '|' && p->s[p->i] != ')') {
 		bool quant;
@@ -506,7 +520,10 @@ static rnode *parse_alt(rparser *p)
 				p->err = true;
 				return NULL;
 			}
-			t = mk(p, q == '*' ? RN_STAR : q == '+' ? RN_PLUS : RN_QUEST,
+			t = mk(p,
+			    q == '*'   ? RN_STAR
+			    : q == '+' ? RN_PLUS
+			               : RN_QUEST,
 			    t);
 			if (p->i < p->n && p->s[p->i] == '?')
 				p->i++; /* lazy: same yes/no answer */
@@ -518,7 +535,7 @@ static rnode *parse_alt(rparser *p)
 
 static rnode *parse_disj(rparser *p)
 {
-	rlist alts = {NULL, 0, 0};
+	rlist alts = { NULL, 0, 0 };
 
 	rlist_push(p, &alts, parse_alt(p));
 	while (!p->err && p->i < p->n && p->s[p->i] == '|') {
@@ -541,7 +558,8 @@ static int emit(remit *e, int op, int x, int y)
 {
 	if (e->n == e->cap) {
 		int cap = e->cap ? e->cap * 2 : 32;
-		rinst *n = ecra_glob_arena_alloc(e->a, sizeof(*n) * (size_t)cap);
+		rinst *n =
+		    ecra_glob_arena_alloc(e->a, sizeof(*n) * (size_t)cap);
 		if (e->n)
 			memcpy(n, e->prog, sizeof(*n) * (size_t)e->n);
 		e->prog = n;
@@ -570,7 +588,8 @@ static void gen(remit *e, const rnode *r)
 		break;
 	case RN_ALT: {
 		/* SPLIT a, next; a: ... JMP end; next: SPLIT b, next2 ... */
-		int *jumps = ecra_glob_arena_alloc(e->a, sizeof(int) * r->nkids);
+		int *jumps =
+		    ecra_glob_arena_alloc(e->a, sizeof(int) * r->nkids);
 		for (size_t k = 0; k < r->nkids; k++) {
 			if (k + 1 < r->nkids) {
 				l1 = emit(e, I_SPLIT, 0, 0);
@@ -626,8 +645,8 @@ static void gen(remit *e, const rnode *r)
 	}
 }
 
-ecra_glob_re *ecra_glob_re_compile(ecra_glob_arena *a, const uint16_t *src,
-    size_t n, bool uflag)
+ecra_glob_re *ecra_glob_re_compile(
+    ecra_glob_arena *a, const uint16_t *src, size_t n, bool uflag)
 {
 	rparser p;
 	remit e;
@@ -710,8 +729,8 @@ static bool look(rmatch *m, int depth, const rinst *in, size_t pos)
 }
 
 /* Add the closure of pc at pos to list; returns true on reaching MATCH. */
-static bool closure(rmatch *m, int depth, int pc, size_t pos, int *list,
-    int *count)
+static bool closure(
+    rmatch *m, int depth, int pc, size_t pos, int *list, int *count)
 {
 	const rinst *prog = m->re->prog;
 	size_t np = m->s->nprog;
@@ -808,8 +827,7 @@ static bool run(rmatch *m, int depth, int pc0, size_t pos0, bool anchored)
 	return false;
 }
 
-static int scratch_fit(ecra_glob_scratch **sp, const ecra_glob_re *re,
-    size_t n)
+static int scratch_fit(ecra_glob_scratch **sp, const ecra_glob_re *re, size_t n)
 {
 	ecra_glob_scratch *s = *sp;
 	size_t nprog = (size_t)re->nprog, depth = (size_t)re->depth;
@@ -872,7 +890,8 @@ int ecra_glob_re_test(const ecra_glob_re *re, ecra_glob_scratch **scratch,
 	for (size_t i = 0; i < n; i++) {
 		uint32_t c = s[i];
 		if (re->uflag && is_hi(c) && i + 1 < n && is_lo(s[i + 1])) {
-			c = 0x10000 + ((c - 0xD800) << 10) + (s[i + 1] - 0xDC00);
+			c = 0x10000 + ((c - 0xD800) << 10) +
+			    (s[i + 1] - 0xDC00);
 			i++;
 		}
 		(*scratch)->input[len++] = c;

@@ -11,6 +11,7 @@
  */
 #include "ignore/jsre.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -1111,6 +1112,34 @@ static int gen(emitter *e, int id)
 	}
 }
 
+static int range_cmp(const void *a, const void *b)
+{
+	const range *x = a, *y = b;
+
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return (x->hi > y->hi) - (x->hi < y->hi);
+}
+
+/* Sort a class's ranges and merge overlapping or adjacent ones. */
+static void normalize_class(cclass *c)
+{
+	size_t r, w = 0;
+
+	if (c->count < 2)
+		return;
+	qsort(c->ranges, c->count, sizeof(range), range_cmp);
+	for (r = 1; r < c->count; r++) {
+		if ((uint32_t)c->ranges[r].lo <=
+		    (uint32_t)c->ranges[w].hi + 1) {
+			if (c->ranges[r].hi > c->ranges[w].hi)
+				c->ranges[w].hi = c->ranges[r].hi;
+		} else
+			c->ranges[++w] = c->ranges[r];
+	}
+	c->count = w + 1;
+}
+
 static void parser_dispose(parser *p)
 {
 	ecra_free(p->nodes);
@@ -1136,6 +1165,7 @@ int ecra_jsre_compile(ecra_jsre **out, const uint16_t *src, size_t len,
 	emitter e;
 	ecra_jsre *re = NULL;
 	int root, error = 0;
+	size_t k;
 
 	*out = NULL;
 	*why = NULL;
@@ -1171,6 +1201,8 @@ int ecra_jsre_compile(ecra_jsre **out, const uint16_t *src, size_t len,
 	re->prog = e.prog;
 	re->nprog = e.n;
 	e.prog = NULL;
+	for (k = 0; k < p.nclasses; k++)
+		normalize_class(&p.classes[k]);
 	re->classes = p.classes;
 	re->nclasses = p.nclasses;
 	p.classes = NULL;
@@ -1184,8 +1216,6 @@ parse_failed:
 	*why = p.why;
 done:
 	if (p.classes != NULL) {
-		size_t k;
-
 		for (k = 0; k < p.nclasses; k++)
 			ecra_free(p.classes[k].ranges);
 		ecra_free(p.classes);
@@ -1229,6 +1259,9 @@ static int push(vm *m, int32_t pc, uint32_t reg, size_t pos)
 		size_t cap = m->cap * 2;
 		frame *f;
 
+		if (cap > ECRA_JSRE_MAX_STACK)
+			return ECRA_EINVALID; /* reported as too complex */
+
 		/* the first stack lives in the caller's frame */
 		if (m->stack == m->local_stack) {
 			if ((f = ecra_alloc(cap * sizeof(*f))) == NULL)
@@ -1265,14 +1298,20 @@ static bool is_word(uint16_t c)
 	       (c >= '0' && c <= '9') || c == '_';
 }
 
+/* Ranges are sorted and disjoint (normalize_class): binary search. */
 static bool class_has(const cclass *c, uint16_t u)
 {
-	size_t k;
+	size_t lo = 0, hi = c->count;
 
-	for (k = 0; k < c->count; k++)
-		if (u >= c->ranges[k].lo && u <= c->ranges[k].hi)
-			return true;
-	return false;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (c->ranges[mid].hi < u)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < c->count && c->ranges[lo].lo <= u;
 }
 
 static bool class_match(const vm *m, const cclass *c, uint16_t u)
@@ -1411,6 +1450,7 @@ static int run(vm *m, int32_t pc, size_t pos, size_t base, size_t *end)
 			if (st != SIZE_MAX && en != SIZE_MAX) {
 				if (en - st > m->len - pos)
 					goto fail;
+				m->steps += (long)(en - st);
 				for (k = 0; k < en - st; k++)
 					if (!unit_eq(
 					        m, m->s[st + k], m->s[pos + k]))
@@ -1453,6 +1493,7 @@ static int run(vm *m, int32_t pc, size_t pos, size_t base, size_t *end)
 		case OP_RESET: {
 			int32_t g;
 
+			m->steps += in->y - in->x; /* work, for the bound */
 			for (g = in->x; g < in->y; g++)
 				if ((error = set_reg(
 				         m, 2 * (size_t)g, SIZE_MAX)) < 0 ||

@@ -30,10 +30,10 @@
  * patterns the strategies build): lookbehind (?<= ) (?<! ), named groups
  * (?<name> ) and \k<name>, flags other than i.
  *
- * Matching is bounded: more than ECRA_JSRE_MAX_STEPS steps in one
- * ecra_jsre_exec() call, programs above ECRA_JSRE_MAX_PROGRAM
- * instructions and nesting deeper than ECRA_JSRE_MAX_DEPTH fail with
- * ECRA_JSRE_TOO_COMPLEX.
+ * Matching is bounded: more than ECRA_JSRE_MAX_STEPS steps (or
+ * ECRA_JSRE_MAX_STACK backtracking entries) in one ecra_jsre_exec() call,
+ * programs above ECRA_JSRE_MAX_PROGRAM instructions and nesting deeper
+ * than ECRA_JSRE_MAX_DEPTH fail with ECRA_JSRE_TOO_COMPLEX.
  */
 #ifndef SRC_IGNORE_JSRE_H
 #define SRC_IGNORE_JSRE_H
@@ -47,6 +47,7 @@
 #define ECRA_JSRE_MAX_STEPS   5000000L
 #define ECRA_JSRE_MAX_PROGRAM 200000
 #define ECRA_JSRE_MAX_DEPTH   400
+#define ECRA_JSRE_MAX_STACK   ((size_t)1 << 21) /* backtrack entries */
 
 /* Reason given by ecra_jsre_compile()/ecra_jsre_exec() for limits. */
 #define ECRA_JSRE_TOO_COMPLEX "too complex"

@@ -20,7 +20,8 @@ int ecra_buf_put(ecra_buf *buf, const void *data, size_t len);
 int ecra_buf_puts(ecra_buf *buf, const char *s);
 int ecra_buf_putc(ecra_buf *buf, char c);
 int ecra_buf_printf(ecra_buf *buf, const char *fmt, ...) ECRA_PRINTF(2, 3);
-int ecra_buf_vprintf(ecra_buf *buf, const char *fmt, va_list ap);
+int ecra_buf_vprintf(ecra_buf *buf, const char *fmt, va_list ap)
+    ECRA_PRINTF(2, 0);
 /* Set size to 0, keeping the allocation. */
 void ecra_buf_clear(ecra_buf *buf);
 /* Shrink to `len` bytes (len <= size). */

@@ -90,7 +90,8 @@ const LEADS = ['', '', '', '', '', '/', '!', '!', '**/', '!/', '#', '\\#',
 	' ', '\t', '!**/', './', '../', '\ufeff', '\u00a0', '/!', ' !', '!!',
 	'\u2028', '\u3000', '\v', '\f', '\\!', '\\ '];
 const TRAILS = ['', '', '', '', '', '/', '/**', '/*', ' ', '\r', '\t',
-	'  ', '\\ ', '/.', '/..', '\u00a0', '\ufeff', '\r\nb', '\nfoo'];
+	'  ', '\\ ', '/.', '/..', '\u00a0', '\ufeff', '\r\nb', '\nfoo', '\r/', '\u2028/',
+	'/\r', 'x\ry', '\n', '\r\n', '\n!b', '\n#c', '/./', '//', '/../..'];
 
 function genPattern(rnd, mode) {
 	const pick = (arr) => arr[Math.floor(rnd() * arr.length)];
@@ -232,7 +233,9 @@ function main() {
 		const cases = [];
 		for (const mode of ['git', 'docker']) {
 			for (let i = 0; i < args.cases; i++) {
-				const np = 1 + Math.floor(rnd() * 5);
+				/* mostly short lists, sometimes a long file */
+				const np = rnd() < 0.1 ? 10 + Math.floor(rnd() * 16)
+				    : 1 + Math.floor(rnd() * 5);
 				const patterns = [];
 				for (let k = 0; k < np; k++)
 					patterns.push(genPattern(rnd, mode));

@@ -30,8 +30,8 @@ static int load(ecra_app **app, const char *text)
 	char path[4200];
 
 	write_text(dir, "app.json", text);
-	return ecra_app_load_json(app, join2(path, sizeof(path), dir, "app.json"),
-	    NULL);
+	return ecra_app_load_json(
+	    app, join2(path, sizeof(path), dir, "app.json"), NULL);
 }
 
 static void expect_error(int code, const char *text, const char *needle)
@@ -41,8 +41,8 @@ static void expect_error(int code, const char *text, const char *needle)
 	assert_int_equal(load(&app, text), code);
 	assert_null(app);
 	if (strstr(ecra_error_last()->message, needle) == NULL) {
-		print_error("error '%s' lacks '%s'\n", ecra_error_last()->message,
-		    needle);
+		print_error("error '%s' lacks '%s'\n",
+		    ecra_error_last()->message, needle);
 		fail();
 	}
 }
@@ -53,17 +53,26 @@ static void test_issue_example(void **state)
 	    "{\"context\": {},\n"
 	    " \"outdir\": \"cdk.out\",\n"
 	    " \"stacks\": [{\"id\": \"MyStack\",\n"
-	    "   \"env\": {\"account\": \"123456789012\", \"region\": \"eu-west-1\"},\n"
-	    "   \"synthesizer\": {\"qualifier\": \"hnb659fds\", \"dockerTagPrefix\": \"\"},\n"
-	    "   \"dockerImageAssets\": [{\"id\": \"MyBuildImage\", \"directory\": \"A\",\n"
-	    "      \"buildArgs\": {\"HTTP_PROXY\": \"http://10.20.30.2:1234\"},\n"
+	    "   \"env\": {\"account\": \"123456789012\", \"region\": "
+	    "\"eu-west-1\"},\n"
+	    "   \"synthesizer\": {\"qualifier\": \"hnb659fds\", "
+	    "\"dockerTagPrefix\": \"\"},\n"
+	    "   \"dockerImageAssets\": [{\"id\": \"MyBuildImage\", "
+	    "\"directory\": \"A\",\n"
+	    "      \"buildArgs\": {\"HTTP_PROXY\": "
+	    "\"http://10.20.30.2:1234\"},\n"
 	    "      \"invalidation\": {\"buildArgs\": false},\n"
-	    "      \"networkMode\": \"host\", \"platform\": \"linux/arm64\"}],\n"
-	    "   \"tarballImageAssets\": [{\"id\": \"Tar\", \"tarballFile\": \"image.tar\"}],\n"
-	    "   \"roles\": [{\"id\": \"Puller\", \"assumedBy\": \"ecs-tasks.amazonaws.com\",\n"
+	    "      \"networkMode\": \"host\", \"platform\": "
+	    "\"linux/arm64\"}],\n"
+	    "   \"tarballImageAssets\": [{\"id\": \"Tar\", \"tarballFile\": "
+	    "\"image.tar\"}],\n"
+	    "   \"roles\": [{\"id\": \"Puller\", \"assumedBy\": "
+	    "\"ecs-tasks.amazonaws.com\",\n"
 	    "                \"pull\": [\"MyBuildImage\"]}],\n"
-	    "   \"outputs\": [{\"id\": \"Uri\", \"imageUri\": \"MyBuildImage\"},\n"
-	    "               {\"id\": \"Tag\", \"imageTag\": \"MyBuildImage\"}]}]}\n";
+	    "   \"outputs\": [{\"id\": \"Uri\", \"imageUri\": "
+	    "\"MyBuildImage\"},\n"
+	    "               {\"id\": \"Tag\", \"imageTag\": "
+	    "\"MyBuildImage\"}]}]}\n";
 	ecra_app *app = NULL;
 	ecra_stack *s;
 	ecra_image_asset *a;
@@ -74,17 +83,17 @@ static void test_issue_example(void **state)
 	assert_int_equal(ecra_app_stack_count(app), 1);
 	s = ecra_app_stack_at(app, 0);
 	assert_string_equal(ecra_stack_id(s), "MyStack");
-	assert_string_equal(ecra_stack_environment(s),
-	    "aws://123456789012/eu-west-1");
+	assert_string_equal(
+	    ecra_stack_environment(s), "aws://123456789012/eu-west-1");
 	assert_int_equal(ecra_stack_asset_count(s), 2);
 	a = ecra_stack_find_asset(s, "MyBuildImage");
 	assert_non_null(a);
 	assert_non_null(ecra_stack_find_role(s, "Puller"));
 	/* outdir and paths resolve against the file's folder. */
-	assert_string_equal(ecra_app_outdir(app), join2(want, sizeof(want), dir,
-	                                              "cdk.out"));
-	assert_string_equal(ecra_image_asset_hash(ecra_stack_find_asset(s, "Tar")),
-	    HASH_TAR);
+	assert_string_equal(
+	    ecra_app_outdir(app), join2(want, sizeof(want), dir, "cdk.out"));
+	assert_string_equal(
+	    ecra_image_asset_hash(ecra_stack_find_asset(s, "Tar")), HASH_TAR);
 	ecra_app_free(app);
 }
 
@@ -96,9 +105,11 @@ static void test_load_options(void **state)
 
 	(void)state;
 	write_text(dir, "app2.json",
-	    "{\"context\": {\"a\": 1, \"b\": \"x\"}, \"stacks\": [{\"id\": \"S\"}]}");
-	lo.context_json = "{\"b\": \"y\", \"@aws-cdk/core:bootstrapQualifier\": "
-	                  "\"q2\"}";
+	    "{\"context\": {\"a\": 1, \"b\": \"x\"}, \"stacks\": [{\"id\": "
+	    "\"S\"}]}");
+	lo.context_json =
+	    "{\"b\": \"y\", \"@aws-cdk/core:bootstrapQualifier\": "
+	    "\"q2\"}";
 	lo.outdir = "elsewhere";
 	assert_ok(ecra_app_load_json(
 	    &app, join2(path, sizeof(path), dir, "app2.json"), &lo));
@@ -119,15 +130,16 @@ static void test_load_options(void **state)
 static void test_errors(void **state)
 {
 	(void)state;
-	expect_error(ECRA_EINVALID, "{\"stacks\": [\n  {\"id\": }]}",
-	    "app.json:2:");
+	expect_error(
+	    ECRA_EINVALID, "{\"stacks\": [\n  {\"id\": }]}", "app.json:2:");
 	expect_error(ECRA_EINVALID, "{\"stacks\": [], \"stack\": 1}",
 	    "app.json: stack: unknown key 'stack' (valid keys: context, "
 	    "outdir, stacks)");
 	expect_error(ECRA_EINVALID,
 	    "{\"stacks\": [{\"id\": \"S\", \"dockerImageAssets\": ["
 	    "{\"id\": \"A\", \"directory\": \"A\"},"
-	    "{\"id\": \"B\", \"directory\": \"A\", \"buildArgs\": {\"X\": 1}}]}]}",
+	    "{\"id\": \"B\", \"directory\": \"A\", \"buildArgs\": {\"X\": "
+	    "1}}]}]}",
 	    "app.json: stacks[0].dockerImageAssets[1].buildArgs.X: expected a "
 	    "string");
 	expect_error(ECRA_EINVALID,
@@ -161,17 +173,18 @@ static void test_errors(void **state)
 	    "stacks[0].outputs[0]: give exactly one of");
 	expect_error(ECRA_EINVALID,
 	    "{\"stacks\": [{\"id\": \"S\", \"dockerImageAssets\": ["
-	    "{\"id\": \"A\", \"directory\": \"A\", \"ignoreMode\": \"svn\"}]}]}",
+	    "{\"id\": \"A\", \"directory\": \"A\", \"ignoreMode\": "
+	    "\"svn\"}]}]}",
 	    "ignoreMode: invalid ignore mode 'svn'");
 	expect_error(ECRA_EINVALID, "{\"context\": [], \"stacks\": []}",
 	    "app.json: context: expected an object, got array");
-	expect_error(ECRA_EINVALID, "{\"stacks\": [], \"stacks\": []}",
-	    "app.json:1:");
+	expect_error(
+	    ECRA_EINVALID, "{\"stacks\": [], \"stacks\": []}", "app.json:1:");
 	{
 		ecra_app *app = NULL;
 
-		assert_int_equal(ecra_app_load_json(&app, "/nonexistent/app.json",
-		                     NULL),
+		assert_int_equal(
+		    ecra_app_load_json(&app, "/nonexistent/app.json", NULL),
 		    ECRA_ENOTFOUND);
 	}
 }
@@ -179,9 +192,9 @@ static void test_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_issue_example),
-	    cmocka_unit_test(test_load_options),
-	    cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_issue_example),
+		cmocka_unit_test(test_load_options),
+		cmocka_unit_test(test_errors),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -18,7 +18,8 @@ static char *extra(const ecra_docker_image_asset_options *o)
 
 static void test_minimal(void **state)
 {
-	ecra_docker_image_asset_options o = ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
+	ecra_docker_image_asset_options o =
+	    ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
 	char *s;
 
 	(void)state;
@@ -36,11 +37,12 @@ static void test_minimal(void **state)
 
 static void test_full_example(void **state)
 {
-	ecra_docker_image_asset_options o = ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
-	ecra_kv args[] = {{"Z", "1"}, {"A", "2"}};
-	ecra_kv ctx[] = {{"ctx", "docker-image://alpine"}};
-	ecra_kv sec[] = {{"S", "src=f.txt"}};
-	const char *outs[] = {"type=docker"};
+	ecra_docker_image_asset_options o =
+	    ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
+	ecra_kv args[] = { { "Z", "1" }, { "A", "2" } };
+	ecra_kv ctx[] = { { "ctx", "docker-image://alpine" } };
+	ecra_kv sec[] = { { "S", "src=f.txt" } };
+	const char *outs[] = { "type=docker" };
 	char *nm, *src, *s;
 
 	(void)state;
@@ -76,9 +78,10 @@ static void test_full_example(void **state)
 
 static void test_probe_and_order(void **state)
 {
-	ecra_docker_image_asset_options o = ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
-	ecra_kv args[] = {{"B", "2"}, {"10", "x"}, {"A", "1"}, {"2", "y"},
-	    {"01", "z"}};
+	ecra_docker_image_asset_options o =
+	    ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
+	ecra_kv args[] = { { "B", "2" }, { "10", "x" }, { "A", "1" },
+		{ "2", "y" }, { "01", "z" } };
 	char *s;
 
 	(void)state;
@@ -88,13 +91,14 @@ static void test_probe_and_order(void **state)
 	o.network_mode = ECRA_NETWORK_MODE_HOST;
 	o.platform = ECRA_PLATFORM_LINUX_AMD64;
 	{
-		ecra_kv two[] = {{"B", "2"}, {"A", "1"}};
+		ecra_kv two[] = { { "B", "2" }, { "A", "1" } };
 
 		o.build_args = two;
 		o.build_args_count = 2;
 		s = extra(&o);
 		assert_string_equal(s,
-		    "{\"buildArgs\":{\"B\":\"2\",\"A\":\"1\"},\"target\":\"prod\","
+		    "{\"buildArgs\":{\"B\":\"2\",\"A\":\"1\"},\"target\":"
+		    "\"prod\","
 		    "\"networkMode\":{\"mode\":\"host\"},"
 		    "\"platform\":{\"platform\":\"linux/amd64\"},"
 		    "\"version\":\"1.21.0\"}");
@@ -115,9 +119,10 @@ static void test_probe_and_order(void **state)
 
 static void test_invalidation_and_empty(void **state)
 {
-	ecra_docker_image_asset_options o = ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
-	ecra_kv none[1] = {{NULL, NULL}};
-	const char *no_outs[1] = {NULL};
+	ecra_docker_image_asset_options o =
+	    ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
+	ecra_kv none[1] = { { NULL, NULL } };
+	const char *no_outs[1] = { NULL };
 	char *s;
 
 	(void)state;
@@ -152,14 +157,14 @@ static void uid(const char *expect, const char *const *c, size_t n)
 
 static void test_logical_ids(void **state)
 {
-	const char *role[] = {"Role", "Resource"};
-	const char *pol[] = {"Role", "DefaultPolicy", "Resource"};
-	const char *stg[] = {"Stg", "S"};
-	const char *out[] = {"Uri-x"};
-	const char *def[] = {"Default", "Resource"};
-	const char *defpol[] = {"Default", "DefaultPolicy", "Resource"};
-	const char *imp[] = {"Imported", "Policy", "Resource"};
-	const char *dup[] = {"PullerRole", "Role", "Resource"};
+	const char *role[] = { "Role", "Resource" };
+	const char *pol[] = { "Role", "DefaultPolicy", "Resource" };
+	const char *stg[] = { "Stg", "S" };
+	const char *out[] = { "Uri-x" };
+	const char *def[] = { "Default", "Resource" };
+	const char *defpol[] = { "Default", "DefaultPolicy", "Resource" };
+	const char *imp[] = { "Imported", "Policy", "Resource" };
+	const char *dup[] = { "PullerRole", "Role", "Resource" };
 
 	(void)state;
 	uid("Role1ABCC5F0", role, 2);
@@ -177,11 +182,11 @@ static void test_logical_ids(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_minimal),
-	    cmocka_unit_test(test_full_example),
-	    cmocka_unit_test(test_probe_and_order),
-	    cmocka_unit_test(test_invalidation_and_empty),
-	    cmocka_unit_test(test_logical_ids),
+		cmocka_unit_test(test_minimal),
+		cmocka_unit_test(test_full_example),
+		cmocka_unit_test(test_probe_and_order),
+		cmocka_unit_test(test_invalidation_and_empty),
+		cmocka_unit_test(test_logical_ids),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,18 +11,27 @@
 #include "helpers.h"
 
 /* Hashes measured with aws-cdk-lib 2.276.0 (spec §4.3, §5, §8). */
-#define HASH_A "c8d7a0ca0404fface7aa694924198e17913066c10608405ebc6fd22f4effc4af"
-#define HASH_A_ARGS "27def312ce50faf0a27cfa281d838ed98855d7bd8d84ddfbf3210831d18b067c"
-#define HASH_B_ABS "24f6e56323054a87d152d49a0ded4fb44023ce57b08f47d0c324988a7c10bc14"
-#define HASH_PROBE "d40d88ee7461307679fd27402784353f7b272063dc630507dee62e5b1bf1232c"
-#define HASH_PROBE_ENV "786db21008eae9a98c87255ac94337bbbdd5859d64cea7911e5206f7fc84ab15"
-#define HASH_TAR "1093283bf5cca67c5c8e51ace05ac5348783db0deb34318f48126c98df45ed22"
+#define HASH_A \
+	"c8d7a0ca0404fface7aa694924198e17913066c10608405ebc6fd22f4effc4af"
+#define HASH_A_ARGS \
+	"27def312ce50faf0a27cfa281d838ed98855d7bd8d84ddfbf3210831d18b067c"
+#define HASH_B_ABS \
+	"24f6e56323054a87d152d49a0ded4fb44023ce57b08f47d0c324988a7c10bc14"
+#define HASH_PROBE \
+	"d40d88ee7461307679fd27402784353f7b272063dc630507dee62e5b1bf1232c"
+#define HASH_PROBE_ENV \
+	"786db21008eae9a98c87255ac94337bbbdd5859d64cea7911e5206f7fc84ab15"
+#define HASH_TAR \
+	"1093283bf5cca67c5c8e51ace05ac5348783db0deb34318f48126c98df45ed22"
 /* Measured with aws-cdk-lib for this suite: the probe image with
  * ignoreMode GLOB, and with context @aws-cdk/core:assetHashSalt "abc"
  * (docker, then tarball). */
-#define HASH_PROBE_GLOB "d10fc086e5bccb2e41e534c026872f1e819913245f764c2766131b803b7c7b03"
-#define HASH_PROBE_SALT "03e17c0b5561d0bffda2f8cb53823e70079767190b61302c5bb188184f5066d3"
-#define HASH_TAR_SALT "0b3cbb4f570f1ac8515b4b4c2a4b1de21b73028a8197c04acbf566afbea66247"
+#define HASH_PROBE_GLOB \
+	"d10fc086e5bccb2e41e534c026872f1e819913245f764c2766131b803b7c7b03"
+#define HASH_PROBE_SALT \
+	"03e17c0b5561d0bffda2f8cb53823e70079767190b61302c5bb188184f5066d3"
+#define HASH_TAR_SALT \
+	"0b3cbb4f570f1ac8515b4b4c2a4b1de21b73028a8197c04acbf566afbea66247"
 
 /* Context A (Dockerfile only) in dir/A, context B (A + cdk.out/junk) in
  * dir/B. */
@@ -36,10 +45,11 @@ static inline void make_contexts_ab(const char *dir)
 /* The probe fixture of spec §8: dir/image and dir/image.tar. */
 static inline void make_probe(const char *dir)
 {
-	static const unsigned char bin[] = {0, 1, 2, 3, 0xff};
+	static const unsigned char bin[] = { 0, 1, 2, 3, 0xff };
 	char tar[29], link[4200];
 
-	write_text(dir, "image/.dockerignore", "node_modules\n*.log\n!keep.log\n");
+	write_text(
+	    dir, "image/.dockerignore", "node_modules\n*.log\n!keep.log\n");
 	write_text(dir, "image/Dockerfile", "FROM scratch\nCOPY . /app\n");
 	write_text(dir, "image/index.js", "console.log(\"hi\");\r\n");
 	write_text(dir, "image/debug.log", "ignored\n");

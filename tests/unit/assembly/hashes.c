@@ -29,7 +29,8 @@ static void docker_hash(char out[65], const char *outdir, const char *ctx,
     const char *rel, const ecra_docker_image_asset_options *base)
 {
 	ecra_app_options ao = ECRA_APP_OPTIONS_INIT;
-	ecra_docker_image_asset_options o = ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
+	ecra_docker_image_asset_options o =
+	    ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
 	ecra_app *app = NULL;
 	ecra_stack *s = NULL;
 	ecra_image_asset *a = NULL;
@@ -49,8 +50,9 @@ static void docker_hash(char out[65], const char *outdir, const char *ctx,
 
 static void test_context_a(void **state)
 {
-	ecra_docker_image_asset_options o = ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
-	ecra_kv args[] = {{"A", "1"}};
+	ecra_docker_image_asset_options o =
+	    ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
+	ecra_kv args[] = { { "A", "1" } };
 	char h[65];
 
 	(void)state;
@@ -79,12 +81,14 @@ static void test_context_b_outdir(void **state)
 
 static void test_probe(void **state)
 {
-	ecra_docker_image_asset_options o = ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
-	ecra_kv args[] = {{"B", "2"}, {"A", "1"}};
-	ecra_kv params[] = {{"ref", "repo:cache"}};
+	ecra_docker_image_asset_options o =
+	    ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
+	ecra_kv args[] = { { "B", "2" }, { "A", "1" } };
+	ecra_kv params[] = { { "ref", "repo:cache" } };
 	ecra_docker_cache_option cf = {
-	    .type = "registry", .params = params, .params_count = 1};
-	ecra_docker_cache_option ct = {.type = "inline"};
+		.type = "registry", .params = params, .params_count = 1
+	};
+	ecra_docker_cache_option ct = { .type = "inline" };
 	char h[65];
 
 	(void)state;
@@ -109,7 +113,8 @@ static void test_probe(void **state)
 
 static void test_probe_env_variant(void **state)
 {
-	ecra_docker_image_asset_options o = ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
+	ecra_docker_image_asset_options o =
+	    ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
 	char h[65];
 
 	(void)state;
@@ -121,7 +126,8 @@ static void test_probe_env_variant(void **state)
 
 static void test_salt_and_glob(void **state)
 {
-	ecra_docker_image_asset_options o = ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
+	ecra_docker_image_asset_options o =
+	    ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
 	char h[65];
 
 	(void)state;
@@ -137,7 +143,8 @@ static void test_salt_and_glob(void **state)
 static void test_tarball(void **state)
 {
 	ecra_app_options ao = ECRA_APP_OPTIONS_INIT;
-	ecra_tarball_image_asset_options t = ECRA_TARBALL_IMAGE_ASSET_OPTIONS_INIT;
+	ecra_tarball_image_asset_options t =
+	    ECRA_TARBALL_IMAGE_ASSET_OPTIONS_INIT;
 	ecra_app *app = NULL;
 	ecra_stack *s = NULL;
 	ecra_image_asset *a = NULL, *b = NULL;
@@ -151,9 +158,10 @@ static void test_tarball(void **state)
 	assert_ok(ecra_stack_add_tarball_image_asset(&a, s, "T", &t));
 	assert_string_equal(ecra_image_asset_hash(a), HASH_TAR);
 	assert_string_equal(ecra_image_asset_image_tag(a), HASH_TAR);
-	assert_string_equal(ecra_image_asset_staged_path(a),
-	    "asset." HASH_TAR ".tar");
-	assert_int_equal(ecra_image_asset_get_kind(a), ECRA_IMAGE_ASSET_TARBALL);
+	assert_string_equal(
+	    ecra_image_asset_staged_path(a), "asset." HASH_TAR ".tar");
+	assert_int_equal(
+	    ecra_image_asset_get_kind(a), ECRA_IMAGE_ASSET_TARBALL);
 	ecra_app_free(app);
 
 	ao.context_json = "{\"@aws-cdk/core:assetHashSalt\":\"abc\"}";
@@ -168,7 +176,8 @@ static void test_locations(void **state)
 {
 	ecra_app_options ao = ECRA_APP_OPTIONS_INIT;
 	ecra_stack_options so = ECRA_STACK_OPTIONS_INIT;
-	ecra_docker_image_asset_options o = ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
+	ecra_docker_image_asset_options o =
+	    ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
 	ecra_app *app = NULL;
 	ecra_stack *s = NULL, *e = NULL;
 	ecra_image_asset *a = NULL, *b = NULL;
@@ -182,7 +191,8 @@ static void test_locations(void **state)
 	assert_ok(ecra_stack_add_docker_image_asset(&a, s, "Img", &o));
 	assert_string_equal(ecra_image_asset_image_uri(a),
 	    "${AWS::AccountId}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}/"
-	    "cdk-hnb659fds-container-assets-${AWS::AccountId}-${AWS::Region}:" HASH_A);
+	    "cdk-hnb659fds-container-assets-${AWS::AccountId}-${AWS::Region}"
+	    ":" HASH_A);
 	assert_string_equal(ecra_image_asset_manifest_key(a), HASH_A);
 	assert_ok(ecra_image_asset_attribute_json(
 	    &json, a, ECRA_ATTR_REPOSITORY_NAME));
@@ -209,8 +219,10 @@ static void test_locations(void **state)
 	assert_string_equal(ecra_image_asset_manifest_key(b), "web-" HASH_A);
 	assert_string_equal(ecra_image_asset_image_uri(b),
 	    "123456789012.dkr.ecr.eu-west-1.${AWS::URLSuffix}/"
-	    "cdk-hnb659fds-container-assets-123456789012-eu-west-1:pre-" HASH_A);
-	assert_ok(ecra_image_asset_attribute_json(&json, b, ECRA_ATTR_IMAGE_TAG));
+	    "cdk-hnb659fds-container-assets-123456789012-eu-west-1:"
+	    "pre-" HASH_A);
+	assert_ok(
+	    ecra_image_asset_attribute_json(&json, b, ECRA_ATTR_IMAGE_TAG));
 	assert_string_equal(json, "\"pre-" HASH_A "\"");
 	ecra_free(json);
 	assert_ok(ecra_image_asset_attribute_json(
@@ -220,8 +232,8 @@ static void test_locations(void **state)
 	    "eu-west-1:123456789012:repository/cdk-hnb659fds-container-assets-"
 	    "123456789012-eu-west-1\"]]}");
 	ecra_free(json);
-	assert_string_equal(ecra_stack_environment(e),
-	    "aws://123456789012/eu-west-1");
+	assert_string_equal(
+	    ecra_stack_environment(e), "aws://123456789012/eu-west-1");
 	ecra_app_free(app);
 }
 
@@ -247,14 +259,14 @@ static void test_qualifier_from_context(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_context_a),
-	    cmocka_unit_test(test_context_b_outdir),
-	    cmocka_unit_test(test_probe),
-	    cmocka_unit_test(test_probe_env_variant),
-	    cmocka_unit_test(test_salt_and_glob),
-	    cmocka_unit_test(test_tarball),
-	    cmocka_unit_test(test_locations),
-	    cmocka_unit_test(test_qualifier_from_context),
+		cmocka_unit_test(test_context_a),
+		cmocka_unit_test(test_context_b_outdir),
+		cmocka_unit_test(test_probe),
+		cmocka_unit_test(test_probe_env_variant),
+		cmocka_unit_test(test_salt_and_glob),
+		cmocka_unit_test(test_tarball),
+		cmocka_unit_test(test_locations),
+		cmocka_unit_test(test_qualifier_from_context),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

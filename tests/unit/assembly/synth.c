@@ -10,6 +10,8 @@
 
 #include "fixture.h"
 
+#include "core/alloc.h"
+
 static char dir[4096];
 
 static int setup(void **state)
@@ -31,15 +33,18 @@ static int teardown(void **state)
 static ecra_app *probe_app(const char *outdir, const char *extra_ctx_dir)
 {
 	ecra_app_options ao = ECRA_APP_OPTIONS_INIT;
-	ecra_docker_image_asset_options d = ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
-	ecra_tarball_image_asset_options t = ECRA_TARBALL_IMAGE_ASSET_OPTIONS_INIT;
+	ecra_docker_image_asset_options d =
+	    ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
+	ecra_tarball_image_asset_options t =
+	    ECRA_TARBALL_IMAGE_ASSET_OPTIONS_INIT;
 	ecra_role_options ro = ECRA_ROLE_OPTIONS_INIT;
 	ecra_output_options oo = ECRA_OUTPUT_OPTIONS_INIT;
-	ecra_kv args[] = {{"B", "2"}, {"A", "1"}};
-	ecra_kv params[] = {{"ref", "repo:cache"}};
+	ecra_kv args[] = { { "B", "2" }, { "A", "1" } };
+	ecra_kv params[] = { { "ref", "repo:cache" } };
 	ecra_docker_cache_option cf = {
-	    .type = "registry", .params = params, .params_count = 1};
-	ecra_docker_cache_option ct = {.type = "inline"};
+		.type = "registry", .params = params, .params_count = 1
+	};
+	ecra_docker_cache_option ct = { .type = "inline" };
 	ecra_app *app = NULL;
 	ecra_stack *s = NULL;
 	ecra_image_asset *img = NULL, *tar = NULL;
@@ -75,14 +80,15 @@ static ecra_app *probe_app(const char *outdir, const char *extra_ctx_dir)
 		    ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
 
 		e.directory = extra_ctx_dir;
-		assert_ok(ecra_stack_add_docker_image_asset(NULL, s, "Extra", &e));
+		assert_ok(
+		    ecra_stack_add_docker_image_asset(NULL, s, "Extra", &e));
 	}
 	return app;
 }
 
-static const char *const files[] = {"ProbeStack.assets.json",
-    "ProbeStack.metadata.json", "ProbeStack.template.json", "cdk.out",
-    "manifest.json", "tree.json", "validation-report.json", NULL};
+static const char *const files[] = { "ProbeStack.assets.json",
+	"ProbeStack.metadata.json", "ProbeStack.template.json", "cdk.out",
+	"manifest.json", "tree.json", "validation-report.json", NULL };
 
 static void expect_probe_files(const char *out)
 {
@@ -95,7 +101,8 @@ static void expect_probe_files(const char *out)
 
 		assert_non_null(want);
 		if (got == NULL || strcmp(want, got) != 0) {
-			print_error("%s differs from aws-cdk-lib's\n", files[i]);
+			print_error(
+			    "%s differs from aws-cdk-lib's\n", files[i]);
 			fail();
 		}
 		free(want);
@@ -210,14 +217,126 @@ static void test_nested_outdir_created(void **state)
 	assert_ok(ecra_app_synth(app, NULL));
 	ecra_app_free(app);
 	expect_probe_files(out);
+
+	/* A trailing slash names the same directory. */
+	join2(out, sizeof(out), dir, "out4/");
+	app = probe_app(out, NULL);
+	assert_ok(ecra_app_synth(app, NULL));
+	ecra_app_free(app);
+	expect_probe_files(out);
+	assert_false(leftovers(dir, "out4.tmp-"));
+
+	/* The working directory itself cannot be swapped. */
+	app = probe_app(".", NULL);
+	assert_int_equal(ecra_app_synth(app, NULL), ECRA_EINVALID);
+	ecra_app_free(app);
+}
+
+static void test_staging_disabled(void **state)
+{
+	ecra_app_options ao = ECRA_APP_OPTIONS_INIT;
+	ecra_docker_image_asset_options d =
+	    ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
+	ecra_tarball_image_asset_options t =
+	    ECRA_TARBALL_IMAGE_ASSET_OPTIONS_INIT;
+	char out[4200], p1[4200], p2[4200], q[4400];
+	ecra_image_asset *img = NULL, *tar = NULL;
+	ecra_stack *s = NULL;
+	ecra_app *app = NULL;
+	struct stat st;
+	char *assets;
+
+	(void)state;
+	join2(out, sizeof(out), dir, "nostage/out");
+	ao.outdir = out;
+	ao.context_json = "{\"aws:cdk:disable-asset-staging\":true}";
+	assert_ok(ecra_app_new(&app, &ao));
+	assert_ok(ecra_app_add_stack(&s, app, "S", NULL));
+	d.directory = join2(p1, sizeof(p1), dir, "image");
+	t.tarball_file = join2(p2, sizeof(p2), dir, "image.tar");
+	assert_ok(ecra_stack_add_docker_image_asset(&img, s, "I", &d));
+	assert_ok(ecra_stack_add_tarball_image_asset(&tar, s, "T", &t));
+	assert_string_equal(ecra_image_asset_staged_path(img), p1);
+	assert_string_equal(
+	    ecra_image_asset_staged_path(tar), "../../image.tar");
+	assert_ok(ecra_app_synth(app, NULL));
+	ecra_app_free(app);
+	snprintf(q, sizeof(q), "%s/asset.%s.tar", out, HASH_TAR);
+	assert_int_not_equal(stat(q, &st), 0);
+	assets = slurp(out, "S.assets.json");
+	assert_non_null(assets);
+	assert_non_null(strstr(assets, "\"../../image.tar\""));
+	free(assets);
+}
+
+/* Every allocation failure during construction and synthesis is
+ * reported (no crash, no leak under ASan/valgrind) and leaves no
+ * temporary directory behind. */
+static void test_out_of_memory(void **state)
+{
+	ecra_app_options ao = ECRA_APP_OPTIONS_INIT;
+	ecra_docker_image_asset_options d =
+	    ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
+	ecra_tarball_image_asset_options t =
+	    ECRA_TARBALL_IMAGE_ASSET_OPTIONS_INIT;
+	ecra_role_options ro = ECRA_ROLE_OPTIONS_INIT;
+	ecra_output_options oo = ECRA_OUTPUT_OPTIONS_INIT;
+	char out[4200], p1[4200], p2[4200];
+	ecra_image_asset *img, *tar;
+	ecra_stack *s;
+	ecra_role *role;
+	ecra_app *app;
+	long n;
+	int rc;
+
+	(void)state;
+	join2(out, sizeof(out), dir, "oom");
+	ao.outdir = out;
+	ao.threads = 1; /* fault injection is single-threaded */
+	d.directory = join2(p1, sizeof(p1), dir, "image");
+	t.tarball_file = join2(p2, sizeof(p2), dir, "image.tar");
+	ro.assumed_by = "ecs-tasks.amazonaws.com";
+	oo.kind = ECRA_OUTPUT_IMAGE_URI;
+	for (n = 0;; n++) {
+		app = NULL;
+		ecra_alloc_fail_after(n);
+		rc = ecra_app_new(&app, &ao);
+		if (rc == 0)
+			rc = ecra_app_add_stack(&s, app, "ProbeStack", NULL);
+		if (rc == 0)
+			rc = ecra_stack_add_docker_image_asset(
+			    &img, s, "MyImage", &d);
+		if (rc == 0)
+			rc = ecra_stack_add_tarball_image_asset(
+			    &tar, s, "MyTarball", &t);
+		if (rc == 0)
+			rc = ecra_stack_add_role(&role, s, "Role", &ro);
+		if (rc == 0)
+			rc = ecra_image_asset_grant_pull(img, role);
+		oo.asset = img;
+		if (rc == 0)
+			rc = ecra_stack_add_output(s, "ImageUri", &oo);
+		if (rc == 0)
+			rc = ecra_app_synth(app, NULL);
+		ecra_alloc_fail_after(-1);
+		ecra_app_free(app);
+		if (rc == 0)
+			break;
+		assert_int_equal(rc, ECRA_ENOMEM);
+		assert_false(leftovers(dir, "oom.tmp-"));
+		assert_true(n < 20000);
+	}
+	assert_true(n > 10);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_probe_identical),
-	    cmocka_unit_test(test_atomic),
-	    cmocka_unit_test(test_nested_outdir_created),
+		cmocka_unit_test(test_probe_identical),
+		cmocka_unit_test(test_atomic),
+		cmocka_unit_test(test_nested_outdir_created),
+		cmocka_unit_test(test_staging_disabled),
+		cmocka_unit_test(test_out_of_memory),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -41,8 +41,10 @@ static ecra_app *new_app(const char *ctx, ecra_stack **s)
 
 static void test_missing_paths(void **state)
 {
-	ecra_docker_image_asset_options o = ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
-	ecra_tarball_image_asset_options t = ECRA_TARBALL_IMAGE_ASSET_OPTIONS_INIT;
+	ecra_docker_image_asset_options o =
+	    ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
+	ecra_tarball_image_asset_options t =
+	    ECRA_TARBALL_IMAGE_ASSET_OPTIONS_INIT;
 	ecra_stack *s;
 	ecra_app *app = new_app(NULL, &s);
 	char path[4200], msg[4400];
@@ -65,7 +67,8 @@ static void test_missing_paths(void **state)
 	o.file = "nope/Dockerfile";
 	assert_fails_with(ECRA_ENOTFOUND,
 	    ecra_stack_add_docker_image_asset(NULL, s, "I", &o));
-	snprintf(msg, sizeof(msg), "Cannot find file at %s/nope/Dockerfile", path);
+	snprintf(
+	    msg, sizeof(msg), "Cannot find file at %s/nope/Dockerfile", path);
 	assert_string_equal(ecra_error_last()->message, msg);
 
 	t.tarball_file = "/nonexistent/x.tar";
@@ -80,7 +83,8 @@ static void test_missing_paths(void **state)
 
 static void test_relative_directory_resolves(void **state)
 {
-	ecra_docker_image_asset_options o = ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
+	ecra_docker_image_asset_options o =
+	    ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
 	ecra_image_asset *a = NULL;
 	ecra_stack *s;
 	ecra_app *app = new_app(NULL, &s);
@@ -98,7 +102,8 @@ static void test_relative_directory_resolves(void **state)
 
 static void test_duplicates_and_names(void **state)
 {
-	ecra_docker_image_asset_options o = ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
+	ecra_docker_image_asset_options o =
+	    ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
 	ecra_role_options ro = ECRA_ROLE_OPTIONS_INIT;
 	ecra_output_options oo = ECRA_OUTPUT_OPTIONS_INIT;
 	ecra_stack *s, *t = NULL;
@@ -108,22 +113,25 @@ static void test_duplicates_and_names(void **state)
 	(void)state;
 	o.directory = join2(path, sizeof(path), dir, "A");
 	assert_ok(ecra_stack_add_docker_image_asset(NULL, s, "I", &o));
-	assert_fails_with(ECRA_EEXISTS,
-	    ecra_stack_add_docker_image_asset(NULL, s, "I", &o));
+	assert_fails_with(
+	    ECRA_EEXISTS, ecra_stack_add_docker_image_asset(NULL, s, "I", &o));
 	assert_string_equal(ecra_error_last()->message,
 	    "There is already a Construct with name 'I' in Stack [S]");
 	ro.assumed_by = "ecs-tasks.amazonaws.com";
 	assert_fails_with(ECRA_EEXISTS, ecra_stack_add_role(NULL, s, "I", &ro));
 	oo.string_value = "v";
 	assert_fails_with(ECRA_EEXISTS, ecra_stack_add_output(s, "I", &oo));
-	assert_fails_with(ECRA_EEXISTS, ecra_app_add_stack(NULL, app, "S", NULL));
+	assert_fails_with(
+	    ECRA_EEXISTS, ecra_app_add_stack(NULL, app, "S", NULL));
 	assert_string_equal(ecra_error_last()->message,
 	    "There is already a Construct with name 'S' in App");
-	assert_fails_with(ECRA_EINVALID, ecra_app_add_stack(NULL, app, "1x", NULL));
+	assert_fails_with(
+	    ECRA_EINVALID, ecra_app_add_stack(NULL, app, "1x", NULL));
 	assert_string_equal(ecra_error_last()->message,
 	    "Stack name must match the regular expression: "
 	    "/^[A-Za-z][A-Za-z0-9-]*$/, got '1x'");
-	assert_fails_with(ECRA_EINVALID, ecra_app_add_stack(NULL, app, "", NULL));
+	assert_fails_with(
+	    ECRA_EINVALID, ecra_app_add_stack(NULL, app, "", NULL));
 	/* constructs turns '/' into "--". */
 	assert_ok(ecra_app_add_stack(&t, app, "a/b", NULL));
 	assert_string_equal(ecra_stack_id(t), "a--b");
@@ -143,13 +151,16 @@ static void test_roles_and_outputs(void **state)
 	ecra_app *app = new_app(NULL, &s);
 
 	(void)state;
-	assert_fails_with(ECRA_EINVALID, ecra_stack_add_role(NULL, s, "R", &ro));
+	assert_fails_with(
+	    ECRA_EINVALID, ecra_stack_add_role(NULL, s, "R", &ro));
 	ro.assumed_by = "x";
 	ro.role_arn = "arn:aws:iam::1:role/x";
-	assert_fails_with(ECRA_EINVALID, ecra_stack_add_role(NULL, s, "R", &ro));
+	assert_fails_with(
+	    ECRA_EINVALID, ecra_stack_add_role(NULL, s, "R", &ro));
 	ro.assumed_by = NULL;
 	ro.role_arn = "nonsense";
-	assert_fails_with(ECRA_EINVALID, ecra_stack_add_role(NULL, s, "R", &ro));
+	assert_fails_with(
+	    ECRA_EINVALID, ecra_stack_add_role(NULL, s, "R", &ro));
 	assert_string_equal(ecra_error_last()->message,
 	    "ARNs must start with \"arn:\" and have at least 6 components: "
 	    "nonsense");
@@ -171,17 +182,18 @@ static void expect_excludes(const ecra_image_asset *a, const char *const *want)
 
 static void test_exclude_order(void **state)
 {
-	ecra_docker_image_asset_options o = ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
-	const char *user[] = {"foo", "bar"};
+	ecra_docker_image_asset_options o =
+	    ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
+	const char *user[] = { "foo", "bar" };
 	ecra_image_asset *a = NULL, *b = NULL;
 	ecra_stack *s;
 	ecra_app *app = new_app(NULL, &s);
 	char path[4200];
-	static const char *const want_probe[] = {".is_custom_resource",
-	    "node_modules", "*.log", "!keep.log", "foo", "bar",
-	    "!.dockerignore", "!Dockerfile", "/abs/out", NULL};
-	static const char *const want_sub[] = {".is_custom_resource",
-	    "!Dockerfile.prod", "/abs/out", NULL};
+	static const char *const want_probe[] = { ".is_custom_resource",
+		"node_modules", "*.log", "!keep.log", "foo", "bar",
+		"!.dockerignore", "!Dockerfile", "/abs/out", NULL };
+	static const char *const want_sub[] = { ".is_custom_resource",
+		"!Dockerfile.prod", "/abs/out", NULL };
 
 	(void)state;
 	o.directory = join2(path, sizeof(path), dir, "image");
@@ -208,7 +220,8 @@ static void collect(const char *msg, void *payload)
 static void test_docker_ignore_flag(void **state)
 {
 	ecra_app_options ao = ECRA_APP_OPTIONS_INIT;
-	ecra_docker_image_asset_options o = ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
+	ecra_docker_image_asset_options o =
+	    ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
 	ecra_image_asset *a = NULL;
 	ecra_stack *s = NULL;
 	ecra_app *app = NULL;
@@ -229,9 +242,9 @@ static void test_docker_ignore_flag(void **state)
 	assert_int_equal(ecra_app_warning_count(app), 1);
 	assert_int_equal(calls, 1);
 	assert_non_null(strstr(ecra_app_warning(app, 0), "CDK") ||
-	        strstr(ecra_app_warning(app, 0), "cdk")
-	    ? ecra_app_warning(app, 0)
-	    : NULL);
+	                        strstr(ecra_app_warning(app, 0), "cdk")
+	                    ? ecra_app_warning(app, 0)
+	                    : NULL);
 	ecra_app_free(app);
 
 	/* false: GLOB becomes the default (aws-cdk-lib v1 semantics). */
@@ -248,7 +261,8 @@ static void test_docker_ignore_flag(void **state)
 
 static void test_repository_name_warning(void **state)
 {
-	ecra_docker_image_asset_options o = ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
+	ecra_docker_image_asset_options o =
+	    ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
 	ecra_stack *s;
 	ecra_app *app = new_app(NULL, &s);
 	char path[4200];
@@ -266,39 +280,39 @@ static void test_repository_name_warning(void **state)
 
 static void test_bad_options(void **state)
 {
-	ecra_docker_image_asset_options o = ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
-	ecra_docker_cache_option bad = {0};
+	ecra_docker_image_asset_options o =
+	    ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
+	ecra_docker_cache_option bad = { 0 };
 	ecra_stack *s;
 	ecra_app *app = new_app(NULL, &s);
 	char path[4200];
 
 	(void)state;
-	assert_fails_with(ECRA_EINVALID,
-	    ecra_stack_add_docker_image_asset(NULL, s, "I", &o));
+	assert_fails_with(
+	    ECRA_EINVALID, ecra_stack_add_docker_image_asset(NULL, s, "I", &o));
 	o.directory = join2(path, sizeof(path), dir, "A");
 	o.cache_to = &bad;
-	assert_fails_with(ECRA_EINVALID,
-	    ecra_stack_add_docker_image_asset(NULL, s, "I", &o));
+	assert_fails_with(
+	    ECRA_EINVALID, ecra_stack_add_docker_image_asset(NULL, s, "I", &o));
 	o.cache_to = NULL;
 	o.version = 99;
-	assert_fails_with(ECRA_EINVALID,
-	    ecra_stack_add_docker_image_asset(NULL, s, "I", &o));
-	assert_fails_with(ECRA_EINVALID,
-	    ecra_app_set_context_json(app, "[1]"));
+	assert_fails_with(
+	    ECRA_EINVALID, ecra_stack_add_docker_image_asset(NULL, s, "I", &o));
+	assert_fails_with(ECRA_EINVALID, ecra_app_set_context_json(app, "[1]"));
 	ecra_app_free(app);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_missing_paths),
-	    cmocka_unit_test(test_relative_directory_resolves),
-	    cmocka_unit_test(test_duplicates_and_names),
-	    cmocka_unit_test(test_roles_and_outputs),
-	    cmocka_unit_test(test_exclude_order),
-	    cmocka_unit_test(test_docker_ignore_flag),
-	    cmocka_unit_test(test_repository_name_warning),
-	    cmocka_unit_test(test_bad_options),
+		cmocka_unit_test(test_missing_paths),
+		cmocka_unit_test(test_relative_directory_resolves),
+		cmocka_unit_test(test_duplicates_and_names),
+		cmocka_unit_test(test_roles_and_outputs),
+		cmocka_unit_test(test_exclude_order),
+		cmocka_unit_test(test_docker_ignore_flag),
+		cmocka_unit_test(test_repository_name_warning),
+		cmocka_unit_test(test_bad_options),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

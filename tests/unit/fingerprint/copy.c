@@ -10,6 +10,7 @@
 
 #include <sys/stat.h>
 
+#include "core/alloc.h"
 #include "fingerprint/fingerprint.h"
 #include "fixture.h"
 
@@ -258,6 +259,35 @@ static void test_copy_excludes(void **state)
 	sandbox_cleanup(dir);
 }
 
+static void test_copy_oom(void **state)
+{
+	ecra_fingerprint_options o = ECRA_FINGERPRINT_OPTIONS_INIT;
+	char src[4200], dest[4200], cmd[8500];
+	const char *dir = sandbox_dir();
+	long n;
+	int rc;
+
+	(void)state;
+	umask(022);
+	build(dir);
+	snprintf(src, sizeof(src), "%s/root", dir);
+	snprintf(dest, sizeof(dest), "%s/copy", dir);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s' && mkdir '%s'", dest, dest);
+	o.follow = ECRA_FOLLOW_NEVER;
+	for (n = 0;; n++) {
+		assert_int_equal(system(cmd), 0);
+		ecra_alloc_fail_after(n);
+		rc = ecra_fingerprint_copy_directory(src, dest, &o);
+		ecra_alloc_fail_after(-1);
+		if (rc == 0)
+			break;
+		assert_int_equal(rc, ECRA_ENOMEM);
+		assert_true(n < 5000);
+	}
+	assert_string_equal(listing(dest), never_tree);
+	sandbox_cleanup(dir);
+}
+
 static void test_copy_errors(void **state)
 {
 	const char *dir = sandbox_dir();
@@ -282,6 +312,7 @@ int main(void)
 		cmocka_unit_test(test_check_block_external),
 		cmocka_unit_test(test_copy_link_rewriting),
 		cmocka_unit_test(test_copy_excludes),
+		cmocka_unit_test(test_copy_oom),
 		cmocka_unit_test(test_copy_errors),
 	};
 

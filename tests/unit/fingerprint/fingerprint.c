@@ -16,6 +16,7 @@
 #include <sys/types.h>
 
 #include "core/alloc.h"
+#include "fingerprint/fingerprint.h"
 #include "fixture.h"
 
 static char *path_in(const char *dir, const char *rel)
@@ -485,6 +486,42 @@ static void test_threads_agree(void **state)
 	sandbox_cleanup(dir);
 }
 
+/* hashKey() turns '\\' into '/' in keys, but not in raw link text
+ * (values from aws-cdk-lib). */
+static void test_backslash_names(void **state)
+{
+	char out[ECRA_FINGERPRINT_HEX_SIZE], target[4300];
+	const char *dir = sandbox_dir();
+	char *real;
+	recorder r;
+	ecra_fingerprint_options o = ECRA_FINGERPRINT_OPTIONS_INIT;
+
+	(void)state;
+	write_text(dir, "d/a\\b", "x");
+	write_text(dir, "d/c\\", "y");
+	real = ecra_fp_realpath(dir);
+	assert_non_null(real);
+	snprintf(target, sizeof(target), "%s/d/a\\b", real);
+	assert_int_equal(symlink(target, path_in(dir, "d/l\\abs")), 0);
+	assert_int_equal(symlink("a\\b", path_in(dir, "d/l\\rel")), 0);
+	memset(&r, 0, sizeof(r));
+	r.stop_at = -1;
+	o.follow = ECRA_FOLLOW_NEVER;
+	o.field_cb = record;
+	o.field_payload = &r;
+	assert_ok(ecra_fingerprint(out, path_in(dir, "d"), &o));
+	assert_string_equal(out,
+	    "ee955bab92adf40c94a10271267038cadd0ac10fb155a721254a1c27cf806c9a");
+	assert_int_equal(r.count, 6);
+	assert_string_equal(r.lines[4], "link:l/abs=a/b");
+	assert_string_equal(r.lines[5], "link:l/rel=a\\b");
+	hash_with(out, path_in(dir, "d"), ECRA_FOLLOW_ALWAYS, 2);
+	assert_string_equal(out,
+	    "d875c5b923f900b413f368ae544287656067e0b1cef8d509709395be71916c69");
+	ecra_free(real);
+	sandbox_cleanup(dir);
+}
+
 static void test_bad_arguments(void **state)
 {
 	ecra_fingerprint_options o = ECRA_FINGERPRINT_OPTIONS_INIT;
@@ -549,6 +586,7 @@ int main(void)
 		cmocka_unit_test(test_bad_utf8_name),
 		cmocka_unit_test(test_path_too_long),
 		cmocka_unit_test(test_threads_agree),
+		cmocka_unit_test(test_backslash_names),
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_oom),
 	};

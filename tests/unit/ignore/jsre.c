@@ -33,6 +33,8 @@ static const row rows[] = {
 	{ "\\d\\w\\s", false, "1_ ", 0, 3, UNDEF, UNDEF },
 	{ "[\\d-z]+", false, "5-z", 0, 3, UNDEF, UNDEF },
 	{ "[\\b]", false, "\b", 0, 1, UNDEF, UNDEF },
+	{ "[^a-cb-d]", true, "D", NOMATCH, 0, UNDEF, UNDEF },
+	{ "[x-zc-ea-c]+", false, "abcdexyzw", 0, 8, UNDEF, UNDEF },
 	{ "\\bfoo\\b", false, "a foo b", 2, 5, UNDEF, UNDEF },
 	{ "\\Bo", false, "foo", 1, 2, UNDEF, UNDEF },
 	/* Annex B escapes */
