@@ -6,8 +6,11 @@
 foreach(part registry ecr compat)
   add_test(NAME integration_publish_${part}
     COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/integration/publish_${part}.sh)
+  # The stand-in's call log and fault injection are shared state: tests
+  # that use them take the "ecr_standin" lock.
   set_tests_properties(integration_publish_${part} PROPERTIES
     LABELS integration SKIP_RETURN_CODE 77 TIMEOUT 900
+    RESOURCE_LOCK ecr_standin
     ENVIRONMENT "ECRA_CLI=$<TARGET_FILE:ecr-assets>")
 endforeach()
 
