@@ -49,6 +49,7 @@ void cmd_publish_help(void)
 	    "[--stack NAME]...\n"
 	    "                          [--force] [--parallel N] [--dry-run] "
 	    "[--json] [--verbose]\n"
+	    "                          [--daemonless-tarballs]\n"
 	    "                          [--registry HOST[:PORT] [--account "
 	    "ID]]\n"
 	    "                          [--username USER --password-stdin] "
@@ -65,6 +66,9 @@ void cmd_publish_help(void)
 	    "stay serial)\n"
 	    "  --dry-run          check and print the plan; build and push "
 	    "nothing\n"
+	    "  --daemonless-tarballs  push TarballImageAsset tarballs over the "
+	    "registry API,\n"
+	    "                     without docker load/tag/push\n"
 	    "  --json             one JSON event per line on stdout\n"
 	    "  --verbose, -v      also print verbose events\n"
 	    "  --registry H[:P]   push to this registry instead of ECR "
@@ -212,6 +216,8 @@ int cmd_publish(int argc, char **argv)
 			stacks[nstacks++] = next;
 		} else if (strcmp(a, "--force") == 0) {
 			o.force = true;
+		} else if (strcmp(a, "--daemonless-tarballs") == 0) {
+			o.daemonless_tarballs = true;
 		} else if (strcmp(a, "--dry-run") == 0) {
 			o.dry_run = true;
 		} else if (strcmp(a, "--json") == 0) {

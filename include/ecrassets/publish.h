@@ -193,6 +193,10 @@ typedef struct {
 	/** Entries checked and pushed at once (builds stay serial); 0 or
 	 * 1 = sequential. */
 	unsigned int parallel;
+	/** Push TarballImageAsset tarballs (the `sh -c "docker load ..."`
+	 * executable aws-cdk-lib writes) straight to the registry over its
+	 * HTTP API, without docker: no `docker load`, tag or push. */
+	bool daemonless_tarballs;
 	/** Timeout of each docker command in ms; 0 = none (as upstream). */
 	unsigned int command_timeout_ms;
 

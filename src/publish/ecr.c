@@ -168,6 +168,14 @@ static const char *default_region(ecra_pub_worker *w)
 	return ecra_aws_config_region(run_state(w)->cfg);
 }
 
+/* AWS_REGION, else the profile's region (the SDK's default region). */
+static const char *ecr_default_region(ecra_pub_run *run)
+{
+	ecr_run *er = run->backend_state;
+
+	return er != NULL ? ecra_aws_config_region(er->cfg) : NULL;
+}
+
 /* AssumeRole with `from` credentials; the result in *out. */
 static int assume_role(ecra_pub_worker *w, const char *region,
     const ecra_aws_creds *from, const char *role, const char *external_id,
@@ -506,6 +514,7 @@ const ecra_pub_backend ecra_pub_backend_ecr = {
 	.worker_init = ecr_worker_init,
 	.worker_dispose = ecr_worker_dispose,
 	.identity = ecr_identity,
+	.default_region = ecr_default_region,
 	.locate = ecr_locate,
 	.exists = ecr_exists,
 	.credentials = ecr_credentials,

@@ -201,10 +201,16 @@ static int resolve_dest(ecra_pub_worker *w, ecra_pub_entry *e, ecra_pub_dest *d)
 
 	memset(d, 0, sizeof(*d));
 	d->entry = e;
-	if (region == NULL || has_placeholder(region, "${"))
-		region = run->o->aws_region != NULL && run->o->aws_region[0]
-		             ? run->o->aws_region
-		             : "us-east-1";
+	if (region == NULL || has_placeholder(region, "${")) {
+		region = run->backend->default_region != NULL
+		             ? run->backend->default_region(run)
+		             : NULL;
+		if (region == NULL && run->o->aws_region != NULL &&
+		    run->o->aws_region[0])
+			region = run->o->aws_region;
+		if (region == NULL)
+			region = "us-east-1";
+	}
 	if (needs(e, "${AWS::AccountId}") || needs(e, "${AWS::Partition}")) {
 		if ((error = identity(w)) < 0)
 			return error;
@@ -361,6 +367,88 @@ done:
 	return error;
 }
 
+/* The tarball of a TarballImageAsset executable, as aws-cdk-lib writes
+ * it: ["sh", "-c", "<docker> load -i \"$1\" | ...",
+ * "cdk-tarball-image-asset", "<file>.tar"]; NULL for anything else. */
+static const char *tarball_of(const ecra_pub_asset *a)
+{
+	const char *const *x = a->executable;
+
+	if (x == NULL || x[0] == NULL || x[1] == NULL || x[2] == NULL ||
+	    x[3] == NULL || x[4] == NULL || x[5] != NULL)
+		return NULL;
+	if (strcmp(x[0], "sh") != 0 || strcmp(x[1], "-c") != 0 ||
+	    strstr(x[2], " load -i ") == NULL ||
+	    strcmp(x[3], "cdk-tarball-image-asset") != 0)
+		return NULL;
+	return x[4];
+}
+
+/* Push a tarball asset over the registry API (no docker at all). */
+static int push_tarball(ecra_pub_worker *w, const ecra_pub_dest *d,
+    const char *repo_uri, const char *image_uri, const char *tarball)
+{
+	ecra_pub_run *run = w->run;
+	const ecra_publish_options *o = run->o;
+	const char *slash = strchr(repo_uri, '/');
+	ecra_pub_login cred = { NULL, NULL, NULL };
+	ecra_registry_options ro;
+	ecra_registry *r = NULL;
+	ecra_buf path = ECRA_BUF_INIT(0);
+	char *host = NULL;
+	double t0 = now();
+	int error;
+
+	if (slash == NULL)
+		return ecra_error_set(ECRA_EINVALID,
+		    "repository URI '%s' has no registry host", repo_uri);
+	if ((host = ecra_strndup(repo_uri, (size_t)(slash - repo_uri))) ==
+	    NULL) {
+		error = ECRA_ENOMEM;
+		goto done;
+	}
+	if (tarball[0] == '/')
+		error = ecra_buf_puts(&path, tarball);
+	else
+		error = ecra_buf_printf(
+		    &path, "%s/%s", d->entry->asset->file->dir, tarball);
+	if (error < 0)
+		goto done;
+	ecra_pub_emit(run, d->entry, ECRA_EVENT_BUILD,
+	    "Pushing tarball %s without docker", path.ptr);
+	/* ECR: the GetAuthorizationToken credentials; registry mode: the
+	 * options (or the user's docker config, read by the client). */
+	if (o->registry == NULL &&
+	    (error = run->backend->credentials(w, d, repo_uri, &cred)) < 0)
+		goto done;
+	memset(&ro, 0, sizeof(ro));
+	ro.host = host;
+	ro.plain_http =
+	    o->registry_http || ecra_registry_host_is_loopback(host);
+	ro.username = cred.username != NULL ? cred.username : o->username;
+	ro.password = cred.username != NULL ? cred.password : o->password;
+	ro.docker_config = o->docker_config;
+	ro.timeout_ms = o->command_timeout_ms;
+	if ((error = ecra_registry_new(&r, &ro)) < 0)
+		goto done;
+	ecra_pub_emit(run, d->entry, ECRA_EVENT_UPLOAD, "Push %s", image_uri);
+	error = ecra_registry_push_tarball(
+	    r, path.ptr, NULL, slash + 1, d->image_tag, NULL);
+	pthread_mutex_lock(&run->lock);
+	run->sum.push_seconds += now() - t0;
+	pthread_mutex_unlock(&run->lock);
+done:
+	ecra_registry_free(r);
+	if (cred.password != NULL)
+		memset(cred.password, 0, strlen(cred.password));
+	ecra_free(cred.username);
+	ecra_free(cred.password);
+	ecra_free(cred.endpoint);
+	ecra_free(host);
+	ecra_buf_dispose(&path);
+	return error;
+}
+
 static int publish_entry(ecra_pub_worker *w, ecra_pub_entry *e)
 {
 	ecra_pub_run *run = w->run;
@@ -402,6 +490,18 @@ static int publish_entry(ecra_pub_worker *w, ecra_pub_entry *e)
 		pthread_mutex_lock(&run->lock);
 		run->sum.published++;
 		pthread_mutex_unlock(&run->lock);
+		goto done;
+	}
+	if (run->o->daemonless_tarballs && tarball_of(e->asset) != NULL) {
+		error = check_cancel(run);
+		if (error == 0)
+			error = push_tarball(w, &d, repo_uri, image_uri.ptr,
+			    tarball_of(e->asset));
+		if (error == 0) {
+			pthread_mutex_lock(&run->lock);
+			run->sum.published++;
+			pthread_mutex_unlock(&run->lock);
+		}
 		goto done;
 	}
 	if ((error = check_cancel(run)) < 0 ||

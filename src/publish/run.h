@@ -42,6 +42,9 @@ typedef struct {
 	/* Account and partition for placeholders (called at most once per
 	 * run, under a lock): may be left NULL to fail when needed. */
 	int (*identity)(ecra_pub_worker *w, char **account, char **partition);
+	/* The default region (for ${AWS::Region} when the destination has
+	 * none); NULL = the aws_region option, else us-east-1. */
+	const char *(*default_region)(ecra_pub_run *run);
 	/* The repository URI ("host/name") of a destination. */
 	int (*locate)(ecra_pub_worker *w, const ecra_pub_dest *d, char **uri);
 	/* Does repository:tag exist? */

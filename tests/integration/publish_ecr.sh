@@ -75,6 +75,22 @@ expect_out "found: Found $reg/$repo:$id1"
 [ "$(docker_calls)" = 0 ] || fail "docker ran: $(cat "$LOG")"
 ! ops_since "$n" | grep -q GetAuthorizationToken || fail "logged in for nothing"
 
+echo "== --daemonless-tarballs: pushed with the ECR token, no docker"
+tarapp=$WORK/tarapp
+mkdir -p "$tarapp"
+"$REAL_DOCKER" save -o "$tarapp/asset.$id1.tar" "$reg/$repo:$id1"
+cat >"$tarapp/T.assets.json" <<EOF
+{"version":"55.0.0","dockerImages":{"tar$id1":{"source":{"executable":["sh","-c","docker load -i \"\$1\" | tail -n 1 | sed \"s/Loaded image[^:]*: //g\"","cdk-tarball-image-asset","asset.$id1.tar"]},
+ "destinations":{"d":{"repositoryName":"ecra/test","imageTag":"tar-$id1"}}}}}
+EOF
+n=$(log_lines)
+CDK_DOCKER=/nonexistent/docker run_cli 0 "$tarapp/T.assets.json" --daemonless-tarballs
+expect_out "published 1"
+ops_since "$n" | grep -q '^GetAuthorizationToken 200' || fail "no ECR token fetched"
+tags_of "$reg" ecra/test "$ECRA_REGISTRY_USER:$ECRA_REGISTRY_PASSWORD" |
+	grep -qF "\"tar-$id1\"" || fail "tarball tag not in the registry"
+no_secret_argv "$ECRA_REGISTRY_PASSWORD" "$token_b64"
+
 echo "== unknown repository"
 app2=$WORK/app2
 make_app "$app2" Missing "$id1" "x" "ecra/no-such-repo"

@@ -79,6 +79,23 @@ types = [json.loads(l)["type"] for l in open(sys.argv[1])]
 assert types[0] == "start" and "found" in types and types[-1] == "summary", types
 ' "$WORK/json" || fail "bad --json output: $(cat "$WORK/json")"
 
+echo "== --daemonless-tarballs: a TarballImageAsset pushed without docker"
+tarapp=$WORK/tarapp
+mkdir -p "$tarapp"
+"$REAL_DOCKER" pull "$ECRA_REGISTRY/$repo:$id1" >/dev/null
+"$REAL_DOCKER" save -o "$tarapp/asset.$id1.tar" "$ECRA_REGISTRY/$repo:$id1"
+cat >"$tarapp/T.assets.json" <<EOF
+{"version":"55.0.0","dockerImages":{"tar$id1":{"source":{"executable":["sh","-c","docker load -i \"\$1\" | tail -n 1 | sed \"s/Loaded image[^:]*: //g\"","cdk-tarball-image-asset","asset.$id1.tar"]},
+ "destinations":{"d":{"repositoryName":"ecra/tarball","imageTag":"tar-$id1"}}}}}
+EOF
+CDK_DOCKER=/nonexistent/docker DOCKER_HOST=unix://$WORK/none.sock \
+	run_cli 0 "$tarapp/T.assets.json" --registry "$ECRA_REGISTRY" --daemonless-tarballs --verbose
+expect_out "build: Pushing tarball $tarapp/asset.$id1.tar without docker"
+expect_out "published 1"
+pull_and_run "$ECRA_REGISTRY/ecra/tarball:tar-$id1" "hello $id1"
+run_cli 0 "$tarapp/T.assets.json" --registry "$ECRA_REGISTRY" --daemonless-tarballs
+expect_out "skipped 1"
+
 echo "== auth registry: no credentials -> clear error"
 run_cli 1 "$app" --registry "$ECRA_AUTH_REGISTRY" --account $acct
 expect_out "requires authentication"

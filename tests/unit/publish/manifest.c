@@ -8,6 +8,7 @@
  */
 #include "helpers.h"
 
+#include "core/alloc.h"
 #include "publish/publish.h"
 
 static char dir[4096];
@@ -358,6 +359,52 @@ static void failed_load_leaves_set_intact(void **state)
 	ecra_manifest_free(m);
 }
 
+/* Every allocation failure is reported as ECRA_ENOMEM, without leaks
+ * (the ASan build checks) or a half-loaded set. */
+static void allocation_failures(void **state)
+{
+	ecra_manifest *m = NULL;
+	const char *pats[] = { "oom:*" };
+	long n;
+	int rc;
+
+	(void)state;
+	write_text(dir, "oom/cdk.out/manifest.json",
+	    "{\"version\":\"55.0.0\",\"artifacts\":{\"S.assets\":{\"type\":"
+	    "\"cdk:asset-manifest\",\"properties\":{\"file\":"
+	    "\"S.assets.json\"}},\"S\":{\"type\":\"aws:cloudformation:stack\","
+	    "\"dependencies\":[\"S.assets\"]}}}");
+	write_text(dir, "oom/cdk.out/S.assets.json",
+	    "{\"version\":\"55.0.0\",\"dockerImages\":{\"oom\":{\"source\":{"
+	    "\"directory\":\"ctx\",\"dockerBuildArgs\":{\"a\":\"1\",\"2\":"
+	    "\"b\"},\"cacheFrom\":[{\"type\":\"registry\",\"params\":{\"r\":"
+	    "\"x\"}}],\"cacheTo\":{\"type\":\"inline\"},\"dockerOutputs\":"
+	    "[\"type=docker\"]},\"destinations\":{\"d1\":{\"repositoryName\":"
+	    "\"r\",\"imageTag\":\"t\"},\"d2\":{\"repositoryName\":\"r\","
+	    "\"imageTag\":\"u\"}}},\"ex\":{\"source\":{\"executable\":[\"a\","
+	    "\"b\"]},\"destinations\":{\"d\":{\"repositoryName\":\"r\","
+	    "\"imageTag\":\"v\"}}}}}");
+	for (n = 0;; n++) {
+		ecra_alloc_fail_after(n);
+		rc = ecra_manifest_new(&m);
+		if (rc == 0)
+			rc = ecra_manifest_load(m, path_of("oom/cdk.out"));
+		if (rc == 0)
+			rc = ecra_manifest_select(m, pats, 1, NULL, 0);
+		ecra_alloc_fail_after(-1);
+		if (rc == 0) {
+			assert_int_equal(ecra_manifest_count(m), 2);
+			ecra_manifest_free(m);
+			break;
+		}
+		assert_int_equal(rc, ECRA_ENOMEM);
+		ecra_manifest_free(m);
+		m = NULL;
+		assert_true(n < 2000);
+	}
+	assert_true(n > 10);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -367,6 +414,7 @@ int main(void)
 		cmocka_unit_test(version_checks),
 		cmocka_unit_test(assembly_and_selection),
 		cmocka_unit_test(failed_load_leaves_set_intact),
+		cmocka_unit_test(allocation_failures),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
