@@ -269,6 +269,42 @@ static void test_staging_disabled(void **state)
 	free(assets);
 }
 
+/* The CloudFormation Validate plugin lists stacks without resources in
+ * artifact-id order (JS `<`: upper case first), not creation order. */
+static void test_validation_report_order(void **state)
+{
+	static const char *const created[] = { "Zed", "beta2", "Alpha", "Beta",
+		"Ab", NULL };
+	static const char *const sorted[] = { "Ab", "Alpha", "Beta", "Zed",
+		"beta2", NULL };
+	ecra_app_options ao = ECRA_APP_OPTIONS_INIT;
+	char out[4200], key[64];
+	const char *prev = NULL, *at;
+	ecra_app *app = NULL;
+	char *report;
+	size_t i;
+
+	(void)state;
+	join2(out, sizeof(out), dir, "vrorder");
+	ao.outdir = out;
+	assert_ok(ecra_app_new(&app, &ao));
+	for (i = 0; created[i]; i++)
+		assert_ok(ecra_app_add_stack(NULL, app, created[i], NULL));
+	assert_ok(ecra_app_synth(app, NULL));
+	ecra_app_free(app);
+	report = slurp(out, "validation-report.json");
+	assert_non_null(report);
+	for (i = 0; sorted[i]; i++) {
+		snprintf(
+		    key, sizeof(key), "\"constructPath\": \"%s\"", sorted[i]);
+		at = strstr(report, key);
+		assert_non_null(at);
+		assert_true(prev == NULL || at > prev);
+		prev = at;
+	}
+	free(report);
+}
+
 /* Every allocation failure during construction and synthesis is
  * reported (no crash, no leak under ASan/valgrind) and leaves no
  * temporary directory behind. */
@@ -336,6 +372,7 @@ int main(void)
 		cmocka_unit_test(test_atomic),
 		cmocka_unit_test(test_nested_outdir_created),
 		cmocka_unit_test(test_staging_disabled),
+		cmocka_unit_test(test_validation_report_order),
 		cmocka_unit_test(test_out_of_memory),
 	};
 
