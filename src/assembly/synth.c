@@ -360,12 +360,19 @@ static ecra_json *plugin_reports(ecra_json *violating)
 	return reports;
 }
 
+static int cmp_stack_id(const void *a, const void *b)
+{
+	return strcmp(
+	    (*(ecra_stack *const *)a)->id, (*(ecra_stack *const *)b)->id);
+}
+
 static int write_assembly(ecra_app *app, const char *tmp)
 {
 	ecra_tnode *root = NULL;
 	ecra_json *artifacts = NULL, *manifest = NULL, *tree = NULL;
 	ecra_json *v = NULL, *report = NULL, *violating = NULL;
-	size_t i;
+	ecra_stack **empty = NULL;
+	size_t i, empty_count = 0;
 	int rc;
 
 	if ((rc = ecra_assembly_build_tree(&root, app)) < 0)
@@ -381,16 +388,26 @@ static int write_assembly(ecra_app *app, const char *tmp)
 		rc = OOM();
 		goto done;
 	}
+	empty = ecra_calloc(app->stack_count + 1, sizeof(*empty));
+	if (empty == NULL) {
+		rc = OOM();
+		goto done;
+	}
 	for (i = 0; i < app->stack_count; i++) {
-		bool empty = false;
+		bool no_resources = false;
 
 		if ((rc = write_stack(app, root, app->stacks[i], tmp, artifacts,
-		         &empty)) < 0)
+		         &no_resources)) < 0)
 			goto done;
-		if (empty &&
-		    (rc = add_violation(violating, app->stacks[i])) < 0)
-			goto done;
+		if (no_resources)
+			empty[empty_count++] = app->stacks[i];
 	}
+	/* The validation walks the assembly's stacks, which cx-api sorts
+	 * by artifact id. */
+	qsort(empty, empty_count, sizeof(*empty), cmp_stack_id);
+	for (i = 0; i < empty_count; i++)
+		if ((rc = add_violation(violating, empty[i])) < 0)
+			goto done;
 	if ((rc = ecra_assembly_tree(&tree, root)) < 0 ||
 	    (rc = ecra_assembly_write_json(tmp, "tree.json", tree, 0)) < 0)
 		goto done;
@@ -452,6 +469,7 @@ done:
 	ecra_json_free(v);
 	ecra_json_free(report);
 	ecra_json_free(violating);
+	ecra_free(empty);
 	return rc;
 }
 
