@@ -22,7 +22,7 @@ add_executable(test_registry_real
 target_include_directories(test_registry_real PRIVATE
   ${CMAKE_SOURCE_DIR}/include ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/tests)
 target_compile_options(test_registry_real PRIVATE ${ECRA_WARNINGS}
-  -Wno-format-truncation)
+  $<$<C_COMPILER_ID:GNU>:-Wno-format-truncation>)
 target_link_libraries(test_registry_real PRIVATE ${ECRA_LIBS}
   PkgConfig::CMOCKA)
 add_test(NAME integration_registry_real COMMAND test_registry_real)
@@ -36,7 +36,7 @@ add_executable(test_synth_publish
 target_include_directories(test_synth_publish PRIVATE
   ${CMAKE_SOURCE_DIR}/include ${CMAKE_SOURCE_DIR}/tests)
 target_compile_options(test_synth_publish PRIVATE ${ECRA_WARNINGS}
-  -Wno-format-truncation)
+  $<$<C_COMPILER_ID:GNU>:-Wno-format-truncation>)
 target_link_libraries(test_synth_publish PRIVATE ecrassets_static
   PkgConfig::CMOCKA)
 add_test(NAME integration_synth_publish COMMAND test_synth_publish)
