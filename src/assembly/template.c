@@ -285,6 +285,24 @@ static bool set_equal_str(const ecra_strvec *a, const ecra_strvec *b)
 	return true;
 }
 
+/*
+ * Whether two statement resources are the same unresolved string, as
+ * mergeStatements compares them: "*" (NULL) only equals itself; a
+ * repository ARN whose name holds "${" embeds a Fn::Sub token made per
+ * asset; otherwise the ARN is the same string for every asset of the
+ * stack with that repository name.
+ */
+static bool same_resource(const ecra_image_asset *x, const ecra_image_asset *y)
+{
+	if (x == y)
+		return true;
+	if (x == NULL || y == NULL || strstr(x->repository_name, "${") ||
+	    strstr(y->repository_name, "${"))
+		return false;
+	return x->stack == y->stack &&
+	       strcmp(x->repository_name, y->repository_name) == 0;
+}
+
 static bool set_equal_res(const mstmt *a, const mstmt *b)
 {
 	size_t i, j;
@@ -295,7 +313,7 @@ static bool set_equal_res(const mstmt *a, const mstmt *b)
 		bool found = false;
 
 		for (j = 0; j < b->nres && !found; j++)
-			found = a->res[i] == b->res[j];
+			found = same_resource(a->res[i], b->res[j]);
 		if (!found)
 			return false;
 	}
@@ -326,7 +344,7 @@ static int merge_into(mstmt *a, const mstmt *b)
 		bool seen = false;
 
 		for (j = 0; j < a->nres && !seen; j++)
-			seen = a->res[j] == b->res[i];
+			seen = same_resource(a->res[j], b->res[i]);
 		if (!seen)
 			a->res[a->nres++] = b->res[i];
 	}
@@ -402,7 +420,7 @@ static bool has_res(const mstmt *a, const ecra_image_asset *r)
 	size_t i;
 
 	for (i = 0; i < a->nres; i++)
-		if (a->res[i] == r)
+		if (same_resource(a->res[i], r))
 			return true;
 	return false;
 }
