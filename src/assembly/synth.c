@@ -26,7 +26,6 @@
 #include "assembly/assembly.h"
 #include "core/alloc.h"
 #include "core/error.h"
-#include "fingerprint/fingerprint.h"
 #include "util/buf.h"
 
 #define OOM() ecra_error_set(ECRA_ENOMEM, "out of memory")
@@ -307,19 +306,8 @@ done:
  * The built-in CloudFormation validation (validation-report.json): of its
  * rules only F0001 can fire on the templates this library writes, for a
  * stack without resources; it is reported as one warning listing the
- * stacks. The plugin sees the stacks as the cloud assembly reader lists
- * them: topologically sorted by artifact id, each layer in JS `<` order.
- * Every stack depends on its own asset manifest only, so the stacks form
- * one layer and come sorted by artifact id (the stack id here).
+ * stacks.
  */
-static int stack_id_cmp(const void *a, const void *b)
-{
-	const ecra_stack *x = *(const ecra_stack *const *)a;
-	const ecra_stack *y = *(const ecra_stack *const *)b;
-
-	return ecra_fp_utf16_cmp(x->id, y->id);
-}
-
 static int add_violation(ecra_json *list, const ecra_stack *s)
 {
 	ecra_json *c = ecra_json_object();
@@ -372,13 +360,19 @@ static ecra_json *plugin_reports(ecra_json *violating)
 	return reports;
 }
 
+static int cmp_stack_id(const void *a, const void *b)
+{
+	return strcmp(
+	    (*(ecra_stack *const *)a)->id, (*(ecra_stack *const *)b)->id);
+}
+
 static int write_assembly(ecra_app *app, const char *tmp)
 {
 	ecra_tnode *root = NULL;
 	ecra_json *artifacts = NULL, *manifest = NULL, *tree = NULL;
 	ecra_json *v = NULL, *report = NULL, *violating = NULL;
-	const ecra_stack **empties = NULL;
-	size_t i, n_empty = 0;
+	ecra_stack **empty = NULL;
+	size_t i, empty_count = 0;
 	int rc;
 
 	if ((rc = ecra_assembly_build_tree(&root, app)) < 0)
@@ -390,24 +384,29 @@ static int write_assembly(ecra_app *app, const char *tmp)
 		goto done;
 	}
 	violating = ecra_json_array();
-	empties = ecra_calloc(app->stack_count + 1, sizeof(*empties));
-	if (violating == NULL || empties == NULL) {
+	if (violating == NULL) {
+		rc = OOM();
+		goto done;
+	}
+	empty = ecra_calloc(app->stack_count + 1, sizeof(*empty));
+	if (empty == NULL) {
 		rc = OOM();
 		goto done;
 	}
 	for (i = 0; i < app->stack_count; i++) {
-		bool empty = false;
+		bool no_resources = false;
 
 		if ((rc = write_stack(app, root, app->stacks[i], tmp, artifacts,
-		         &empty)) < 0)
+		         &no_resources)) < 0)
 			goto done;
-		if (empty)
-			empties[n_empty++] = app->stacks[i];
+		if (no_resources)
+			empty[empty_count++] = app->stacks[i];
 	}
-	if (n_empty > 1)
-		qsort((void *)empties, n_empty, sizeof(*empties), stack_id_cmp);
-	for (i = 0; i < n_empty; i++)
-		if ((rc = add_violation(violating, empties[i])) < 0)
+	/* The validation walks the assembly's stacks, which cx-api sorts
+	 * by artifact id. */
+	qsort(empty, empty_count, sizeof(*empty), cmp_stack_id);
+	for (i = 0; i < empty_count; i++)
+		if ((rc = add_violation(violating, empty[i])) < 0)
 			goto done;
 	if ((rc = ecra_assembly_tree(&tree, root)) < 0 ||
 	    (rc = ecra_assembly_write_json(tmp, "tree.json", tree, 0)) < 0)
@@ -470,7 +469,7 @@ done:
 	ecra_json_free(v);
 	ecra_json_free(report);
 	ecra_json_free(violating);
-	ecra_free((void *)empties);
+	ecra_free(empty);
 	return rc;
 }
 
