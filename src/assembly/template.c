@@ -265,6 +265,7 @@ typedef struct {
 	const ecra_image_asset **res;
 	size_t nres;
 	const ecra_json *resource; /* the rendered resource */
+	const ecra_json *src;      /* the first original statement */
 } mstmt;
 
 static bool set_equal_str(const ecra_strvec *a, const ecra_strvec *b)
@@ -284,6 +285,24 @@ static bool set_equal_str(const ecra_strvec *a, const ecra_strvec *b)
 	return true;
 }
 
+/*
+ * Whether two statement resources are the same unresolved string, as
+ * mergeStatements compares them: "*" (NULL) only equals itself; a
+ * repository ARN whose name holds "${" embeds a Fn::Sub token made per
+ * asset; otherwise the ARN is the same string for every asset of the
+ * stack with that repository name.
+ */
+static bool same_resource(const ecra_image_asset *x, const ecra_image_asset *y)
+{
+	if (x == y)
+		return true;
+	if (x == NULL || y == NULL || strstr(x->repository_name, "${") ||
+	    strstr(y->repository_name, "${"))
+		return false;
+	return x->stack == y->stack &&
+	       strcmp(x->repository_name, y->repository_name) == 0;
+}
+
 static bool set_equal_res(const mstmt *a, const mstmt *b)
 {
 	size_t i, j;
@@ -294,7 +313,7 @@ static bool set_equal_res(const mstmt *a, const mstmt *b)
 		bool found = false;
 
 		for (j = 0; j < b->nres && !found; j++)
-			found = a->res[i] == b->res[j];
+			found = same_resource(a->res[i], b->res[j]);
 		if (!found)
 			return false;
 	}
@@ -325,7 +344,7 @@ static int merge_into(mstmt *a, const mstmt *b)
 		bool seen = false;
 
 		for (j = 0; j < a->nres && !seen; j++)
-			seen = a->res[j] == b->res[i];
+			seen = same_resource(a->res[j], b->res[i]);
 		if (!seen)
 			a->res[a->nres++] = b->res[i];
 	}
@@ -337,90 +356,306 @@ static int merge_into(mstmt *a, const mstmt *b)
  * repeatedly merge two statements when their action sets or their
  * resource sets are equal (resources compared as unresolved tokens, i.e.
  * per asset), keeping the earlier one's position; actions come out
- * sorted. Identical rendered statements are removed afterwards.
+ * sorted. Without the flag only equal statements merge. Identical
+ * rendered statements are removed afterwards.
  */
-static ecra_json *minimize(const ecra_role *role)
+
+/* The size limits of Role.splitLargePolicy and mergeStatements. */
+#define MAX_INLINE_SIZE     10000.0
+#define MAX_MANAGEDPOL_SIZE 6000.0
+#define MAX_MERGE_SIZE      2000.0
+#define ARN_SIZE_KEY        "@aws-cdk/aws-iam.arnSizeEstimate"
+
+static void mstmts_free(mstmt *m, size_t n)
 {
-	const ecra_json *sts = role->statements;
-	size_t n = ecra_json_size(sts), i, j, k;
-	mstmt *m = ecra_calloc(n + 1, sizeof(*m));
-	ecra_json *out = NULL;
-	bool changed = true;
+	size_t i;
 
 	if (m == NULL)
-		return NULL;
-	for (i = 0; i < n; i++) {
-		const ecra_json *st = ecra_json_at(sts, i);
-
-		m[i].res = ecra_calloc(1, sizeof(*m[i].res));
-		if (m[i].res == NULL || gather_actions(&m[i].actions, st) < 0)
-			goto done;
-		m[i].res[0] = role->statement_assets[i];
-		m[i].nres = 1;
-		m[i].resource = ecra_json_get(st, "Resource");
-	}
-	while (changed) {
-		changed = false;
-		for (i = 0; i < n; i++) {
-			for (j = i + 1; j < n;) {
-				if (!set_equal_str(
-				        &m[i].actions, &m[j].actions) &&
-				    !set_equal_res(&m[i], &m[j])) {
-					j++;
-					continue;
-				}
-				if (merge_into(&m[i], &m[j]) < 0)
-					goto done;
-				ecra_strvec_dispose(&m[j].actions);
-				ecra_free(m[j].res);
-				memmove(
-				    &m[j], &m[j + 1], (n - j - 1) * sizeof(*m));
-				n--;
-				changed = true;
-			}
-		}
-	}
-	out = ecra_json_array();
-	for (i = 0; out && i < n; i++) {
-		ecra_json *st = ecra_json_object(), *act;
-
-		qsort(m[i].actions.items, m[i].actions.count,
-		    sizeof(*m[i].actions.items), cmp_str);
-		if (m[i].actions.count == 1) {
-			act = ecra_json_str(m[i].actions.items[0]);
-		} else {
-			act = ecra_json_array();
-			for (k = 0; act && k < m[i].actions.count; k++)
-				if (ecra_json_push_new(act,
-				        ecra_json_str(m[i].actions.items[k])) <
-				    0) {
-					ecra_json_free(act);
-					act = NULL;
-				}
-		}
-		if (act == NULL || st == NULL ||
-		    ecra_json_set_new(st, "Action", act) < 0 ||
-		    ecra_json_set_str(st, "Effect", "Allow") < 0 ||
-		    ecra_json_set(st, "Resource", (ecra_json *)m[i].resource) <
-		        0 ||
-		    ecra_json_push_new(out, st) < 0) {
-			if (act == NULL)
-				ecra_json_free(st);
-			ecra_json_free(out);
-			out = NULL;
-		}
-	}
-done:
+		return;
 	for (i = 0; i < n; i++) {
 		ecra_strvec_dispose(&m[i].actions);
 		ecra_free(m[i].res);
 	}
 	ecra_free(m);
+}
+
+/* The role's statements as merge state, in grant order. */
+static mstmt *mstmts_load(const ecra_role *role, size_t *n)
+{
+	const ecra_json *sts = role->statements;
+	size_t count = ecra_json_size(sts), i;
+	mstmt *m = ecra_calloc(count + 1, sizeof(*m));
+
+	if (m == NULL)
+		return NULL;
+	for (i = 0; i < count; i++) {
+		const ecra_json *st = ecra_json_at(sts, i);
+
+		m[i].src = st;
+		m[i].res = ecra_calloc(1, sizeof(*m[i].res));
+		if (m[i].res == NULL || gather_actions(&m[i].actions, st) < 0) {
+			mstmts_free(m, count);
+			return NULL;
+		}
+		m[i].res[0] = role->statement_assets[i];
+		m[i].nres = 1;
+		m[i].resource = ecra_json_get(st, "Resource");
+	}
+	*n = count;
+	return m;
+}
+
+static bool has_action(const mstmt *a, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < a->actions.count; i++)
+		if (strcmp(a->actions.items[i], name) == 0)
+			return true;
+	return false;
+}
+
+static bool has_res(const mstmt *a, const ecra_image_asset *r)
+{
+	size_t i;
+
+	for (i = 0; i < a->nres; i++)
+		if (same_resource(a->res[i], r))
+			return true;
+	return false;
+}
+
+/*
+ * PolicyStatement._estimateSize of a (merged with b when b is not NULL):
+ * the Effect, literal actions, resources (a repository ARN is an
+ * unresolved token counted as `arn`, "*" is literal), no principals and
+ * the conditions "{}".
+ */
+static double estimate(const mstmt *a, const mstmt *b, double arn)
+{
+	double size = (double)strlen("\"Effect\": \"Allow\",") + 2;
+	size_t i;
+
+	size += (double)strlen("Action") + 5;
+	for (i = 0; i < a->actions.count; i++)
+		size += (double)strlen(a->actions.items[i]) + 3;
+	for (i = 0; b && i < b->actions.count; i++)
+		if (!has_action(a, b->actions.items[i]))
+			size += (double)strlen(b->actions.items[i]) + 3;
+	size += (double)strlen("Resource") + 5;
+	for (i = 0; i < a->nres; i++)
+		size += (a->res[i] ? arn : 1) + 3;
+	for (i = 0; b && i < b->nres; i++)
+		if (!has_res(a, b->res[i]))
+			size += (b->res[i] ? arn : 1) + 3;
+	return size;
+}
+
+/* mergeStatements: combinable (minimize) or equal statements, a merge
+ * skipped when the result would exceed `limit` (0: no limit). */
+static int merge_pass(
+    mstmt *m, size_t *n, bool combinable, double limit, double arn)
+{
+	bool changed = true;
+	size_t i, j;
+
+	while (changed) {
+		changed = false;
+		for (i = 0; i < *n; i++) {
+			for (j = i + 1; j < *n;) {
+				bool acts =
+				    set_equal_str(&m[i].actions, &m[j].actions);
+				bool res = set_equal_res(&m[i], &m[j]);
+
+				if ((combinable ? !(acts || res)
+				                : !(acts && res)) ||
+				    (combinable && limit > 0 &&
+				        estimate(&m[i], &m[j], arn) > limit)) {
+					j++;
+					continue;
+				}
+				if (merge_into(&m[i], &m[j]) < 0)
+					return ECRA_ENOMEM;
+				ecra_strvec_dispose(&m[j].actions);
+				ecra_free(m[j].res);
+				memmove(&m[j], &m[j + 1],
+				    (*n - j - 1) * sizeof(*m));
+				(*n)--;
+				changed = true;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Render merge state as statements: minimized (sorted actions), or the
+ * first original of each; later duplicates removed. */
+static ecra_json *render_statements(const mstmt *m, size_t n, bool min)
+{
+	ecra_json *raw = ecra_json_array(), *out = NULL;
+	size_t i, k;
+
+	for (i = 0; raw && i < n; i++) {
+		ecra_json *st, *act;
+		ecra_strvec sorted = ECRA_STRVEC_INIT;
+
+		if (!min) {
+			if (ecra_json_push(raw, (ecra_json *)m[i].src) < 0)
+				goto fail;
+			continue;
+		}
+		for (k = 0; k < m[i].actions.count; k++)
+			if (ecra_strvec_push(&sorted, m[i].actions.items[k]) <
+			    0) {
+				ecra_strvec_dispose(&sorted);
+				goto fail;
+			}
+		qsort(
+		    sorted.items, sorted.count, sizeof(*sorted.items), cmp_str);
+		if (sorted.count == 1) {
+			act = ecra_json_str(sorted.items[0]);
+		} else {
+			act = ecra_json_array();
+			for (k = 0; act && k < sorted.count; k++)
+				if (ecra_json_push_new(act,
+				        ecra_json_str(sorted.items[k])) < 0) {
+					ecra_json_free(act);
+					act = NULL;
+				}
+		}
+		ecra_strvec_dispose(&sorted);
+		st = ecra_json_object();
+		if (act == NULL || st == NULL ||
+		    ecra_json_set_new(st, "Action", act) < 0) {
+			if (st == NULL || ecra_json_get(st, "Action") != act)
+				ecra_json_free(act);
+			ecra_json_free(st);
+			goto fail;
+		}
+		if (ecra_json_set_str(st, "Effect", "Allow") < 0 ||
+		    ecra_json_set(st, "Resource", (ecra_json *)m[i].resource) <
+		        0 ||
+		    ecra_json_push_new(raw, st) < 0)
+			goto fail;
+	}
+	if (raw)
+		out = dedup(raw);
+fail:
+	ecra_json_free(raw);
 	return out;
 }
 
+static bool minimize_flag(const ecra_stack *stack)
+{
+	ecra_json *flag = ecra_assembly_context(
+	    stack->app, "@aws-cdk/aws-iam:minimizePolicies");
+
+	return flag && ecra_json_is_true(flag);
+}
+
+/* The documents of a role's policies: PolicyDocument._splitDocument when
+ * `split` (Role.splitLargePolicy: what does not fit the inline policy
+ * goes to the first overflow document with room), then each document
+ * merged and rendered as PolicyDocument.resolve does. docs[0] is the
+ * policy's own statements. */
+static int policy_docs(ecra_json ***out, size_t *ndocs, const ecra_stack *stack,
+    const ecra_role *role, bool split)
+{
+	bool min = minimize_flag(stack);
+	ecra_json *est = ecra_assembly_context(stack->app, ARN_SIZE_KEY);
+	double arn = 150, self = 0, *pol = NULL;
+	size_t n = 0, i, j, d, nd = 1, subn;
+	size_t *doc = NULL;
+	mstmt *m = NULL, *sub = NULL;
+	ecra_json **docs = NULL;
+	int rc = ECRA_ENOMEM;
+
+	if (split && est) {
+		ecra_buf b = ECRA_BUF_INIT(0);
+
+		if (!ecra_json_is_number(est)) {
+			if (ecra_json_write(&b, est, 0) < 0)
+				return ecra_error_set(
+				    ECRA_ENOMEM, "out of memory");
+			rc = ecra_error_set(ECRA_EINVALID,
+			    "Context value %s should be a number, got %s",
+			    ARN_SIZE_KEY, b.ptr);
+			ecra_buf_dispose(&b);
+			return rc;
+		}
+		arn = ecra_json_number(est);
+	}
+	m = mstmts_load(role, &n);
+	doc = ecra_calloc(n + 1, sizeof(*doc));
+	pol = ecra_calloc(n + 2, sizeof(*pol));
+	sub = ecra_calloc(n + 1, sizeof(*sub));
+	if (m == NULL || doc == NULL || pol == NULL || sub == NULL)
+		goto done;
+	if (split) {
+		if (merge_pass(m, &n, min, MAX_MERGE_SIZE, arn) < 0)
+			goto done;
+		for (i = 0; i < n; i++) {
+			double size = estimate(&m[i], NULL, arn);
+
+			if (self + size < MAX_INLINE_SIZE) {
+				self += size;
+				continue;
+			}
+			for (d = 1;
+			     d < nd && pol[d] + size > MAX_MANAGEDPOL_SIZE; d++)
+				;
+			if (d == nd)
+				nd++;
+			pol[d] += size;
+			doc[i] = d;
+		}
+	}
+	docs = ecra_calloc(nd + 1, sizeof(*docs));
+	if (docs == NULL)
+		goto done;
+	for (d = 0; d < nd; d++) {
+		/* Move the document's statements into `sub`. */
+		for (i = 0, subn = 0; i < n; i++) {
+			if (doc[i] != d)
+				continue;
+			sub[subn++] = m[i];
+			memset(&m[i], 0, sizeof(m[i]));
+			doc[i] = SIZE_MAX;
+		}
+		rc = min ? merge_pass(sub, &subn, true, 0, arn) : 0;
+		if (rc == 0) {
+			docs[d] = render_statements(sub, subn, min);
+			rc = docs[d] ? 0 : ECRA_ENOMEM;
+		}
+		for (j = 0; j < subn; j++) {
+			ecra_strvec_dispose(&sub[j].actions);
+			ecra_free(sub[j].res);
+		}
+		if (rc < 0)
+			goto done;
+	}
+	*out = docs;
+	*ndocs = nd;
+	docs = NULL;
+	rc = 0;
+done:
+	if (docs) {
+		for (d = 0; d < nd; d++)
+			ecra_json_free(docs[d]);
+		ecra_free(docs);
+	}
+	mstmts_free(m, n);
+	ecra_free(sub);
+	ecra_free(doc);
+	ecra_free(pol);
+	return rc == ECRA_ENOMEM ? ecra_error_set(rc, "out of memory") : rc;
+}
+
+/* The policy `scope_id` of a role (Policy "DefaultPolicy", or "Policy"
+ * for an imported role) with the given statements (taken). */
 static int build_policy(ecra_tnode *parent_role, const ecra_stack *stack,
-    const ecra_role *role, const char *scope_id, ecra_json *roles_value)
+    const ecra_role *role, const char *scope_id, ecra_json *roles_value,
+    ecra_json *st)
 {
 	ecra_tnode *scope, *res;
 	ecra_json *doc, *props = NULL, *tprops = NULL;
@@ -428,21 +663,7 @@ static int build_policy(ecra_tnode *parent_role, const ecra_stack *stack,
 	scope = node_add(parent_role, scope_id, FQN_LIB "aws_iam.Policy");
 	res = scope ? node_add(scope, "Resource", FQN_LIB "aws_iam.CfnPolicy")
 	            : NULL;
-	{
-		ecra_json *flag = ecra_assembly_context(
-		    stack->app, "@aws-cdk/aws-iam:minimizePolicies");
-		ecra_json *st = NULL;
-
-		if (flag && ecra_json_is_true(flag)) {
-			ecra_json *merged = minimize(role);
-
-			st = merged ? dedup(merged) : NULL;
-			ecra_json_free(merged);
-		} else {
-			st = dedup(role->statements);
-		}
-		doc = policy_document(st);
-	}
+	doc = policy_document(st);
 	if (res == NULL || doc == NULL || roles_value == NULL)
 		goto fail;
 	/* The policy name is the logical id: allocate it first. */
@@ -496,6 +717,115 @@ fail:
 	return ecra_error_set(ECRA_ENOMEM, "out of memory");
 }
 
+/* ManagedPolicy "OverflowPolicy<k>" of a role, attached to it. */
+static int build_overflow_policy(ecra_tnode *rn, const ecra_stack *stack,
+    size_t k, const ecra_json *roles_value, ecra_json *st)
+{
+	ecra_tnode *scope, *res;
+	ecra_json *doc, *props = NULL, *tprops = NULL;
+	ecra_buf id = ECRA_BUF_INIT(0), desc = ECRA_BUF_INIT(0);
+	int rc = ECRA_ENOMEM;
+
+	doc = policy_document(st);
+	if (doc == NULL || ecra_buf_printf(&id, "OverflowPolicy%zu", k) < 0 ||
+	    ecra_buf_printf(&desc, "Part of the policies for %s", rn->path) < 0)
+		goto done;
+	scope = node_add(rn, id.ptr, FQN_LIB "aws_iam.ManagedPolicy");
+	res = scope ? node_add(
+	                  scope, "Resource", FQN_LIB "aws_iam.CfnManagedPolicy")
+	            : NULL;
+	props = ecra_json_object();
+	tprops = ecra_json_object();
+	if (res == NULL || props == NULL || tprops == NULL ||
+	    ecra_json_set_str(props, "Description", desc.ptr) < 0 ||
+	    ecra_json_set_str(props, "Path", "/") < 0 ||
+	    ecra_json_set_new(props, "PolicyDocument", ecra_json_copy(doc)) <
+	        0 ||
+	    ecra_json_set_new(props, "Roles", ecra_json_copy(roles_value)) <
+	        0 ||
+	    ecra_json_set_str(tprops, "description", desc.ptr) < 0 ||
+	    ecra_json_set_str(tprops, "path", "/") < 0 ||
+	    ecra_json_set_new(tprops, "policyDocument", ecra_json_copy(doc)) <
+	        0 ||
+	    ecra_json_set_new(tprops, "roles", ecra_json_copy(roles_value)) < 0)
+		goto done;
+	rc =
+	    make_resource(res, stack, "AWS::IAM::ManagedPolicy", props, tprops);
+	props = NULL;
+	tprops = NULL;
+done:
+	ecra_json_free(doc);
+	ecra_json_free(props);
+	ecra_json_free(tprops);
+	ecra_buf_dispose(&id);
+	ecra_buf_dispose(&desc);
+	return rc == ECRA_ENOMEM ? ecra_error_set(rc, "out of memory") : rc;
+}
+
+/* The role's DefaultPolicy, split as Role.splitLargePolicy does: what
+ * does not fit goes to ManagedPolicy resources OverflowPolicy1, ... */
+static int build_default_policy(ecra_tnode *rn, const ecra_stack *stack,
+    const ecra_role *r, ecra_json *roles)
+{
+	ecra_json **docs = NULL, *overflow_roles = NULL;
+	size_t nd = 0, k;
+	int rc;
+
+	rc = policy_docs(&docs, &nd, stack, r, true);
+	if (rc < 0) {
+		ecra_json_free(roles);
+		return rc;
+	}
+	/* More than 10 (20) managed policies need a quota increase (are
+	 * more than a role takes). */
+	if (nd - 1 > 10) {
+		ecra_buf msg = ECRA_BUF_INIT(0);
+
+		rc =
+		    nd - 1 > 20
+		        ? ecra_buf_printf(&msg,
+		              "Policy too large: %zu exceeds the maximum of 20 "
+		              "managed policies attached to a Role [ack: "
+		              "@aws-cdk/aws-iam:rolePolicyTooLarge]",
+		              nd - 1)
+		        : ecra_buf_printf(&msg,
+		              "Policy large: %zu exceeds 10 managed policies "
+		              "attached to a Role, this requires a quota "
+		              "increase [ack: "
+		              "@aws-cdk/aws-iam:rolePolicyLarge]",
+		              nd - 1);
+		if (rc == 0)
+			rc = add_meta(
+			    rn, "aws:cdk:warning", ecra_json_str(msg.ptr));
+		if (rc == 0)
+			ecra_assembly_warn(stack->app, "[Warning at /%s] %s",
+			    rn->path, msg.ptr);
+		ecra_buf_dispose(&msg);
+		if (rc < 0) {
+			for (k = 0; k < nd; k++)
+				ecra_json_free(docs[k]);
+			ecra_free(docs);
+			ecra_json_free(roles);
+			return ecra_error_set(ECRA_ENOMEM, "out of memory");
+		}
+	}
+	overflow_roles = ecra_json_copy(roles);
+	rc = build_policy(rn, stack, r, "DefaultPolicy", roles, docs[0]);
+	docs[0] = NULL;
+	if (rc == 0 && overflow_roles == NULL)
+		rc = ecra_error_set(ECRA_ENOMEM, "out of memory");
+	for (k = 1; k < nd; k++) {
+		if (rc == 0)
+			rc = build_overflow_policy(
+			    rn, stack, k, overflow_roles, docs[k]);
+		else
+			ecra_json_free(docs[k]);
+	}
+	ecra_json_free(overflow_roles);
+	ecra_free(docs);
+	return rc;
+}
+
 static int build_role(ecra_tnode *sn, ecra_stack *stack, const ecra_role *r)
 {
 	ecra_tnode *rn, *res;
@@ -531,7 +861,20 @@ static int build_role(ecra_tnode *sn, ecra_stack *stack, const ecra_role *r)
 				return ecra_error_set(
 				    ECRA_ENOMEM, "out of memory");
 			}
-			return build_policy(rn, stack, r, "Policy", roles);
+			{
+				ecra_json **docs = NULL;
+				size_t nd = 0;
+
+				rc = policy_docs(&docs, &nd, stack, r, false);
+				if (rc < 0) {
+					ecra_json_free(roles);
+					return rc;
+				}
+				rc = build_policy(
+				    rn, stack, r, "Policy", roles, docs[0]);
+				ecra_free(docs);
+				return rc;
+			}
 		}
 	}
 	rn = node_add(sn, r->id, FQN_LIB "aws_iam.Role");
@@ -567,7 +910,7 @@ static int build_role(ecra_tnode *sn, ecra_stack *stack, const ecra_role *r)
 			ecra_json_free(roles);
 			return ecra_error_set(ECRA_ENOMEM, "out of memory");
 		}
-		return build_policy(rn, stack, r, "DefaultPolicy", roles);
+		return build_default_policy(rn, stack, r, roles);
 	}
 }
 

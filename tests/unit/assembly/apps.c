@@ -9,7 +9,11 @@
  * imported roles (same and other account), outputs and a second stack
  * with stackName/description/terminationProtection; a4 covers
  * minimizePolicies, path metadata, disabled logicalId metadata and the
- * glob/git ignore modes with follow modes.
+ * glob/git ignore modes with follow modes; a5 covers Role.splitLargePolicy
+ * (@aws-cdk/aws-iam.arnSizeEstimate 2000: eleven OverflowPolicy<N>
+ * managed policies and the quota warning; an imported role's policy is
+ * not split; in an env stack the repository ARNs are one string, so the
+ * statements merge and nothing overflows).
  */
 #include <dirent.h>
 
@@ -90,11 +94,18 @@ static void test_a4(void **state)
 	check_app("a4");
 }
 
+static void test_a5(void **state)
+{
+	(void)state;
+	check_app("a5");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_a1),
 		cmocka_unit_test(test_a4),
+		cmocka_unit_test(test_a5),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

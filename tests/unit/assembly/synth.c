@@ -365,6 +365,66 @@ static void test_out_of_memory(void **state)
 	assert_true(n > 10);
 }
 
+/* The same for a role whose policy overflows into managed policies
+ * (an ARN estimate of 6000 gives each repository statement its own
+ * OverflowPolicy<N>). */
+static void test_overflow_out_of_memory(void **state)
+{
+	ecra_app_options ao = ECRA_APP_OPTIONS_INIT;
+	ecra_docker_image_asset_options d =
+	    ECRA_DOCKER_IMAGE_ASSET_OPTIONS_INIT;
+	ecra_role_options ro = ECRA_ROLE_OPTIONS_INIT;
+	ecra_kv args[3] = { { "N", "0" }, { "N", "1" }, { "N", "2" } };
+	static const char *const ids[] = { "I0", "I1", "I2" };
+	char out[4200], p1[4200], *tmpl;
+	ecra_image_asset *img;
+	ecra_stack *s;
+	ecra_role *role;
+	ecra_app *app;
+	long n;
+	int rc, i;
+
+	(void)state;
+	join2(out, sizeof(out), dir, "oom-overflow");
+	ao.outdir = out;
+	ao.threads = 1;
+	ao.context_json = "{\"@aws-cdk/aws-iam.arnSizeEstimate\":6000}";
+	d.directory = join2(p1, sizeof(p1), dir, "image");
+	d.build_args_count = 1;
+	ro.assumed_by = "ecs-tasks.amazonaws.com";
+	for (n = 0;; n++) {
+		app = NULL;
+		ecra_alloc_fail_after(n);
+		rc = ecra_app_new(&app, &ao);
+		if (rc == 0)
+			rc = ecra_app_add_stack(&s, app, "S", NULL);
+		if (rc == 0)
+			rc = ecra_stack_add_role(&role, s, "R", &ro);
+		for (i = 0; rc == 0 && i < 3; i++) {
+			d.build_args = &args[i];
+			rc = ecra_stack_add_docker_image_asset(
+			    &img, s, ids[i], &d);
+			if (rc == 0)
+				rc = ecra_image_asset_grant_pull(img, role);
+		}
+		if (rc == 0)
+			rc = ecra_app_synth(app, NULL);
+		ecra_alloc_fail_after(-1);
+		ecra_app_free(app);
+		if (rc == 0)
+			break;
+		assert_int_equal(rc, ECRA_ENOMEM);
+		assert_false(leftovers(dir, "oom-overflow.tmp-"));
+		assert_true(n < 40000);
+	}
+	tmpl = slurp(out, "S.template.json");
+	assert_non_null(tmpl);
+	assert_non_null(strstr(tmpl, "\"ROverflowPolicy1"));
+	assert_non_null(strstr(tmpl, "\"ROverflowPolicy2"));
+	assert_null(strstr(tmpl, "OverflowPolicy3"));
+	free(tmpl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -374,6 +434,7 @@ int main(void)
 		cmocka_unit_test(test_staging_disabled),
 		cmocka_unit_test(test_validation_report_order),
 		cmocka_unit_test(test_out_of_memory),
+		cmocka_unit_test(test_overflow_out_of_memory),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
