@@ -94,20 +94,40 @@ static size_t seq_len(const unsigned char *p, size_t len, size_t *sub)
 size_t ecra_fp_utf8_valid_prefix(const unsigned char *p, size_t len)
 {
 	size_t i = 0, n, sub;
-	uint64_t w;
+	uint64_t w, high;
+	unsigned char b;
 
 	while (i < len) {
-		/* Skip ASCII eight bytes at a time. */
+		/* Skip ASCII eight bytes at a time, then straight to the
+		 * first non-ASCII byte of the word. */
 		while (i + 8 <= len) {
 			memcpy(&w, p + i, 8);
-			if (w & UINT64_C(0x8080808080808080))
+			high = w & UINT64_C(0x8080808080808080);
+			if (high != 0) {
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+				i += (size_t)__builtin_ctzll(high) >> 3;
+#endif
 				break;
+			}
 			i += 8;
 		}
 		if (i >= len)
 			break;
-		if (p[i] < 0x80) {
+		b = p[i];
+		if (b < 0x80) {
 			i++;
+			continue;
+		}
+		/* The common well-formed 2- and 3-byte sequences (no
+		 * overlong or surrogate lead) inline; the rest below. */
+		if (b >= 0xC2 && b <= 0xDF && i + 1 < len &&
+		    (p[i + 1] & 0xC0) == 0x80) {
+			i += 2;
+			continue;
+		}
+		if (b >= 0xE1 && b <= 0xEF && b != 0xED && i + 2 < len &&
+		    (p[i + 1] & 0xC0) == 0x80 && (p[i + 2] & 0xC0) == 0x80) {
+			i += 3;
 			continue;
 		}
 		if ((n = seq_len(p + i, len - i, &sub)) == 0)
