@@ -394,15 +394,35 @@ int ecra_fp_content_buffer(ecra_fp_content *c,
 	return finish(c, out);
 }
 
+/* fstat() the open file: a regular one, or the reference's error. Large
+ * files are read sequentially. */
+static int check_regular(int fd, struct stat *st, const char *display)
+{
+	if (fstat(fd, st) < 0)
+		return ecra_error_set_os(
+		    ECRA_EIO, "cannot stat '%s'", display);
+	if (!S_ISREG(st->st_mode))
+		return ecra_error_set(ECRA_EUNSUPPORTED,
+		    "unable to hash '%s': it is neither a file nor a directory",
+		    display);
+	if (st->st_size > READ_SIZE)
+		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	return 0;
+}
+
 /*
  * Read fd to EOF, feeding whole 8192-byte chunks as they arrive; a
  * partial chunk waits for more bytes unless it is the end. A short read
  * that reaches the size fstat() reported is taken as EOF, so a small
- * file costs one read() (Node would read once more and get 0).
+ * file costs one read() (Node would read once more and get 0). When `st`
+ * is NULL (a file the walk already knows is regular, not yet fstat()ed),
+ * a first read that is short is the whole file; one that fills the
+ * buffer gets the fstat() after all.
  */
 static int read_all(
     ecra_fp_content *c, int fd, const struct stat *st, const char *display)
 {
+	struct stat own;
 	uint64_t total = 0;
 	size_t have = 0, ready;
 	bool is_eof;
@@ -416,6 +436,18 @@ static int read_all(
 				continue;
 			return ecra_error_set_os(
 			    ECRA_EIO, "cannot read '%s'", display);
+		}
+		if (st == NULL) {
+			if ((size_t)r < READ_SIZE) {
+				/* Short first read of a regular file: all
+				 * of it. */
+				if ((error = feed(c, c->rbuf, (size_t)r)) < 0)
+					return error;
+				return 0;
+			}
+			if ((error = check_regular(fd, &own, display)) < 0)
+				return error;
+			st = &own;
 		}
 		total += (uint64_t)r;
 		/* (st_size 0 with data: a /proc-like file; read to 0.) */
@@ -433,42 +465,44 @@ static int read_all(
 	}
 }
 
+int ecra_fp_content_open(int *fd, int dfd, const char *name,
+    const char *display)
+{
+	/* O_NONBLOCK: a FIFO swapped in for a file must not hang us. */
+	*fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (*fd < 0)
+		return ecra_error_set_os(ecra_error_from_errno(errno),
+		    "cannot open '%s'", display != NULL ? display : name);
+	return 0;
+}
+
+int ecra_fp_content_fd(ecra_fp_content *c,
+    char out[ECRA_CONTENT_FINGERPRINT_SIZE], int fd, bool is_regular,
+    const char *display)
+{
+	struct stat st;
+	int error;
+
+	if (!is_regular && (error = check_regular(fd, &st, display)) < 0)
+		return error;
+	if ((error = begin(c)) < 0 ||
+	    (error = read_all(c, fd, is_regular ? NULL : &st, display)) < 0)
+		return error;
+	return finish(c, out);
+}
+
 int ecra_fp_content_file(ecra_fp_content *c,
     char out[ECRA_CONTENT_FINGERPRINT_SIZE], const char *path,
     const char *display)
 {
-	struct stat st;
 	int fd = -1, error;
 
 	if (display == NULL)
 		display = path;
-	/* O_NONBLOCK: a FIFO swapped in for a file must not hang us. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		error = ecra_error_set_os(
-		    ecra_error_from_errno(errno), "cannot open '%s'", display);
-		goto done;
-	}
-	if (fstat(fd, &st) < 0) {
-		error =
-		    ecra_error_set_os(ECRA_EIO, "cannot stat '%s'", display);
-		goto done;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		error = ecra_error_set(ECRA_EUNSUPPORTED,
-		    "unable to hash '%s': it is neither a file nor a directory",
-		    display);
-		goto done;
-	}
-	if (st.st_size > READ_SIZE)
-		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	if ((error = begin(c)) < 0 ||
-	    (error = read_all(c, fd, &st, display)) < 0)
-		goto done;
-	error = finish(c, out);
-done:
-	if (fd >= 0)
-		close(fd);
+	if ((error = ecra_fp_content_open(&fd, AT_FDCWD, path, display)) < 0)
+		return error;
+	error = ecra_fp_content_fd(c, out, fd, false, display);
+	close(fd);
 	return error;
 }
 
