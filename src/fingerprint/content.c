@@ -285,19 +285,29 @@ static int update(ecra_fp_content *c, const void *p, size_t n)
 	return 0;
 }
 
-/* Replace every CRLF by LF in place; returns the new length. */
+/* Replace every CRLF by LF in place; returns the new length. The runs
+ * between carriage returns move with memmove(), found with memchr(). */
 static size_t crlf_to_lf(char *d, size_t n)
 {
 	char *cr;
-	size_t r, w;
+	size_t r, w, end;
 
 	if ((cr = memchr(d, '\r', n)) == NULL)
 		return n;
 	r = w = (size_t)(cr - d);
-	for (; r < n; r++) {
-		if (d[r] == '\r' && r + 1 < n && d[r + 1] == '\n')
-			continue;
-		d[w++] = d[r];
+	while (r < n) {
+		/* d[r] is '\r' */
+		if (r + 1 < n && d[r + 1] == '\n')
+			r++; /* drop it: the '\n' starts the next run */
+		else
+			d[w++] = d[r++];
+		if (r >= n)
+			break;
+		cr = memchr(d + r, '\r', n - r);
+		end = cr != NULL ? (size_t)(cr - d) : n;
+		memmove(d + w, d + r, end - r);
+		w += end - r;
+		r = end;
 	}
 	return w;
 }
