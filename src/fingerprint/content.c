@@ -409,8 +409,7 @@ int ecra_fp_content_buffer(ecra_fp_content *c,
 static int check_regular(int fd, struct stat *st, const char *display)
 {
 	if (fstat(fd, st) < 0)
-		return ecra_error_set_os(
-		    ECRA_EIO, "cannot stat '%s'", display);
+		return ecra_error_set_os(ECRA_EIO, "cannot stat '%s'", display);
 	if (!S_ISREG(st->st_mode))
 		return ecra_error_set(ECRA_EUNSUPPORTED,
 		    "unable to hash '%s': it is neither a file nor a directory",
@@ -475,8 +474,8 @@ static int read_all(
 	}
 }
 
-int ecra_fp_content_open(int *fd, int dfd, const char *name,
-    const char *display)
+int ecra_fp_content_open(
+    int *fd, int dfd, const char *name, const char *display)
 {
 	/* O_NONBLOCK: a FIFO swapped in for a file must not hang us. */
 	*fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);

@@ -358,15 +358,14 @@ static int on_file_at(
 	int error;
 
 	(void)real;
-	if ((f = new_field(ECRA_FINGERPRINT_FIELD_FILE, "file:", rel,
-	         s->root)) == NULL)
+	if ((f = new_field(
+	         ECRA_FINGERPRINT_FIELD_FILE, "file:", rel, s->root)) == NULL)
 		return ECRA_ENOMEM;
 	if ((error = add_field(s, f)) < 0) {
 		field_free(f);
 		return error;
 	}
-	if ((error = ecra_fp_content_open(&f->fd, dfd, name, f->display)) <
-	    0) {
+	if ((error = ecra_fp_content_open(&f->fd, dfd, name, f->display)) < 0) {
 		field_error(f, error);
 		f->is_done = true;
 	} else if (!s->has_pool || !queue_job(s, f)) {

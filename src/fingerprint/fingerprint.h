@@ -81,8 +81,8 @@ typedef struct {
 	/* Optional, replaces on_file: the same, plus `name`, which is
 	 * `real` relative to the open directory `dfd` (or AT_FDCWD and
 	 * `real`). The walk knows the file is regular (d_type). */
-	int (*on_file_at)(void *ctx, const char *rel, const char *real,
-	    int dfd, const char *name);
+	int (*on_file_at)(void *ctx, const char *rel, const char *real, int dfd,
+	    const char *name);
 	/* A link that is not followed (or dangling) and not ignored. */
 	int (*on_symlink)(void *ctx, const ecra_fp_link *link);
 	/* Optional: a followed link to something neither file nor dir. */

@@ -279,8 +279,7 @@ static int bad_name(walker *w)
 
 /* `name` is `real` relative to the directory fd `dfd` (AT_FDCWD: the
  * real path itself). */
-static int visit_file(
-    walker *w, const char *real, int dfd, const char *name)
+static int visit_file(walker *w, const char *real, int dfd, const char *name)
 {
 	bool ignored;
 	int error;
@@ -288,8 +287,7 @@ static int visit_file(
 	if ((error = query(w, &ignored, false)) < 0 || ignored)
 		return error;
 	if (w->v->on_file_at != NULL)
-		return w->v->on_file_at(
-		    w->v->ctx, w->rel.ptr, real, dfd, name);
+		return w->v->on_file_at(w->v->ctx, w->rel.ptr, real, dfd, name);
 	return w->v->on_file(w->v->ctx, w->rel.ptr, real);
 }
 
@@ -548,8 +546,8 @@ static int visit_entry(walker *w, const entry *e, const char *real,
 				return error;
 			return bad_name(w);
 		}
-		return visit_file(w, child->ptr,
-		    dfd, dfd == AT_FDCWD ? child->ptr : e->name);
+		return visit_file(
+		    w, child->ptr, dfd, dfd == AT_FDCWD ? child->ptr : e->name);
 	default:
 		return 0; /* FIFO, socket, device: skipped */
 	}
