@@ -67,8 +67,8 @@ if [ "$missing" = 1 ]; then
 	node "$here/gen.js" "$work" "${wanted[@]}"
 fi
 
-files_of() { find "$work/$1" -type f | LC_ALL=C sort; }
-warm() { find "$work/$1" -type f -print0 | xargs -0 cat >/dev/null; }
+files_of() { find "$work/$1/" -type f | LC_ALL=C sort; }
+warm() { find "$work/$1/" -type f -print0 | xargs -0 cat >/dev/null; }
 
 if [ "$mode" = callgrind ]; then
 	command -v valgrind >/dev/null || { echo "run.sh: valgrind is not installed" >&2; exit 1; }
@@ -138,7 +138,7 @@ for w in "${wanted[@]}"; do
 	measure "$w-ecr" "$runs" 1 "$cli" hash "$dir"
 	if [ "$w" = small ]; then
 		measure "$w-openssl" "$runs" 1 sh -c \
-		    "find '$dir' -type f -print0 | xargs -0 openssl dgst -sha256 >/dev/null"
+		    "find '$dir/' -type f -print0 | xargs -0 openssl dgst -sha256 >/dev/null"
 	else
 		measure "$w-openssl" "$runs" 1 openssl dgst -sha256 "${files[@]}"
 	fi

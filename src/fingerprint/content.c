@@ -94,20 +94,40 @@ static size_t seq_len(const unsigned char *p, size_t len, size_t *sub)
 size_t ecra_fp_utf8_valid_prefix(const unsigned char *p, size_t len)
 {
 	size_t i = 0, n, sub;
-	uint64_t w;
+	uint64_t w, high;
+	unsigned char b;
 
 	while (i < len) {
-		/* Skip ASCII eight bytes at a time. */
+		/* Skip ASCII eight bytes at a time, then straight to the
+		 * first non-ASCII byte of the word. */
 		while (i + 8 <= len) {
 			memcpy(&w, p + i, 8);
-			if (w & UINT64_C(0x8080808080808080))
+			high = w & UINT64_C(0x8080808080808080);
+			if (high != 0) {
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+				i += (size_t)__builtin_ctzll(high) >> 3;
+#endif
 				break;
+			}
 			i += 8;
 		}
 		if (i >= len)
 			break;
-		if (p[i] < 0x80) {
+		b = p[i];
+		if (b < 0x80) {
 			i++;
+			continue;
+		}
+		/* The common well-formed 2- and 3-byte sequences (no
+		 * overlong or surrogate lead) inline; the rest below. */
+		if (b >= 0xC2 && b <= 0xDF && i + 1 < len &&
+		    (p[i + 1] & 0xC0) == 0x80) {
+			i += 2;
+			continue;
+		}
+		if (b >= 0xE1 && b <= 0xEF && b != 0xED && i + 2 < len &&
+		    (p[i + 1] & 0xC0) == 0x80 && (p[i + 2] & 0xC0) == 0x80) {
+			i += 3;
 			continue;
 		}
 		if ((n = seq_len(p + i, len - i, &sub)) == 0)
@@ -265,19 +285,29 @@ static int update(ecra_fp_content *c, const void *p, size_t n)
 	return 0;
 }
 
-/* Replace every CRLF by LF in place; returns the new length. */
+/* Replace every CRLF by LF in place; returns the new length. The runs
+ * between carriage returns move with memmove(), found with memchr(). */
 static size_t crlf_to_lf(char *d, size_t n)
 {
 	char *cr;
-	size_t r, w;
+	size_t r, w, end;
 
 	if ((cr = memchr(d, '\r', n)) == NULL)
 		return n;
 	r = w = (size_t)(cr - d);
-	for (; r < n; r++) {
-		if (d[r] == '\r' && r + 1 < n && d[r + 1] == '\n')
-			continue;
-		d[w++] = d[r];
+	while (r < n) {
+		/* d[r] is '\r' */
+		if (r + 1 < n && d[r + 1] == '\n')
+			r++; /* drop it: the '\n' starts the next run */
+		else
+			d[w++] = d[r++];
+		if (r >= n)
+			break;
+		cr = memchr(d + r, '\r', n - r);
+		end = cr != NULL ? (size_t)(cr - d) : n;
+		memmove(d + w, d + r, end - r);
+		w += end - r;
+		r = end;
 	}
 	return w;
 }
@@ -374,15 +404,34 @@ int ecra_fp_content_buffer(ecra_fp_content *c,
 	return finish(c, out);
 }
 
+/* fstat() the open file: a regular one, or the reference's error. Large
+ * files are read sequentially. */
+static int check_regular(int fd, struct stat *st, const char *display)
+{
+	if (fstat(fd, st) < 0)
+		return ecra_error_set_os(ECRA_EIO, "cannot stat '%s'", display);
+	if (!S_ISREG(st->st_mode))
+		return ecra_error_set(ECRA_EUNSUPPORTED,
+		    "unable to hash '%s': it is neither a file nor a directory",
+		    display);
+	if (st->st_size > READ_SIZE)
+		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	return 0;
+}
+
 /*
  * Read fd to EOF, feeding whole 8192-byte chunks as they arrive; a
  * partial chunk waits for more bytes unless it is the end. A short read
  * that reaches the size fstat() reported is taken as EOF, so a small
- * file costs one read() (Node would read once more and get 0).
+ * file costs one read() (Node would read once more and get 0). When `st`
+ * is NULL (a file the walk already knows is regular, not yet fstat()ed),
+ * a first read that is short is the whole file; one that fills the
+ * buffer gets the fstat() after all.
  */
 static int read_all(
     ecra_fp_content *c, int fd, const struct stat *st, const char *display)
 {
+	struct stat own;
 	uint64_t total = 0;
 	size_t have = 0, ready;
 	bool is_eof;
@@ -396,6 +445,18 @@ static int read_all(
 				continue;
 			return ecra_error_set_os(
 			    ECRA_EIO, "cannot read '%s'", display);
+		}
+		if (st == NULL) {
+			if ((size_t)r < READ_SIZE) {
+				/* Short first read of a regular file: all
+				 * of it. */
+				if ((error = feed(c, c->rbuf, (size_t)r)) < 0)
+					return error;
+				return 0;
+			}
+			if ((error = check_regular(fd, &own, display)) < 0)
+				return error;
+			st = &own;
 		}
 		total += (uint64_t)r;
 		/* (st_size 0 with data: a /proc-like file; read to 0.) */
@@ -413,42 +474,44 @@ static int read_all(
 	}
 }
 
+int ecra_fp_content_open(
+    int *fd, int dfd, const char *name, const char *display)
+{
+	/* O_NONBLOCK: a FIFO swapped in for a file must not hang us. */
+	*fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (*fd < 0)
+		return ecra_error_set_os(ecra_error_from_errno(errno),
+		    "cannot open '%s'", display != NULL ? display : name);
+	return 0;
+}
+
+int ecra_fp_content_fd(ecra_fp_content *c,
+    char out[ECRA_CONTENT_FINGERPRINT_SIZE], int fd, bool is_regular,
+    const char *display)
+{
+	struct stat st;
+	int error;
+
+	if (!is_regular && (error = check_regular(fd, &st, display)) < 0)
+		return error;
+	if ((error = begin(c)) < 0 ||
+	    (error = read_all(c, fd, is_regular ? NULL : &st, display)) < 0)
+		return error;
+	return finish(c, out);
+}
+
 int ecra_fp_content_file(ecra_fp_content *c,
     char out[ECRA_CONTENT_FINGERPRINT_SIZE], const char *path,
     const char *display)
 {
-	struct stat st;
 	int fd = -1, error;
 
 	if (display == NULL)
 		display = path;
-	/* O_NONBLOCK: a FIFO swapped in for a file must not hang us. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		error = ecra_error_set_os(
-		    ecra_error_from_errno(errno), "cannot open '%s'", display);
-		goto done;
-	}
-	if (fstat(fd, &st) < 0) {
-		error =
-		    ecra_error_set_os(ECRA_EIO, "cannot stat '%s'", display);
-		goto done;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		error = ecra_error_set(ECRA_EUNSUPPORTED,
-		    "unable to hash '%s': it is neither a file nor a directory",
-		    display);
-		goto done;
-	}
-	if (st.st_size > READ_SIZE)
-		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	if ((error = begin(c)) < 0 ||
-	    (error = read_all(c, fd, &st, display)) < 0)
-		goto done;
-	error = finish(c, out);
-done:
-	if (fd >= 0)
-		close(fd);
+	if ((error = ecra_fp_content_open(&fd, AT_FDCWD, path, display)) < 0)
+		return error;
+	error = ecra_fp_content_fd(c, out, fd, false, display);
+	close(fd);
 	return error;
 }
 

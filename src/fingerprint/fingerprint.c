@@ -35,13 +35,17 @@
 
 /* Never start more hashing threads than this. */
 #define MAX_THREADS 64
+/* Files opened and queued but not hashed yet, at most; past that the
+ * walk hashes the file itself (this bounds the open descriptors). */
+#define MAX_BACKLOG 256
 
 typedef struct field {
 	ecra_fingerprint_field_kind kind;
-	char *header;  /* "file:<rel>", "link:<rel>" */
+	char *header;  /* "file:<rel>", "link:<rel>" (in this block) */
 	char *value;   /* link value; NULL for a file until hashed */
-	char *path;    /* file to read (NULL for links) */
-	char *display; /* file's symbolic path, for errors */
+	int fd;        /* file to read, open until hashed (else -1) */
+	char *display; /* file's symbolic path, for errors (in this
+	                * block; NULL for links) */
 	char content[ECRA_CONTENT_FINGERPRINT_SIZE];
 	int rc;        /* hashing result */
 	char *message; /* error message when rc < 0 */
@@ -86,10 +90,9 @@ static void field_free(field *f)
 {
 	if (f == NULL)
 		return;
-	ecra_free(f->header);
+	if (f->fd >= 0)
+		close(f->fd);
 	ecra_free(f->value);
-	ecra_free(f->path);
-	ecra_free(f->display);
 	ecra_free(f->message);
 	ecra_free(f);
 }
@@ -120,38 +123,51 @@ static void slashes(char *p)
 			*p = '/';
 }
 
-static field *new_field(
-    ecra_fingerprint_field_kind kind, const char *prefix, const char *rel)
+/* A field and its strings in one allocation; `root` non-NULL adds the
+ * display path "<root>/<rel>". */
+static field *new_field(ecra_fingerprint_field_kind kind, const char *prefix,
+    const char *rel, const char *root)
 {
 	field *f;
 	size_t plen = strlen(prefix), rlen = strlen(rel);
+	size_t dlen = root != NULL ? strlen(root) + 1 + rlen + 1 : 0;
 
-	if ((f = ecra_calloc(1, sizeof(*f))) == NULL)
+	if ((f = ecra_calloc(1, sizeof(*f) + plen + rlen + 1 + dlen)) == NULL)
 		return NULL;
 	f->kind = kind;
-	if ((f->header = ecra_alloc(plen + rlen + 1)) == NULL) {
-		ecra_free(f);
-		return NULL;
-	}
+	f->fd = -1;
+	f->header = (char *)(f + 1);
 	memcpy(f->header, prefix, plen);
 	memcpy(f->header + plen, rel, rlen + 1);
 	slashes(f->header + plen);
+	if (root != NULL) {
+		f->display = f->header + plen + rlen + 1;
+		memcpy(f->display, root, dlen - rlen - 2);
+		f->display[dlen - rlen - 2] = '/';
+		memcpy(f->display + dlen - rlen - 1, rel, rlen + 1);
+	}
 	return f;
+}
+
+/* Keep the current error in a file field. */
+static void field_error(field *f, int rc)
+{
+	f->rc = rc;
+	f->message = ecra_strdup(ecra_error_last()->message);
+	if (f->message == NULL)
+		f->rc = ECRA_ENOMEM;
 }
 
 /* Hash one file field with `hasher`, keeping the error in the field. */
 static void hash_job(field *f, ecra_fp_content *hasher)
 {
-	f->rc = ecra_fp_content_file(hasher, f->content, f->path, f->display);
-	if (f->rc < 0) {
-		f->message = ecra_strdup(ecra_error_last()->message);
-		if (f->message == NULL)
-			f->rc = ECRA_ENOMEM;
-	}
-	/* Only the result is needed from now on. */
-	ecra_free(f->path);
-	ecra_free(f->display);
-	f->path = f->display = NULL;
+	int rc;
+
+	rc = ecra_fp_content_fd(hasher, f->content, f->fd, true, f->display);
+	if (rc < 0)
+		field_error(f, rc);
+	close(f->fd);
+	f->fd = -1;
 }
 
 /*
@@ -210,9 +226,14 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-static void queue_job(fp_state *s, field *f)
+/* Queue f unless the backlog is full (then returns false). */
+static bool queue_job(fp_state *s, field *f)
 {
 	pthread_mutex_lock(&s->lock);
+	if (s->pending >= MAX_BACKLOG) {
+		pthread_mutex_unlock(&s->lock);
+		return false;
+	}
 	f->next_job = NULL;
 	if (s->queue_tail != NULL)
 		s->queue_tail->next_job = f;
@@ -222,6 +243,7 @@ static void queue_job(fp_state *s, field *f)
 	s->pending++;
 	pthread_cond_signal(&s->more);
 	pthread_mutex_unlock(&s->lock);
+	return true;
 }
 
 /* Close the queue, help with what is left (or drop it when `cancel`),
@@ -326,27 +348,27 @@ static int emit_ready(fp_state *s)
  * Visitor
  */
 
-static int on_file(void *ctx, const char *rel, const char *real)
+/* The walk opens each file (relative to its directory: no full-path
+ * lookup) and a pool thread reads it. */
+static int on_file_at(
+    void *ctx, const char *rel, const char *real, int dfd, const char *name)
 {
 	fp_state *s = ctx;
 	field *f;
 	int error;
 
-	if ((f = new_field(ECRA_FINGERPRINT_FIELD_FILE, "file:", rel)) == NULL)
+	(void)real;
+	if ((f = new_field(
+	         ECRA_FINGERPRINT_FIELD_FILE, "file:", rel, s->root)) == NULL)
 		return ECRA_ENOMEM;
-	if ((f->path = ecra_strdup(real)) == NULL ||
-	    (f->display = ecra_alloc(s->root_len + strlen(rel) + 2)) == NULL) {
-		field_free(f);
-		return ECRA_ENOMEM;
-	}
-	sprintf(f->display, "%s/%s", s->root, rel);
 	if ((error = add_field(s, f)) < 0) {
 		field_free(f);
 		return error;
 	}
-	if (s->has_pool) {
-		queue_job(s, f);
-	} else {
+	if ((error = ecra_fp_content_open(&f->fd, dfd, name, f->display)) < 0) {
+		field_error(f, error);
+		f->is_done = true;
+	} else if (!s->has_pool || !queue_job(s, f)) {
 		hash_job(f, s->inline_hasher);
 		f->is_done = true;
 	}
@@ -368,8 +390,8 @@ static int on_symlink(void *ctx, const ecra_fp_link *link)
 			value++;
 		is_key = true;
 	}
-	if ((f = new_field(ECRA_FINGERPRINT_FIELD_LINK, "link:", link->rel)) ==
-	    NULL)
+	if ((f = new_field(ECRA_FINGERPRINT_FIELD_LINK, "link:", link->rel,
+	         NULL)) == NULL)
 		return ECRA_ENOMEM;
 	if ((f->value = ecra_strdup(value)) == NULL) {
 		field_free(f);
@@ -427,7 +449,7 @@ static int walk_and_hash(fp_state *s, unsigned int nthreads)
 	wo.exclude = o->exclude;
 	wo.exclude_count = o->exclude_count;
 	memset(&v, 0, sizeof(v));
-	v.on_file = on_file;
+	v.on_file_at = on_file_at;
 	v.on_symlink = on_symlink;
 	v.on_unsupported = on_unsupported;
 	v.ctx = s;

@@ -44,6 +44,16 @@ void ecra_fp_content_free(ecra_fp_content *c);
 int ecra_fp_content_file(ecra_fp_content *c,
     char out[ECRA_CONTENT_FINGERPRINT_SIZE], const char *path,
     const char *display);
+/* openat() a file for hashing (non-blocking, close-on-exec); errors name
+ * `display` (NULL: `name`). */
+int ecra_fp_content_open(
+    int *fd, int dfd, const char *name, const char *display);
+/* Hash the open file `fd` (left open). With `is_regular` the caller knows
+ * it is a regular file (the walk's d_type) and a file shorter than one
+ * read() costs no fstat(). */
+int ecra_fp_content_fd(ecra_fp_content *c,
+    char out[ECRA_CONTENT_FINGERPRINT_SIZE], int fd, bool is_regular,
+    const char *display);
 /* Hash a memory buffer as if it were a file's content. */
 int ecra_fp_content_buffer(ecra_fp_content *c,
     char out[ECRA_CONTENT_FINGERPRINT_SIZE], const void *data, size_t len);
@@ -68,6 +78,11 @@ typedef struct {
 	/* A regular file (or a followed link to one) that is not ignored;
 	 * `real` is where to read it. */
 	int (*on_file)(void *ctx, const char *rel, const char *real);
+	/* Optional, replaces on_file: the same, plus `name`, which is
+	 * `real` relative to the open directory `dfd` (or AT_FDCWD and
+	 * `real`). The walk knows the file is regular (d_type). */
+	int (*on_file_at)(void *ctx, const char *rel, const char *real, int dfd,
+	    const char *name);
 	/* A link that is not followed (or dangling) and not ignored. */
 	int (*on_symlink)(void *ctx, const ecra_fp_link *link);
 	/* Optional: a followed link to something neither file nor dir. */

@@ -21,6 +21,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,9 @@
 #include "core/error.h"
 #include "util/buf.h"
 #include "util/vec.h"
+
+/* Directories kept open down the recursion stack. */
+#define MAX_OPEN_DIRS 64
 
 #ifndef PATH_MAX
 #define PATH_MAX 4096
@@ -273,13 +277,17 @@ static int bad_name(walker *w)
 	    w->opts->dir, w->rel.ptr);
 }
 
-static int visit_file(walker *w, const char *real)
+/* `name` is `real` relative to the directory fd `dfd` (AT_FDCWD: the
+ * real path itself). */
+static int visit_file(walker *w, const char *real, int dfd, const char *name)
 {
 	bool ignored;
 	int error;
 
 	if ((error = query(w, &ignored, false)) < 0 || ignored)
 		return error;
+	if (w->v->on_file_at != NULL)
+		return w->v->on_file_at(w->v->ctx, w->rel.ptr, real, dfd, name);
 	return w->v->on_file(w->v->ctx, w->rel.ptr, real);
 }
 
@@ -398,7 +406,7 @@ static int visit_symlink(walker *w, const char *real, const char *parent_real)
 		}
 		error = visit_directory(w, target.ptr, canon, false);
 	} else if (S_ISREG(st.st_mode)) {
-		error = visit_file(w, target.ptr);
+		error = visit_file(w, target.ptr, AT_FDCWD, target.ptr);
 	} else {
 		if ((error = query(w, &ignored, false)) < 0 || ignored)
 			goto done;
@@ -433,22 +441,18 @@ static void free_entries(entry *list, size_t count)
 	ecra_free(list);
 }
 
-/* Read `real`'s entries (names decoded, types known), sorted. */
-static int read_entries(entry **out, size_t *count_out, const char *real)
+/* Read the entries of `dir` (at `real`; names decoded, types known),
+ * sorted. */
+static int read_entries(
+    entry **out, size_t *count_out, DIR *dir, const char *real)
 {
-	ecra_buf name = ECRA_BUF_INIT(0), path = ECRA_BUF_INIT(0);
+	ecra_buf name = ECRA_BUF_INIT(0);
 	entry *list = NULL, *grown;
 	size_t count = 0, alloc = 0, len;
 	struct dirent *d;
 	struct stat st;
-	DIR *dir = NULL;
 	int error = 0;
 
-	if ((dir = opendir(real)) == NULL) {
-		error = ecra_error_set_os(ecra_error_from_errno(errno),
-		    "cannot read directory '%s'", real);
-		goto done;
-	}
 	for (;;) {
 		errno = 0;
 		if ((d = readdir(dir)) == NULL) {
@@ -477,9 +481,8 @@ static int read_entries(entry **out, size_t *count_out, const char *real)
 		        (const unsigned char *)d->d_name, len) != len;
 		list[count].type = d->d_type;
 		if (d->d_type == DT_UNKNOWN) {
-			if ((error = join(&path, real, d->d_name)) < 0)
-				break;
-			if (lstat(path.ptr, &st) < 0)
+			if (fstatat(dirfd(dir), d->d_name, &st,
+			        AT_SYMLINK_NOFOLLOW) < 0)
 				list[count].type = DT_UNKNOWN;
 			else if (S_ISLNK(st.st_mode))
 				list[count].type = DT_LNK;
@@ -503,11 +506,8 @@ static int read_entries(entry **out, size_t *count_out, const char *real)
 	list = NULL;
 	count = 0;
 done:
-	if (dir != NULL)
-		closedir(dir);
 	free_entries(list, count);
 	ecra_buf_dispose(&name);
-	ecra_buf_dispose(&path);
 	return error;
 }
 
@@ -522,7 +522,7 @@ static bool is_ancestor(walker *w, const char *canon)
 }
 
 static int visit_entry(walker *w, const entry *e, const char *real,
-    const char *canon, ecra_buf *child, ecra_buf *child_canon)
+    const char *canon, int dfd, ecra_buf *child, ecra_buf *child_canon)
 {
 	int error;
 
@@ -546,7 +546,8 @@ static int visit_entry(walker *w, const entry *e, const char *real,
 				return error;
 			return bad_name(w);
 		}
-		return visit_file(w, child->ptr);
+		return visit_file(
+		    w, child->ptr, dfd, dfd == AT_FDCWD ? child->ptr : e->name);
 	default:
 		return 0; /* FIFO, socket, device: skipped */
 	}
@@ -557,21 +558,35 @@ static int walk_dir(walker *w, const char *real, const char *canon)
 	ecra_buf child = ECRA_BUF_INIT(0), child_canon = ECRA_BUF_INIT(0);
 	entry *list = NULL;
 	size_t count = 0, i, rel_len = w->rel.size;
-	int error;
+	DIR *dir = NULL;
+	int error, fd = AT_FDCWD;
 
 	if (is_ancestor(w, canon))
 		return 0;
 	if ((error = ecra_strvec_push(&w->ancestors, canon)) < 0)
 		return error;
-	if ((error = read_entries(&list, &count, real)) < 0)
+	if ((dir = opendir(real)) == NULL) {
+		error = ecra_error_set_os(ecra_error_from_errno(errno),
+		    "cannot read directory '%s'", real);
 		goto done;
+	}
+	if ((error = read_entries(&list, &count, dir, real)) < 0)
+		goto done;
+	/* Files are opened relative to the directory (no full-path
+	 * lookup each); deep trees give the descriptor back early. */
+	if (w->ancestors.count <= MAX_OPEN_DIRS)
+		fd = dirfd(dir);
+	else {
+		closedir(dir);
+		dir = NULL;
+	}
 	for (i = 0; i < count; i++) {
 		if ((rel_len > 0 &&
 		        (error = ecra_buf_putc(&w->rel, '/')) < 0) ||
 		    (error = ecra_buf_puts(&w->rel, list[i].name)) < 0)
 			goto done;
-		error =
-		    visit_entry(w, &list[i], real, canon, &child, &child_canon);
+		error = visit_entry(
+		    w, &list[i], real, canon, fd, &child, &child_canon);
 		ecra_buf_truncate(&w->rel, rel_len);
 		if (error < 0)
 			goto done;
@@ -581,6 +596,8 @@ done:
 	w->ancestors.count--;
 	ecra_free(w->ancestors.items[w->ancestors.count]);
 	w->ancestors.items[w->ancestors.count] = NULL;
+	if (dir != NULL)
+		closedir(dir);
 	free_entries(list, count);
 	ecra_buf_dispose(&child);
 	ecra_buf_dispose(&child_canon);
