@@ -124,6 +124,9 @@ def parse_authorization(value):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # http.server writes headers and body in separate sends; with Nagle on,
+    # the body waits for the client's delayed ACK (~40 ms a request).
+    disable_nagle_algorithm = True
     server_version = "ecra-ecr-standin"
 
     def log_message(self, fmt, *a):  # quiet: the JSON log is the record
