@@ -38,6 +38,8 @@ static void on_signal(int sig)
 typedef struct {
 	bool json;
 	bool verbose;
+	bool live;        /* stderr is a terminal: show steps on one line */
+	bool line_active; /* the live line holds text that must be cleared */
 	char **failures;
 	size_t failure_count;
 } out_state;
@@ -89,6 +91,18 @@ void cmd_publish_help(void)
 	    "error.\n");
 }
 
+/* Longest message shown on the live status line. */
+#define LIVE_WIDTH 100
+
+/* Erase the live status line before other output is written. */
+static void clear_live(out_state *st)
+{
+	if (st->line_active) {
+		fputs("\r\033[K", stderr);
+		st->line_active = false;
+	}
+}
+
 static void on_event(const ecra_publish_event *ev, void *payload)
 {
 	out_state *st = payload;
@@ -117,6 +131,16 @@ static void on_event(const ecra_publish_event *ev, void *payload)
 		fflush(stdout);
 		return;
 	}
+	if (st->live && strcmp(ev->level, "verbose") == 0) {
+		/* On a terminal the steps (check, build, upload...) replace
+		 * each other on one status line instead of scrolling. */
+		fprintf(stderr, "\r\033[K[%u%%] %s: %.*s", ev->percent,
+		    ev->type_name, LIVE_WIDTH, ev->message);
+		fflush(stderr);
+		st->line_active = true;
+		return;
+	}
+	clear_live(st);
 	if (!st->verbose && strcmp(ev->level, "verbose") == 0)
 		return;
 	fprintf(stderr, "%-7s: [%u%%] %s: %s\n", ev->level, ev->percent,
@@ -128,6 +152,7 @@ static void on_output(int stream, const char *line, size_t len, void *payload)
 	out_state *st = payload;
 	FILE *f = stream == 1 && !st->json ? stdout : stderr;
 
+	clear_live(st);
 	fwrite(line, 1, len, f);
 	fputc('\n', f);
 	fflush(f);
@@ -361,7 +386,10 @@ int cmd_publish(int argc, char **argv)
 		}
 	}
 
+	st.live = !st.json && !st.verbose && isatty(STDERR_FILENO) &&
+	    env("TERM") != NULL && strcmp(env("TERM"), "dumb") != 0;
 	r = ecra_publish(m, &o, &sum);
+	clear_live(&st);
 	if (r < 0 && sum.failed == 0) {
 		rc = cli_fail_lib();
 		goto shutdown;
