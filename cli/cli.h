@@ -15,9 +15,9 @@
 #include "ecrassets.h"
 
 /* Documented in docs/cli.md. */
-#define CLI_EXIT_OK      0 /* success */
-#define CLI_EXIT_FAILED  1 /* the operation failed */
-#define CLI_EXIT_USAGE   2 /* bad command line */
+#define CLI_EXIT_OK     0 /* success */
+#define CLI_EXIT_FAILED 1 /* the operation failed */
+#define CLI_EXIT_USAGE  2 /* bad command line */
 
 /* Print "ecra: <last library error>" and return CLI_EXIT_FAILED. */
 int cli_fail_lib(void);

@@ -10,10 +10,10 @@
 #define CLI_CMD_H
 
 typedef struct {
-	const char *name;                    /* the verb */
-	int (*fn)(int argc, char **argv);    /* runs it; returns an exit code */
-	void (*help)(void);                  /* prints its help to stdout */
-	const char *summary;                 /* one line for --help */
+	const char *name;                 /* the verb */
+	int (*fn)(int argc, char **argv); /* runs it; returns an exit code */
+	void (*help)(void);               /* prints its help to stdout */
+	const char *summary;              /* one line for --help */
 } cli_cmd;
 
 int cmd_hash(int argc, char **argv);

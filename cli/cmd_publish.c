@@ -387,7 +387,7 @@ int cmd_publish(int argc, char **argv)
 	}
 
 	st.live = !st.json && !st.verbose && isatty(STDERR_FILENO) &&
-	    env("TERM") != NULL && strcmp(env("TERM"), "dumb") != 0;
+	          env("TERM") != NULL && strcmp(env("TERM"), "dumb") != 0;
 	r = ecra_publish(m, &o, &sum);
 	clear_live(&st);
 	if (r < 0 && sum.failed == 0) {

@@ -25,15 +25,18 @@ static void usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: ecr-assets [--version] [--help] <command> [<args>]\n\n"
-	           "Turn container images into deployable infrastructure "
-	           "assets, hash-compatible\nwith AWS CDK's aws-ecr-assets.\n\n"
-	           "Commands:\n");
+	fprintf(f,
+	    "usage: ecr-assets [--version] [--help] <command> [<args>]\n\n"
+	    "Turn container images into deployable infrastructure "
+	    "assets, hash-compatible\nwith AWS CDK's aws-ecr-assets.\n\n"
+	    "Commands:\n");
 	for (i = 0; i < COMMAND_COUNT; i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+		fprintf(
+		    f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "  %-10s %s\n", "help", "show help for a command");
-	fprintf(f, "\nRun 'ecr-assets help <command>' for a command's options.\n"
-	           "Exit status: 0 success, 1 failure, 2 usage error.\n");
+	fprintf(f,
+	    "\nRun 'ecr-assets help <command>' for a command's options.\n"
+	    "Exit status: 0 success, 1 failure, 2 usage error.\n");
 }
 
 static const cli_cmd *find(const char *name)

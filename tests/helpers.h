@@ -35,30 +35,30 @@
 		}                                                              \
 	} while (0)
 
-#define assert_fails_with(code, call)                                          \
-	do {                                                                   \
-		int rc_ = (call);                                              \
-		if (rc_ != (code)) {                                           \
-			print_error("%s:%d: %s returned %d (%s), expected "    \
-			            "%d (%s): %s\n",                           \
-			    __FILE__, __LINE__, #call, rc_,                    \
-			    ecra_error_name(rc_), (int)(code),                 \
-			    ecra_error_name(code),                             \
-			    ecra_error_last()->message);                       \
-			fail();                                                \
-		}                                                              \
-		assert_true(ecra_error_last()->message[0] != '\0');           \
+#define assert_fails_with(code, call)                                       \
+	do {                                                                \
+		int rc_ = (call);                                           \
+		if (rc_ != (code)) {                                        \
+			print_error("%s:%d: %s returned %d (%s), expected " \
+			            "%d (%s): %s\n",                        \
+			    __FILE__, __LINE__, #call, rc_,                 \
+			    ecra_error_name(rc_), (int)(code),              \
+			    ecra_error_name(code),                          \
+			    ecra_error_last()->message);                    \
+			fail();                                             \
+		}                                                           \
+		assert_true(ecra_error_last()->message[0] != '\0');         \
 	} while (0)
 
 /* Assert that the last error message contains `needle`. */
-#define assert_error_contains(needle)                                          \
-	do {                                                                   \
-		if (strstr(ecra_error_last()->message, (needle)) == NULL) {    \
-			print_error("%s:%d: error '%s' lacks '%s'\n",          \
-			    __FILE__, __LINE__, ecra_error_last()->message,    \
-			    (needle));                                         \
-			fail();                                                \
-		}                                                              \
+#define assert_error_contains(needle)                                       \
+	do {                                                                \
+		if (strstr(ecra_error_last()->message, (needle)) == NULL) { \
+			print_error("%s:%d: error '%s' lacks '%s'\n",       \
+			    __FILE__, __LINE__, ecra_error_last()->message, \
+			    (needle));                                      \
+			fail();                                             \
+		}                                                           \
 	} while (0)
 
 /*
@@ -101,7 +101,7 @@ static inline void write_file(
 
 	snprintf(path, sizeof(path), "%s/%s", dir, rel);
 	for (slash = strchr(path + strlen(dir) + 1, '/'); slash;
-	    slash = strchr(slash + 1, '/')) {
+	     slash = strchr(slash + 1, '/')) {
 		*slash = '\0';
 		mkdir(path, 0755);
 		*slash = '/';

@@ -30,7 +30,7 @@
 /** Wrap declarations so C++ callers get C linkage. */
 #ifdef __cplusplus
 #define ECRA_BEGIN_DECL extern "C" {
-#define ECRA_END_DECL }
+#define ECRA_END_DECL   }
 #else
 #define ECRA_BEGIN_DECL
 #define ECRA_END_DECL

@@ -17,18 +17,20 @@ ECRA_BEGIN_DECL
 /** What a failing function returns. Only codes a caller branches on. */
 typedef enum {
 	ECRA_OK = 0,
-	ECRA_ERROR = -1,       /**< Anything else; read ecra_error_last(). */
-	ECRA_ENOMEM = -2,      /**< An allocation failed. */
-	ECRA_EINVALID = -3,    /**< Bad argument or malformed input. */
-	ECRA_ENOTFOUND = -4,   /**< A file, image, repository or tag is missing. */
-	ECRA_EAUTH = -5,       /**< Credentials were refused. */
-	ECRA_ENET = -6,        /**< Transport failure below HTTP. */
-	ECRA_EDOCKER = -7,     /**< The docker CLI failed or is missing. */
-	ECRA_EUSER = -8,       /**< A callback asked us to stop. */
-	ECRA_EIO = -9,         /**< A local file system operation failed. */
+	ECRA_ERROR = -1,    /**< Anything else; read ecra_error_last(). */
+	ECRA_ENOMEM = -2,   /**< An allocation failed. */
+	ECRA_EINVALID = -3, /**< Bad argument or malformed input. */
+	ECRA_ENOTFOUND =
+	    -4,            /**< A file, image, repository or tag is missing. */
+	ECRA_EAUTH = -5,   /**< Credentials were refused. */
+	ECRA_ENET = -6,    /**< Transport failure below HTTP. */
+	ECRA_EDOCKER = -7, /**< The docker CLI failed or is missing. */
+	ECRA_EUSER = -8,   /**< A callback asked us to stop. */
+	ECRA_EIO = -9,     /**< A local file system operation failed. */
 	ECRA_EUNSUPPORTED = -10, /**< A special file or unsupported feature. */
-	ECRA_ETOOBIG = -11,    /**< Input exceeded a size limit. */
-	ECRA_EEXISTS = -12,    /**< Something already exists (e.g. a duplicate id). */
+	ECRA_ETOOBIG = -11,      /**< Input exceeded a size limit. */
+	ECRA_EEXISTS =
+	    -12, /**< Something already exists (e.g. a duplicate id). */
 } ecra_error_code;
 
 /** Details of the last failure on the calling thread. */

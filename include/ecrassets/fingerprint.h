@@ -36,8 +36,8 @@ typedef enum {
 /** What kind of entry an explain callback reports. */
 typedef enum {
 	ECRA_FINGERPRINT_FIELD_OPTION = 0, /**< An "options.*" field. */
-	ECRA_FINGERPRINT_FIELD_FILE,       /**< "file:<rel>" = "<size>:<sha>". */
-	ECRA_FINGERPRINT_FIELD_LINK,       /**< "link:<rel>" = link target. */
+	ECRA_FINGERPRINT_FIELD_FILE, /**< "file:<rel>" = "<size>:<sha>". */
+	ECRA_FINGERPRINT_FIELD_LINK, /**< "link:<rel>" = link target. */
 } ecra_fingerprint_field_kind;
 
 /**
@@ -162,8 +162,8 @@ ECRA_API const char *ecra_follow_mode_name(ecra_follow_mode mode);
  * @return 0, ECRA_ENOTFOUND, ECRA_EINVALID (external link under
  *         BLOCK_EXTERNAL), ECRA_EIO
  */
-ECRA_API int ecra_fingerprint_copy_directory(const char *src, const char *dest,
-    const ecra_fingerprint_options *opts);
+ECRA_API int ecra_fingerprint_copy_directory(
+    const char *src, const char *dest, const ecra_fingerprint_options *opts);
 
 ECRA_END_DECL
 

@@ -30,24 +30,24 @@ int ecra_error_wrap(const char *fmt, ...) ECRA_PRINTF(1, 2);
 int ecra_error_from_errno(int errnum);
 
 /* Reject a NULL argument at the public boundary with ECRA_EINVALID. */
-#define ECRA_ASSERT_ARG(x)                                                     \
-	do {                                                                   \
-		if ((x) == NULL)                                               \
-			return ecra_error_set(ECRA_EINVALID,                   \
-			    "invalid argument: '%s' must not be NULL", #x);    \
+#define ECRA_ASSERT_ARG(x)                                                  \
+	do {                                                                \
+		if ((x) == NULL)                                            \
+			return ecra_error_set(ECRA_EINVALID,                \
+			    "invalid argument: '%s' must not be NULL", #x); \
 	} while (0)
 
 /* Reject an options struct whose version this library does not know.
  * A NULL options pointer is fine (all defaults). */
-#define ECRA_CHECK_VERSION(opts, expected, type)                               \
-	do {                                                                   \
-		if ((opts) != NULL && ((opts)->version == 0 ||                 \
-		                          (opts)->version > (expected)))       \
-			return ecra_error_set(ECRA_EINVALID,                   \
-			    "invalid version %u for '%s' (this library "       \
-			    "knows 1..%u)",                                    \
-			    (unsigned)(opts)->version, #type,                  \
-			    (unsigned)(expected));                             \
+#define ECRA_CHECK_VERSION(opts, expected, type)                            \
+	do {                                                                \
+		if ((opts) != NULL &&                                       \
+		    ((opts)->version == 0 || (opts)->version > (expected))) \
+			return ecra_error_set(ECRA_EINVALID,                \
+			    "invalid version %u for '%s' (this library "    \
+			    "knows 1..%u)",                                 \
+			    (unsigned)(opts)->version, #type,               \
+			    (unsigned)(expected));                          \
 	} while (0)
 
 #endif /* SRC_CORE_ERROR_H */

@@ -14,8 +14,8 @@
 
 typedef struct {
 	/* Compile the patterns into *state_out. */
-	int (*compile)(void **state_out, const char *const *patterns,
-	    size_t count);
+	int (*compile)(
+	    void **state_out, const char *const *patterns, size_t count);
 	/* Match rel; `complete` selects completelyIgnores semantics. */
 	int (*match)(bool *out, void *state, const char *rel, bool complete);
 	void (*free)(void *state);
@@ -26,9 +26,9 @@ extern const ecra_ignore_strategy ecra_ignore_git_strategy;
 extern const ecra_ignore_strategy ecra_ignore_docker_strategy;
 
 struct ecra_ignore {
-	ecra_ignore_mode mode;               /* which language */
+	ecra_ignore_mode mode;                /* which language */
 	const ecra_ignore_strategy *strategy; /* its implementation */
-	void *state;                         /* owned by the strategy */
+	void *state;                          /* owned by the strategy */
 };
 
 #endif /* SRC_IGNORE_IGNORE_H */

@@ -273,7 +273,8 @@ int ecra_json_push_new(ecra_json *arr, ecra_json *val)
 		return ecra_error_last()->code < 0 ? ecra_error_last()->code
 		                                   : ECRA_ENOMEM;
 	if (json_array_append_new(J(arr), J(val)) < 0)
-		return ecra_error_set(ECRA_ENOMEM, "cannot append to JSON array");
+		return ecra_error_set(
+		    ECRA_ENOMEM, "cannot append to JSON array");
 	return 0;
 }
 

@@ -42,8 +42,8 @@ typedef enum {
 int ecra_json_parse(ecra_json **out, const char *text, size_t len,
     const char *source, unsigned int flags);
 /* Read and parse a file of at most `limit` bytes (0: 64 MiB). */
-int ecra_json_load_file(ecra_json **out, const char *path, size_t limit,
-    unsigned int flags);
+int ecra_json_load_file(
+    ecra_json **out, const char *path, size_t limit, unsigned int flags);
 
 /* Reference counting; ecra_json_free(NULL) is a no-op. */
 ecra_json *ecra_json_ref(ecra_json *v);

@@ -189,7 +189,8 @@ static int member_cmp(const void *a, const void *b)
 static int write_value(
     ecra_buf *out, json_t *v, unsigned indent, unsigned level);
 
-static int write_object(ecra_buf *out, json_t *v, unsigned indent, unsigned level)
+static int write_object(
+    ecra_buf *out, json_t *v, unsigned indent, unsigned level)
 {
 	member *members = NULL;
 	size_t count = json_object_size(v), i = 0;
@@ -219,8 +220,8 @@ static int write_object(ecra_buf *out, json_t *v, unsigned indent, unsigned leve
 			goto done;
 		if (indent && (error = newline(out, indent, level + 1)) < 0)
 			goto done;
-		if ((error = write_string(out, members[i].key,
-		         strlen(members[i].key))) < 0 ||
+		if ((error = write_string(
+		         out, members[i].key, strlen(members[i].key))) < 0 ||
 		    (error = ecra_buf_puts(out, indent ? ": " : ":")) < 0 ||
 		    (error = write_value(
 		         out, members[i].value, indent, level + 1)) < 0)
@@ -234,7 +235,8 @@ done:
 	return error;
 }
 
-static int write_array(ecra_buf *out, json_t *v, unsigned indent, unsigned level)
+static int write_array(
+    ecra_buf *out, json_t *v, unsigned indent, unsigned level)
 {
 	size_t i, count = json_array_size(v);
 	int error;
@@ -248,8 +250,8 @@ static int write_array(ecra_buf *out, json_t *v, unsigned indent, unsigned level
 			return error;
 		if (indent && (error = newline(out, indent, level + 1)) < 0)
 			return error;
-		if ((error = write_value(out, json_array_get(v, i), indent,
-		         level + 1)) < 0)
+		if ((error = write_value(
+		         out, json_array_get(v, i), indent, level + 1)) < 0)
 			return error;
 	}
 	if (indent && (error = newline(out, indent, level)) < 0)
@@ -257,7 +259,8 @@ static int write_array(ecra_buf *out, json_t *v, unsigned indent, unsigned level
 	return ecra_buf_putc(out, ']');
 }
 
-static int write_value(ecra_buf *out, json_t *v, unsigned indent, unsigned level)
+static int write_value(
+    ecra_buf *out, json_t *v, unsigned indent, unsigned level)
 {
 	if (level > MAX_DEPTH)
 		return ecra_error_set(ECRA_EINVALID, "JSON nested too deeply");

@@ -150,8 +150,8 @@ int ecra_buf_read_file(ecra_buf *buf, const char *path)
 	int fd, error;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return ecra_error_set_os(ecra_error_from_errno(errno),
-		    "cannot open '%s'", path);
+		return ecra_error_set_os(
+		    ecra_error_from_errno(errno), "cannot open '%s'", path);
 	error = ecra_buf_read_fd(buf, fd);
 	close(fd);
 	if (error < 0)

@@ -36,7 +36,8 @@ static json_t *run_case(json_t *c)
 	for (i = 0; i < n; i++)
 		patterns[i] = json_string_value(json_array_get(pats, i));
 	if (ecra_ignore_new(&ig, mode, patterns, n) < 0) {
-		result = json_pack("{s:s}", "error", ecra_error_last()->message);
+		result =
+		    json_pack("{s:s}", "error", ecra_error_last()->message);
 		goto done;
 	}
 	result = json_array();
@@ -48,9 +49,9 @@ static json_t *run_case(json_t *c)
 		int rc = dir ? ecra_ignore_completely_ignores(&out, ig, path)
 		             : ecra_ignore_ignores(&out, ig, path);
 		if (rc < 0)
-			json_array_append_new(result,
-			    json_pack("{s:s}", "error",
-			        ecra_error_last()->message));
+			json_array_append_new(
+			    result, json_pack("{s:s}", "error",
+			                ecra_error_last()->message));
 		else
 			json_array_append_new(result, json_boolean(out));
 	}

@@ -23,10 +23,10 @@ static void core_error_wrap_prefixes(void **state)
 {
 	(void)state;
 	ecra_error_set(ECRA_ENOTFOUND, "no such blob");
-	assert_int_equal(ecra_error_wrap("pushing '%s'", "app:1"),
-	    ECRA_ENOTFOUND);
-	assert_string_equal(ecra_error_last()->message,
-	    "pushing 'app:1': no such blob");
+	assert_int_equal(
+	    ecra_error_wrap("pushing '%s'", "app:1"), ECRA_ENOTFOUND);
+	assert_string_equal(
+	    ecra_error_last()->message, "pushing 'app:1': no such blob");
 }
 
 static void core_error_set_os_appends_strerror(void **state)
@@ -46,8 +46,8 @@ static void core_error_truncates_long_messages(void **state)
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	ecra_error_set(ECRA_ERROR, "%s", big);
-	assert_int_equal(strlen(ecra_error_last()->message),
-	    ECRA_ERROR_MESSAGE_MAX - 1);
+	assert_int_equal(
+	    strlen(ecra_error_last()->message), ECRA_ERROR_MESSAGE_MAX - 1);
 }
 
 static void *other_thread(void *arg)

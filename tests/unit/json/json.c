@@ -87,8 +87,8 @@ static void json_json_rejects_duplicates_on_request(void **state)
 	const char *text = "{\"a\":1,\"a\":2}";
 
 	(void)state;
-	assert_fails_with(ECRA_EINVALID,
-	    ecra_json_parse(&v, text, strlen(text), "x", ECRA_JSON_REJECT_DUPLICATES));
+	assert_fails_with(ECRA_EINVALID, ecra_json_parse(&v, text, strlen(text),
+	                                     "x", ECRA_JSON_REJECT_DUPLICATES));
 	assert_ok(ecra_json_parse(&v, text, strlen(text), "x", 0));
 	assert_int_equal(ecra_json_integer(ecra_json_get(v, "a")), 2);
 	ecra_json_free(v);
@@ -115,7 +115,8 @@ static void json_json_builds_and_iterates_in_order(void **state)
 	assert_string_equal(keys[0], "z");
 	assert_string_equal(keys[2], "m");
 	assert_ok(ecra_json_write(&out, o, 0));
-	assert_string_equal(out.ptr, "{\"z\":\"replaced\",\"a\":2,\"m\":[true,null]}");
+	assert_string_equal(
+	    out.ptr, "{\"z\":\"replaced\",\"a\":2,\"m\":[true,null]}");
 	assert_string_equal(ecra_json_type_name(a), "array");
 	ecra_buf_dispose(&out);
 	ecra_json_free(o);
@@ -123,8 +124,9 @@ static void json_json_builds_and_iterates_in_order(void **state)
 
 static void json_json_round_trips(void **state)
 {
-	const char *text = "{\"version\":\"48.0.0\",\"files\":{\"x\":{\"source\":"
-	                   "{\"path\":\"a.json\"}}},\"n\":[1,2.5,\"s\"]}";
+	const char *text =
+	    "{\"version\":\"48.0.0\",\"files\":{\"x\":{\"source\":"
+	    "{\"path\":\"a.json\"}}},\"n\":[1,2.5,\"s\"]}";
 	ecra_json *a = NULL, *b = NULL;
 	ecra_buf out = ECRA_BUF_INIT(0);
 
