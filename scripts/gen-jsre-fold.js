@@ -53,6 +53,7 @@ process.stdout.write(`/*
  */
 #include "ignore/jsre.h"
 
+/* clang-format off */
 const size_t ecra_jsre_fold_count = ${pairs.length};
 
 ${emit('ecra_jsre_fold_by_unit', byCode)}

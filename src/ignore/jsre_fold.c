@@ -8,6 +8,7 @@
  */
 #include "ignore/jsre.h"
 
+/* clang-format off */
 const size_t ecra_jsre_fold_count = 2313;
 
 const ecra_jsre_fold_pair ecra_jsre_fold_by_unit[] = {
