@@ -167,6 +167,10 @@ int ecra_assembly_sha256_hex(char out[65], const void *data, size_t len);
 /* docker_asset.c (shared by both asset kinds) */
 /* Fill tag, uri, repository name and manifest key from the stack. */
 int ecra_assembly_asset_locate(ecra_image_asset *asset, const char *asset_name);
+/* Name the asset, locate it (above) and add it to `stack`. On success the
+ * stack owns `asset`; on failure the caller still does. */
+int ecra_assembly_asset_attach(ecra_stack *stack, ecra_image_asset *asset,
+    const char *display_name, const char *asset_name);
 /* cfnify(s): {"Fn::Sub": s} when s contains "${", else a string. */
 ecra_json *ecra_assembly_cfnify(const char *s);
 /* The repository ARN as Stack.formatArn renders it. */

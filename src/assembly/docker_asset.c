@@ -283,6 +283,19 @@ done:
 	return rc;
 }
 
+int ecra_assembly_asset_attach(ecra_stack *stack, ecra_image_asset *a,
+    const char *display_name, const char *asset_name)
+{
+	int rc;
+
+	if ((a->display_name = ecra_strdup(display_name)) == NULL)
+		return ecra_error_set(ECRA_ENOMEM, "out of memory");
+	if ((rc = ecra_assembly_asset_locate(a, asset_name)) < 0)
+		return rc;
+	return ecra_assembly_add_child(
+	    stack, (ecra_child){ .kind = CHILD_ASSET, .u.asset = a });
+}
+
 static bool invalidates(ecra_tristate t)
 {
 	return t != ECRA_FALSE;
@@ -640,18 +653,11 @@ int ecra_stack_add_docker_image_asset(ecra_image_asset **out, ecra_stack *stack,
 #undef SRC
 	a->source_extra = src;
 	src = NULL;
-	a->display_name = ecra_strdup(o->display_name ? o->display_name
-	                              : o->asset_name ? o->asset_name
-	                                              : id);
-	if (a->display_name == NULL) {
-		rc = ecra_error_set(ECRA_ENOMEM, "out of memory");
-		goto done;
-	}
-	if ((rc = ecra_assembly_asset_locate(a, o->asset_name)) < 0)
-		goto done;
-	rc = ecra_assembly_add_child(
-	    stack, (ecra_child){ .kind = CHILD_ASSET, .u.asset = a });
-	if (rc < 0)
+	if ((rc = ecra_assembly_asset_attach(stack, a,
+	         o->display_name ? o->display_name
+	         : o->asset_name ? o->asset_name
+	                         : id,
+	         o->asset_name)) < 0)
 		goto done;
 	if (out)
 		*out = a;

@@ -65,16 +65,8 @@ int ecra_stack_add_tarball_image_asset(ecra_image_asset **out,
 	abs = NULL;
 	if ((rc = ecra_assembly_set_staged_path(a)) < 0)
 		goto done;
-	a->display_name = ecra_strdup(o->display_name ? o->display_name : id);
-	if (a->display_name == NULL) {
-		rc = ecra_error_set(ECRA_ENOMEM, "out of memory");
-		goto done;
-	}
-	if ((rc = ecra_assembly_asset_locate(a, NULL)) < 0)
-		goto done;
-	rc = ecra_assembly_add_child(
-	    stack, (ecra_child){ .kind = CHILD_ASSET, .u.asset = a });
-	if (rc < 0)
+	if ((rc = ecra_assembly_asset_attach(
+	         stack, a, o->display_name ? o->display_name : id, NULL)) < 0)
 		goto done;
 	if (out)
 		*out = a;
