@@ -68,19 +68,16 @@ int ecra_strvec_pushf(ecra_strvec *v, const char *fmt, ...)
 	return ecra_strvec_push_owned(v, s);
 }
 
-static int (*sort_cmp)(const char *, const char *);
-
-static int sort_thunk(const void *a, const void *b)
+static int compare_strings(const void *a, const void *b)
 {
-	return sort_cmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-void ecra_strvec_sort(ecra_strvec *v, int (*cmp)(const char *, const char *))
+void ecra_strvec_sort(ecra_strvec *v)
 {
 	if (v->count < 2)
 		return;
-	sort_cmp = cmp;
-	qsort(v->items, v->count, sizeof(*v->items), sort_thunk);
+	qsort(v->items, v->count, sizeof(*v->items), compare_strings);
 }
 
 void ecra_strvec_dispose(ecra_strvec *v)

@@ -30,8 +30,8 @@ int ecra_strvec_push_owned(ecra_strvec *v, char *s);
 /* Append a printf-formatted string. */
 int ecra_strvec_pushf(ecra_strvec *v, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* Sort with a strcmp-like comparator. */
-void ecra_strvec_sort(ecra_strvec *v, int (*cmp)(const char *, const char *));
+/* Sort in byte order (strcmp). Thread-safe: no shared state. */
+void ecra_strvec_sort(ecra_strvec *v);
 void ecra_strvec_dispose(ecra_strvec *v);
 
 #endif /* SRC_UTIL_VEC_H */

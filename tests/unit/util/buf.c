@@ -79,7 +79,7 @@ static void util_vec_pushes_and_sorts(void **state)
 	(void)state;
 	assert_ok(ecra_strvec_push(&v, "b"));
 	assert_ok(ecra_strvec_pushf(&v, "%s", "a"));
-	ecra_strvec_sort(&v, strcmp);
+	ecra_strvec_sort(&v);
 	assert_string_equal(v.items[0], "a");
 	assert_string_equal(v.items[1], "b");
 	assert_null(v.items[2]);
