@@ -19,8 +19,10 @@
 #include "fingerprint/fingerprint.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,15 +37,27 @@
 
 /* Never start more hashing threads than this. */
 #define MAX_THREADS 64
-/* Files opened and queued but not hashed yet, at most; past that the
- * walk hashes the file itself (this bounds the open descriptors). */
-#define MAX_BACKLOG 256
+/* Files queued but not hashed yet, at most; past that the walk waits
+ * (this bounds memory and the directory descriptors kept open). */
+#define MAX_BACKLOG 1024
+/* The walk hands files to the pool this many at a time (one lock and
+ * one wake-up per group, and batches for the readers). */
+#define GROUP 16
+
+/* An open directory that queued files are opened relative to: the walk
+ * closes its own descriptor when it leaves, so jobs share a duplicate
+ * that the last one closes. */
+typedef struct {
+	int fd;
+	atomic_uint refs;
+} dirref;
 
 typedef struct field {
 	ecra_fingerprint_field_kind kind;
 	char *header;  /* "file:<rel>", "link:<rel>" (in this block) */
 	char *value;   /* link value; NULL for a file until hashed */
-	int fd;        /* file to read, open until hashed (else -1) */
+	dirref *dir;   /* a queued file: its directory (NULL: AT_FDCWD) */
+	char *name;    /* ... and its name there (in this block) */
 	char *display; /* file's symbolic path, for errors (in this
 	                * block; NULL for links) */
 	char content[ECRA_CONTENT_FINGERPRINT_SIZE];
@@ -74,24 +88,54 @@ typedef struct {
 	ecra_fp_content *inline_hasher;
 	pthread_mutex_t lock;
 	pthread_cond_t more; /* a job was queued, or the walk ended */
-	pthread_cond_t idle; /* a job finished */
+	pthread_cond_t idle; /* the backlog halved, or emptied */
 	field *queue_head, *queue_tail;
-	size_t pending;    /* queued or running */
+	size_t pending; /* queued or running */
+	/* The walk's group of files not handed over yet. */
+	field *group_head, *group_tail;
+	size_t group_count;
+	/* The directory the walk is in, as a shared reference. */
+	dirref *cur_dir;
+	int cur_dfd;
 	bool is_closed;    /* no more jobs will come */
 	bool is_cancelled; /* skip what is still queued */
 	bool has_pool;
+	size_t nthreads; /* in the pool */
 } fp_state;
 
 /*
  * Fields
  */
 
+static dirref *dirref_new(int dfd)
+{
+	dirref *d;
+	int fd;
+
+	if ((fd = fcntl(dfd, F_DUPFD_CLOEXEC, 0)) < 0)
+		return NULL;
+	if ((d = ecra_alloc(sizeof(*d))) == NULL) {
+		close(fd);
+		return NULL;
+	}
+	d->fd = fd;
+	atomic_init(&d->refs, 1);
+	return d;
+}
+
+static void dirref_put(dirref *d)
+{
+	if (d != NULL && atomic_fetch_sub(&d->refs, 1) == 1) {
+		close(d->fd);
+		ecra_free(d);
+	}
+}
+
 static void field_free(field *f)
 {
 	if (f == NULL)
 		return;
-	if (f->fd >= 0)
-		close(f->fd);
+	dirref_put(f->dir);
 	ecra_free(f->value);
 	ecra_free(f->message);
 	ecra_free(f);
@@ -124,18 +168,19 @@ static void slashes(char *p)
 }
 
 /* A field and its strings in one allocation; `root` non-NULL adds the
- * display path "<root>/<rel>". */
+ * display path "<root>/<rel>", `name` non-NULL a copy of it. */
 static field *new_field(ecra_fingerprint_field_kind kind, const char *prefix,
-    const char *rel, const char *root)
+    const char *rel, const char *root, const char *name)
 {
 	field *f;
 	size_t plen = strlen(prefix), rlen = strlen(rel);
 	size_t dlen = root != NULL ? strlen(root) + 1 + rlen + 1 : 0;
+	size_t nlen = name != NULL ? strlen(name) + 1 : 0;
 
-	if ((f = ecra_calloc(1, sizeof(*f) + plen + rlen + 1 + dlen)) == NULL)
+	if ((f = ecra_calloc(
+	         1, sizeof(*f) + plen + rlen + 1 + dlen + nlen)) == NULL)
 		return NULL;
 	f->kind = kind;
-	f->fd = -1;
 	f->header = (char *)(f + 1);
 	memcpy(f->header, prefix, plen);
 	memcpy(f->header + plen, rel, rlen + 1);
@@ -145,6 +190,10 @@ static field *new_field(ecra_fingerprint_field_kind kind, const char *prefix,
 		memcpy(f->display, root, dlen - rlen - 2);
 		f->display[dlen - rlen - 2] = '/';
 		memcpy(f->display + dlen - rlen - 1, rel, rlen + 1);
+	}
+	if (name != NULL) {
+		f->name = f->header + plen + rlen + 1 + dlen;
+		memcpy(f->name, name, nlen);
 	}
 	return f;
 }
@@ -158,16 +207,60 @@ static void field_error(field *f, int rc)
 		f->rc = ECRA_ENOMEM;
 }
 
-/* Hash one file field with `hasher`, keeping the error in the field. */
-static void hash_job(field *f, ecra_fp_content *hasher)
+/* Hash the file `name` in `dfd` into f the ordinary way (open, read,
+ * close), keeping the error in the field. */
+static void hash_file(
+    field *f, ecra_fp_content *hasher, int dfd, const char *name)
 {
-	int rc;
+	int fd = -1, rc;
 
-	rc = ecra_fp_content_fd(hasher, f->content, f->fd, true, f->display);
+	rc = ecra_fp_content_open(&fd, dfd, name, f->display);
+	if (rc == 0) {
+		rc = ecra_fp_content_fd(hasher, f->content, fd, true, f->display);
+		close(fd);
+	}
 	if (rc < 0)
 		field_error(f, rc);
-	close(f->fd);
-	f->fd = -1;
+}
+
+static int job_dfd(const field *f)
+{
+	return f->dir != NULL ? f->dir->fd : AT_FDCWD;
+}
+
+/* Hash a batch of queued files: small ones read together by `*reader`
+ * (dropped if it breaks), the rest one by one. */
+static void hash_jobs(
+    field **jobs, size_t n, ecra_fp_content *hasher, ecra_fp_reader **reader)
+{
+	ecra_fp_read_req reqs[ECRA_FP_BATCH];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		reqs[i].dfd = job_dfd(jobs[i]);
+		reqs[i].name = jobs[i]->name;
+		reqs[i].result = -1;
+	}
+	if (*reader != NULL && n > 1 &&
+	    ecra_fp_reader_run(*reader, reqs, n) < 0) {
+		ecra_fp_reader_free(*reader);
+		*reader = NULL;
+		for (i = 0; i < n; i++)
+			reqs[i].result = -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (reqs[i].result >= 0) {
+			rc = ecra_fp_content_buffer(hasher, jobs[i]->content,
+			    reqs[i].data, (size_t)reqs[i].result);
+			if (rc < 0)
+				field_error(jobs[i], rc);
+		} else {
+			hash_file(jobs[i], hasher, reqs[i].dfd, reqs[i].name);
+		}
+		dirref_put(jobs[i]->dir);
+		jobs[i]->dir = NULL;
+	}
 }
 
 /*
@@ -181,6 +274,15 @@ typedef struct {
 	bool is_started;
 } worker;
 
+/* Let the walk go on once the backlog is down to half; called with the
+ * lock held. */
+static void job_done(fp_state *s, field *f)
+{
+	f->is_done = true;
+	if (--s->pending == 0 || s->pending == MAX_BACKLOG / 2)
+		pthread_cond_broadcast(&s->idle);
+}
+
 static field *take_job(fp_state *s)
 {
 	field *f = s->queue_head;
@@ -193,77 +295,109 @@ static field *take_job(fp_state *s)
 	return f;
 }
 
-/* Mark f hashed; called with the lock held. */
-static void job_done(fp_state *s, field *f)
+/* Take up to ECRA_FP_BATCH jobs, leaving some for the other threads
+ * when the queue is short; called with the lock held. */
+static size_t take_jobs(fp_state *s, field **jobs, size_t nthreads)
 {
-	f->is_done = true;
-	if (--s->pending == 0)
-		pthread_cond_broadcast(&s->idle);
+	size_t n = 0, want = ECRA_FP_BATCH;
+	field *f;
+
+	if (s->pending < ECRA_FP_BATCH * nthreads)
+		want = s->pending / nthreads > 0 ? s->pending / nthreads : 1;
+	while (n < want && (f = take_job(s)) != NULL)
+		jobs[n++] = f;
+	return n;
+}
+
+static void run_jobs(fp_state *s, field **jobs, size_t n,
+    ecra_fp_content *hasher, ecra_fp_reader **reader)
+{
+	size_t i;
+
+	if (!s->is_cancelled) {
+		pthread_mutex_unlock(&s->lock);
+		hash_jobs(jobs, n, hasher, reader);
+		pthread_mutex_lock(&s->lock);
+	}
+	for (i = 0; i < n; i++)
+		job_done(s, jobs[i]);
 }
 
 static void *worker_main(void *arg)
 {
 	worker *wk = arg;
 	fp_state *s = wk->s;
-	field *f;
+	field *jobs[ECRA_FP_BATCH];
+	ecra_fp_reader *reader;
+	size_t n;
 
+	/* The reader's ring belongs to the thread that makes it. */
+	reader = ecra_fp_reader_new();
 	pthread_mutex_lock(&s->lock);
 	for (;;) {
-		if ((f = take_job(s)) == NULL) {
+		if ((n = take_jobs(s, jobs, s->nthreads)) == 0) {
 			if (s->is_closed)
 				break;
 			pthread_cond_wait(&s->more, &s->lock);
 			continue;
 		}
-		if (!s->is_cancelled) {
-			pthread_mutex_unlock(&s->lock);
-			hash_job(f, wk->hasher);
-			pthread_mutex_lock(&s->lock);
-		}
-		job_done(s, f);
+		run_jobs(s, jobs, n, wk->hasher, &reader);
 	}
 	pthread_mutex_unlock(&s->lock);
+	ecra_fp_reader_free(reader);
 	return NULL;
 }
 
-/* Queue f unless the backlog is full (then returns false). */
-static bool queue_job(fp_state *s, field *f)
+/* Hand the walk's group of files to the pool, first waiting for room
+ * when the backlog is full. */
+static void flush_group(fp_state *s)
 {
+	if (s->group_count == 0)
+		return;
 	pthread_mutex_lock(&s->lock);
-	if (s->pending >= MAX_BACKLOG) {
-		pthread_mutex_unlock(&s->lock);
-		return false;
-	}
-	f->next_job = NULL;
+	while (s->pending >= MAX_BACKLOG)
+		pthread_cond_wait(&s->idle, &s->lock);
 	if (s->queue_tail != NULL)
-		s->queue_tail->next_job = f;
+		s->queue_tail->next_job = s->group_head;
 	else
-		s->queue_head = f;
-	s->queue_tail = f;
-	s->pending++;
-	pthread_cond_signal(&s->more);
+		s->queue_head = s->group_head;
+	s->queue_tail = s->group_tail;
+	s->pending += s->group_count;
+	pthread_cond_broadcast(&s->more);
 	pthread_mutex_unlock(&s->lock);
-	return true;
+	s->group_head = s->group_tail = NULL;
+	s->group_count = 0;
+}
+
+static void group_add(fp_state *s, field *f)
+{
+	f->next_job = NULL;
+	if (s->group_tail != NULL)
+		s->group_tail->next_job = f;
+	else
+		s->group_head = f;
+	s->group_tail = f;
+	if (++s->group_count >= GROUP)
+		flush_group(s);
 }
 
 /* Close the queue, help with what is left (or drop it when `cancel`),
  * and wait until every job is done. */
 static void drain(fp_state *s, bool cancel)
 {
-	field *f;
+	field *jobs[ECRA_FP_BATCH];
+	ecra_fp_reader *reader = NULL;
+	size_t n;
 
+	if (!cancel)
+		flush_group(s);
 	pthread_mutex_lock(&s->lock);
 	s->is_closed = true;
 	s->is_cancelled = cancel;
 	pthread_cond_broadcast(&s->more);
 	for (;;) {
-		if ((f = take_job(s)) != NULL) {
-			if (!cancel) {
-				pthread_mutex_unlock(&s->lock);
-				hash_job(f, s->inline_hasher);
-				pthread_mutex_lock(&s->lock);
-			}
-			job_done(s, f);
+		if ((n = take_jobs(s, jobs, s->nthreads + 1)) > 0) {
+			run_jobs(s, jobs, n, s->inline_hasher, &reader);
 			continue;
 		}
 		if (s->pending == 0)
@@ -348,8 +482,8 @@ static int emit_ready(fp_state *s)
  * Visitor
  */
 
-/* The walk opens each file (relative to its directory: no full-path
- * lookup) and a pool thread reads it. */
+/* Files are opened relative to their directory (no full-path lookup)
+ * by a pool thread, which reads and hashes them. */
 static int on_file_at(
     void *ctx, const char *rel, const char *real, int dfd, const char *name)
 {
@@ -358,21 +492,41 @@ static int on_file_at(
 	int error;
 
 	(void)real;
-	if ((f = new_field(
-	         ECRA_FINGERPRINT_FIELD_FILE, "file:", rel, s->root)) == NULL)
+	if ((f = new_field(ECRA_FINGERPRINT_FIELD_FILE, "file:", rel, s->root,
+	         s->has_pool ? name : NULL)) == NULL)
 		return ECRA_ENOMEM;
 	if ((error = add_field(s, f)) < 0) {
 		field_free(f);
 		return error;
 	}
-	if ((error = ecra_fp_content_open(&f->fd, dfd, name, f->display)) < 0) {
-		field_error(f, error);
-		f->is_done = true;
-	} else if (!s->has_pool || !queue_job(s, f)) {
-		hash_job(f, s->inline_hasher);
+	if (s->has_pool && dfd != AT_FDCWD &&
+	    (s->cur_dir == NULL || s->cur_dfd != dfd)) {
+		dirref_put(s->cur_dir);
+		s->cur_dfd = dfd;
+		s->cur_dir = dirref_new(dfd);
+	}
+	if (s->has_pool && (dfd == AT_FDCWD || s->cur_dir != NULL)) {
+		if (dfd != AT_FDCWD) {
+			f->dir = s->cur_dir;
+			atomic_fetch_add(&f->dir->refs, 1);
+		}
+		group_add(s, f);
+	} else {
+		hash_file(f, s->inline_hasher, dfd, name);
 		f->is_done = true;
 	}
 	return emit_ready(s);
+}
+
+/* The walk is about to close `dfd`. */
+static void on_dir_leave(void *ctx, int dfd)
+{
+	fp_state *s = ctx;
+
+	if (s->cur_dir != NULL && s->cur_dfd == dfd) {
+		dirref_put(s->cur_dir);
+		s->cur_dir = NULL;
+	}
 }
 
 static int on_symlink(void *ctx, const ecra_fp_link *link)
@@ -391,7 +545,7 @@ static int on_symlink(void *ctx, const ecra_fp_link *link)
 		is_key = true;
 	}
 	if ((f = new_field(ECRA_FINGERPRINT_FIELD_LINK, "link:", link->rel,
-	         NULL)) == NULL)
+	         NULL, NULL)) == NULL)
 		return ECRA_ENOMEM;
 	if ((f->value = ecra_strdup(value)) == NULL) {
 		field_free(f);
@@ -450,6 +604,7 @@ static int walk_and_hash(fp_state *s, unsigned int nthreads)
 	wo.exclude_count = o->exclude_count;
 	memset(&v, 0, sizeof(v));
 	v.on_file_at = on_file_at;
+	v.on_dir_leave = on_dir_leave;
 	v.on_symlink = on_symlink;
 	v.on_unsupported = on_unsupported;
 	v.ctx = s;
@@ -464,6 +619,7 @@ static int walk_and_hash(fp_state *s, unsigned int nthreads)
 				goto done;
 		}
 		s->has_pool = true;
+		s->nthreads = nthreads;
 		for (i = 0; i < nthreads; i++) {
 			if (pthread_create(&workers[i].thread, NULL,
 			        worker_main, &workers[i]) != 0)
@@ -472,8 +628,13 @@ static int walk_and_hash(fp_state *s, unsigned int nthreads)
 			started++;
 		}
 		/* No thread at all: hash inline after all. */
-		if (started == 0)
+		if (started == 0) {
 			s->has_pool = false;
+		} else {
+			pthread_mutex_lock(&s->lock);
+			s->nthreads = started;
+			pthread_mutex_unlock(&s->lock);
+		}
 	}
 
 	walk_error = ecra_fp_walk(&wo, &v);
@@ -650,6 +811,7 @@ done:
 		field_free(s.fields[i]);
 	ecra_free(s.fields);
 	ecra_free(s.walk_message);
+	dirref_put(s.cur_dir);
 	ecra_fp_content_free(s.inline_hasher);
 	pthread_mutex_destroy(&s.lock);
 	pthread_cond_destroy(&s.more);

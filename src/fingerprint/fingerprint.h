@@ -59,6 +59,37 @@ int ecra_fp_content_buffer(ecra_fp_content *c,
     char out[ECRA_CONTENT_FINGERPRINT_SIZE], const void *data, size_t len);
 
 /*
+ * Batched reads of small files (uring.c; io_uring where the kernel has
+ * it). A reader belongs to one thread: the one that created it.
+ */
+
+/* Files per batch, and the bytes read of each: a file at least this
+ * long is not "small" and is read the ordinary way. */
+#define ECRA_FP_BATCH 32
+#define ECRA_FP_BATCH_READ (64 * 1024)
+
+typedef struct ecra_fp_reader ecra_fp_reader;
+
+typedef struct {
+	int dfd;          /* directory fd, or AT_FDCWD */
+	const char *name; /* relative to dfd */
+	/* Out: the file's length when `data` holds all of it, else -1
+	 * (open or read failed, or the file is long): read it yourself. */
+	long result;
+	const unsigned char *data; /* valid until the next run */
+} ecra_fp_read_req;
+
+/* A reader, or NULL when batched reads are unavailable (no io_uring in
+ * this build or kernel, refused by a seccomp filter, no memory). */
+ecra_fp_reader *ecra_fp_reader_new(void);
+void ecra_fp_reader_free(ecra_fp_reader *r);
+/* Read reqs[0..n), n <= ECRA_FP_BATCH. A negative return means the
+ * reader is broken: free it and read every file yourself. */
+int ecra_fp_reader_run(ecra_fp_reader *r, ecra_fp_read_req *reqs, size_t n);
+/* Tests: make ecra_fp_reader_new() return NULL (process-wide). */
+void ecra_fp_reader_disable(bool disable);
+
+/*
  * The walk (spec synth.md §1.4, §1.5).
  */
 
@@ -83,6 +114,9 @@ typedef struct {
 	 * `real`). The walk knows the file is regular (d_type). */
 	int (*on_file_at)(void *ctx, const char *rel, const char *real, int dfd,
 	    const char *name);
+	/* Optional: the walk is done with the directory `dfd` it passed
+	 * to on_file_at and is about to close it. */
+	void (*on_dir_leave)(void *ctx, int dfd);
 	/* A link that is not followed (or dangling) and not ignored. */
 	int (*on_symlink)(void *ctx, const ecra_fp_link *link);
 	/* Optional: a followed link to something neither file nor dir. */

@@ -596,8 +596,11 @@ done:
 	w->ancestors.count--;
 	ecra_free(w->ancestors.items[w->ancestors.count]);
 	w->ancestors.items[w->ancestors.count] = NULL;
-	if (dir != NULL)
+	if (dir != NULL) {
+		if (fd != AT_FDCWD && w->v->on_dir_leave != NULL)
+			w->v->on_dir_leave(w->v->ctx, fd);
 		closedir(dir);
+	}
 	free_entries(list, count);
 	ecra_buf_dispose(&child);
 	ecra_buf_dispose(&child_canon);
