@@ -177,8 +177,8 @@ static field *new_field(ecra_fingerprint_field_kind kind, const char *prefix,
 	size_t dlen = root != NULL ? strlen(root) + 1 + rlen + 1 : 0;
 	size_t nlen = name != NULL ? strlen(name) + 1 : 0;
 
-	if ((f = ecra_calloc(
-	         1, sizeof(*f) + plen + rlen + 1 + dlen + nlen)) == NULL)
+	if ((f = ecra_calloc(1, sizeof(*f) + plen + rlen + 1 + dlen + nlen)) ==
+	    NULL)
 		return NULL;
 	f->kind = kind;
 	f->header = (char *)(f + 1);
@@ -216,7 +216,8 @@ static void hash_file(
 
 	rc = ecra_fp_content_open(&fd, dfd, name, f->display);
 	if (rc == 0) {
-		rc = ecra_fp_content_fd(hasher, f->content, fd, true, f->display);
+		rc = ecra_fp_content_fd(
+		    hasher, f->content, fd, true, f->display);
 		close(fd);
 	}
 	if (rc < 0)

@@ -65,7 +65,7 @@ int ecra_fp_content_buffer(ecra_fp_content *c,
 
 /* Files per batch, and the bytes read of each: a file at least this
  * long is not "small" and is read the ordinary way. */
-#define ECRA_FP_BATCH 32
+#define ECRA_FP_BATCH      32
 #define ECRA_FP_BATCH_READ (64 * 1024)
 
 typedef struct ecra_fp_reader ecra_fp_reader;

@@ -111,8 +111,8 @@ static void queue_file(ecra_fp_reader *r, ecra_fp_read_req *q, unsigned int i)
 	 * file fails the read instead of hanging. (A direct descriptor is
 	 * never in the file table, so O_CLOEXEC does not apply: the kernel
 	 * rejects it.) */
-	io_uring_prep_openat_direct(sqe, q->dfd, q->name,
-	    O_RDONLY | O_NOCTTY | O_NONBLOCK, 0, i);
+	io_uring_prep_openat_direct(
+	    sqe, q->dfd, q->name, O_RDONLY | O_NOCTTY | O_NONBLOCK, 0, i);
 	sqe->flags |= IOSQE_IO_LINK;
 	io_uring_sqe_set_data64(sqe, (uint64_t)i * 3 + OP_OPEN);
 

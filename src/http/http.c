@@ -35,19 +35,16 @@ struct ecra_http {
 	char *no_proxy;
 };
 
+/* libcurl is loaded and initialised with the first client (curl_shim.c),
+ * so commands that never speak HTTP never load it. */
 int ecra_http_global_init(void)
 {
-	CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
-
-	if (rc != CURLE_OK)
-		return ecra_error_set(ECRA_ERROR,
-		    "cannot initialise libcurl: %s", curl_easy_strerror(rc));
 	return 0;
 }
 
 void ecra_http_global_cleanup(void)
 {
-	curl_global_cleanup();
+	ecra_http_curl_release();
 }
 
 void ecra_http_request_init(
@@ -75,6 +72,7 @@ int ecra_http_new(ecra_http **out, const ecra_http_options *opts)
 {
 	ecra_http *c = NULL;
 	bool failed = false;
+	int error;
 
 	ECRA_ASSERT_ARG(out);
 	*out = NULL;
@@ -97,6 +95,10 @@ int ecra_http_new(ecra_http **out, const ecra_http_options *opts)
 	if (failed) {
 		ecra_http_free(c);
 		return ECRA_ENOMEM;
+	}
+	if ((error = ecra_http_curl_ready()) < 0) {
+		ecra_http_free(c);
+		return error;
 	}
 	if ((c->curl = curl_easy_init()) == NULL) {
 		ecra_http_free(c);

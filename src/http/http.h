@@ -31,6 +31,10 @@
  */
 int ecra_http_global_init(void);
 void ecra_http_global_cleanup(void);
+/* Load libcurl and run its global init, once (curl_shim.c); the first
+ * client does it. _release() undoes the init (not the load). */
+int ecra_http_curl_ready(void);
+void ecra_http_curl_release(void);
 
 typedef struct ecra_http ecra_http;
 

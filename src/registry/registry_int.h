@@ -68,4 +68,7 @@ int ecra_registry_mount(ecra_registry *r, const char *repo, const char *digest,
 /* "sha256:<64 hex>" of data. */
 void ecra_registry_sha256(char out[72], const void *data, size_t len);
 
+/* Load libarchive (archive_shim.c) or say why it cannot be. */
+int ecra_registry_archive_ready(void);
+
 #endif /* SRC_REGISTRY_REGISTRY_INT_H */

@@ -59,18 +59,19 @@ typedef struct {
 
 static int open_archive(struct archive **out, const char *path)
 {
-	struct archive *a = archive_read_new();
+	struct archive *a;
+	int error;
 
 	*out = NULL;
-	if (a == NULL)
+	if ((error = ecra_registry_archive_ready()) < 0)
+		return error;
+	if ((a = archive_read_new()) == NULL)
 		return ECRA_ENOMEM;
 	archive_read_support_filter_all(a);
 	archive_read_support_format_tar(a);
 	if (archive_read_open_filename(a, path, 64 * 1024) != ARCHIVE_OK) {
-		int error =
-		    ecra_error_set(ECRA_EIO, "cannot read tarball '%s': %s",
-		        path, archive_error_string(a));
-
+		error = ecra_error_set(ECRA_EIO, "cannot read tarball '%s': %s",
+		    path, archive_error_string(a));
 		archive_read_free(a);
 		return error;
 	}

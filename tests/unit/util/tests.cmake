@@ -1,2 +1,3 @@
 ecra_unit_test(util buf)
 ecra_unit_test(util proc)
+ecra_unit_test(util dynlib)
