@@ -27,6 +27,8 @@
 
 /* Length of the valid UTF-8 prefix of p[0..len). */
 size_t ecra_fp_utf8_valid_prefix(const unsigned char *p, size_t len);
+/* The same without vector instructions (tests compare the two). */
+size_t ecra_fp_utf8_valid_prefix_scalar(const unsigned char *p, size_t len);
 /* Append the decode-and-re-encode of p[0..len) to `out`. */
 int ecra_fp_utf8_sanitize(ecra_buf *out, const void *p, size_t len);
 /* Compare two valid UTF-8 strings by UTF-16 code units (JS `<`). */

@@ -284,6 +284,120 @@ static void test_sanitize(void **state)
 	    4, R "a");
 }
 
+/* A tiny deterministic generator (xorshift). */
+static uint32_t rnd_state = 2463534242u;
+
+static uint32_t rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 17;
+	rnd_state ^= rnd_state << 5;
+	return rnd_state;
+}
+
+/* Append one random piece: ASCII, a valid character of 2-4 bytes, or
+ * one of the ways UTF-8 goes wrong. */
+static size_t piece(unsigned char *p)
+{
+	static const unsigned char bad[][4] = {
+		{ 0x80 },
+		{ 0xBF },
+		{ 0xC0, 0x80 },
+		{ 0xC1, 0xBF },
+		{ 0xE0, 0x80, 0x80 },
+		{ 0xE0, 0x9F, 0xBF },
+		{ 0xED, 0xA0, 0x80 },
+		{ 0xED, 0xBF, 0xBF },
+		{ 0xF0, 0x80, 0x80, 0x80 },
+		{ 0xF0, 0x8F, 0xBF, 0xBF },
+		{ 0xF4, 0x90, 0x80, 0x80 },
+		{ 0xF5, 0x80, 0x80, 0x80 },
+		{ 0xFF },
+		{ 0xFE },
+		{ 0xF8, 0x88, 0x80, 0x80 },
+		{ 0xC3 },
+		{ 0xE2, 0x82 },
+		{ 0xF0, 0x9F, 0x98 },
+	};
+	static const unsigned char bad_len[] = { 1, 1, 2, 2, 3, 3, 3, 3, 4, 4,
+		4, 4, 1, 1, 4, 1, 2, 3 };
+	uint32_t r = rnd() % 100, c;
+	size_t k;
+
+	if (r < 70) {
+		p[0] = (unsigned char)(rnd() % 0x80);
+		return 1;
+	}
+	if (r < 80) { /* U+0080..U+07FF */
+		c = 0x80 + rnd() % 0x780;
+		p[0] = (unsigned char)(0xC0 | c >> 6);
+		p[1] = (unsigned char)(0x80 | (c & 0x3F));
+		return 2;
+	}
+	if (r < 88) { /* U+0800..U+FFFF without surrogates */
+		do
+			c = 0x800 + rnd() % 0xF800;
+		while (c >= 0xD800 && c <= 0xDFFF);
+		p[0] = (unsigned char)(0xE0 | c >> 12);
+		p[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+		p[2] = (unsigned char)(0x80 | (c & 0x3F));
+		return 3;
+	}
+	if (r < 94) { /* U+10000..U+10FFFF */
+		c = 0x10000 + rnd() % 0x100000;
+		p[0] = (unsigned char)(0xF0 | c >> 18);
+		p[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
+		p[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+		p[3] = (unsigned char)(0x80 | (c & 0x3F));
+		return 4;
+	}
+	k = rnd() % (sizeof(bad_len) / sizeof(bad_len[0]));
+	memcpy(p, bad[k], bad_len[k]);
+	return bad_len[k];
+}
+
+/* The vector validator (when the CPU has one) gives exactly the scalar
+ * result: random text with rare faults at every offset, and buffers cut
+ * at every length around the 32-byte blocks. */
+static void test_valid_prefix_vector_vs_scalar(void **state)
+{
+	unsigned char buf[1200];
+	size_t len, cut, i, runs;
+
+	(void)state;
+	for (runs = 0; runs < 20000; runs++) {
+		len = 0;
+		/* Mostly valid: a fault in about one buffer in three. */
+		while (len < sizeof(buf) - 4) {
+			size_t n = piece(buf + len);
+
+			if (n > 0 && (buf[len] >= 0x80) && rnd() % 8 != 0 &&
+			    ecra_fp_utf8_valid_prefix_scalar(buf + len, n) !=
+			        n) {
+				buf[len] = 'x'; /* keep most buffers valid */
+				n = 1;
+			}
+			len += n;
+			if (rnd() % 400 == 0)
+				break;
+		}
+		cut = len;
+		if (runs % 2 == 0)
+			cut = rnd() % (len + 1);
+		assert_int_equal(ecra_fp_utf8_valid_prefix(buf, cut),
+		    ecra_fp_utf8_valid_prefix_scalar(buf, cut));
+	}
+	/* Every length and start of one valid text whose multibyte
+	 * characters straddle every block boundary. */
+	for (len = 0; len < 260; len++)
+		buf[len] = (unsigned char)"a\xc3\xa9\xe2\x82\xac"[len % 6];
+	for (cut = 0; cut < 6; cut++)
+		for (i = 0; i + cut <= 254; i++)
+			assert_int_equal(
+			    ecra_fp_utf8_valid_prefix(buf + cut, i),
+			    ecra_fp_utf8_valid_prefix_scalar(buf + cut, i));
+}
+
 static void test_utf16_order(void **state)
 {
 	(void)state;
@@ -339,6 +453,7 @@ int main(void)
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_directory_is_not_content),
 		cmocka_unit_test(test_sanitize),
+		cmocka_unit_test(test_valid_prefix_vector_vs_scalar),
 		cmocka_unit_test(test_utf16_order),
 		cmocka_unit_test(test_oom),
 	};
