@@ -38,6 +38,7 @@ static void on_signal(int sig)
 typedef struct {
 	bool json;
 	bool verbose;
+	bool quiet;       /* only what cdk-assets prints by default */
 	bool live;        /* stderr is a terminal: show steps on one line */
 	bool line_active; /* the live line holds text that must be cleared */
 	char **failures;
@@ -50,7 +51,7 @@ void cmd_publish_help(void)
 	    "usage: ecr-assets publish [PATH]... [--asset ID[:DEST]]... "
 	    "[--stack NAME]...\n"
 	    "                          [--force] [--parallel N] [--dry-run] "
-	    "[--json] [--verbose]\n"
+	    "[--json] [--verbose|--quiet]\n"
 	    "                          [--daemonless-tarballs]\n"
 	    "                          [--registry HOST[:PORT] [--account "
 	    "ID]]\n"
@@ -72,7 +73,10 @@ void cmd_publish_help(void)
 	    "registry API,\n"
 	    "                     without docker load/tag/push\n"
 	    "  --json             one JSON event per line on stdout\n"
-	    "  --verbose, -v      also print verbose events\n"
+	    "  --verbose, -v      also print debug events, docker command "
+	    "lines and output\n"
+	    "  --quiet, -q        only start, success and failure lines (as "
+	    "cdk-assets)\n"
 	    "  --registry H[:P]   push to this registry instead of ECR "
 	    "(repository names\n"
 	    "                     and tags kept; no AWS call)\n"
@@ -101,6 +105,14 @@ static void clear_live(out_state *st)
 		fputs("\r\033[K", stderr);
 		st->line_active = false;
 	}
+}
+
+/* The events that are a step of one asset. */
+static bool is_step(ecra_publish_event_type type)
+{
+	return type == ECRA_EVENT_CHECK || type == ECRA_EVENT_FOUND ||
+	       type == ECRA_EVENT_CACHED || type == ECRA_EVENT_BUILD ||
+	       type == ECRA_EVENT_UPLOAD;
 }
 
 static void on_event(const ecra_publish_event *ev, void *payload)
@@ -141,7 +153,10 @@ static void on_event(const ecra_publish_event *ev, void *payload)
 		return;
 	}
 	clear_live(st);
-	if (!st->verbose && strcmp(ev->level, "verbose") == 0)
+	/* By default one line per step of each asset; debug events and
+	 * command lines only with --verbose, steps not with --quiet. */
+	if (!st->verbose && strcmp(ev->level, "verbose") == 0 &&
+	    (st->quiet || !is_step(ev->type)))
 		return;
 	fprintf(stderr, "%-7s: [%u%%] %s: %s\n", ev->level, ev->percent,
 	    ev->type_name, ev->message);
@@ -250,6 +265,8 @@ int cmd_publish(int argc, char **argv)
 		} else if (strcmp(a, "--verbose") == 0 ||
 		           strcmp(a, "-v") == 0) {
 			st.verbose = true;
+		} else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+			st.quiet = true;
 		} else if (strcmp(a, "--parallel") == 0) {
 			NEED_VALUE();
 			if (!parse_count(next, &o.parallel))
@@ -386,8 +403,9 @@ int cmd_publish(int argc, char **argv)
 		}
 	}
 
-	st.live = !st.json && !st.verbose && isatty(STDERR_FILENO) &&
-	          env("TERM") != NULL && strcmp(env("TERM"), "dumb") != 0;
+	st.live = !st.json && !st.verbose && !st.quiet &&
+	          isatty(STDERR_FILENO) && env("TERM") != NULL &&
+	          strcmp(env("TERM"), "dumb") != 0;
 	r = ecra_publish(m, &o, &sum);
 	clear_live(&st);
 	if (r < 0 && sum.failed == 0) {

@@ -44,6 +44,20 @@ expect_out "found: Found $ECRA_REGISTRY/$repo:$id1"
 expect_out "published 0, skipped 1"
 [ "$(docker_calls)" = 0 ] || fail "docker was run on a no-op publish: $(cat "$LOG")"
 
+echo "== default output: one line per asset step, no debug lines"
+run_cli 0 "$app" --registry "$ECRA_REGISTRY" --account $acct
+expect_out "info   : [0%] start: Publishing AppStack/Image"
+expect_out "verbose: [0%] check: Check $ECRA_REGISTRY/$repo:$id1"
+expect_out "found: Found $ECRA_REGISTRY/$repo:$id1"
+expect_out "published 0, skipped 1"
+expect_no_out "debug:"
+echo "== --quiet: only what cdk-assets prints by default"
+run_cli 0 "$app" --registry "$ECRA_REGISTRY" --account $acct --quiet
+expect_out "info   : [0%] start: Publishing AppStack/Image"
+expect_no_out "check:"
+expect_no_out "found:"
+expect_out "published 0, skipped 1"
+
 echo "== a changed file publishes exactly one new tag"
 app2=$WORK/app2
 id2=$(printf 'two-%s' "$$$(date +%s%N)" | sha256sum | cut -c1-64)
