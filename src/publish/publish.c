@@ -747,8 +747,9 @@ static int load_creds(ecra_pub_run *run)
 		ecra_error_clear();
 	} else {
 		ecra_pub_emit(run, NULL, ECRA_EVENT_DEBUG,
-		    "Using CDK docker credentials from %s (%zu domains)",
-		    o->docker_creds_file, ecra_docker_creds_count(run->creds));
+		    "Using CDK docker credentials from %s (%zu domain%s)",
+		    o->docker_creds_file, ecra_docker_creds_count(run->creds),
+		    ecra_docker_creds_count(run->creds) == 1 ? "" : "s");
 	}
 done:
 	ecra_buf_dispose(&b);
