@@ -28,5 +28,9 @@ int cli_fail_usage(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Write `s` as a JSON string literal (with quotes) to `f`. */
 void cli_json_string(FILE *f, const char *s);
+/* The CDK docker credentials file as cdk-assets finds it:
+ * $CDK_DOCKER_CREDS_FILE if set, else <passwd home>/.cdk/cdk-docker-creds.json
+ * (written into buf). */
+const char *cli_cdk_docker_creds_file(char *buf, size_t size);
 
 #endif /* CLI_CLI_H */

@@ -6,8 +6,9 @@
  * `cdk-assets publish`.
  *
  * The CLI reads the environment (CDK_DOCKER, AWS_*, DOCKER_CONFIG,
- * TMPDIR) and hands it to the library as options. Progress goes to stderr
- * as `<level>: [<pct>%] <type>: <message>` (cdk-assets' format), or with
+ * TMPDIR, CDK_DOCKER_CREDS_FILE) and hands it to the library as options.
+ * Progress goes to stderr as `<level>: [<pct>%] <type>: <message>` (cdk-assets'
+ * format), or with
  * --json as one JSON object per line on stdout. Docker's own output goes
  * to stdout/stderr (to stderr only with --json).
  */
@@ -90,7 +91,9 @@ void cmd_publish_help(void)
 	    "(read only),\nAWS_REGION, AWS_PROFILE, AWS_ACCESS_KEY_ID, "
 	    "AWS_SECRET_ACCESS_KEY,\nAWS_SESSION_TOKEN, AWS_CONFIG_FILE, "
 	    "AWS_SHARED_CREDENTIALS_FILE, AWS_ENDPOINT_URL,\n"
-	    "AWS_ENDPOINT_URL_ECR, AWS_ENDPOINT_URL_STS.\n"
+	    "AWS_ENDPOINT_URL_ECR, AWS_ENDPOINT_URL_STS, CDK_DOCKER_CREDS_FILE "
+	    "(default\n~/.cdk/cdk-docker-creds.json: builds get docker "
+	    "credentials through\ndocker-credential-cdk-assets).\n"
 	    "Exit status: 0 all published, 1 something failed, 2 usage "
 	    "error.\n");
 }
@@ -180,6 +183,25 @@ static const char *env(const char *name)
 	return v != NULL && v[0] != '\0' ? v : NULL;
 }
 
+/* The directory of this executable, if docker-credential-cdk-assets is
+ * next to it (build/ and installed bin/ layouts). */
+static const char *helper_dir(char *buf, size_t size)
+{
+	char helper[4200];
+	ssize_t n = readlink("/proc/self/exe", buf, size - 1);
+	char *slash;
+
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	if ((slash = strrchr(buf, '/')) == NULL)
+		return NULL;
+	*slash = '\0';
+	snprintf(helper, sizeof(helper), "%s/docker-credential-cdk-assets",
+	    buf[0] ? buf : "/");
+	return access(helper, X_OK) == 0 ? buf : NULL;
+}
+
 static int read_password(char **out)
 {
 	size_t cap = 4096, n = 0;
@@ -221,7 +243,7 @@ int cmd_publish(int argc, char **argv)
 	ecra_publish_summary sum;
 	ecra_manifest *m = NULL;
 	out_state st = { .failures = failures };
-	char home_docker[4096];
+	char home_docker[4096], creds_path[4096], exe_dir[4096];
 	struct passwd *pw;
 	int rc = CLI_EXIT_OK, r;
 
@@ -345,6 +367,9 @@ int cmd_publish(int argc, char **argv)
 	o.home = env("HOME");
 	pw = getpwuid(getuid());
 	o.user_name = pw != NULL ? pw->pw_name : NULL;
+	o.docker_creds_file =
+	    cli_cdk_docker_creds_file(creds_path, sizeof(creds_path));
+	o.credential_helper_dir = helper_dir(exe_dir, sizeof(exe_dir));
 	o.on_event = on_event;
 	o.on_output = on_output;
 	o.payload = &st;

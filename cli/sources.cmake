@@ -7,3 +7,10 @@ set(ECRA_CLI_SOURCES
   cli/cmd_synth.c
   cli/cmd_ls.c
   cli/cmd_publish.c)
+
+# docker-credential-cdk-assets: the credential helper of the CDK docker
+# credentials file, built next to ecr-assets (which puts its own directory
+# first on docker's PATH).
+set(ECRA_CRED_HELPER_SOURCES
+  cli/credential_helper.c
+  cli/util.c)

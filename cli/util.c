@@ -1,11 +1,34 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * cli/util.c - error printing and JSON string output for the CLI.
+ * cli/util.c - error printing, JSON string output and environment
+ * look-ups shared by the CLI and the credential helper.
  */
 #include "cli/cli.h"
 
+#include <pwd.h>
 #include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char *cli_cdk_docker_creds_file(char *buf, size_t size)
+{
+	const char *v = getenv("CDK_DOCKER_CREDS_FILE");
+	const struct passwd *pw;
+	const char *home = "";
+
+	if (v != NULL)
+		return v; /* even empty, as cdk-assets' `??` */
+	/* the passwd entry's home, not $HOME (os.userInfo().homedir) */
+	if ((pw = getpwuid(getuid())) != NULL && pw->pw_dir != NULL)
+		home = pw->pw_dir;
+	while (*home == ' ' || *home == '\t')
+		home++;
+	snprintf(buf, size, "%s/.cdk/cdk-docker-creds.json",
+	    strcmp(home, "/") == 0 ? "" : home);
+	return buf;
+}
 
 int cli_fail_lib(void)
 {

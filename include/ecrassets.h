@@ -14,5 +14,6 @@
 #include "ecrassets/fingerprint.h"
 #include "ecrassets/app.h"
 #include "ecrassets/publish.h"
+#include "ecrassets/dockercreds.h"
 
 #endif /* ECRASSETS_H */

@@ -131,7 +131,7 @@ typedef void (*ecra_publish_event_cb)(
 typedef void (*ecra_publish_output_cb)(
     int stream, const char *line, size_t len, void *payload);
 
-#define ECRA_PUBLISH_OPTIONS_VERSION 1
+#define ECRA_PUBLISH_OPTIONS_VERSION 2
 
 /** Options of ecra_publish(); zero means default everywhere. */
 typedef struct {
@@ -209,6 +209,25 @@ typedef struct {
 	ecra_publish_event_cb on_event;
 	ecra_publish_output_cb on_output;
 	void *payload;
+
+	/* Version 2. */
+
+	/** The CDK docker credentials file, as resolved by the caller
+	 * (`$CDK_DOCKER_CREDS_FILE`, else
+	 * `<passwd home>/.cdk/cdk-docker-creds.json`); NULL = none. When it
+	 * loads (see ecrassets/dockercreds.h; a missing, unreadable or
+	 * malformed file counts as absent, as in cdk-assets, with a debug
+	 * event), builds run as cdk-assets runs them: `inspect`, `build`
+	 * and `tag` get `--config <dir>`, a directory whose config.json
+	 * sends every domain of the file to the credential helper
+	 * `docker-credential-cdk-assets`, and `docker login` happens after
+	 * the build, before the push. The directory is made once per run
+	 * under `tmpdir` and removed before ecra_publish() returns. */
+	const char *docker_creds_file;
+	/** Put first on the PATH of every docker command, so that docker
+	 * finds `docker-credential-cdk-assets` there; NULL = PATH as in
+	 * `env`. */
+	const char *credential_helper_dir;
 } ecra_publish_options;
 
 /** Outcome of a run. */

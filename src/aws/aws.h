@@ -3,7 +3,7 @@
  *
  * aws/aws.h - the small part of AWS the publisher needs: SigV4 signing,
  * credential and config resolution (as the SDKs do it), and clients for
- * ECR (JSON 1.1) and STS (query protocol).
+ * ECR (JSON 1.1), STS (query protocol) and Secrets Manager (JSON 1.1).
  *
  * The library never reads the environment: the CLI fills ecra_aws_env
  * from getenv() and passes it in.
@@ -113,6 +113,8 @@ typedef struct {
 	const char *endpoint_url;      /* AWS_ENDPOINT_URL */
 	const char *endpoint_url_ecr;  /* AWS_ENDPOINT_URL_ECR */
 	const char *endpoint_url_sts;  /* AWS_ENDPOINT_URL_STS */
+	/* AWS_ENDPOINT_URL_SECRETS_MANAGER */
+	const char *endpoint_url_secrets_manager;
 	const char *ignore_configured_endpoint_urls; /* AWS_IGNORE_CONFIGURED_
 	                                                ENDPOINT_URLS */
 	const char *max_attempts;                    /* AWS_MAX_ATTEMPTS */
@@ -158,10 +160,12 @@ typedef struct {
 const ecra_aws_partition *ecra_aws_partition_of(const char *region);
 
 /*
- * The endpoint URL for `service` ("ecr" or "sts") in `region`, as the
- * SDKs pick it: AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, the
- * profile's services section, the profile's endpoint_url, else the
- * default https://api.ecr.<region>.<suffix> / https://sts.<region>.<suffix>
+ * The endpoint URL for `service` ("ecr", "sts" or "secretsmanager") in
+ * `region`, as the SDKs pick it: AWS_ENDPOINT_URL_<SERVICE> (ECR, STS,
+ * SECRETS_MANAGER), AWS_ENDPOINT_URL, the profile's services section
+ * (ecr/sts/secrets_manager.endpoint_url), the profile's endpoint_url,
+ * else the default https://api.ecr.<region>.<suffix>,
+ * https://sts.<region>.<suffix> or https://secretsmanager.<region>.<suffix>
  * (configured URLs are skipped when ignore_configured_endpoint_urls is
  * true). Free with ecra_free().
  */
@@ -386,6 +390,33 @@ int ecra_sts_session_name(char **out, const char *prefix, const char *user);
 int ecra_aws_resolve_credentials(ecra_aws_creds *out,
     const ecra_aws_credential_plan *plan, const ecra_aws_config *cfg,
     ecra_http *http, const char *region, const char *default_session_name);
+
+/* Secrets Manager, AWS JSON 1.1 (X-Amz-Target secretsmanager.<Op>, SigV4
+ * service "secretsmanager"). */
+typedef struct ecra_secretsmanager ecra_secretsmanager;
+
+int ecra_secretsmanager_new(
+    ecra_secretsmanager **out, const ecra_aws_service_options *opts);
+void ecra_secretsmanager_free(ecra_secretsmanager *sm);
+const ecra_aws_error *ecra_secretsmanager_last_error(
+    const ecra_secretsmanager *sm);
+
+typedef struct {
+	char *arn;           /* ARN, or NULL */
+	char *name;          /* Name, or NULL */
+	char *secret_string; /* SecretString, or NULL (wiped on dispose) */
+	bool has_binary;     /* a SecretBinary was returned */
+} ecra_secret_value;
+void ecra_secret_value_dispose(ecra_secret_value *v);
+
+/*
+ * GetSecretValue {"SecretId":id}.
+ * @return 0; ECRA_ENOTFOUND for ResourceNotFoundException; ECRA_EAUTH for
+ *         credential and signature errors; ECRA_ENET; ECRA_ERROR for
+ *         other service errors (message "<Type>: <service message>")
+ */
+int ecra_secretsmanager_get_secret_value(
+    ecra_secret_value *out, ecra_secretsmanager *sm, const char *secret_id);
 
 /* Internal: the entity-decoded text of the first <tag>...</tag> in xml
  * (at most size - 1 bytes; "" if absent). Enough for STS responses. */

@@ -52,7 +52,7 @@ struct ecra_aws_config {
 	char *env_profile;
 	char *profile_override;
 	char *env_ak, *env_sk, *env_token;
-	char *ep_all, *ep_ecr, *ep_sts, *ep_ignore;
+	char *ep_all, *ep_ecr, *ep_sts, *ep_sm, *ep_ignore;
 	char *max_attempts;
 };
 
@@ -309,6 +309,7 @@ void ecra_aws_config_free(ecra_aws_config *cfg)
 	ecra_free(cfg->ep_all);
 	ecra_free(cfg->ep_ecr);
 	ecra_free(cfg->ep_sts);
+	ecra_free(cfg->ep_sm);
 	ecra_free(cfg->ep_ignore);
 	ecra_free(cfg->max_attempts);
 	ecra_free(cfg);
@@ -340,6 +341,7 @@ int ecra_aws_config_load(
 	cfg->ep_all = dup_env(env->endpoint_url, &failed);
 	cfg->ep_ecr = dup_env(env->endpoint_url_ecr, &failed);
 	cfg->ep_sts = dup_env(env->endpoint_url_sts, &failed);
+	cfg->ep_sm = dup_env(env->endpoint_url_secrets_manager, &failed);
 	cfg->ep_ignore = dup_env(env->ignore_configured_endpoint_urls, &failed);
 	cfg->max_attempts = dup_env(env->max_attempts, &failed);
 	if (failed) {
@@ -456,28 +458,42 @@ static bool is_true(const char *v)
 int ecra_aws_config_endpoint(char **out, const ecra_aws_config *cfg,
     const char *service, const char *region)
 {
-	const char *profile = config_profile(cfg), *v = NULL, *services;
+	/* signing name, services-section key, default host */
+	static const struct {
+		const char *name;
+		const char *config_key;
+		const char *host;
+	} services[] = {
+		{ "ecr", "ecr", "api.ecr" },
+		{ "sts", "sts", "sts" },
+		{ "secretsmanager", "secrets_manager", "secretsmanager" },
+	};
+	const char *profile = config_profile(cfg), *v = NULL, *section_name;
 	ecra_buf b = ECRA_BUF_INIT(0);
-	bool is_ecr = strcmp(service, "ecr") == 0;
+	size_t k;
 	int error;
 
 	*out = NULL;
-	if (!is_ecr && strcmp(service, "sts") != 0)
+	for (k = 0; k < sizeof(services) / sizeof(services[0]); k++)
+		if (strcmp(service, services[k].name) == 0)
+			break;
+	if (k == sizeof(services) / sizeof(services[0]))
 		return ecra_error_set(
 		    ECRA_EINVALID, "unknown AWS service '%s'", service);
 	if (!is_true(cfg->ep_ignore) &&
 	    !is_true(ecra_aws_config_get(
 	        cfg, profile, "ignore_configured_endpoint_urls"))) {
-		v = is_ecr ? cfg->ep_ecr : cfg->ep_sts;
+		v = k == 0 ? cfg->ep_ecr : k == 1 ? cfg->ep_sts : cfg->ep_sm;
 		if (v == NULL)
 			v = cfg->ep_all;
-		if (v == NULL && (services = ecra_aws_config_get(
+		if (v == NULL && (section_name = ecra_aws_config_get(
 		                      cfg, profile, "services")) != NULL) {
 			char section[320], key[64];
 
-			snprintf(
-			    section, sizeof(section), "services:%s", services);
-			snprintf(key, sizeof(key), "%s.endpoint_url", service);
+			snprintf(section, sizeof(section), "services:%s",
+			    section_name);
+			snprintf(key, sizeof(key), "%s.endpoint_url",
+			    services[k].config_key);
 			v = ini_get(&cfg->config, section, key);
 		}
 		if (v == NULL)
@@ -489,9 +505,9 @@ int ecra_aws_config_endpoint(char **out, const ecra_aws_config *cfg,
 		if (region == NULL || *region == '\0')
 			return ecra_error_set(
 			    ECRA_EINVALID, "Region is missing");
-		error = ecra_buf_printf(&b, "https://%s.%s.%s",
-		    is_ecr ? "api.ecr" : "sts", region,
-		    ecra_aws_partition_of(region)->dns_suffix);
+		error =
+		    ecra_buf_printf(&b, "https://%s.%s.%s", services[k].host,
+		        region, ecra_aws_partition_of(region)->dns_suffix);
 	}
 	if (error < 0) {
 		ecra_buf_dispose(&b);

@@ -73,31 +73,25 @@ done:
 	return error;
 }
 
-int ecra_docker_config_create(
-    char **out, const char *tmpdir, const char *user_config_dir)
+/* mkdtemp "<tmpdir>/<prefix>XXXXXX" and write `cfg` as its config.json. */
+static int write_config_dir(char **out, const char *tmpdir, const char *prefix,
+    const ecra_json *cfg, unsigned int indent)
 {
 	ecra_buf dir = ECRA_BUF_INIT(0), file = ECRA_BUF_INIT(0),
 	         text = ECRA_BUF_INIT(0);
-	ecra_json *cfg = NULL;
+	const char *base = tmpdir != NULL && tmpdir[0] ? tmpdir : "/tmp";
 	int fd = -1, error;
 
 	*out = NULL;
-	if ((error = ecra_buf_printf(&dir, "%s/ecra-docker-XXXXXX",
-	         tmpdir != NULL && tmpdir[0] ? tmpdir : "/tmp")) < 0)
+	if ((error = ecra_buf_printf(&dir, "%s/%sXXXXXX", base, prefix)) < 0)
 		goto done;
 	if (mkdtemp(dir.ptr) == NULL) {
 		error = ecra_error_set_os(ECRA_EIO,
-		    "cannot create a private docker config in '%s'",
-		    tmpdir != NULL && tmpdir[0] ? tmpdir : "/tmp");
+		    "cannot create a private docker config in '%s'", base);
 		goto done;
 	}
-	if ((cfg = ecra_json_object()) == NULL) {
-		error = ECRA_ENOMEM;
-		goto remove;
-	}
-	if ((error = seed_config(cfg, user_config_dir)) < 0 ||
-	    (error = ecra_json_write(&text, cfg, 1)) < 0 ||
-	    (error = ecra_buf_putc(&text, '\n')) < 0 ||
+	if ((error = ecra_json_write(&text, cfg, indent)) < 0 ||
+	    (indent > 0 && (error = ecra_buf_putc(&text, '\n')) < 0) ||
 	    (error = ecra_buf_printf(&file, "%s/config.json", dir.ptr)) < 0)
 		goto remove;
 	fd = open(file.ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -123,10 +117,59 @@ remove:
 	fd = -1;
 	ecra_docker_config_remove(dir.ptr);
 done:
-	ecra_json_free(cfg);
 	ecra_buf_dispose(&dir);
 	ecra_buf_dispose(&file);
 	ecra_buf_dispose(&text);
+	return error;
+}
+
+int ecra_docker_config_create(
+    char **out, const char *tmpdir, const char *user_config_dir)
+{
+	ecra_json *cfg = NULL;
+	int error;
+
+	*out = NULL;
+	if ((cfg = ecra_json_object()) == NULL)
+		return ECRA_ENOMEM;
+	if ((error = seed_config(cfg, user_config_dir)) == 0)
+		error = write_config_dir(out, tmpdir, "ecra-docker-", cfg, 1);
+	ecra_json_free(cfg);
+	return error;
+}
+
+int ecra_docker_config_create_helpers(char **out, const char *tmpdir,
+    const char *user_config_dir, const char *const *domains, size_t count,
+    const char *helper)
+{
+	ecra_json *cfg = NULL, *helpers = NULL, *v;
+	size_t i;
+	int error;
+
+	*out = NULL;
+	if ((cfg = ecra_json_object()) == NULL)
+		return ECRA_ENOMEM;
+	if ((error = seed_config(cfg, user_config_dir)) < 0)
+		goto done;
+	v = ecra_json_get(cfg, "credHelpers");
+	helpers = v != NULL && ecra_json_typeof(v) == ECRA_JSON_OBJECT
+	              ? ecra_json_copy(v)
+	              : ecra_json_object();
+	if (helpers == NULL) {
+		error = ECRA_ENOMEM;
+		goto done;
+	}
+	for (i = 0; i < count; i++)
+		if ((error = ecra_json_set_str(helpers, domains[i], helper)) <
+		    0)
+			goto done;
+	if ((error = ecra_json_set(cfg, "credHelpers", helpers)) < 0)
+		goto done;
+	/* Compact, as cdk-assets writes it. */
+	error = write_config_dir(out, tmpdir, "cdkDockerConfig", cfg, 0);
+done:
+	ecra_json_free(helpers);
+	ecra_json_free(cfg);
 	return error;
 }
 

@@ -312,7 +312,7 @@ static int run(const ecra_docker *d, const char *const *args, size_t nargs,
 {
 	ecra_strvec argv = ECRA_STRVEC_INIT;
 	ecra_buf display = ECRA_BUF_INIT(0);
-	ecra_proc_env env[2];
+	ecra_proc_env env[3];
 	size_t nenv = 0, i;
 	ecra_proc_options po;
 	const char *prog = program_of(d);
@@ -327,6 +327,10 @@ static int run(const ecra_docker *d, const char *const *args, size_t nargs,
 	}
 	if ((error = ecra_strvec_push(&argv, prog)) < 0)
 		goto done;
+	if (d->config_arg != NULL &&
+	    ((error = ecra_strvec_push(&argv, "--config")) < 0 ||
+	        (error = ecra_strvec_push(&argv, d->config_arg)) < 0))
+		goto done;
 	for (i = 0; i < nargs; i++)
 		if ((error = ecra_strvec_push(&argv, args[i])) < 0)
 			goto done;
@@ -339,6 +343,10 @@ static int run(const ecra_docker *d, const char *const *args, size_t nargs,
 	if (d->config_dir != NULL) {
 		env[nenv].name = "DOCKER_CONFIG";
 		env[nenv++].value = d->config_dir;
+	}
+	if (d->path != NULL) {
+		env[nenv].name = "PATH";
+		env[nenv++].value = d->path;
 	}
 	if (ro->is_build && !ro->attestations) {
 		env[nenv].name = "BUILDX_NO_DEFAULT_ATTESTATIONS";
@@ -411,10 +419,20 @@ int ecra_docker_inspect(const ecra_docker *d, const char *ref, bool *exists)
 	if (res.exited && (res.exit_code == 1 || res.exit_code == 125) &&
 	    !daemon_down(res.err.ptr ? res.err.ptr : ""))
 		goto done;
-	if ((error = ecra_buf_printf(&display, "%s inspect ", program_of(d))) <
-	        0 ||
-	    (error = display_arg(&display, ref)) < 0)
-		goto done;
+	{
+		const char *argv[5];
+		size_t n = 0;
+
+		argv[n++] = program_of(d);
+		if (d->config_arg != NULL) {
+			argv[n++] = "--config";
+			argv[n++] = d->config_arg;
+		}
+		argv[n++] = "inspect";
+		argv[n++] = ref;
+		if ((error = ecra_docker_display(&display, argv, n, false)) < 0)
+			goto done;
+	}
 	error = process_failed(&res, display.ptr, d->timeout_ms);
 done:
 	ecra_proc_result_dispose(&res);

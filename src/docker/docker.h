@@ -72,6 +72,11 @@ typedef struct {
 	const char *program;    /* CDK_DOCKER; NULL or "" = "docker" */
 	char *const *env_base;  /* environment of the children */
 	const char *config_dir; /* DOCKER_CONFIG for children, or NULL */
+	/* `--config <dir>` right after the program (cdk-assets' flag for
+	 * builds under the CDK docker credentials file), or NULL. */
+	const char *config_arg;
+	/* PATH of the children (replacing the one in env_base), or NULL. */
+	const char *path;
 	unsigned int timeout_ms;
 	ecra_docker_line_cb on_line;
 	ecra_docker_open_cb on_open;
@@ -122,6 +127,19 @@ int ecra_docker_run_executable(char **image, const char *const *argv,
  */
 int ecra_docker_config_create(
     char **dir, const char *tmpdir, const char *user_config_dir);
+/*
+ * Make the docker config directory of builds under the CDK docker
+ * credentials file: mkdtemp "<tmpdir>/cdkDockerConfigXXXXXX" (0700) with
+ * a compact config.json whose credHelpers map each of `domains` to
+ * `helper` ("cdk-assets", as cdk-assets writes it). Unlike cdk-assets,
+ * the user's config (from `user_config_dir`, read as for
+ * ecra_docker_config_create(); NULL = none) is kept underneath, so that
+ * builds still see its auths, credential helpers, proxies and CLI
+ * plugins; the domains' entries win.
+ */
+int ecra_docker_config_create_helpers(char **dir, const char *tmpdir,
+    const char *user_config_dir, const char *const *domains, size_t count,
+    const char *helper);
 /* Remove a directory made by ecra_docker_config_create() (recursively). */
 int ecra_docker_config_remove(const char *dir);
 

@@ -296,6 +296,48 @@ static char *join_commas(const char *const *argv)
 	return ecra_buf_detach(&b);
 }
 
+/* The docker config of builds under the CDK docker credentials file, made
+ * at the first build of the run (called under build_lock). */
+static int creds_config(ecra_pub_run *run, const ecra_pub_entry *e)
+{
+	const ecra_publish_options *o = run->o;
+	size_t n = ecra_docker_creds_count(run->creds), i;
+	const char **domains = NULL;
+	ecra_buf list = ECRA_BUF_INIT(0);
+	int error = 0;
+
+	if (run->creds_config_dir != NULL)
+		return 0;
+	if (n > 0 && (domains = ecra_calloc(n, sizeof(*domains))) == NULL)
+		return ECRA_ENOMEM;
+	for (i = 0; i < n; i++) {
+		domains[i] = ecra_docker_creds_domain(run->creds, i);
+		(void)ecra_buf_printf(&list, "%s%s", i ? ", " : "", domains[i]);
+	}
+	if ((error = ecra_docker_config_create_helpers(&run->creds_config_dir,
+	         o->tmpdir, o->docker_config, domains, n, "cdk-assets")) < 0) {
+		error = ecra_error_wrap("CDK docker credentials");
+		goto done;
+	}
+	run->build_docker = run->docker;
+	run->build_docker.config_arg = run->creds_config_dir;
+	ecra_pub_emit(run, e, ECRA_EVENT_DEBUG,
+	    "Builds use the docker config %s: credential helper cdk-assets "
+	    "for %s",
+	    run->creds_config_dir, list.ptr ? list.ptr : "no domain");
+done:
+	ecra_free(domains);
+	ecra_buf_dispose(&list);
+	return error;
+}
+
+/* The driver for build-phase commands (inspect, build, tag). */
+static const ecra_docker *build_docker(const ecra_pub_run *run)
+{
+	return run->creds_config_dir != NULL ? &run->build_docker
+	                                     : &run->docker;
+}
+
 /* Produce the local image of e's asset, at most once per run. */
 static int build_once(ecra_pub_worker *w, ecra_pub_entry *e, const char **image)
 {
@@ -319,6 +361,8 @@ static int build_once(ecra_pub_worker *w, ecra_pub_entry *e, const char **image)
 		goto done;
 	}
 	t0 = now();
+	if (run->creds != NULL && (error = creds_config(run, e)) < 0)
+		goto record;
 	if (a->executable != NULL) {
 		char *cmd = join_commas(a->executable);
 
@@ -332,7 +376,7 @@ static int build_once(ecra_pub_worker *w, ecra_pub_entry *e, const char **image)
 		pthread_mutex_unlock(&run->lock);
 	} else {
 		if ((error = ecra_docker_inspect(
-		         &run->docker, a->local_tag, &exists)) < 0)
+		         build_docker(run), a->local_tag, &exists)) < 0)
 			goto record;
 		if (exists) {
 			ecra_pub_emit(run, e, ECRA_EVENT_CACHED, "Cached %s",
@@ -343,8 +387,8 @@ static int build_once(ecra_pub_worker *w, ecra_pub_entry *e, const char **image)
 		} else {
 			ecra_pub_emit(run, e, ECRA_EVENT_BUILD,
 			    "Building Docker image at %s", a->directory);
-			error = ecra_docker_build(&run->docker, a->directory,
-			    &a->build, a->attestations);
+			error = ecra_docker_build(build_docker(run),
+			    a->directory, &a->build, a->attestations);
 			pthread_mutex_lock(&run->lock);
 			run->sum.builds++;
 			pthread_mutex_unlock(&run->lock);
@@ -504,12 +548,17 @@ static int publish_entry(ecra_pub_worker *w, ecra_pub_entry *e)
 		}
 		goto done;
 	}
+	/* Under the CDK docker credentials file, cdk-assets builds (and
+	 * tags) with its own docker config and logs in only to push. */
 	if ((error = check_cancel(run)) < 0 ||
-	    (error = login_once(w, &d, repo_uri)) < 0 ||
+	    (run->creds == NULL && (error = login_once(w, &d, repo_uri)) < 0) ||
 	    (error = check_cancel(run)) < 0 ||
 	    (error = build_once(w, e, &local)) < 0 ||
 	    (error = check_cancel(run)) < 0 ||
-	    (error = ecra_docker_tag(&run->docker, local, image_uri.ptr)) < 0 ||
+	    (error = ecra_docker_tag(build_docker(run), local, image_uri.ptr)) <
+	        0 ||
+	    (error = check_cancel(run)) < 0 ||
+	    (run->creds != NULL && (error = login_once(w, &d, repo_uri)) < 0) ||
 	    (error = check_cancel(run)) < 0)
 		goto done;
 	ecra_pub_emit(run, e, ECRA_EVENT_UPLOAD, "Push %s", image_uri.ptr);
@@ -657,6 +706,56 @@ const ecra_pub_backend ecra_pub_backend_registry = {
 /* ---------------------------------------------------------------------- */
 /* The run                                                                 */
 
+/* Version-2 options: the helper directory on PATH, the credentials file. */
+static int load_creds(ecra_pub_run *run)
+{
+	const ecra_publish_options *o = run->o;
+	const char *path = NULL;
+	ecra_buf b = ECRA_BUF_INIT(0);
+	size_t i;
+	int error;
+
+	if (o->credential_helper_dir != NULL && o->credential_helper_dir[0]) {
+		for (i = 0; o->env != NULL && o->env[i] != NULL; i++)
+			if (strncmp(o->env[i], "PATH=", 5) == 0)
+				path = o->env[i] + 5;
+		/* no PATH: execvp's default */
+		if ((error = ecra_buf_printf(&b, "%s:%s",
+		         o->credential_helper_dir,
+		         path != NULL ? path : "/bin:/usr/bin")) < 0)
+			goto done;
+		if ((run->path_env = ecra_buf_detach(&b)) == NULL) {
+			error = ECRA_ENOMEM;
+			goto done;
+		}
+	}
+	if (o->docker_creds_file == NULL || o->docker_creds_file[0] == '\0')
+		return 0;
+	error = ecra_docker_creds_load(&run->creds, o->docker_creds_file);
+	if (error == ECRA_ENOMEM)
+		goto done;
+	if (error == ECRA_ENOTFOUND) {
+		/* the usual case: no file */
+		error = 0;
+		ecra_error_clear();
+	} else if (error < 0) {
+		/* cdk-assets silently ignores such a file; say why */
+		ecra_pub_emit(run, NULL, ECRA_EVENT_DEBUG,
+		    "Ignoring the CDK docker credentials file: %s",
+		    ecra_error_last()->message);
+		error = 0;
+		ecra_error_clear();
+	} else {
+		ecra_pub_emit(run, NULL, ECRA_EVENT_DEBUG,
+		    "Using CDK docker credentials from %s (%zu domain%s)",
+		    o->docker_creds_file, ecra_docker_creds_count(run->creds),
+		    ecra_docker_creds_count(run->creds) == 1 ? "" : "s");
+	}
+done:
+	ecra_buf_dispose(&b);
+	return error;
+}
+
 int ecra_publish(const ecra_manifest *m, const ecra_publish_options *opts,
     ecra_publish_summary *summary)
 {
@@ -704,8 +803,11 @@ int ecra_publish(const ecra_manifest *m, const ecra_publish_options *opts,
 	    (error = ecra_docker_config_create(
 	         &run.config_dir, opts->tmpdir, opts->docker_config)) < 0)
 		goto done;
+	if (opts->version >= 2 && (error = load_creds(&run)) < 0)
+		goto done;
 	run.docker.program = opts->docker;
 	run.docker.env_base = opts->env;
+	run.docker.path = run.path_env;
 	run.docker.config_dir = run.config_dir;
 	run.docker.timeout_ms = opts->command_timeout_ms;
 	run.docker.on_line = on_line;
@@ -761,6 +863,12 @@ done:
 		if (rerr < 0 && error == 0)
 			error = rerr;
 	}
+	if (run.creds_config_dir != NULL) {
+		int rerr = ecra_docker_config_remove(run.creds_config_dir);
+
+		if (rerr < 0 && error == 0)
+			error = rerr;
+	}
 	run.sum.seconds = now() - t0;
 	if (summary != NULL)
 		*summary = run.sum;
@@ -770,6 +878,9 @@ done:
 	}
 	ecra_free(run.states);
 	ecra_free(run.config_dir);
+	ecra_free(run.creds_config_dir);
+	ecra_docker_creds_free(run.creds);
+	ecra_free(run.path_env);
 	ecra_free(run.first_failure);
 	ecra_free(run.identity_message);
 	ecra_free(run.account);

@@ -10,6 +10,7 @@
 
 #include <pthread.h>
 
+#include "ecrassets/dockercreds.h"
 #include "publish/publish.h"
 
 typedef struct ecra_pub_run ecra_pub_run;
@@ -63,6 +64,13 @@ struct ecra_pub_run {
 	void *backend_state;
 	ecra_docker docker;
 	char *config_dir;
+	char *path_env; /* PATH with the credential helper's directory */
+	/* The CDK docker credentials file, when loaded; then builds use
+	 * build_docker (`--config creds_config_dir`), made lazily under
+	 * build_lock. */
+	ecra_docker_creds *creds;
+	char *creds_config_dir;
+	ecra_docker build_docker;
 
 	pthread_mutex_t lock;       /* everything below */
 	pthread_mutex_t build_lock; /* builds are serial */

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: Apache-2.0
 #
-# tests/integration/ecr_standin.py - a local ECR + STS stand-in for tests.
+# tests/integration/ecr_standin.py - a local ECR + STS + Secrets Manager
+# stand-in for tests.
 #
 # Speaks the real wire protocols on 127.0.0.1 only:
 #   ECR  AWS JSON 1.1: POST / with X-Amz-Target
@@ -9,6 +10,9 @@
 #        DescribeImages, GetAuthorizationToken, BatchGetImage.
 #   STS  query protocol: POST / form-encoded Action=AssumeRole|
 #        GetCallerIdentity, XML responses.
+#   Secrets Manager  AWS JSON 1.1: POST / with X-Amz-Target
+#        secretsmanager.GetSecretValue (by name or ARN; SecretString or
+#        SecretBinary), ResourceNotFoundException for unknown secrets.
 # Every request's SigV4 signature is recomputed with botocore's own signer
 # (botocore.auth.SigV4Auth, Debian python3-botocore) from the request as
 # received, using the secret of the access key it names; a mismatch gets
@@ -22,8 +26,10 @@
 # credentials, which GetAuthorizationToken returns base64-encoded.
 #
 # Each request is logged as one JSON line to --log. A small unsigned
-# control API (POST /__control, JSON) lets tests add repositories and
-# inject faults: {"repositories": ["a/b"]},
+# control API (POST /__control, JSON) lets tests add repositories, seed
+# secrets and inject faults: {"repositories": ["a/b"]},
+# {"secrets": {"name": {"SecretString": "..."}}} (or {"SecretBinary":
+# "<base64>"}; a null value deletes the secret),
 # {"faults": [{"op": "DescribeImages", "error": "ThrottlingException",
 #   "status": 400, "count": 2}]}, {"reset": true}.
 #
@@ -55,6 +61,7 @@ from botocore.compat import HTTPHeaders
 from botocore.credentials import Credentials
 
 ECR_PREFIX = "AmazonEC2ContainerRegistry_V20150921."
+SM_PREFIX = "secretsmanager."
 STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 MANIFEST_TYPES = ", ".join([
     "application/vnd.docker.distribution.manifest.v2+json",
@@ -85,11 +92,33 @@ class State:
         self.repos = {}
         for name in args.repo:
             self.add_repo(name)
+        # secret name -> {"arn", "string" or "binary", "created"}
+        self.secrets = {}
         self.faults = []
         self.log = open(args.log, "a", buffering=1) if args.log else None
 
     def add_repo(self, name):
         self.repos.setdefault(name, time.time())
+
+    def put_secret(self, name, value):
+        if value is None:
+            self.secrets.pop(name, None)
+            return
+        old = self.secrets.get(name)
+        arn = old["arn"] if old else \
+            "arn:aws:secretsmanager:%s:%s:secret:%s-%s" % (
+                self.args.secret_region, self.account, name,
+                secrets.token_urlsafe(6)[:6].replace("-", "a")
+                .replace("_", "b"))
+        self.secrets[name] = {"arn": arn, "created": time.time(),
+                              "string": value.get("SecretString"),
+                              "binary": value.get("SecretBinary")}
+
+    def find_secret(self, secret_id):
+        for name, sec in self.secrets.items():
+            if secret_id in (name, sec["arn"]):
+                return name, sec
+        return None, None
 
     def take_fault(self, op):
         with self.lock:
@@ -166,7 +195,11 @@ class Handler(BaseHTTPRequestHandler):
         if self.path == "/__control":
             return self.control(body)
         target = self.headers.get("X-Amz-Target", "")
-        service = "ecr" if target else "sts"
+        service = "sts"
+        if target.startswith(SM_PREFIX):
+            service = "secretsmanager"
+        elif target:
+            service = "ecr"
         entry = {"time": time.time(), "service": service,
                  "path": self.path, "status": 200, "error": None,
                  "headers": {k.lower(): v for k, v in self.headers.items()
@@ -195,6 +228,25 @@ class Handler(BaseHTTPRequestHandler):
                 out = result(params, ident)
                 self.send(200, json.dumps(out),
                           "application/x-amz-json-1.1")
+            elif service == "secretsmanager":
+                op = target[len(SM_PREFIX):]
+                entry["op"] = op
+                try:
+                    params = json.loads(body or b"{}")
+                except ValueError:
+                    raise ApiError(400, "SerializationException",
+                                   "malformed JSON request body")
+                entry["body"] = body.decode("utf-8", "replace")
+                entry["params"] = params
+                ident = self.authenticate("secretsmanager", body, entry)
+                self.fault(op)
+                handler = getattr(self, "sm_" + op, None)
+                if handler is None:
+                    raise ApiError(400, "UnknownOperationException",
+                                   "unknown operation %s" % op)
+                out = handler(params, ident)
+                self.send(200, json.dumps(out),
+                          "application/x-amz-json-1.1")
             else:
                 params = dict(urllib.parse.parse_qsl(
                     body.decode("utf-8", "replace"), keep_blank_values=True))
@@ -217,6 +269,12 @@ class Handler(BaseHTTPRequestHandler):
                     {"__type": e.code, "message": e.message}),
                     "application/x-amz-json-1.1",
                     {"x-amzn-ErrorType": e.code})
+            elif service == "secretsmanager":
+                # Secrets Manager spells it "Message"
+                self.send(e.status, json.dumps(
+                    {"__type": e.code, "Message": e.message}),
+                    "application/x-amz-json-1.1",
+                    {"x-amzn-ErrorType": e.code})
             else:
                 kind = "Receiver" if e.status >= 500 else "Sender"
                 self.send(e.status, (
@@ -234,6 +292,8 @@ class Handler(BaseHTTPRequestHandler):
                 st.faults = []
             for name in req.get("repositories", []):
                 st.add_repo(name)
+            for name, value in req.get("secrets", {}).items():
+                st.put_secret(name, value)
             st.faults.extend(req.get("faults", []))
         self.send(200, "{}", "application/json")
 
@@ -247,8 +307,9 @@ class Handler(BaseHTTPRequestHandler):
     def authenticate(self, service, body, entry):
         st = self.server.state
         auth = parse_authorization(self.headers.get("Authorization", ""))
+        json_service = service != "sts"
         if auth is None:
-            if service == "ecr":
+            if json_service:
                 raise ApiError(400, "MissingAuthenticationTokenException",
                                "Missing Authentication Token")
             raise ApiError(403, "MissingAuthenticationToken",
@@ -260,7 +321,7 @@ class Handler(BaseHTTPRequestHandler):
         key = st.keys.get(auth["access_key"])
         token = self.headers.get("X-Amz-Security-Token")
         if key is None or key[1] != token:
-            if service == "ecr":
+            if json_service:
                 raise ApiError(403, "UnrecognizedClientException",
                                "The security token included in the "
                                "request is invalid.")
@@ -285,7 +346,7 @@ class Handler(BaseHTTPRequestHandler):
         skew = abs((datetime.datetime.utcnow() - when).total_seconds())
         if skew > 15 * 60:
             raise ApiError(403, "InvalidSignatureException"
-                           if service == "ecr" else "SignatureDoesNotMatch",
+                           if json_service else "SignatureDoesNotMatch",
                            "Signature expired: %s is now earlier or later "
                            "than 15 min" % amz_date)
         for required in ("host", "x-amz-date"):
@@ -463,6 +524,33 @@ class Handler(BaseHTTPRequestHandler):
             "expiresAt": time.time() + 12 * 3600,
             "proxyEndpoint": "http://%s" % a.registry}]}
 
+    # --------------------------------------------------- Secrets Manager
+    def sm_GetSecretValue(self, params, ident):
+        st = self.server.state
+        secret_id = params.get("SecretId")
+        if not isinstance(secret_id, str) or secret_id == "":
+            raise ApiError(400, "ValidationException",
+                           "1 validation error detected: Value null at "
+                           "'secretId' failed to satisfy constraint: "
+                           "Member must not be null")
+        with st.lock:
+            name, sec = st.find_secret(secret_id)
+            sec = dict(sec) if sec else None
+        if sec is None:
+            raise ApiError(400, "ResourceNotFoundException",
+                           "Secrets Manager can't find the specified "
+                           "secret.")
+        out = {"ARN": sec["arn"], "Name": name,
+               "VersionId": hashlib.sha1(sec["arn"].encode())
+               .hexdigest()[:32],
+               "VersionStages": ["AWSCURRENT"],
+               "CreatedDate": sec["created"]}
+        if sec["string"] is not None:
+            out["SecretString"] = sec["string"]
+        if sec["binary"] is not None:
+            out["SecretBinary"] = sec["binary"]
+        return out
+
     # -------------------------------------------------------------- STS
     def sts_GetCallerIdentity(self, params, ident):
         st = self.server.state
@@ -547,9 +635,12 @@ def main():
                    metavar="ROLE_ARN=ID",
                    help="require this ExternalId for AssumeRole of a role")
     p.add_argument("--log")
+    p.add_argument("--secret-region", default="us-east-1",
+                   help="region in the ARNs of seeded secrets")
     p.add_argument("--config",
                    help="JSON file: {\"repositories\": [...], "
-                   "\"external_ids\": {role_arn: id}, \"faults\": [...]}")
+                   "\"external_ids\": {role_arn: id}, \"faults\": [...], "
+                   "\"secrets\": {name: {\"SecretString\": ...}}}")
     p.add_argument("--announce", action="store_true",
                    help="print '<port> <pid>' on stdout once listening")
     args = p.parse_args()
@@ -561,12 +652,15 @@ def main():
         args.repo += conf.get("repositories", [])
         args.external_id.update(conf.get("external_ids", {}))
         faults = conf.get("faults", [])
+    seed = conf.get("secrets", {}) if args.config else {}
     if not args.registry.startswith("127."):
         sys.exit("ecr_standin: --registry must be on 127.0.0.0/8")
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
     server.state = State(args)
     server.state.faults.extend(faults)
+    for name, value in seed.items():
+        server.state.put_secret(name, value)
     port = server.server_address[1]
     if args.port_file:
         tmp = args.port_file + ".tmp"
