@@ -242,6 +242,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (ecra_fp_content_buffer(hasher, got, buf, len) < 0)
 		abort();
+	/* The vector UTF-8 validator agrees with the scalar one. */
+	if (ecra_fp_utf8_valid_prefix(buf, len) !=
+	    ecra_fp_utf8_valid_prefix_scalar(buf, len))
+		abort();
 	reference(want, sizeof(want), buf, len);
 	if (strcmp(got, want) != 0) {
 		fprintf(stderr, "mismatch: got %s want %s\n", got, want);
