@@ -711,6 +711,8 @@ int ecra_publish(const ecra_manifest *m, const ecra_publish_options *opts,
 	run.docker.on_line = on_line;
 	run.docker.on_open = on_open;
 	run.docker.payload = &run;
+	if (n > 0 && (error = ecra_http_share_new(&run.http_share)) < 0)
+		goto done;
 	if (n > 0 && run.backend->run_init != NULL) {
 		if ((error = run.backend->run_init(&run)) < 0)
 			goto done;
@@ -755,6 +757,7 @@ done:
 			run.backend->worker_dispose(&workers[i]);
 	if (run_inited && run.backend->run_dispose != NULL)
 		run.backend->run_dispose(&run);
+	ecra_http_share_free(run.http_share);
 	if (run.config_dir != NULL) {
 		int rerr = ecra_docker_config_remove(run.config_dir);
 

@@ -10,6 +10,7 @@
 
 #include <pthread.h>
 
+#include "http/http.h"
 #include "publish/publish.h"
 
 typedef struct ecra_pub_run ecra_pub_run;
@@ -63,6 +64,7 @@ struct ecra_pub_run {
 	void *backend_state;
 	ecra_docker docker;
 	char *config_dir;
+	ecra_http_share *http_share; /* DNS and TLS sessions of the workers */
 
 	pthread_mutex_t lock;       /* everything below */
 	pthread_mutex_t build_lock; /* builds are serial */

@@ -18,12 +18,19 @@
  * digest (to HEAD it), and one more, only if some layer is missing,
  * compresses again while uploading. Memory stays bounded by the chunk
  * size.
+ *
+ * libarchive is loaded (dlopen) when the first tarball is opened, not
+ * at start-up: most runs never read one, and loading it with its
+ * dependencies (libxml2, ICU, libstdc++, ...) costs every process about
+ * 10 ms on a small VM.
  */
 #include "registry/registry_int.h"
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <dlfcn.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <zlib.h>
@@ -33,6 +40,81 @@
 #include "json/json.h"
 #include "util/buf.h"
 #include "util/vec.h"
+
+#if ARCHIVE_VERSION_NUMBER < 3000000 || ARCHIVE_VERSION_NUMBER >= 4000000
+#error "libarchive 3 (libarchive.so.13) expected"
+#endif
+#define LIBARCHIVE_SONAME "libarchive.so.13"
+
+/* The libarchive functions used here, resolved by load_libarchive(). */
+static struct {
+	bool loaded;
+	char error[256];
+	struct archive *(*read_new)(void);
+	int (*read_support_filter_all)(struct archive *);
+	int (*read_support_format_tar)(struct archive *);
+	int (*read_open_filename)(struct archive *, const char *, size_t);
+	const char *(*error_string)(struct archive *);
+	int (*read_free)(struct archive *);
+	int (*read_next_header)(struct archive *, struct archive_entry **);
+	la_ssize_t (*read_data)(struct archive *, void *, size_t);
+	const char *(*entry_pathname)(struct archive_entry *);
+	const char *(*entry_symlink)(struct archive_entry *);
+	const char *(*entry_hardlink)(struct archive_entry *);
+	__LA_MODE_T (*entry_filetype)(struct archive_entry *);
+} la;
+static pthread_once_t la_once = PTHREAD_ONCE_INIT;
+
+static void la_load(void)
+{
+	static const char *const names[] = { "archive_read_new",
+		"archive_read_support_filter_all",
+		"archive_read_support_format_tar", "archive_read_open_filename",
+		"archive_error_string", "archive_read_free",
+		"archive_read_next_header", "archive_read_data",
+		"archive_entry_pathname", "archive_entry_symlink",
+		"archive_entry_hardlink", "archive_entry_filetype" };
+	void *syms[sizeof(names) / sizeof(names[0])];
+	void *h = dlopen(LIBARCHIVE_SONAME, RTLD_NOW | RTLD_LOCAL);
+	const char *err;
+	size_t i;
+
+	if (h == NULL) {
+		err = dlerror();
+		snprintf(la.error, sizeof(la.error), "%s",
+		    err ? err : "dlopen failed");
+		return;
+	}
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if ((syms[i] = dlsym(h, names[i])) == NULL) {
+			snprintf(la.error, sizeof(la.error), "no symbol '%s'",
+			    names[i]);
+			return; /* the handle stays: it is process-wide */
+		}
+	/* POSIX: a data pointer from dlsym converts to a function pointer */
+	memcpy(&la.read_new, &syms[0], sizeof(void *));
+	memcpy(&la.read_support_filter_all, &syms[1], sizeof(void *));
+	memcpy(&la.read_support_format_tar, &syms[2], sizeof(void *));
+	memcpy(&la.read_open_filename, &syms[3], sizeof(void *));
+	memcpy(&la.error_string, &syms[4], sizeof(void *));
+	memcpy(&la.read_free, &syms[5], sizeof(void *));
+	memcpy(&la.read_next_header, &syms[6], sizeof(void *));
+	memcpy(&la.read_data, &syms[7], sizeof(void *));
+	memcpy(&la.entry_pathname, &syms[8], sizeof(void *));
+	memcpy(&la.entry_symlink, &syms[9], sizeof(void *));
+	memcpy(&la.entry_hardlink, &syms[10], sizeof(void *));
+	memcpy(&la.entry_filetype, &syms[11], sizeof(void *));
+	la.loaded = true;
+}
+
+static int load_libarchive(void)
+{
+	if (pthread_once(&la_once, la_load) != 0 || !la.loaded)
+		return ecra_error_set(ECRA_ERROR, "cannot load %s: %s",
+		    LIBARCHIVE_SONAME,
+		    la.error[0] ? la.error : "unknown error");
+	return 0;
+}
 
 #define IN_CHUNK     (64u * 1024)
 #define MANIFEST_CAP (8u * 1024 * 1024)
@@ -59,19 +141,20 @@ typedef struct {
 
 static int open_archive(struct archive **out, const char *path)
 {
-	struct archive *a = archive_read_new();
+	struct archive *a;
+	int error;
 
 	*out = NULL;
-	if (a == NULL)
+	if ((error = load_libarchive()) < 0)
+		return error;
+	if ((a = la.read_new()) == NULL)
 		return ECRA_ENOMEM;
-	archive_read_support_filter_all(a);
-	archive_read_support_format_tar(a);
-	if (archive_read_open_filename(a, path, 64 * 1024) != ARCHIVE_OK) {
-		int error =
-		    ecra_error_set(ECRA_EIO, "cannot read tarball '%s': %s",
-		        path, archive_error_string(a));
-
-		archive_read_free(a);
+	la.read_support_filter_all(a);
+	la.read_support_format_tar(a);
+	if (la.read_open_filename(a, path, 64 * 1024) != ARCHIVE_OK) {
+		error = ecra_error_set(ECRA_EIO, "cannot read tarball '%s': %s",
+		    path, la.error_string(a));
+		la.read_free(a);
 		return error;
 	}
 	*out = a;
@@ -155,10 +238,10 @@ static int scan(tar_state *st)
 
 	if ((error = open_archive(&a, st->tarball)) < 0)
 		return error;
-	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
-		const char *name = clean(archive_entry_pathname(e));
-		const char *link = archive_entry_symlink(e);
-		const char *hard = archive_entry_hardlink(e);
+	while ((r = la.read_next_header(a, &e)) == ARCHIVE_OK) {
+		const char *name = clean(la.entry_pathname(e));
+		const char *link = la.entry_symlink(e);
+		const char *hard = la.entry_hardlink(e);
 
 		if (link != NULL || hard != NULL) {
 			char *to = link ? resolve_link(name, link)
@@ -178,12 +261,12 @@ static int scan(tar_state *st)
 			continue;
 		for (;;) {
 			char buf[IN_CHUNK];
-			la_ssize_t n = archive_read_data(a, buf, sizeof(buf));
+			la_ssize_t n = la.read_data(a, buf, sizeof(buf));
 
 			if (n < 0) {
 				error = ecra_error_set(ECRA_EIO,
 				    "cannot read tarball '%s': %s", st->tarball,
-				    archive_error_string(a));
+				    la.error_string(a));
 				goto done;
 			}
 			if (n == 0)
@@ -194,7 +277,7 @@ static int scan(tar_state *st)
 	}
 	if (r != ARCHIVE_EOF) {
 		error = ecra_error_set(ECRA_EIO, "cannot read tarball '%s': %s",
-		    st->tarball, archive_error_string(a));
+		    st->tarball, la.error_string(a));
 		goto done;
 	}
 	if (text.ptr == NULL) {
@@ -209,7 +292,7 @@ static int scan(tar_state *st)
 		goto done;
 	}
 done:
-	archive_read_free(a);
+	la.read_free(a);
 	ecra_buf_dispose(&text);
 	return error;
 }
@@ -238,10 +321,10 @@ static int lr_start(layer_reader *lr, struct archive *a, bool gzip, bool detect)
 	lr->a = a;
 	lr->gzip = gzip;
 	if (detect) {
-		n = archive_read_data(a, lr->in, sizeof(lr->in));
+		n = la.read_data(a, lr->in, sizeof(lr->in));
 		if (n < 0)
 			return ecra_error_set(ECRA_EIO,
-			    "cannot read a layer: %s", archive_error_string(a));
+			    "cannot read a layer: %s", la.error_string(a));
 		lr->pre = (size_t)n;
 		lr->gzip = n >= 2 && (unsigned char)lr->in[0] == 0x1f &&
 		           (unsigned char)lr->in[1] == 0x8b;
@@ -285,11 +368,10 @@ static int lr_read(void *payload, char *buf, size_t cap, size_t *got)
 		return 0;
 	}
 	if (lr->gzip) {
-		n = archive_read_data(lr->a, buf, cap);
+		n = la.read_data(lr->a, buf, cap);
 		if (n < 0)
 			return ecra_error_set(ECRA_EIO,
-			    "cannot read a layer: %s",
-			    archive_error_string(lr->a));
+			    "cannot read a layer: %s", la.error_string(lr->a));
 		*got = (size_t)n;
 		return 0;
 	}
@@ -301,11 +383,11 @@ static int lr_read(void *payload, char *buf, size_t cap, size_t *got)
 		int zr;
 
 		if (lr->z.avail_in == 0 && !lr->in_eof) {
-			n = archive_read_data(lr->a, lr->in, sizeof(lr->in));
+			n = la.read_data(lr->a, lr->in, sizeof(lr->in));
 			if (n < 0)
 				return ecra_error_set(ECRA_EIO,
 				    "cannot read a layer: %s",
-				    archive_error_string(lr->a));
+				    la.error_string(lr->a));
 			if (n == 0)
 				lr->in_eof = true;
 			lr->z.next_in = (unsigned char *)lr->in;
@@ -372,25 +454,25 @@ static int walk(tar_state *st, ecra_registry *r, const char *repo, bool upload)
 
 	if ((error = open_archive(&a, st->tarball)) < 0)
 		return error;
-	while ((rr = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
-		const char *name = clean(archive_entry_pathname(e));
+	while ((rr = la.read_next_header(a, &e)) == ARCHIVE_OK) {
+		const char *name = clean(la.entry_pathname(e));
 		layer_info *li = NULL;
 
-		if (archive_entry_filetype(e) != AE_IFREG ||
-		    archive_entry_hardlink(e) != NULL)
+		if (la.entry_filetype(e) != AE_IFREG ||
+		    la.entry_hardlink(e) != NULL)
 			continue;
 		if (!upload && strcmp(name, st->config_path) == 0) {
 			char buf[IN_CHUNK];
 			la_ssize_t n;
 
-			while ((n = archive_read_data(a, buf, sizeof(buf))) > 0)
+			while ((n = la.read_data(a, buf, sizeof(buf))) > 0)
 				if ((error = ecra_buf_put(
 				         &st->config, buf, (size_t)n)) < 0)
 					goto done;
 			if (n < 0) {
 				error = ecra_error_set(ECRA_EIO,
 				    "cannot read tarball '%s': %s", st->tarball,
-				    archive_error_string(a));
+				    la.error_string(a));
 				goto done;
 			}
 			continue;
@@ -437,9 +519,9 @@ static int walk(tar_state *st, ecra_registry *r, const char *repo, bool upload)
 	}
 	if (rr != ARCHIVE_EOF)
 		error = ecra_error_set(ECRA_EIO, "cannot read tarball '%s': %s",
-		    st->tarball, archive_error_string(a));
+		    st->tarball, la.error_string(a));
 done:
-	archive_read_free(a);
+	la.read_free(a);
 	return error;
 }
 
