@@ -1,2 +1,3 @@
 ecra_unit_test(publish manifest)
 ecra_unit_test(publish run)
+ecra_unit_test(publish retry)
