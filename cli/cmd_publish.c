@@ -51,8 +51,9 @@ void cmd_publish_help(void)
 	printf(
 	    "usage: ecr-assets publish [PATH]... [--asset ID[:DEST]]... "
 	    "[--stack NAME]...\n"
-	    "                          [--force] [--parallel N] [--dry-run] "
-	    "[--json] [--verbose|--quiet]\n"
+	    "                          [--force] [--parallel N] [--retries N] "
+	    "[--dry-run]\n"
+	    "                          [--json] [--verbose|--quiet]\n"
 	    "                          [--daemonless-tarballs]\n"
 	    "                          [--registry HOST[:PORT] [--account "
 	    "ID]]\n"
@@ -68,6 +69,10 @@ void cmd_publish_help(void)
 	    "  --force            push even if the tag exists\n"
 	    "  --parallel N       check and push N entries at once (builds "
 	    "stay serial)\n"
+	    "  --retries N        retry a push that fails transiently (HTTP "
+	    "5xx/429, refused\n"
+	    "                     or reset connection) up to N times, 0-10 "
+	    "(default 2)\n"
 	    "  --dry-run          check and print the plan; build and push "
 	    "nothing\n"
 	    "  --daemonless-tarballs  push TarballImageAsset tarballs over the "
@@ -297,6 +302,18 @@ int cmd_publish(int argc, char **argv)
 				    "got "
 				    "'%s'",
 				    next);
+		} else if (strcmp(a, "--retries") == 0) {
+			unsigned int n = 0;
+
+			NEED_VALUE();
+			if (strcmp(next, "0") != 0 &&
+			    (!parse_count(next, &n) || n > 10))
+				return cli_fail_usage("publish",
+				    "--retries needs a number from 0 to 10, "
+				    "got "
+				    "'%s'",
+				    next);
+			o.push_attempts = n + 1;
 		} else if (strcmp(a, "--registry") == 0) {
 			NEED_VALUE();
 			if (next[0] == '\0' || strchr(next, '/') != NULL)

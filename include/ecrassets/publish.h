@@ -104,12 +104,15 @@ typedef enum {
 	ECRA_EVENT_FAIL,       /**< the error message */
 	ECRA_EVENT_DEBUG,      /**< diagnostics */
 	ECRA_EVENT_SHELL_OPEN, /**< a command line being run (redacted) */
+	/** "retrying push of <imageUri> in <n>s (attempt <k>/<max>):
+	 * <reason>" (level "info"; not a cdk-assets event) */
+	ECRA_EVENT_RETRY,
 } ecra_publish_event_type;
 
 /** One progress event. Valid only during the callback. */
 typedef struct {
 	ecra_publish_event_type type;
-	const char *type_name; /**< "start", "check", ... "shell_open". */
+	const char *type_name; /**< "start", "check", ... "retry". */
 	const char *level;     /**< "info", "verbose" or "error". */
 	unsigned int percent;  /**< floor(100 * completed / entries). */
 	const char *message;   /**< Never contains a secret. */
@@ -131,7 +134,7 @@ typedef void (*ecra_publish_event_cb)(
 typedef void (*ecra_publish_output_cb)(
     int stream, const char *line, size_t len, void *payload);
 
-#define ECRA_PUBLISH_OPTIONS_VERSION 2
+#define ECRA_PUBLISH_OPTIONS_VERSION 3
 
 /** Options of ecra_publish(); zero means default everywhere. */
 typedef struct {
@@ -228,6 +231,21 @@ typedef struct {
 	 * finds `docker-credential-cdk-assets` there; NULL = PATH as in
 	 * `env`. */
 	const char *credential_helper_dir;
+
+	/* Version 3. */
+
+	/** Attempts per push (`docker push`, or a daemonless tarball
+	 * push), the first included, when a push fails transiently: HTTP
+	 * 5xx or 429 from the registry, a refused, reset or timed-out
+	 * connection. Authentication failures, "denied", unknown
+	 * repositories and other client errors are never retried. Each
+	 * retry emits an ECRA_EVENT_RETRY event first; a daemonless retry
+	 * checks which blobs arrived (HEAD) and uploads only the others.
+	 * 0 = 3; 1 = no retries (cdk-assets never retries). */
+	unsigned int push_attempts;
+	/** Wait before the first retry in ms, doubled before each further
+	 * one (at most 30 s); 0 = 1000. */
+	unsigned int push_retry_delay_ms;
 } ecra_publish_options;
 
 /** Outcome of a run. */

@@ -31,6 +31,9 @@ static const char *const names[] = {
 	"curl_easy_strerror",
 	"curl_slist_append",
 	"curl_slist_free_all",
+	"curl_share_init",
+	"curl_share_setopt",
+	"curl_share_cleanup",
 };
 
 enum {
@@ -45,6 +48,9 @@ enum {
 	F_EASY_STRERROR,
 	F_SLIST_APPEND,
 	F_SLIST_FREE_ALL,
+	F_SHARE_INIT,
+	F_SHARE_SETOPT,
+	F_SHARE_CLEANUP,
 	F_COUNT
 };
 
@@ -199,4 +205,45 @@ void curl_slist_free_all(struct curl_slist *list)
 {
 	if (list != NULL)
 		FN(void (*)(struct curl_slist *), F_SLIST_FREE_ALL)(list);
+}
+
+CURLSH *curl_share_init(void)
+{
+	if (ecra_http_curl_ready() < 0)
+		return NULL;
+	return FN(CURLSH * (*)(void), F_SHARE_INIT)();
+}
+
+CURLSHcode curl_share_setopt(CURLSH *share, CURLSHoption option, ...)
+{
+	typedef CURLSHcode (*setopt_fn)(CURLSH *, CURLSHoption, ...);
+	va_list ap;
+	CURLSHcode rc;
+
+	/* As libcurl reads them: an int for (UN)SHARE, a function for the
+	 * lock callbacks, a pointer otherwise. */
+	va_start(ap, option);
+	if (option == CURLSHOPT_SHARE || option == CURLSHOPT_UNSHARE) {
+		int v = va_arg(ap, int);
+
+		rc = FN(setopt_fn, F_SHARE_SETOPT)(share, option, v);
+	} else if (option == CURLSHOPT_LOCKFUNC ||
+	           option == CURLSHOPT_UNLOCKFUNC) {
+		void (*v)(void) = va_arg(ap, void (*)(void));
+
+		rc = FN(setopt_fn, F_SHARE_SETOPT)(share, option, v);
+	} else {
+		void *v = va_arg(ap, void *);
+
+		rc = FN(setopt_fn, F_SHARE_SETOPT)(share, option, v);
+	}
+	va_end(ap);
+	return rc;
+}
+
+CURLSHcode curl_share_cleanup(CURLSH *share)
+{
+	if (share == NULL)
+		return CURLSHE_OK;
+	return FN(CURLSHcode(*)(CURLSH *), F_SHARE_CLEANUP)(share);
 }

@@ -11,6 +11,7 @@
 #include "http/http.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -23,8 +24,14 @@
 #include "ecrassets/version.h"
 #include "util/buf.h"
 
+struct ecra_http_share {
+	CURLSH *sh;
+	pthread_mutex_t locks[CURL_LOCK_DATA_LAST];
+};
+
 struct ecra_http {
 	CURL *curl;
+	ecra_http_share *share;
 	char *user_agent;
 	unsigned long connect_timeout_ms;
 	unsigned long timeout_ms;
@@ -55,6 +62,79 @@ void ecra_http_request_init(
 	req->url = url;
 	req->body_fd = -1;
 	req->body_size = -1;
+}
+
+static void share_lock(
+    CURL *h, curl_lock_data data, curl_lock_access access, void *p)
+{
+	ecra_http_share *s = p;
+
+	(void)h;
+	(void)access;
+	if ((int)data >= 0 && data < CURL_LOCK_DATA_LAST)
+		pthread_mutex_lock(&s->locks[data]);
+}
+
+static void share_unlock(CURL *h, curl_lock_data data, void *p)
+{
+	ecra_http_share *s = p;
+
+	(void)h;
+	if ((int)data >= 0 && data < CURL_LOCK_DATA_LAST)
+		pthread_mutex_unlock(&s->locks[data]);
+}
+
+int ecra_http_share_new(ecra_http_share **out)
+{
+	ecra_http_share *s = NULL;
+	size_t i, inited = 0;
+	int error = 0;
+
+	ECRA_ASSERT_ARG(out);
+	*out = NULL;
+	if ((s = ecra_calloc(1, sizeof(*s))) == NULL)
+		return ECRA_ENOMEM;
+	for (inited = 0; inited < CURL_LOCK_DATA_LAST; inited++)
+		if (pthread_mutex_init(&s->locks[inited], NULL) != 0) {
+			error =
+			    ecra_error_set(ECRA_ERROR, "cannot create a mutex");
+			goto fail;
+		}
+	if ((s->sh = curl_share_init()) == NULL ||
+	    curl_share_setopt(s->sh, CURLSHOPT_LOCKFUNC, share_lock) !=
+	        CURLSHE_OK ||
+	    curl_share_setopt(s->sh, CURLSHOPT_UNLOCKFUNC, share_unlock) !=
+	        CURLSHE_OK ||
+	    curl_share_setopt(s->sh, CURLSHOPT_USERDATA, s) != CURLSHE_OK ||
+	    curl_share_setopt(s->sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) !=
+	        CURLSHE_OK ||
+	    curl_share_setopt(s->sh, CURLSHOPT_SHARE,
+	        CURL_LOCK_DATA_SSL_SESSION) != CURLSHE_OK) {
+		error = ecra_error_set(
+		    ECRA_ERROR, "cannot create a curl share handle");
+		goto fail;
+	}
+	*out = s;
+	return 0;
+fail:
+	if (s->sh != NULL)
+		curl_share_cleanup(s->sh);
+	for (i = 0; i < inited; i++)
+		pthread_mutex_destroy(&s->locks[i]);
+	ecra_free(s);
+	return error;
+}
+
+void ecra_http_share_free(ecra_http_share *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	curl_share_cleanup(s->sh);
+	for (i = 0; i < CURL_LOCK_DATA_LAST; i++)
+		pthread_mutex_destroy(&s->locks[i]);
+	ecra_free(s);
 }
 
 static char *dup_opt(const char *s, bool *failed)
@@ -88,6 +168,8 @@ int ecra_http_new(ecra_http **out, const ecra_http_options *opts)
 		c->ca_file = dup_opt(opts->ca_file, &failed);
 		c->proxy = dup_opt(opts->proxy, &failed);
 		c->no_proxy = dup_opt(opts->no_proxy, &failed);
+		if (opts->version >= 2)
+			c->share = opts->share;
 	}
 	if (c->user_agent == NULL && !failed)
 		c->user_agent =
@@ -422,6 +504,8 @@ int ecra_http_send(
 	SETOPT(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 #endif
 	SETOPT(CURLOPT_NOSIGNAL, 1L);
+	if (c->share != NULL)
+		SETOPT(CURLOPT_SHARE, c->share->sh);
 	SETOPT(CURLOPT_USERAGENT, c->user_agent);
 	SETOPT(CURLOPT_HTTPHEADER, hdrs);
 	SETOPT(CURLOPT_PROXY, c->proxy ? c->proxy : "");

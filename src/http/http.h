@@ -38,12 +38,24 @@ void ecra_http_curl_release(void);
 
 typedef struct ecra_http ecra_http;
 
+/*
+ * What several clients (one per thread) can share: the DNS cache and TLS
+ * sessions, so a second connection to a host skips the lookup and
+ * resumes the TLS session instead of a full handshake. Connections
+ * themselves are not shared (libcurl does not support that across
+ * threads). Thread-safe; free it after every client that uses it.
+ */
+typedef struct ecra_http_share ecra_http_share;
+
+int ecra_http_share_new(ecra_http_share **out);
+void ecra_http_share_free(ecra_http_share *share);
+
 typedef struct {
 	const char *name;
 	const char *value;
 } ecra_http_header;
 
-#define ECRA_HTTP_OPTIONS_VERSION 1
+#define ECRA_HTTP_OPTIONS_VERSION 2
 typedef struct {
 	unsigned int version;
 	const char *user_agent;           /* NULL = "ecr-assets/<version>" */
@@ -55,6 +67,9 @@ typedef struct {
 	const char *ca_file; /* extra CA bundle; NULL = system default */
 	const char *proxy;   /* e.g. "http://127.0.0.1:3128"; NULL = none */
 	const char *no_proxy;
+	/* Version 2: DNS and TLS sessions shared with other clients
+	 * (borrowed); NULL = none. */
+	ecra_http_share *share;
 } ecra_http_options;
 
 /*

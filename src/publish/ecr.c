@@ -8,8 +8,18 @@
  * means missing), GetAuthorizationToken gives the `docker login`
  * credentials. Destinations with assumeRoleArn use credentials from STS
  * AssumeRole made with the base credentials; unlike cdk-assets (quirk 5)
- * they never leak into role-less destinations, and one client is kept per
- * (region, role, external id) per worker instead of one per entry.
+ * they never leak into role-less destinations.
+ *
+ * Fewer calls than cdk-assets, same answers:
+ *   - the credentials of a (region, role, external id) are obtained once
+ *     per run (one AssumeRole), shared by all workers; each worker makes
+ *     its own client from them (no call);
+ *   - a successful DescribeRepositories is remembered per (region, role,
+ *     external id, repository name) for the run: cdk-assets asks again
+ *     for every entry, and gets the same repositoryUri. Concurrent workers
+ *     wait for the one call in flight instead of repeating it. Failures
+ *     are not remembered: the next entry asks again, as cdk-assets does,
+ *     and gets its own error.
  * `${AWS::AccountId}` comes from GetCallerIdentity with the base
  * credentials, at most once per run.
  */
@@ -24,32 +34,98 @@
 #include "http/http.h"
 #include "util/buf.h"
 
-/* Run-wide: config and base credentials (resolved lazily, once). */
+/* Credentials of one (region, role, external id), shared by workers. */
+typedef struct {
+	char *key; /* region|role|external id */
+	ecra_aws_creds creds;
+} ecr_role;
+
+/* A repository located in this run; uri NULL while the call is in
+ * flight. */
+typedef struct {
+	char *key; /* region|role|external id|repository name */
+	char *uri;
+} ecr_repo;
+
+/* Run-wide: config and credentials (resolved lazily, once). */
 typedef struct {
 	ecra_aws_env env;
 	ecra_aws_config *cfg;
-	pthread_mutex_t lock;
+	pthread_mutex_t lock; /* base credentials */
 	bool creds_done;
 	int creds_error;
 	char *creds_message;
 	ecra_aws_creds base; /* after the profile's role chain */
+	/* roles; held across an AssumeRole, so it is made once */
+	pthread_mutex_t roles_lock;
+	ecr_role *roles;
+	size_t role_count;
+	pthread_mutex_t repos_lock; /* repos */
+	pthread_cond_t repos_cond;  /* a call in flight finished */
+	ecr_repo *repos;
+	size_t repo_count;
 } ecr_run;
 
 typedef struct {
 	char *key; /* region|role|external id */
 	ecra_ecr *ecr;
-	ecra_aws_creds creds; /* what the client signs with */
 } ecr_client;
 
+/* An HTTP connection and the clients that use it. */
 typedef struct {
 	ecra_http *http;
 	ecr_client *clients;
 	size_t client_count;
+} ecr_conn;
+
+/* A DescribeImages answer obtained ahead, while DescribeRepositories
+ * was in flight. */
+typedef struct {
+	const ecra_pub_entry *entry; /* NULL = none */
+	char *repository_name;
+	char *image_tag;
+	int error;
+	char *message;
+	bool exists;
+} ecr_ahead;
+
+typedef struct {
+	ecr_conn main;
+	ecr_conn side; /* DescribeImages next to DescribeRepositories */
+	ecr_ahead ahead;
 } ecr_worker;
 
 static ecr_run *run_state(ecra_pub_worker *w)
 {
 	return w->run->backend_state;
+}
+
+static void ecr_run_dispose(ecra_pub_run *run)
+{
+	ecr_run *er = run->backend_state;
+	size_t i;
+
+	if (er == NULL)
+		return;
+	ecra_aws_config_free(er->cfg);
+	ecra_aws_creds_dispose(&er->base);
+	ecra_free(er->creds_message);
+	for (i = 0; i < er->role_count; i++) {
+		ecra_aws_creds_dispose(&er->roles[i].creds);
+		ecra_free(er->roles[i].key);
+	}
+	ecra_free(er->roles);
+	for (i = 0; i < er->repo_count; i++) {
+		ecra_free(er->repos[i].key);
+		ecra_free(er->repos[i].uri);
+	}
+	ecra_free(er->repos);
+	pthread_cond_destroy(&er->repos_cond);
+	pthread_mutex_destroy(&er->repos_lock);
+	pthread_mutex_destroy(&er->roles_lock);
+	pthread_mutex_destroy(&er->lock);
+	ecra_free(er);
+	run->backend_state = NULL;
 }
 
 static int ecr_run_init(ecra_pub_run *run)
@@ -83,27 +159,65 @@ static int ecr_run_init(ecra_pub_run *run)
 		ecra_free(er);
 		return ecra_error_set(ECRA_ERROR, "cannot create a mutex");
 	}
-	if ((error = ecra_aws_config_load(&er->cfg, &co)) < 0) {
+	if (pthread_mutex_init(&er->roles_lock, NULL) != 0) {
 		pthread_mutex_destroy(&er->lock);
 		ecra_free(er);
-		return error;
+		return ecra_error_set(ECRA_ERROR, "cannot create a mutex");
+	}
+	if (pthread_mutex_init(&er->repos_lock, NULL) != 0) {
+		pthread_mutex_destroy(&er->roles_lock);
+		pthread_mutex_destroy(&er->lock);
+		ecra_free(er);
+		return ecra_error_set(ECRA_ERROR, "cannot create a mutex");
+	}
+	if (pthread_cond_init(&er->repos_cond, NULL) != 0) {
+		pthread_mutex_destroy(&er->repos_lock);
+		pthread_mutex_destroy(&er->roles_lock);
+		pthread_mutex_destroy(&er->lock);
+		ecra_free(er);
+		return ecra_error_set(
+		    ECRA_ERROR, "cannot create a condition variable");
 	}
 	run->backend_state = er;
+	if ((error = ecra_aws_config_load(&er->cfg, &co)) < 0) {
+		ecr_run_dispose(run);
+		return error;
+	}
 	return 0;
 }
 
-static void ecr_run_dispose(ecra_pub_run *run)
+static void ahead_clear(ecr_ahead *a)
 {
-	ecr_run *er = run->backend_state;
+	ecra_free(a->repository_name);
+	ecra_free(a->image_tag);
+	ecra_free(a->message);
+	memset(a, 0, sizeof(*a));
+}
 
-	if (er == NULL)
+static void conn_dispose(ecr_conn *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->client_count; i++) {
+		ecra_ecr_free(c->clients[i].ecr);
+		ecra_free(c->clients[i].key);
+	}
+	ecra_free(c->clients);
+	ecra_http_free(c->http);
+	memset(c, 0, sizeof(*c));
+}
+
+static void ecr_worker_dispose(ecra_pub_worker *w)
+{
+	ecr_worker *ew = w->backend;
+
+	if (ew == NULL)
 		return;
-	ecra_aws_config_free(er->cfg);
-	ecra_aws_creds_dispose(&er->base);
-	ecra_free(er->creds_message);
-	pthread_mutex_destroy(&er->lock);
-	ecra_free(er);
-	run->backend_state = NULL;
+	conn_dispose(&ew->main);
+	conn_dispose(&ew->side);
+	ahead_clear(&ew->ahead);
+	ecra_free(ew);
+	w->backend = NULL;
 }
 
 static int ecr_worker_init(ecra_pub_worker *w)
@@ -114,32 +228,16 @@ static int ecr_worker_init(ecra_pub_worker *w)
 
 	if (ew == NULL)
 		return ECRA_ENOMEM;
+	w->backend = ew;
 	memset(&ho, 0, sizeof(ho));
 	ho.version = ECRA_HTTP_OPTIONS_VERSION;
-	if ((error = ecra_http_new(&ew->http, &ho)) < 0) {
-		ecra_free(ew);
+	ho.share = w->run->http_share;
+	if ((error = ecra_http_new(&ew->main.http, &ho)) < 0 ||
+	    (error = ecra_http_new(&ew->side.http, &ho)) < 0) {
+		ecr_worker_dispose(w);
 		return error;
 	}
-	w->backend = ew;
 	return 0;
-}
-
-static void ecr_worker_dispose(ecra_pub_worker *w)
-{
-	ecr_worker *ew = w->backend;
-	size_t i;
-
-	if (ew == NULL)
-		return;
-	for (i = 0; i < ew->client_count; i++) {
-		ecra_ecr_free(ew->clients[i].ecr);
-		ecra_aws_creds_dispose(&ew->clients[i].creds);
-		ecra_free(ew->clients[i].key);
-	}
-	ecra_free(ew->clients);
-	ecra_http_free(ew->http);
-	ecra_free(ew);
-	w->backend = NULL;
 }
 
 static int service_options(ecra_pub_worker *w, ecra_aws_service_options *so,
@@ -155,7 +253,7 @@ static int service_options(ecra_pub_worker *w, ecra_aws_service_options *so,
 	         endpoint, er->cfg, service, region)) < 0)
 		return error;
 	so->version = ECRA_AWS_SERVICE_OPTIONS_VERSION;
-	so->http = ew->http;
+	so->http = ew->main.http;
 	so->region = region;
 	so->endpoint = *endpoint;
 	so->credentials = ecra_aws_creds_view(creds);
@@ -323,13 +421,79 @@ static int dest_region(
 	return 0;
 }
 
-/* The ECR client for a destination (cached per region/role). */
-static int client_for(
-    ecra_pub_worker *w, const ecra_pub_dest *d, ecra_ecr **out)
+/* "region|role|external id": what a client and its credentials are
+ * kept under. */
+static int client_key(ecra_pub_worker *w, const ecra_pub_dest *d, ecra_buf *key)
 {
-	ecr_worker *ew = w->backend;
+	const char *region;
+	int error;
+
+	if ((error = dest_region(w, d, &region)) < 0)
+		return error;
+	return ecra_buf_printf(key, "%s|%s|%s", region,
+	    d->assume_role_arn ? d->assume_role_arn : "",
+	    d->assume_role_external_id ? d->assume_role_external_id : "");
+}
+
+/* A copy of the credentials for key (d's region and role): made once per
+ * run under roles_lock, so concurrent workers wait for the one
+ * AssumeRole instead of repeating it. A failure is not kept: the next
+ * entry tries again, as cdk-assets would. */
+static int role_credentials(ecra_pub_worker *w, const ecra_pub_dest *d,
+    const char *region, const char *key, ecra_aws_creds *out)
+{
+	ecr_run *er = run_state(w);
 	const ecra_aws_creds *base = NULL;
+	ecra_aws_credentials v;
+	ecr_role r, *grown;
+	size_t i;
+	int error = 0;
+
+	memset(&r, 0, sizeof(r));
+	pthread_mutex_lock(&er->roles_lock);
+	for (i = 0; i < er->role_count; i++)
+		if (strcmp(er->roles[i].key, key) == 0)
+			goto copy;
+	if ((error = base_credentials(w, &base)) < 0)
+		goto done;
+	if (d->assume_role_arn != NULL && d->assume_role_arn[0]) {
+		if ((error = assume_role(w, region, base, d->assume_role_arn,
+		         d->assume_role_external_id, NULL, 0,
+		         d->entry->assume_role_options, &r.creds)) < 0)
+			goto done;
+	} else {
+		v = ecra_aws_creds_view(base);
+		if ((error = ecra_aws_creds_copy(&r.creds, &v, base->source)) <
+		    0)
+			goto done;
+	}
+	if ((r.key = ecra_strdup(key)) == NULL ||
+	    (grown = ecra_realloc(
+	         er->roles, (er->role_count + 1) * sizeof(*grown))) == NULL) {
+		error = ECRA_ENOMEM;
+		goto done;
+	}
+	er->roles = grown;
+	er->roles[er->role_count] = r;
+	memset(&r, 0, sizeof(r));
+	i = er->role_count++;
+copy:
+	v = ecra_aws_creds_view(&er->roles[i].creds);
+	error = ecra_aws_creds_copy(out, &v, er->roles[i].creds.source);
+done:
+	pthread_mutex_unlock(&er->roles_lock);
+	ecra_aws_creds_dispose(&r.creds);
+	ecra_free(r.key);
+	return error;
+}
+
+/* The worker's ECR client for a destination (one per region/role) on one
+ * of its connections. */
+static int client_on(
+    ecra_pub_worker *w, ecr_conn *conn, const ecra_pub_dest *d, ecra_ecr **out)
+{
 	ecra_aws_service_options so;
+	ecra_aws_creds creds;
 	ecra_buf key = ECRA_BUF_INIT(0);
 	ecr_client c, *grown;
 	const char *region;
@@ -338,56 +502,49 @@ static int client_for(
 	int error;
 
 	memset(&c, 0, sizeof(c));
+	memset(&creds, 0, sizeof(creds));
 	*out = NULL;
 	if ((error = dest_region(w, d, &region)) < 0 ||
-	    (error = ecra_buf_printf(&key, "%s|%s|%s", region,
-	         d->assume_role_arn ? d->assume_role_arn : "",
-	         d->assume_role_external_id ? d->assume_role_external_id
-	                                    : "")) < 0)
+	    (error = client_key(w, d, &key)) < 0)
 		goto done;
-	for (i = 0; i < ew->client_count; i++)
-		if (strcmp(ew->clients[i].key, key.ptr) == 0) {
-			*out = ew->clients[i].ecr;
+	for (i = 0; i < conn->client_count; i++)
+		if (strcmp(conn->clients[i].key, key.ptr) == 0) {
+			*out = conn->clients[i].ecr;
 			goto done;
 		}
-	if ((error = base_credentials(w, &base)) < 0)
+	if ((error = role_credentials(w, d, region, key.ptr, &creds)) < 0 ||
+	    (error = service_options(
+	         w, &so, "ecr", region, &creds, &endpoint)) < 0)
 		goto done;
-	if (d->assume_role_arn != NULL && d->assume_role_arn[0]) {
-		if ((error = assume_role(w, region, base, d->assume_role_arn,
-		         d->assume_role_external_id, NULL, 0,
-		         d->entry->assume_role_options, &c.creds)) < 0)
-			goto done;
-	} else {
-		ecra_aws_credentials v = ecra_aws_creds_view(base);
-
-		if ((error = ecra_aws_creds_copy(&c.creds, &v, base->source)) <
-		    0)
-			goto done;
-	}
-	if ((error = service_options(
-	         w, &so, "ecr", region, &c.creds, &endpoint)) < 0 ||
-	    (error = ecra_ecr_new(&c.ecr, &so)) < 0)
+	so.http = conn->http;
+	if ((error = ecra_ecr_new(&c.ecr, &so)) < 0)
 		goto done;
-	if ((grown = ecra_realloc(ew->clients,
-	         (ew->client_count + 1) * sizeof(*grown))) == NULL) {
+	if ((grown = ecra_realloc(conn->clients,
+	         (conn->client_count + 1) * sizeof(*grown))) == NULL) {
 		error = ECRA_ENOMEM;
 		goto done;
 	}
-	ew->clients = grown;
+	conn->clients = grown;
 	if ((c.key = ecra_buf_detach(&key)) == NULL) {
 		error = ECRA_ENOMEM;
 		goto done;
 	}
-	ew->clients[ew->client_count++] = c;
+	conn->clients[conn->client_count++] = c;
 	*out = c.ecr;
 	memset(&c, 0, sizeof(c));
 done:
 	ecra_ecr_free(c.ecr);
-	ecra_aws_creds_dispose(&c.creds);
 	ecra_free(c.key);
+	ecra_aws_creds_dispose(&creds);
 	ecra_free(endpoint);
 	ecra_buf_dispose(&key);
 	return error;
+}
+
+static int client_for(
+    ecra_pub_worker *w, const ecra_pub_dest *d, ecra_ecr **out)
+{
+	return client_on(w, &((ecr_worker *)w->backend)->main, d, out);
 }
 
 static int ecr_identity(ecra_pub_worker *w, char **account, char **partition)
@@ -421,7 +578,9 @@ done:
 	return error;
 }
 
-static int ecr_locate(ecra_pub_worker *w, const ecra_pub_dest *d, char **uri)
+/* DescribeRepositories for d, as cdk-assets makes it. */
+static int describe_repository(
+    ecra_pub_worker *w, const ecra_pub_dest *d, char **uri)
 {
 	ecra_ecr *ecr = NULL;
 	ecra_ecr_repository repo;
@@ -460,15 +619,26 @@ static int ecr_locate(ecra_pub_worker *w, const ecra_pub_dest *d, char **uri)
 	return error;
 }
 
-static int ecr_exists(ecra_pub_worker *w, const ecra_pub_dest *d,
-    const char *repo_uri, bool *exists)
+static ecr_repo *find_repo(ecr_run *er, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < er->repo_count; i++)
+		if (strcmp(er->repos[i].key, key) == 0)
+			return &er->repos[i];
+	return NULL;
+}
+
+/* DescribeImages for d on conn: only ImageNotFoundException is
+ * "missing", as in cdk-assets. */
+static int describe_image(
+    ecra_pub_worker *w, ecr_conn *conn, const ecra_pub_dest *d, bool *exists)
 {
 	ecra_ecr *ecr = NULL;
 	int error;
 
-	(void)repo_uri;
 	*exists = false;
-	if ((error = client_for(w, d, &ecr)) < 0)
+	if ((error = client_on(w, conn, d, &ecr)) < 0)
 		return error;
 	error = ecra_ecr_describe_image(
 	    NULL, ecr, d->repository_name, d->image_tag);
@@ -482,6 +652,170 @@ static int ecr_exists(ecra_pub_worker *w, const ecra_pub_dest *d,
 		return 0;
 	}
 	return error;
+}
+
+/* Keep a DescribeImages answer for ecr_exists() (on the thread that
+ * made the call: the message is thread-local). */
+static void ahead_keep(
+    ecr_ahead *a, const ecra_pub_dest *d, int error, bool exists)
+{
+	ahead_clear(a);
+	a->repository_name = ecra_strdup(d->repository_name);
+	a->image_tag = ecra_strdup(d->image_tag);
+	a->message = error < 0 ? ecra_strdup(ecra_error_last()->message) : NULL;
+	if (a->repository_name == NULL || a->image_tag == NULL ||
+	    (error < 0 && a->message == NULL)) {
+		ahead_clear(a); /* ecr_exists() will ask itself */
+		return;
+	}
+	a->entry = d->entry;
+	a->error = error;
+	a->exists = exists;
+}
+
+static void ahead_check(
+    ecra_pub_worker *w, ecr_conn *conn, const ecra_pub_dest *d, ecr_ahead *a)
+{
+	bool exists = false;
+	int error = describe_image(w, conn, d, &exists);
+
+	ahead_keep(a, d, error, exists);
+}
+
+typedef struct {
+	ecra_pub_worker *w;
+	const ecra_pub_dest *d;
+	ecr_ahead result;
+} side_job;
+
+static void *side_main(void *arg)
+{
+	side_job *j = arg;
+	ecr_worker *ew = j->w->backend;
+
+	ahead_check(j->w, &ew->side, j->d, &j->result);
+	return NULL;
+}
+
+/* The repository URI, from this run's earlier answer for the same
+ * (region, role, name) or from one DescribeRepositories. Both need only
+ * the repository name, so the entry's DescribeImages is made meanwhile:
+ * on a second connection next to our own DescribeRepositories, or before
+ * waiting for another worker's. Its answer is kept for ecr_exists(); it
+ * is dropped if DescribeRepositories fails (the entry fails with that
+ * error, as in cdk-assets). */
+static int ecr_locate(ecra_pub_worker *w, const ecra_pub_dest *d, char **uri)
+{
+	ecr_run *er = run_state(w);
+	ecr_worker *ew = w->backend;
+	ecra_buf key = ECRA_BUF_INIT(0);
+	ecr_repo *r, *grown;
+	ecra_ecr *ecr = NULL;
+	side_job job;
+	pthread_t side;
+	bool side_started = false, checked = false;
+	char *found = NULL, *k = NULL;
+	int error;
+
+	*uri = NULL;
+	ahead_clear(&ew->ahead);
+	if ((error = client_key(w, d, &key)) < 0 ||
+	    (error = ecra_buf_printf(&key, "|%s", d->repository_name)) < 0)
+		goto done;
+	pthread_mutex_lock(&er->repos_lock);
+	while ((r = find_repo(er, key.ptr)) != NULL && r->uri == NULL) {
+		if (!checked) {
+			/* another worker is asking: check the tag now */
+			checked = true;
+			pthread_mutex_unlock(&er->repos_lock);
+			ahead_check(w, &ew->main, d, &ew->ahead);
+			pthread_mutex_lock(&er->repos_lock);
+			continue;
+		}
+		pthread_cond_wait(&er->repos_cond, &er->repos_lock);
+	}
+	if (r != NULL) {
+		error = (*uri = ecra_strdup(r->uri)) == NULL ? ECRA_ENOMEM : 0;
+		pthread_mutex_unlock(&er->repos_lock);
+		goto done;
+	}
+	/* Ours to ask: others wait on the in-flight mark. */
+	if ((k = ecra_strdup(key.ptr)) == NULL ||
+	    (grown = ecra_realloc(
+	         er->repos, (er->repo_count + 1) * sizeof(*grown))) == NULL) {
+		pthread_mutex_unlock(&er->repos_lock);
+		ecra_free(k);
+		error = ECRA_ENOMEM;
+		goto done;
+	}
+	er->repos = grown;
+	er->repos[er->repo_count].key = k;
+	er->repos[er->repo_count++].uri = NULL;
+	pthread_mutex_unlock(&er->repos_lock);
+
+	/* The credentials first (AssumeRole on the main connection), so
+	 * the side thread only makes its client from them and calls
+	 * DescribeImages on its own connection. */
+	if ((error = client_for(w, d, &ecr)) == 0) {
+		memset(&job, 0, sizeof(job));
+		job.w = w;
+		job.d = d;
+		if (!checked)
+			side_started =
+			    pthread_create(&side, NULL, side_main, &job) == 0;
+		error = describe_repository(w, d, uri);
+		if (side_started) {
+			pthread_join(side, NULL);
+			ahead_clear(&ew->ahead);
+			ew->ahead = job.result;
+		}
+	}
+	if (error == 0 && (found = ecra_strdup(*uri)) == NULL)
+		error = ECRA_ENOMEM;
+
+	pthread_mutex_lock(&er->repos_lock);
+	r = find_repo(er, key.ptr);
+	if (error == 0) {
+		r->uri = found;
+		found = NULL;
+	} else {
+		/* forget the mark: the next entry asks again */
+		ecra_free(r->key);
+		*r = er->repos[--er->repo_count];
+	}
+	pthread_cond_broadcast(&er->repos_cond);
+	pthread_mutex_unlock(&er->repos_lock);
+done:
+	if (error < 0) {
+		ecra_free(*uri);
+		*uri = NULL;
+		ahead_clear(&ew->ahead);
+	}
+	ecra_free(found);
+	ecra_buf_dispose(&key);
+	return error;
+}
+
+static int ecr_exists(ecra_pub_worker *w, const ecra_pub_dest *d,
+    const char *repo_uri, bool *exists)
+{
+	ecr_worker *ew = w->backend;
+	ecr_ahead *a = &ew->ahead;
+	int error;
+
+	(void)repo_uri;
+	if (a->entry == d->entry &&
+	    strcmp(a->repository_name, d->repository_name) == 0 &&
+	    strcmp(a->image_tag, d->image_tag) == 0) {
+		*exists = a->exists;
+		error = a->error;
+		if (error < 0)
+			ecra_error_set(error, "%s", a->message);
+		ahead_clear(a);
+		return error;
+	}
+	ahead_clear(a);
+	return describe_image(w, &ew->main, d, exists);
 }
 
 static int ecr_credentials(ecra_pub_worker *w, const ecra_pub_dest *d,

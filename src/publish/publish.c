@@ -21,6 +21,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "publish/retry.h"
 #include "registry/registry.h"
 #include "util/buf.h"
 
@@ -35,7 +36,7 @@ struct pub_asset_state {
 };
 
 static const char *const type_names[] = { "start", "check", "found", "cached",
-	"build", "upload", "success", "fail", "debug", "shell_open" };
+	"build", "upload", "success", "fail", "debug", "shell_open", "retry" };
 
 static double now(void)
 {
@@ -60,7 +61,8 @@ void ecra_pub_emit(ecra_pub_run *run, const ecra_pub_entry *e,
 	memset(&ev, 0, sizeof(ev));
 	ev.type = type;
 	ev.type_name = type_names[type];
-	ev.level = type == ECRA_EVENT_START || type == ECRA_EVENT_SUCCESS
+	ev.level = type == ECRA_EVENT_START || type == ECRA_EVENT_SUCCESS ||
+	                   type == ECRA_EVENT_RETRY
 	               ? "info"
 	           : type == ECRA_EVENT_FAIL ? "error"
 	                                     : "verbose";
@@ -428,6 +430,107 @@ static const char *tarball_of(const ecra_pub_asset *a)
 	return x[4];
 }
 
+/* ---------------------------------------------------------------------- */
+/* Pushes with bounded retries                                             */
+
+/* One push attempt; *transient says whether a failure is worth another. */
+typedef int (*push_fn)(ecra_pub_worker *w, void *ctx, bool *transient);
+
+/* Sleep ms, in short steps so that cancellation is noticed; false if
+ * cancelled. */
+static bool backoff_sleep(const ecra_pub_run *run, unsigned int ms)
+{
+	struct timespec ts;
+	unsigned int step;
+
+	while (ms > 0) {
+		if (cancelled(run))
+			return false;
+		step = ms < 100 ? ms : 100;
+		ts.tv_sec = 0;
+		ts.tv_nsec = (long)step * 1000000L;
+		while (nanosleep(&ts, &ts) != 0)
+			;
+		ms -= step;
+	}
+	return !cancelled(run);
+}
+
+/* Run push up to push_attempts times while it fails transiently, with
+ * an ECRA_EVENT_RETRY event before each retry. */
+static int push_with_retries(ecra_pub_worker *w, const ecra_pub_entry *e,
+    const char *image_uri, push_fn push, void *ctx)
+{
+	ecra_pub_run *run = w->run;
+	const ecra_publish_options *o = run->o;
+	unsigned int attempts = o->version >= 3 && o->push_attempts
+	                            ? o->push_attempts
+	                            : ECRA_PUB_PUSH_ATTEMPTS;
+	unsigned int base = o->version >= 3 && o->push_retry_delay_ms
+	                        ? o->push_retry_delay_ms
+	                        : ECRA_PUB_RETRY_DELAY_MS;
+	unsigned int attempt, delay;
+	bool transient;
+	int error;
+
+	for (attempt = 1;; attempt++) {
+		transient = false;
+		error = push(w, ctx, &transient);
+		if (error == 0 || !transient || attempt >= attempts)
+			break;
+		delay = ecra_pub_retry_delay_ms(base, attempt + 1);
+		if (delay % 1000 == 0)
+			ecra_pub_emit(run, e, ECRA_EVENT_RETRY,
+			    "retrying push of %s in %us (attempt %u/%u): %s",
+			    image_uri, delay / 1000, attempt + 1, attempts,
+			    ecra_error_last()->message);
+		else
+			ecra_pub_emit(run, e, ECRA_EVENT_RETRY,
+			    "retrying push of %s in %.1fs (attempt %u/%u): %s",
+			    image_uri, delay / 1000.0, attempt + 1, attempts,
+			    ecra_error_last()->message);
+		if (!backoff_sleep(run, delay))
+			return check_cancel(run);
+	}
+	if (error < 0 && attempt > 1)
+		error =
+		    ecra_error_wrap("push failed after %u attempts", attempt);
+	return error;
+}
+
+typedef struct {
+	const char *image_uri;
+} docker_push_ctx;
+
+static int docker_push_once(ecra_pub_worker *w, void *ctx, bool *transient)
+{
+	const docker_push_ctx *c = ctx;
+	int error = ecra_docker_push(&w->run->docker, c->image_uri);
+
+	*transient = error == ECRA_EDOCKER &&
+	             ecra_pub_docker_push_transient(ecra_error_last()->message);
+	return error;
+}
+
+typedef struct {
+	ecra_registry *r;
+	const char *path, *repo, *tag;
+} tarball_push_ctx;
+
+/* A retry starts over: blobs that arrived are found by HEAD and skipped
+ * (ecra_registry_blob_upload checks each one first). */
+static int tarball_push_once(ecra_pub_worker *w, void *ctx, bool *transient)
+{
+	const tarball_push_ctx *c = ctx;
+	int error = ecra_registry_push_tarball(
+	    c->r, c->path, NULL, c->repo, c->tag, NULL);
+
+	(void)w;
+	*transient = error < 0 && (error == ECRA_ENET ||
+	                              ecra_registry_failed_transiently(c->r));
+	return error;
+}
+
 /* Push a tarball asset over the registry API (no docker at all). */
 static int push_tarball(ecra_pub_worker *w, const ecra_pub_dest *d,
     const char *repo_uri, const char *image_uri, const char *tarball)
@@ -476,8 +579,12 @@ static int push_tarball(ecra_pub_worker *w, const ecra_pub_dest *d,
 	if ((error = ecra_registry_new(&r, &ro)) < 0)
 		goto done;
 	ecra_pub_emit(run, d->entry, ECRA_EVENT_UPLOAD, "Push %s", image_uri);
-	error = ecra_registry_push_tarball(
-	    r, path.ptr, NULL, slash + 1, d->image_tag, NULL);
+	{
+		tarball_push_ctx c = { r, path.ptr, slash + 1, d->image_tag };
+
+		error = push_with_retries(
+		    w, d->entry, image_uri, tarball_push_once, &c);
+	}
 	pthread_mutex_lock(&run->lock);
 	run->sum.push_seconds += now() - t0;
 	pthread_mutex_unlock(&run->lock);
@@ -563,7 +670,12 @@ static int publish_entry(ecra_pub_worker *w, ecra_pub_entry *e)
 		goto done;
 	ecra_pub_emit(run, e, ECRA_EVENT_UPLOAD, "Push %s", image_uri.ptr);
 	t0 = now();
-	error = ecra_docker_push(&run->docker, image_uri.ptr);
+	{
+		docker_push_ctx c = { image_uri.ptr };
+
+		error = push_with_retries(
+		    w, e, image_uri.ptr, docker_push_once, &c);
+	}
 	pthread_mutex_lock(&run->lock);
 	run->sum.push_seconds += now() - t0;
 	if (error == 0)
@@ -813,6 +925,8 @@ int ecra_publish(const ecra_manifest *m, const ecra_publish_options *opts,
 	run.docker.on_line = on_line;
 	run.docker.on_open = on_open;
 	run.docker.payload = &run;
+	if (n > 0 && (error = ecra_http_share_new(&run.http_share)) < 0)
+		goto done;
 	if (n > 0 && run.backend->run_init != NULL) {
 		if ((error = run.backend->run_init(&run)) < 0)
 			goto done;
@@ -857,6 +971,7 @@ done:
 			run.backend->worker_dispose(&workers[i]);
 	if (run_inited && run.backend->run_dispose != NULL)
 		run.backend->run_dispose(&run);
+	ecra_http_share_free(run.http_share);
 	if (run.config_dir != NULL) {
 		int rerr = ecra_docker_config_remove(run.config_dir);
 

@@ -11,6 +11,7 @@
 #include <pthread.h>
 
 #include "ecrassets/dockercreds.h"
+#include "http/http.h"
 #include "publish/publish.h"
 
 typedef struct ecra_pub_run ecra_pub_run;
@@ -71,6 +72,7 @@ struct ecra_pub_run {
 	ecra_docker_creds *creds;
 	char *creds_config_dir;
 	ecra_docker build_docker;
+	ecra_http_share *http_share; /* DNS and TLS sessions of the workers */
 
 	pthread_mutex_t lock;       /* everything below */
 	pthread_mutex_t build_lock; /* builds are serial */

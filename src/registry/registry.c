@@ -416,6 +416,7 @@ static int fetch_token(
 		goto done;
 	}
 	if (resp.status != 200) {
+		r->transient = ecra_registry_status_transient(resp.status);
 		error = ecra_error_set(ECRA_ERROR,
 		    "registry '%s': token service answered HTTP %d", r->host,
 		    resp.status);
@@ -471,6 +472,7 @@ int ecra_registry_request(ecra_registry *r, const char *method, const char *url,
 
 	memset(resp, 0, sizeof(*resp));
 	resp->body.limit = limit;
+	r->transient = false;
 	if (url[0] == '/') {
 		if ((error = ecra_buf_printf(&full, "%s%s", r->base, url)) < 0)
 			goto done;
@@ -540,6 +542,16 @@ done:
 
 /* A one-line summary of an error response: the first error's code and
  * message from the body, if it is the registry's JSON. */
+bool ecra_registry_status_transient(int status)
+{
+	return status >= 500 || status == 429;
+}
+
+bool ecra_registry_failed_transiently(const ecra_registry *r)
+{
+	return r != NULL && r->transient;
+}
+
 int ecra_registry_fail(
     ecra_registry *r, ecra_registry_resp *resp, const char *what)
 {
@@ -548,6 +560,7 @@ int ecra_registry_fail(
 	int ecode = resp->status == 404 ? ECRA_ENOTFOUND : ECRA_ERROR;
 	int error;
 
+	r->transient = ecra_registry_status_transient(resp->status);
 	if (resp->body.size > 0 && ecra_json_parse(&doc, resp->body.ptr,
 	                               resp->body.size, NULL, 0) == 0) {
 		e0 = ecra_json_at(ecra_json_get(doc, "errors"), 0);

@@ -57,6 +57,13 @@ int ecra_registry_new(ecra_registry **out, const ecra_registry_options *o);
 void ecra_registry_free(ecra_registry *r);
 const char *ecra_registry_host(const ecra_registry *r);
 
+/* Did the last failed call fail in a way worth retrying: a transport
+ * error (refused, reset, timed out) or HTTP 5xx/429? False for every
+ * other failure (authentication, 4xx, local files). */
+bool ecra_registry_failed_transiently(const ecra_registry *r);
+/* HTTP statuses worth retrying: 5xx and 429. */
+bool ecra_registry_status_transient(int status);
+
 /* HEAD a manifest by tag or digest: *exists, and *digest (may be NULL)
  * receives Docker-Content-Digest if the registry sent it. */
 int ecra_registry_manifest_exists(ecra_registry *r, const char *repo,

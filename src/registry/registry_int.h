@@ -26,6 +26,9 @@ struct ecra_registry {
 	unsigned int timeout_ms;
 	size_t chunk_size;
 	void *transport; /* transport.c's state */
+	/* The last request failed in a way worth retrying (transport error,
+	 * HTTP 5xx or 429); cleared when a request starts. */
+	bool transient;
 };
 
 /* What a request returns; headers the client uses are picked out. */

@@ -92,6 +92,7 @@ int ecra_registry_xfer(ecra_registry *r, const char *method, const char *url,
 	req.follow_redirects =
 	    strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
 	if ((error = ecra_http_send(&res, r->transport, &req)) < 0) {
+		r->transient = error == ECRA_ENET;
 		error = ecra_error_wrap("registry '%s'", r->host);
 		goto done;
 	}

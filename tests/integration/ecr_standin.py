@@ -655,6 +655,10 @@ def main():
     seed = conf.get("secrets", {}) if args.config else {}
     if not args.registry.startswith("127."):
         sys.exit("ecr_standin: --registry must be on 127.0.0.0/8")
+    # socketserver's default listen backlog is 5: a client opening more
+    # connections at once (parallel workers) had SYNs dropped and waited
+    # for the 1 s retransmission. ECR does not do that.
+    ThreadingHTTPServer.request_queue_size = 128
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
     server.state = State(args)

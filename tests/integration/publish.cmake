@@ -3,7 +3,7 @@
 # (tests/integration/services.sh): registry mode, ECR mode through the
 # stand-in, daemonless tarball push and copy. Skipped (77) unless
 # services.env was sourced.
-foreach(part registry ecr compat)
+foreach(part registry ecr compat retry)
   add_test(NAME integration_publish_${part}
     COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/integration/publish_${part}.sh)
   # The stand-in's call log and fault injection are shared state: tests

@@ -106,8 +106,9 @@ EOF
 	compare_run ours "$ECRA_CLI" publish "$m/assets.json"
 	diff -u "$WORK/upstream.argv" "$WORK/ours.argv" ||
 		fail "docker argv or config.json differ from cdk-assets"
-	diff -u "$WORK/upstream.ops" "$WORK/ours.ops" ||
-		fail "ECR call sequence differs from cdk-assets"
+	python3 "$here/compare_ecr_calls.py" "$WORK/upstream.ops" \
+		"$WORK/ours.ops" ||
+		fail "ECR calls differ from cdk-assets beyond the documented differences"
 	[ "$(grep -c '^--config	<CFG>	' "$WORK/ours.argv")" = 4 ] ||
 		fail "expected --config on inspect, build and two tags"
 	grep -q '^config.json={"credHelpers":{"'"$reg"'":"cdk-assets","private.example.com":"cdk-assets"}}$' \
