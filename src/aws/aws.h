@@ -293,6 +293,21 @@ void ecra_ecr_image_dispose(ecra_ecr_image *img);
 int ecra_ecr_describe_image(
     ecra_ecr_image *out, ecra_ecr *ecr, const char *repo, const char *tag);
 
+/* DescribeImages takes at most this many image ids. */
+#define ECRA_ECR_MAX_IMAGE_IDS 100
+
+/*
+ * DescribeImages for `count` tags of one repository at once. ECR answers
+ * only when every one exists: its answer has no per-id failures, and one
+ * missing tag fails the whole call with ImageNotFoundException. So this
+ * is a probe "are they all there?": found[i] is set for each tag the
+ * answer lists.
+ * @return 0; ECRA_ENOTFOUND when some tag (which is not said) or the
+ *         repository is missing; other codes as above
+ */
+int ecra_ecr_describe_images_all(ecra_ecr *ecr, const char *repo,
+    const char *const *tags, size_t count, bool *found);
+
 typedef struct {
 	char *username;
 	char *password;

@@ -242,6 +242,61 @@ done:
 	return error;
 }
 
+int ecra_ecr_describe_images_all(ecra_ecr *ecr, const char *repo,
+    const char *const *tags, size_t count, bool *found)
+{
+	ecra_json *req = NULL, *resp = NULL, *details, *names;
+	size_t i, j, k;
+	const char *t;
+	int error;
+
+	ECRA_ASSERT_ARG(ecr);
+	ECRA_ASSERT_ARG(repo);
+	ECRA_ASSERT_ARG(tags);
+	ECRA_ASSERT_ARG(found);
+	if (count == 0 || count > ECRA_ECR_MAX_IMAGE_IDS)
+		return ecra_error_set(ECRA_EINVALID,
+		    "DescribeImages takes 1 to %d image ids, not %zu",
+		    ECRA_ECR_MAX_IMAGE_IDS, count);
+	for (i = 0; i < count; i++)
+		found[i] = false;
+	if ((req = ecra_json_object()) == NULL) {
+		error = ECRA_ENOMEM;
+		goto done;
+	}
+	if ((error = ecra_json_set_str(req, "repositoryName", repo)) < 0 ||
+	    (error = ecra_json_set_new(
+	         req, "imageIds", image_ids(tags, count))) < 0)
+		goto done;
+	if ((error = call(&resp, ecr, "DescribeImages", req)) < 0) {
+		if (strcmp(last_type(ecr), "ImageNotFoundException") == 0)
+			error = ecra_error_set(ECRA_ENOTFOUND,
+			    "some of %zu images not found in '%s'", count,
+			    repo);
+		else if (strcmp(last_type(ecr),
+		             "RepositoryNotFoundException") == 0)
+			error = repo_not_found(repo);
+		goto done;
+	}
+	/* Only tags the answer names count as found. */
+	details = ecra_json_get(resp, "imageDetails");
+	for (i = 0; i < ecra_json_size(details); i++) {
+		names = ecra_json_get(ecra_json_at(details, i), "imageTags");
+		for (j = 0; j < ecra_json_size(names); j++) {
+			if ((t = ecra_json_string(ecra_json_at(names, j))) ==
+			    NULL)
+				continue;
+			for (k = 0; k < count; k++)
+				if (strcmp(tags[k], t) == 0)
+					found[k] = true;
+		}
+	}
+done:
+	ecra_json_free(req);
+	ecra_json_free(resp);
+	return error;
+}
+
 void ecra_ecr_auth_dispose(ecra_ecr_auth *auth)
 {
 	if (auth == NULL)

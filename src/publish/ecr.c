@@ -33,6 +33,7 @@
 #include "core/error.h"
 #include "http/http.h"
 #include "util/buf.h"
+#include "util/vec.h"
 
 /* Credentials of one (region, role, external id), shared by workers. */
 typedef struct {
@@ -46,6 +47,14 @@ typedef struct {
 	char *key; /* region|role|external id|repository name */
 	char *uri;
 } ecr_repo;
+
+/* The run's probe of one repository (see probe_answer()); `present`
+ * is filled when done. */
+typedef struct {
+	char *key; /* region|role|external id|repository name */
+	bool is_done;
+	ecra_strvec present; /* tags known to exist */
+} ecr_probe;
 
 /* Run-wide: config and credentials (resolved lazily, once). */
 typedef struct {
@@ -64,6 +73,8 @@ typedef struct {
 	pthread_cond_t repos_cond;  /* a call in flight finished */
 	ecr_repo *repos;
 	size_t repo_count;
+	ecr_probe *probes; /* under repos_lock too */
+	size_t probe_count;
 } ecr_run;
 
 typedef struct {
@@ -120,6 +131,11 @@ static void ecr_run_dispose(ecra_pub_run *run)
 		ecra_free(er->repos[i].uri);
 	}
 	ecra_free(er->repos);
+	for (i = 0; i < er->probe_count; i++) {
+		ecra_free(er->probes[i].key);
+		ecra_strvec_dispose(&er->probes[i].present);
+	}
+	ecra_free(er->probes);
 	pthread_cond_destroy(&er->repos_cond);
 	pthread_mutex_destroy(&er->repos_lock);
 	pthread_mutex_destroy(&er->roles_lock);
@@ -629,6 +645,154 @@ static ecr_repo *find_repo(ecr_run *er, const char *key)
 	return NULL;
 }
 
+static ecr_probe *find_probe(ecr_run *er, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < er->probe_count; i++)
+		if (strcmp(er->probes[i].key, key) == 0)
+			return &er->probes[i];
+	return NULL;
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static bool has_str(const ecra_strvec *v, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < v->count; i++)
+		if (strcmp(v->items[i], s) == 0)
+			return true;
+	return false;
+}
+
+/* The tags (at most ECRA_ECR_MAX_IMAGE_IDS, d's first) of the selected
+ * entries whose destination is written exactly as d's: same repository,
+ * region and role, so the same resolved repository. */
+static int probe_tags(
+    ecra_pub_worker *w, const ecra_pub_dest *d, ecra_strvec *tags)
+{
+	const ecra_manifest *m = w->run->m;
+	const ecra_pub_entry *de = d->entry, *e;
+	ecra_pub_dest od;
+	size_t i, n = ecra_manifest_count(m);
+	int error;
+
+	if ((error = ecra_strvec_push(tags, d->image_tag)) < 0)
+		return error;
+	for (i = 0; i < n && tags->count < ECRA_ECR_MAX_IMAGE_IDS; i++) {
+		e = ecra_manifest_entry_at(m, i);
+		if (e == de ||
+		    !same_str(e->repository_name, de->repository_name) ||
+		    !same_str(e->region, de->region) ||
+		    !same_str(e->assume_role_arn, de->assume_role_arn) ||
+		    !same_str(e->assume_role_external_id,
+		        de->assume_role_external_id))
+			continue;
+		if ((error = ecra_pub_resolve_dest(
+		         w, (ecra_pub_entry *)e, &od)) < 0)
+			return error;
+		if (!has_str(tags, od.image_tag))
+			error = ecra_strvec_push(tags, od.image_tag);
+		ecra_pub_dest_dispose(&od);
+		if (error < 0)
+			return error;
+	}
+	return 0;
+}
+
+/* Probe d's repository once: one DescribeImages with the tags of every
+ * selected entry going there. `present` gets them all when ECR answers,
+ * none when it does not (a tag is missing, or anything else went
+ * wrong: then each entry asks for its own tag, as cdk-assets does). */
+static void run_probe(ecra_pub_worker *w, ecr_conn *conn,
+    const ecra_pub_dest *d, ecra_strvec *present)
+{
+	ecra_strvec tags = ECRA_STRVEC_INIT;
+	ecra_ecr *ecr = NULL;
+	bool *found = NULL;
+	size_t i;
+
+	if (probe_tags(w, d, &tags) < 0 || tags.count < 2 ||
+	    (found = ecra_calloc(tags.count, sizeof(*found))) == NULL ||
+	    client_on(w, conn, d, &ecr) < 0 ||
+	    ecra_ecr_describe_images_all(ecr, d->repository_name,
+	        (const char *const *)tags.items, tags.count, found) < 0)
+		goto done;
+	for (i = 0; i < tags.count; i++)
+		if (found[i] && ecra_strvec_push(present, tags.items[i]) < 0)
+			break;
+done:
+	/* Whatever failed, the entries ask one by one. */
+	ecra_error_clear();
+	ecra_free(found);
+	ecra_strvec_dispose(&tags);
+}
+
+/*
+ * A no-op publish asks ECR whether each image exists: cdk-assets makes
+ * one DescribeImages per entry, and CDK puts every image of an
+ * environment in one repository. The first entry to check a repository
+ * asks once for the tags of all selected entries going there; ECR only
+ * answers such a call when every tag exists, so when nothing changed one
+ * call settles them all, and when something did, every entry asks for
+ * its own tag as before (one call more in all). Returns true when the
+ * probe says d's image exists; false means "ask yourself".
+ */
+static bool probe_answer(
+    ecra_pub_worker *w, ecr_conn *conn, const ecra_pub_dest *d)
+{
+	ecr_run *er = run_state(w);
+	ecra_buf key = ECRA_BUF_INIT(0);
+	ecra_strvec present = ECRA_STRVEC_INIT;
+	ecr_probe *p, *grown;
+	bool answered = false;
+	char *k = NULL;
+
+	if (client_key(w, d, &key) < 0 ||
+	    ecra_buf_printf(&key, "|%s", d->repository_name) < 0) {
+		ecra_error_clear();
+		goto done;
+	}
+	pthread_mutex_lock(&er->repos_lock);
+	while ((p = find_probe(er, key.ptr)) != NULL && !p->is_done)
+		pthread_cond_wait(&er->repos_cond, &er->repos_lock);
+	if (p != NULL) {
+		answered = has_str(&p->present, d->image_tag);
+		pthread_mutex_unlock(&er->repos_lock);
+		goto done;
+	}
+	if ((k = ecra_strdup(key.ptr)) == NULL ||
+	    (grown = ecra_realloc(
+	         er->probes, (er->probe_count + 1) * sizeof(*grown))) == NULL) {
+		pthread_mutex_unlock(&er->repos_lock);
+		ecra_free(k);
+		goto done;
+	}
+	er->probes = grown;
+	memset(&er->probes[er->probe_count], 0, sizeof(*grown));
+	er->probes[er->probe_count].key = k;
+	er->probes[er->probe_count++].present = (ecra_strvec)ECRA_STRVEC_INIT;
+	pthread_mutex_unlock(&er->repos_lock);
+
+	run_probe(w, conn, d, &present);
+
+	pthread_mutex_lock(&er->repos_lock);
+	p = find_probe(er, key.ptr);
+	p->present = present;
+	p->is_done = true;
+	answered = has_str(&p->present, d->image_tag);
+	pthread_cond_broadcast(&er->repos_cond);
+	pthread_mutex_unlock(&er->repos_lock);
+done:
+	ecra_buf_dispose(&key);
+	return answered;
+}
+
 /* DescribeImages for d on conn: only ImageNotFoundException is
  * "missing", as in cdk-assets. */
 static int describe_image(
@@ -638,6 +802,10 @@ static int describe_image(
 	int error;
 
 	*exists = false;
+	if (probe_answer(w, conn, d)) {
+		*exists = true;
+		return 0;
+	}
 	if ((error = client_on(w, conn, d, &ecr)) < 0)
 		return error;
 	error = ecra_ecr_describe_image(

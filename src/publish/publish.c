@@ -156,7 +156,7 @@ static int replace(char **out, const char *s, const char *account,
 	return error;
 }
 
-static void dest_dispose(ecra_pub_dest *d)
+void ecra_pub_dest_dispose(ecra_pub_dest *d)
 {
 	ecra_free(d->repository_name);
 	ecra_free(d->image_tag);
@@ -194,7 +194,8 @@ static int identity(ecra_pub_worker *w)
 	return error;
 }
 
-static int resolve_dest(ecra_pub_worker *w, ecra_pub_entry *e, ecra_pub_dest *d)
+int ecra_pub_resolve_dest(
+    ecra_pub_worker *w, ecra_pub_entry *e, ecra_pub_dest *d)
 {
 	ecra_pub_run *run = w->run;
 	const char *region = e->region;
@@ -616,7 +617,7 @@ static int publish_entry(ecra_pub_worker *w, ecra_pub_entry *e)
 	ecra_pub_emit(run, e, ECRA_EVENT_START, "Publishing %s",
 	    name ? name : e->asset->id);
 	if ((error = check_cancel(run)) < 0 ||
-	    (error = resolve_dest(w, e, &d)) < 0 ||
+	    (error = ecra_pub_resolve_dest(w, e, &d)) < 0 ||
 	    (error = run->backend->locate(w, &d, &repo_uri)) < 0 ||
 	    (error = ecra_buf_printf(
 	         &image_uri, "%s:%s", repo_uri, d.image_tag)) < 0)
@@ -700,7 +701,7 @@ done:
 		ecra_pub_emit(run, e, ECRA_EVENT_SUCCESS, "%s %s",
 		    run->o->dry_run && !exists ? "Would publish" : "Published",
 		    name ? name : e->asset->id);
-	dest_dispose(&d);
+	ecra_pub_dest_dispose(&d);
 	ecra_free(repo_uri);
 	ecra_free(name);
 	ecra_buf_dispose(&image_uri);

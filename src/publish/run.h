@@ -96,6 +96,12 @@ struct ecra_pub_worker {
 	void *backend;
 };
 
+/* Entry e's destination with placeholders replaced (account and
+ * partition through the backend's identity, once per run). */
+int ecra_pub_resolve_dest(
+    ecra_pub_worker *w, ecra_pub_entry *e, ecra_pub_dest *d);
+void ecra_pub_dest_dispose(ecra_pub_dest *d);
+
 /* Emit an event for entry e (NULL for run-wide ones). */
 void ecra_pub_emit(ecra_pub_run *run, const ecra_pub_entry *e,
     ecra_publish_event_type type, const char *fmt, ...)

@@ -40,18 +40,18 @@
 #        [--external-id ROLE_ARN=ID]...
 import argparse
 import base64
+import concurrent.futures
 import datetime
 import hashlib
 import hmac
+import http.client
 import json
 import os
 import secrets
 import sys
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.sax.saxutils import escape
 
@@ -149,6 +149,19 @@ def parse_authorization(value):
     out["access_key"], out["date"], out["region"], out["service"] = cred[:4]
     out["signed"] = out["SignedHeaders"].split(";")
     return out
+
+
+_pool = None
+_pool_lock = threading.Lock()
+
+
+def lookup_pool():
+    """Threads for the registry lookups of one multi-id request."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = concurrent.futures.ThreadPoolExecutor(max_workers=8)
+        return _pool
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -388,24 +401,41 @@ class Handler(BaseHTTPRequestHandler):
                 "region": auth["region"]}
 
     # -------------------------------------------------------- registry
+    # One kept-alive connection to the registry per handler thread: a
+    # new connection per request cost more than answering it.
+    _registry_conn = threading.local()
+
     def registry(self, method, path, accept=None):
         a = self.server.state.args
-        req = urllib.request.Request("http://%s%s" % (a.registry, path),
-                                     method=method)
+        headers = {}
         if a.registry_user:
             cred = "%s:%s" % (a.registry_user, a.registry_password)
-            req.add_header("Authorization", "Basic " +
-                           base64.b64encode(cred.encode()).decode())
+            headers["Authorization"] = ("Basic " +
+                                        base64.b64encode(cred.encode()).decode())
         if accept:
-            req.add_header("Accept", accept)
-        try:
-            with urllib.request.urlopen(req, timeout=30) as r:
-                return r.status, dict(r.headers), r.read()
-        except urllib.error.HTTPError as e:
-            return e.code, dict(e.headers), e.read()
-        except OSError as e:
-            raise ApiError(500, "ServerException",
-                           "registry unreachable: %s" % e)
+            headers["Accept"] = accept
+        local = Handler._registry_conn
+        for attempt in (1, 2):
+            conn = getattr(local, "conn", None)
+            if conn is None or getattr(local, "host", None) != a.registry:
+                conn = http.client.HTTPConnection(a.registry, timeout=30)
+                local.conn, local.host = conn, a.registry
+            try:
+                conn.request(method, path, headers=headers)
+                r = conn.getresponse()
+                body = r.read()
+                if r.will_close:
+                    conn.close()
+                    local.conn = None
+                return r.status, dict(r.headers), body
+            except (OSError, http.client.HTTPException) as e:
+                conn.close()
+                local.conn = None
+                # A kept-alive connection the registry closed: once more
+                # on a fresh one.
+                if attempt == 2:
+                    raise ApiError(500, "ServerException",
+                                   "registry unreachable: %s" % e)
 
     def repo(self, params, ident):
         st = self.server.state
@@ -467,9 +497,14 @@ class Handler(BaseHTTPRequestHandler):
                 if status == 200 else []
             ids = [{"imageTag": t} for t in tags]
         details = []
-        for image_id in ids:
-            ref = image_id.get("imageDigest") or image_id.get("imageTag")
-            headers = self.image_detail(name, ref) if ref else None
+        # ECR answers many ids in one lookup; the registry needs one
+        # request per image, so ask for them side by side.
+        refs = [i.get("imageDigest") or i.get("imageTag") for i in ids]
+        def detail(ref):
+            return self.image_detail(name, ref) if ref else None
+        found = map(detail, refs) if len(refs) < 2 else \
+            lookup_pool().map(detail, refs)
+        for image_id, headers in zip(ids, found):
             if headers is None:
                 raise ApiError(400, "ImageNotFoundException",
                                "The image with imageId {imageDigest:'%s', "

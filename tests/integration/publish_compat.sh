@@ -81,7 +81,7 @@ run_tool() {
 import json, sys
 for l in sys.stdin:
     e = json.loads(l)
-    print(e.get("op"), e.get("body"))
+    print("%s %s\t%s" % (e.get("op"), e.get("body"), e.get("status")))
 ' >"$WORK/$name.ops"
 }
 mkdir -p "$WORK/home"

@@ -36,7 +36,7 @@ ops_since() {
 import json, sys
 for l in sys.stdin:
     e = json.loads(l)
-    print(e.get("op"), e.get("body"))
+    print("%s %s\t%s" % (e.get("op"), e.get("body"), e.get("status")))
 '
 }
 log_lines() { wc -l <"$ECRA_ECR_LOG"; }

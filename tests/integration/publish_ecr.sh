@@ -78,6 +78,40 @@ expect_out "found: Found $reg/$repo:$id1"
 [ "$(docker_calls)" = 0 ] || fail "docker ran: $(cat "$LOG")"
 ! ops_since "$n" | grep -q GetAuthorizationToken || fail "logged in for nothing"
 
+echo "== several assets in one repository: one DescribeImages checks them all"
+apps=()
+for k in a b c; do
+	idk=$(printf 'multi-%s-%s' "$k" "$$$(date +%s%N)" | sha256sum | cut -c1-64)
+	make_app "$WORK/multi-$k" "Multi$k" "$idk" "multi $k $idk"
+	apps+=("$WORK/multi-$k")
+done
+run_cli 0 "${apps[@]}" --parallel 2
+expect_out "published 3, skipped 0"
+n=$(log_lines)
+run_cli 0 "${apps[@]}" --parallel 2
+expect_out "published 0, skipped 3"
+[ "$(docker_calls)" = 0 ] || fail "docker ran: $(cat "$LOG")"
+ops_since "$n" >"$WORK/ops.multi"
+[ "$(grep -c '^DescribeImages' "$WORK/ops.multi")" = 1 ] ||
+	fail "expected one DescribeImages for three present images: $(cat "$WORK/ops.multi")"
+grep -q '^DescribeImages 200' "$WORK/ops.multi" || fail "the probe failed"
+tail -n +"$((n + 1))" "$ECRA_ECR_LOG" | python3 -c '
+import json, sys
+ids = [i for l in sys.stdin for e in [json.loads(l)]
+       if e["op"] == "DescribeImages" for i in e["params"]["imageIds"]]
+sys.exit(0 if len(ids) == 3 else 1)' || fail "the probe did not ask for the three tags"
+echo "== one of them changed: the probe fails, each asks for itself"
+idd=$(printf 'multi-d-%s' "$$$(date +%s%N)" | sha256sum | cut -c1-64)
+make_app "$WORK/multi-d" Multid "$idd" "multi d $idd"
+n=$(log_lines)
+run_cli 0 "${apps[@]}" "$WORK/multi-d" --parallel 2
+expect_out "published 1, skipped 3"
+ops_since "$n" >"$WORK/ops.multi"
+[ "$(grep -c '^DescribeImages 400 ImageNotFoundException' "$WORK/ops.multi")" = 2 ] ||
+	fail "expected the failed probe and the new image's check: $(cat "$WORK/ops.multi")"
+[ "$(grep -c '^DescribeImages 200' "$WORK/ops.multi")" = 3 ] ||
+	fail "expected three single checks after the probe: $(cat "$WORK/ops.multi")"
+
 echo "== --daemonless-tarballs: pushed with the ECR token, no docker"
 tarapp=$WORK/tarapp
 mkdir -p "$tarapp"
