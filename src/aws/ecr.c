@@ -192,11 +192,36 @@ static ecra_json *image_ids(const char *const *tags, size_t count)
 	return ids;
 }
 
+/* DescribeImages for `count` tags. A missing repository gets its own
+ * message; a missing image is left to the caller (`*image_missing`). */
+static int describe_images(ecra_json **resp, ecra_ecr *ecr, const char *repo,
+    const char *const *tags, size_t count, bool *image_missing)
+{
+	ecra_json *req;
+	int error;
+
+	*image_missing = false;
+	if ((req = ecra_json_object()) == NULL)
+		return ECRA_ENOMEM;
+	if ((error = ecra_json_set_str(req, "repositoryName", repo)) < 0 ||
+	    (error = ecra_json_set_new(
+	         req, "imageIds", image_ids(tags, count))) < 0 ||
+	    (error = call(resp, ecr, "DescribeImages", req)) == 0)
+		goto done;
+	if (strcmp(last_type(ecr), "ImageNotFoundException") == 0)
+		*image_missing = true;
+	else if (strcmp(last_type(ecr), "RepositoryNotFoundException") == 0)
+		error = repo_not_found(repo);
+done:
+	ecra_json_free(req);
+	return error;
+}
+
 int ecra_ecr_describe_image(
     ecra_ecr_image *out, ecra_ecr *ecr, const char *repo, const char *tag)
 {
-	ecra_json *req = NULL, *resp = NULL, *d;
-	bool failed = false;
+	ecra_json *resp = NULL, *d;
+	bool failed = false, missing;
 	int error;
 
 	if (out != NULL) {
@@ -206,21 +231,11 @@ int ecra_ecr_describe_image(
 	ECRA_ASSERT_ARG(ecr);
 	ECRA_ASSERT_ARG(repo);
 	ECRA_ASSERT_ARG(tag);
-	if ((req = ecra_json_object()) == NULL) {
-		error = ECRA_ENOMEM;
-		goto done;
-	}
-	if ((error = ecra_json_set_str(req, "repositoryName", repo)) < 0 ||
-	    (error = ecra_json_set_new(req, "imageIds", image_ids(&tag, 1))) <
-	        0)
-		goto done;
-	if ((error = call(&resp, ecr, "DescribeImages", req)) < 0) {
-		if (strcmp(last_type(ecr), "ImageNotFoundException") == 0)
+	if ((error = describe_images(&resp, ecr, repo, &tag, 1, &missing)) <
+	    0) {
+		if (missing)
 			error = ecra_error_set(ECRA_ENOTFOUND,
 			    "image '%s:%s' not found", repo, tag);
-		else if (strcmp(last_type(ecr),
-		             "RepositoryNotFoundException") == 0)
-			error = repo_not_found(repo);
 		goto done;
 	}
 	d = ecra_json_at(ecra_json_get(resp, "imageDetails"), 0);
@@ -237,7 +252,6 @@ int ecra_ecr_describe_image(
 		}
 	}
 done:
-	ecra_json_free(req);
 	ecra_json_free(resp);
 	return error;
 }
@@ -245,9 +259,10 @@ done:
 int ecra_ecr_describe_images_all(ecra_ecr *ecr, const char *repo,
     const char *const *tags, size_t count, bool *found)
 {
-	ecra_json *req = NULL, *resp = NULL, *details, *names;
+	ecra_json *resp = NULL, *details, *names;
 	size_t i, j, k;
 	const char *t;
+	bool missing;
 	int error;
 
 	ECRA_ASSERT_ARG(ecr);
@@ -260,22 +275,12 @@ int ecra_ecr_describe_images_all(ecra_ecr *ecr, const char *repo,
 		    ECRA_ECR_MAX_IMAGE_IDS, count);
 	for (i = 0; i < count; i++)
 		found[i] = false;
-	if ((req = ecra_json_object()) == NULL) {
-		error = ECRA_ENOMEM;
-		goto done;
-	}
-	if ((error = ecra_json_set_str(req, "repositoryName", repo)) < 0 ||
-	    (error = ecra_json_set_new(
-	         req, "imageIds", image_ids(tags, count))) < 0)
-		goto done;
-	if ((error = call(&resp, ecr, "DescribeImages", req)) < 0) {
-		if (strcmp(last_type(ecr), "ImageNotFoundException") == 0)
+	if ((error = describe_images(&resp, ecr, repo, tags, count, &missing)) <
+	    0) {
+		if (missing)
 			error = ecra_error_set(ECRA_ENOTFOUND,
 			    "some of %zu images not found in '%s'", count,
 			    repo);
-		else if (strcmp(last_type(ecr),
-		             "RepositoryNotFoundException") == 0)
-			error = repo_not_found(repo);
 		goto done;
 	}
 	/* Only tags the answer names count as found. */
@@ -292,7 +297,6 @@ int ecra_ecr_describe_images_all(ecra_ecr *ecr, const char *repo,
 		}
 	}
 done:
-	ecra_json_free(req);
 	ecra_json_free(resp);
 	return error;
 }
