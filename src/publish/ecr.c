@@ -660,16 +660,6 @@ static bool same_str(const char *a, const char *b)
 	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
-static bool has_str(const ecra_strvec *v, const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < v->count; i++)
-		if (strcmp(v->items[i], s) == 0)
-			return true;
-	return false;
-}
-
 /* The tags (at most ECRA_ECR_MAX_IMAGE_IDS, d's first) of the selected
  * entries whose destination is written exactly as d's: same repository,
  * region and role, so the same resolved repository. */
@@ -696,7 +686,7 @@ static int probe_tags(
 		if ((error = ecra_pub_resolve_dest(
 		         w, (ecra_pub_entry *)e, &od)) < 0)
 			return error;
-		if (!has_str(tags, od.image_tag))
+		if (!ecra_strvec_contains(tags, od.image_tag))
 			error = ecra_strvec_push(tags, od.image_tag);
 		ecra_pub_dest_dispose(&od);
 		if (error < 0)
@@ -762,7 +752,7 @@ static bool probe_answer(
 	while ((p = find_probe(er, key.ptr)) != NULL && !p->is_done)
 		pthread_cond_wait(&er->repos_cond, &er->repos_lock);
 	if (p != NULL) {
-		answered = has_str(&p->present, d->image_tag);
+		answered = ecra_strvec_contains(&p->present, d->image_tag);
 		pthread_mutex_unlock(&er->repos_lock);
 		goto done;
 	}
@@ -785,7 +775,7 @@ static bool probe_answer(
 	p = find_probe(er, key.ptr);
 	p->present = present;
 	p->is_done = true;
-	answered = has_str(&p->present, d->image_tag);
+	answered = ecra_strvec_contains(&p->present, d->image_tag);
 	pthread_cond_broadcast(&er->repos_cond);
 	pthread_mutex_unlock(&er->repos_lock);
 done:

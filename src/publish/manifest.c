@@ -1045,12 +1045,7 @@ static bool pattern_matches(const char *pat, const ecra_pub_entry *e)
 
 static bool stack_matches(const char *name, const ecra_pub_file *f)
 {
-	size_t i;
-
-	for (i = 0; i < f->names.count; i++)
-		if (strcmp(f->names.items[i], name) == 0)
-			return true;
-	return false;
+	return ecra_strvec_contains(&f->names, name);
 }
 
 int ecra_manifest_select(ecra_manifest *m, const char *const *patterns,

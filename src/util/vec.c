@@ -73,6 +73,16 @@ static int compare_strings(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+bool ecra_strvec_contains(const ecra_strvec *v, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < v->count; i++)
+		if (strcmp(v->items[i], s) == 0)
+			return true;
+	return false;
+}
+
 void ecra_strvec_sort(ecra_strvec *v)
 {
 	if (v->count < 2)

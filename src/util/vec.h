@@ -9,6 +9,7 @@
 #ifndef SRC_UTIL_VEC_H
 #define SRC_UTIL_VEC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct {
@@ -30,6 +31,8 @@ int ecra_strvec_push_owned(ecra_strvec *v, char *s);
 /* Append a printf-formatted string. */
 int ecra_strvec_pushf(ecra_strvec *v, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Whether some item equals `s` (strcmp). */
+bool ecra_strvec_contains(const ecra_strvec *v, const char *s);
 /* Sort in byte order (strcmp). Thread-safe: no shared state. */
 void ecra_strvec_sort(ecra_strvec *v);
 void ecra_strvec_dispose(ecra_strvec *v);

@@ -83,7 +83,12 @@ static void util_vec_pushes_and_sorts(void **state)
 	assert_string_equal(v.items[0], "a");
 	assert_string_equal(v.items[1], "b");
 	assert_null(v.items[2]);
+	assert_true(ecra_strvec_contains(&v, "a"));
+	assert_true(ecra_strvec_contains(&v, "b"));
+	assert_false(ecra_strvec_contains(&v, "ab"));
+	assert_false(ecra_strvec_contains(&v, ""));
 	ecra_strvec_dispose(&v);
+	assert_false(ecra_strvec_contains(&v, "a"));
 }
 
 int main(void)
