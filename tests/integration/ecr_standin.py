@@ -62,6 +62,9 @@ from botocore.credentials import Credentials
 
 ECR_PREFIX = "AmazonEC2ContainerRegistry_V20150921."
 SM_PREFIX = "secretsmanager."
+# The JSON 1.1 services: target prefix and handler method prefix.
+JSON_SERVICES = {"ecr": (ECR_PREFIX, "ecr"),
+                 "secretsmanager": (SM_PREFIX, "sm")}
 STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 MANIFEST_TYPES = ", ".join([
     "application/vnd.docker.distribution.manifest.v2+json",
@@ -219,47 +222,8 @@ class Handler(BaseHTTPRequestHandler):
                              if k.lower() != "authorization"}}
         self.pending_log = entry
         try:
-            if service == "ecr":
-                if not target.startswith(ECR_PREFIX):
-                    raise ApiError(400, "UnknownOperationException",
-                                   "unknown operation %s" % target)
-                op = target[len(ECR_PREFIX):]
-                entry["op"] = op
-                try:
-                    params = json.loads(body or b"{}")
-                except ValueError:
-                    raise ApiError(400, "SerializationException",
-                                   "malformed JSON request body")
-                entry["body"] = body.decode("utf-8", "replace")
-                entry["params"] = params
-                ident = self.authenticate("ecr", body, entry)
-                self.fault(op)
-                result = getattr(self, "ecr_" + op, None)
-                if result is None:
-                    raise ApiError(400, "UnknownOperationException",
-                                   "unknown operation %s" % op)
-                out = result(params, ident)
-                self.send(200, json.dumps(out),
-                          "application/x-amz-json-1.1")
-            elif service == "secretsmanager":
-                op = target[len(SM_PREFIX):]
-                entry["op"] = op
-                try:
-                    params = json.loads(body or b"{}")
-                except ValueError:
-                    raise ApiError(400, "SerializationException",
-                                   "malformed JSON request body")
-                entry["body"] = body.decode("utf-8", "replace")
-                entry["params"] = params
-                ident = self.authenticate("secretsmanager", body, entry)
-                self.fault(op)
-                handler = getattr(self, "sm_" + op, None)
-                if handler is None:
-                    raise ApiError(400, "UnknownOperationException",
-                                   "unknown operation %s" % op)
-                out = handler(params, ident)
-                self.send(200, json.dumps(out),
-                          "application/x-amz-json-1.1")
+            if service in JSON_SERVICES:
+                self.json_call(service, target, body, entry)
             else:
                 params = dict(urllib.parse.parse_qsl(
                     body.decode("utf-8", "replace"), keep_blank_values=True))
@@ -296,6 +260,30 @@ class Handler(BaseHTTPRequestHandler):
                     "<RequestId>%s</RequestId></ErrorResponse>\n") % (
                         STS_NS, kind, escape(e.code), escape(e.message),
                         self.request_id), "text/xml")
+
+    def json_call(self, service, target, body, entry):
+        """An ECR or Secrets Manager call (JSON 1.1): handler <tag>_<Op>."""
+        prefix, tag = JSON_SERVICES[service]
+        if not target.startswith(prefix):
+            raise ApiError(400, "UnknownOperationException",
+                           "unknown operation %s" % target)
+        op = target[len(prefix):]
+        entry["op"] = op
+        try:
+            params = json.loads(body or b"{}")
+        except ValueError:
+            raise ApiError(400, "SerializationException",
+                           "malformed JSON request body")
+        entry["body"] = body.decode("utf-8", "replace")
+        entry["params"] = params
+        ident = self.authenticate(service, body, entry)
+        self.fault(op)
+        handler = getattr(self, tag + "_" + op, None)
+        if handler is None:
+            raise ApiError(400, "UnknownOperationException",
+                           "unknown operation %s" % op)
+        self.send(200, json.dumps(handler(params, ident)),
+                  "application/x-amz-json-1.1")
 
     def control(self, body):
         st = self.server.state
