@@ -6,11 +6,10 @@
  * The counter is the library's only global state besides the allocation
  * test hook. Modules that need global set-up (libcurl) register it here.
  *
- * Layering exception: core calls ecra_http_global_init()/_cleanup() from
+ * Layering exception: core calls ecra_http_curl_release() from
  * src/http/http.h (declared there so that core never includes curl.h).
- * The first ecra_init() sets libcurl up; the last ecra_shutdown() tears it
- * down. Like curl_global_init(), the first call is not thread-safe with
- * respect to other threads calling it at the same time.
+ * libcurl is set up by the first HTTP client, not here; the last
+ * ecra_shutdown() tears it down.
  */
 #include "ecrassets/common.h"
 #include "ecrassets/version.h"
@@ -23,14 +22,7 @@ static atomic_int init_count;
 
 int ecra_init(void)
 {
-	int prev = atomic_fetch_add(&init_count, 1);
-	int error;
-
-	if (prev == 0 && (error = ecra_http_global_init()) < 0) {
-		atomic_fetch_sub(&init_count, 1);
-		return error;
-	}
-	return prev + 1;
+	return atomic_fetch_add(&init_count, 1) + 1;
 }
 
 int ecra_shutdown(void)
@@ -41,7 +33,7 @@ int ecra_shutdown(void)
 	       !atomic_compare_exchange_weak(&init_count, &prev, prev - 1))
 		;
 	if (prev == 1)
-		ecra_http_global_cleanup();
+		ecra_http_curl_release();
 	return prev > 0 ? prev - 1 : 0;
 }
 

@@ -66,7 +66,7 @@ static ecra_dynlib curl_lib = {
 };
 
 /* curl_global_init() state: lazily on the first handle, undone by
- * ecra_http_global_cleanup(). */
+ * ecra_http_curl_release(). */
 static pthread_mutex_t global_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool is_global_ready;
 
@@ -105,17 +105,6 @@ void ecra_http_curl_release(void)
  * so the functions taking one can call straight through; the others
  * load first and fail the way libcurl reports failure.
  */
-
-CURLcode curl_global_init(long flags)
-{
-	(void)flags;
-	return ecra_http_curl_ready() < 0 ? CURLE_FAILED_INIT : CURLE_OK;
-}
-
-void curl_global_cleanup(void)
-{
-	ecra_http_curl_release();
-}
 
 CURL *curl_easy_init(void)
 {

@@ -42,18 +42,6 @@ struct ecra_http {
 	char *no_proxy;
 };
 
-/* libcurl is loaded and initialised with the first client (curl_shim.c),
- * so commands that never speak HTTP never load it. */
-int ecra_http_global_init(void)
-{
-	return 0;
-}
-
-void ecra_http_global_cleanup(void)
-{
-	ecra_http_curl_release();
-}
-
 void ecra_http_request_init(
     ecra_http_request *req, const char *method, const char *url)
 {

@@ -24,15 +24,11 @@
 
 #include "ecrassets/buf.h"
 
-/*
- * Global set-up and tear-down of libcurl, called by ecra_init() and the
- * last ecra_shutdown() (core/init.c calls these: an accepted layering
- * exception, so that core never includes curl.h).
- */
-int ecra_http_global_init(void);
-void ecra_http_global_cleanup(void);
-/* Load libcurl and run its global init, once (curl_shim.c); the first
- * client does it. _release() undoes the init (not the load). */
+/* Load libcurl and run its global init, once (curl_shim.c): the first
+ * client does it, so commands that never speak HTTP never load it.
+ * _release() undoes the init (not the load); the last ecra_shutdown()
+ * calls it (core/init.c: an accepted layering exception, so that core
+ * never includes curl.h). */
 int ecra_http_curl_ready(void);
 void ecra_http_curl_release(void);
 
