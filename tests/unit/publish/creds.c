@@ -11,6 +11,7 @@
  * directory removed after success, failure and cancellation.
  */
 #include "helpers.h"
+#include "unit/registry/fake_registry.h"
 
 #include <dirent.h>
 #include <signal.h>
@@ -22,26 +23,17 @@
 #include "json/json.h"
 #include "util/buf.h"
 
-static FILE *server_pipe;
-static long server_pid;
 static char host[64], dir[4096], path_env[4300], tmp[4300], bin[4300];
 static char *env[3];
 
 static int setup(void **state)
 {
-	char cmd[1024], script[4096], p[4300];
-	int port;
+	char script[4096], p[4300];
 
 	(void)state;
 	assert_true(ecra_init() > 0);
-	snprintf(cmd, sizeof(cmd),
-	    "exec /usr/bin/python3 %s/tests/unit/registry/fake_registry.py",
-	    ECRA_SOURCE_DIR);
-	server_pipe = popen(cmd, "r");
-	if (server_pipe == NULL ||
-	    fscanf(server_pipe, "%d %ld", &port, &server_pid) != 2)
+	if (fake_registry_start(host) < 0)
 		return -1;
-	snprintf(host, sizeof(host), "127.0.0.1:%d", port);
 	snprintf(dir, sizeof(dir), "%s", sandbox_dir());
 	snprintf(tmp, sizeof(tmp), "%s/tmp", dir);
 	snprintf(bin, sizeof(bin), "%s/bin", dir);
@@ -73,10 +65,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	if (server_pid > 0)
-		kill((pid_t)server_pid, SIGTERM);
-	if (server_pipe)
-		pclose(server_pipe);
+	fake_registry_stop();
 	sandbox_cleanup(dir);
 	ecra_shutdown();
 	return 0;

@@ -10,44 +10,26 @@
  * (Basic auth) is covered by tests/integration/registry_client.c.
  */
 #include "helpers.h"
+#include "unit/registry/fake_registry.h"
 
 #include <signal.h>
 
 #include "registry/registry_int.h"
 #include "util/buf.h"
 
-static FILE *server_pipe;
-static long server_pid;
-static int port;
 static char host[64];
 
 static int setup(void **state)
 {
-	char cmd[1024];
-	const char *py = access("/usr/bin/python3", X_OK) == 0
-	                     ? "/usr/bin/python3"
-	                     : "python3";
-
 	(void)state;
 	assert_true(ecra_init() > 0);
-	snprintf(cmd, sizeof(cmd),
-	    "exec %s %s/tests/unit/registry/fake_registry.py", py,
-	    ECRA_SOURCE_DIR);
-	server_pipe = popen(cmd, "r");
-	if (server_pipe == NULL ||
-	    fscanf(server_pipe, "%d %ld", &port, &server_pid) != 2)
-		return -1;
-	snprintf(host, sizeof(host), "127.0.0.1:%d", port);
-	return 0;
+	return fake_registry_start(host);
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	if (server_pid > 0)
-		kill((pid_t)server_pid, SIGTERM);
-	if (server_pipe)
-		pclose(server_pipe);
+	fake_registry_stop();
 	ecra_shutdown();
 	return 0;
 }
