@@ -33,4 +33,14 @@ void cli_json_string(FILE *f, const char *s);
  * (written into buf). */
 const char *cli_cdk_docker_creds_file(char *buf, size_t size);
 
+/* Signals (cli/signals.c). cli_signals_install() makes the first SIGINT or
+ * SIGTERM set a flag that the library polls through the options' `cancel`
+ * pointer (cli_cancel_flag()); a second one ends the process. SIGPIPE is
+ * ignored, so a closed stdout is EPIPE. cli_signal_received() is 0 or the
+ * signal; cli_signal_exit_status(rc) is 128+signal after one, else rc. */
+void cli_signals_install(void);
+const volatile int *cli_cancel_flag(void);
+int cli_signal_received(void);
+int cli_signal_exit_status(int rc);
+
 #endif /* CLI_CLI_H */

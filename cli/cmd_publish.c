@@ -17,22 +17,11 @@
 
 #include <errno.h>
 #include <pwd.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 extern char **environ;
-
-/* Set by SIGINT/SIGTERM: the library stops starting new work and still
- * removes its private docker config. */
-static volatile int interrupted;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
 
 #define MAX_ITEMS 256
 
@@ -390,16 +379,10 @@ int cmd_publish(int argc, char **argv)
 	o.on_event = on_event;
 	o.on_output = on_output;
 	o.payload = &st;
-	o.cancel = &interrupted;
-	{
-		struct sigaction sa;
-
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = on_signal;
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
-	}
+	/* SIGINT/SIGTERM: the library stops starting new work and still
+	 * removes its private docker config. */
+	o.cancel = cli_cancel_flag();
+	cli_signals_install();
 
 	if (ecra_init() < 0) {
 		rc = cli_fail_lib();
@@ -476,8 +459,7 @@ int cmd_publish(int argc, char **argv)
 	}
 	if (sum.failed > 0)
 		rc = CLI_EXIT_FAILED;
-	if (interrupted)
-		rc = 130;
+	rc = cli_signal_exit_status(rc);
 shutdown:
 	ecra_manifest_free(m);
 	ecra_shutdown();

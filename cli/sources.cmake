@@ -1,6 +1,7 @@
 set(ECRA_CLI_SOURCES
   cli/main.c
   cli/util.c
+  cli/signals.c
   cli/cmd_hash.c
   cli/json.c
   cli/assembly.c

@@ -380,6 +380,10 @@ int ecra_proc_run(ecra_proc_result *res, const char *const *argv,
 
 		if (own_group)
 			setpgid(0, 0);
+		/* The tool ignores SIGPIPE (cli/signals.c); an ignored
+		 * disposition survives execve, so give the child the default
+		 * back (signal() is async-signal-safe). */
+		signal(SIGPIPE, SIG_DFL);
 		if (dup2(in_fd, 0) < 0 || dup2(outp[1], 1) < 0 ||
 		    dup2(errp[1], 2) < 0)
 			child_fail(statp[1], 'd', errno);
