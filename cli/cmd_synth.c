@@ -322,6 +322,7 @@ static int synth_json(
     const char *file, const char *outdir, const cj *ctx, bool quiet)
 {
 	ecra_app_load_options lo = ECRA_APP_LOAD_OPTIONS_INIT;
+	ecra_synth_options so = ECRA_SYNTH_OPTIONS_INIT;
 	ecra_app *app = NULL;
 	char *ctx_text = NULL;
 	const char *docker = getenv("CDK_DOCKER");
@@ -335,9 +336,16 @@ static int synth_json(
 	lo.outdir = outdir;
 	lo.warning_cb = print_warning;
 	lo.docker_command = docker;
+	lo.cancel = cli_cancel_flag();
+	so.cancel = cli_cancel_flag();
 	if (ecra_app_load_json(&app, file, &lo) < 0 ||
-	    ecra_app_synth(app, NULL) < 0) {
-		rc = cli_fail_lib();
+	    ecra_app_synth(app, &so) < 0) {
+		if (cli_signal_received() != 0)
+			rc = cli_fail("interrupted by %s: nothing was written, "
+			              "the output directory is as it was",
+			    strsignal(cli_signal_received()));
+		else
+			rc = cli_fail_lib();
 		goto done;
 	}
 	rc = list_stacks(ecra_app_outdir(app), quiet);
@@ -618,6 +626,7 @@ static int run_shell(const char *line, char **env, int *status_out)
 	char *argv[] = { "/bin/sh", "-c", (char *)line, NULL };
 	pid_t pid;
 	int status, err;
+	bool forwarded = false;
 
 	if ((err = posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, env)) != 0)
 		return cli_fail("failed to execute CDK app: %s: %s", line,
@@ -626,6 +635,12 @@ static int run_shell(const char *line, char **env, int *status_out)
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR)
 			return cli_fail("waitpid: %s", strerror(errno)), -1;
+		/* A signal sent to us alone (kill, a supervisor) reaches the
+		 * app too, as Ctrl-C reaches the whole foreground group. */
+		if (cli_signal_received() != 0 && !forwarded) {
+			(void)kill(pid, cli_signal_received());
+			forwarded = true;
+		}
 	}
 	*status_out = status;
 	return 0;
@@ -664,6 +679,10 @@ static int synth_command(const char *app_line, const char *outdir,
 			    "cdk.json: build command '%s' failed", build->text);
 			goto done;
 		}
+	}
+	if (ecra_app_remove_stale(outdir, NULL) < 0) {
+		cli_fail_lib();
+		goto done;
 	}
 	if (mkdirs(outdir) < 0) {
 		cli_fail("could not create output directory '%s': %s", outdir,
@@ -802,6 +821,7 @@ int cmd_synth(int argc, char **argv)
 	struct stat st;
 	int rc = CLI_EXIT_FAILED;
 
+	cli_signals_install();
 	if (parse_args(&a, argc, argv, &rc) < 0)
 		goto done;
 	if (config_load(&c) < 0)
@@ -879,5 +899,5 @@ done:
 	free(app_line);
 	cj_free(ctx);
 	config_dispose(&c);
-	return rc;
+	return cli_signal_exit_status(rc);
 }

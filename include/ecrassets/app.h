@@ -105,10 +105,15 @@ typedef struct {
 
 	/** Threads used to hash file contents; 0 = one per online CPU. */
 	unsigned int threads;
+
+	/** Version 2. Cancellation: when non-NULL and *cancel becomes
+	 * non-zero (say, from a signal handler), hashing a context and
+	 * ecra_app_synth() stop at the next file with ECRA_EUSER. */
+	const volatile int *cancel;
 } ecra_app_options;
 
 /** Current version of ecra_app_options. */
-#define ECRA_APP_OPTIONS_VERSION 1
+#define ECRA_APP_OPTIONS_VERSION 2
 
 /* clang-format off */
 /** Defaults for ecra_app_options. */
@@ -660,24 +665,56 @@ ECRA_API int ecra_stack_add_output(
 /** Options for ecra_app_synth(); zero means default. */
 typedef struct {
 	unsigned int version;
+
+	/** Version 2. Cancellation, as in ecra_app_options (this one wins
+	 * when both are set): staging stops at the next file, the
+	 * temporary directory is removed and ECRA_EUSER returned. */
+	const volatile int *cancel;
 } ecra_synth_options;
 
 /** Current version of ecra_synth_options. */
-#define ECRA_SYNTH_OPTIONS_VERSION 1
+#define ECRA_SYNTH_OPTIONS_VERSION 2
+
+/* clang-format off */
+/** Defaults for ecra_synth_options. */
+#define ECRA_SYNTH_OPTIONS_INIT { .version = ECRA_SYNTH_OPTIONS_VERSION }
+/* clang-format on */
 
 /**
  * Write the cloud assembly: stage every asset, write manifest.json,
  * cdk.out, tree.json and per stack <id>.template.json, <id>.assets.json
  * and <id>.metadata.json. The assembly is built in a sibling temporary
- * directory and renamed into place; staged asset directories already
- * present in the previous assembly are reused.
+ * directory ("<outdir>.tmp-XXXXXX") and renamed into place; staged asset
+ * directories already present in the previous assembly are reused.
+ *
+ * The outdir is replaced as a whole, so it must be ours to replace: it
+ * is refused (ECRA_EINVALID, nothing written or removed) when it is a
+ * regular file or a symbolic link, a non-empty directory that is not a
+ * cloud assembly (no manifest.json with a "version"), the filesystem
+ * root, or a directory holding a build context, a tarball, the app file
+ * or the working directory. Temporary directories left by a synth that
+ * crashed are removed (see ecra_app_remove_stale()).
  *
  * @param app the app
  * @param opts options, or NULL
- * @return 0, ECRA_EIO, ECRA_EINVALID (e.g. an external link under
- *         internal-only follow mode) or ECRA_ENOMEM
+ * @return 0, ECRA_EIO, ECRA_EINVALID (an outdir that is refused, an
+ *         external link under internal-only follow mode), ECRA_EUSER
+ *         (cancelled) or ECRA_ENOMEM
  */
 ECRA_API int ecra_app_synth(ecra_app *app, const ecra_synth_options *opts);
+
+/**
+ * Remove the temporary directories "<outdir>.tmp-XXXXXX" that a synth
+ * into `outdir` left behind when it was killed: only directories owned by
+ * this user that still hold the marker file of a synth whose process is
+ * gone (a running synth's directory is left alone). ecra_app_synth() does
+ * this itself; a tool that lets a CDK app write `outdir` calls it first.
+ *
+ * @param outdir the assembly directory, as given to the app
+ * @param[out] removed how many were removed, or NULL
+ * @return 0, ECRA_EIO (one could not be removed) or ECRA_ENOMEM
+ */
+ECRA_API int ecra_app_remove_stale(const char *outdir, size_t *removed);
 
 /* ------------------------------------------------------------------ */
 /* Declarative app files                                                */
@@ -704,10 +741,13 @@ typedef struct {
 	/** The docker command for tarball loaders (what CDK_DOCKER sets in
 	 *  aws-cdk-lib), or NULL for "docker". */
 	const char *docker_command;
+
+	/** Version 2. As in ecra_app_options. */
+	const volatile int *cancel;
 } ecra_app_load_options;
 
 /** Current version of ecra_app_load_options. */
-#define ECRA_APP_LOAD_OPTIONS_VERSION 1
+#define ECRA_APP_LOAD_OPTIONS_VERSION 2
 
 /* clang-format off */
 /** Defaults for ecra_app_load_options. */

@@ -79,6 +79,11 @@ typedef struct {
 	ecra_fingerprint_field_cb field_cb;
 	/** Passed to field_cb. */
 	void *field_payload;
+
+	/** Cancellation: when non-NULL and *cancel becomes non-zero (say,
+	 * from a signal handler), the walk stops at the next entry with
+	 * ECRA_EUSER. */
+	const volatile int *cancel;
 } ecra_fingerprint_options;
 
 /** Current version of ecra_fingerprint_options. */

@@ -111,6 +111,8 @@ int ecra_app_new(ecra_app **out, const ecra_app_options *opts)
 		app->warning_cb = opts->warning_cb;
 		app->warning_payload = opts->warning_payload;
 		app->threads = opts->threads;
+		if (opts->version >= 2)
+			app->cancel = opts->cancel;
 		if (opts->context_json) {
 			rc = merge_context(app, opts->context_json);
 			if (rc < 0) {
@@ -179,6 +181,7 @@ void ecra_app_free(ecra_app *app)
 	ecra_free(app->stacks);
 	ecra_free(app->outdir);
 	ecra_free(app->outdir_fs);
+	ecra_free(app->app_dir);
 	ecra_json_free(app->context);
 	ecra_strvec_dispose(&app->warnings);
 	ecra_free(app);

@@ -689,8 +689,14 @@ int ecra_app_load_json(
 	ao.warning_cb = opts->warning_cb;
 	ao.warning_payload = opts->warning_payload;
 	ao.threads = opts->threads;
+	if (opts->version >= 2)
+		ao.cancel = opts->cancel;
 	if ((rc = ecra_app_new(&app, &ao)) < 0)
 		goto done;
+	if ((app->app_dir = ecra_strdup(l.dir ? l.dir : ".")) == NULL) {
+		rc = ecra_error_set(ECRA_ENOMEM, "out of memory");
+		goto done;
+	}
 	if (opts->context_json &&
 	    (rc = ecra_app_set_context_json(app, opts->context_json)) < 0)
 		goto done;

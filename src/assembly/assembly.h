@@ -59,6 +59,8 @@ struct ecra_app {
 	ecra_app_warning_cb warning_cb;
 	void *warning_payload;
 	unsigned int threads;
+	const volatile int *cancel; /* NULL, or non-zero to stop */
+	char *app_dir; /* the app file's directory (never replaced), or NULL */
 	ecra_stack **stacks;
 	size_t stack_count;
 };
@@ -202,6 +204,15 @@ char *ecra_assembly_path_relative(const char *from, const char *to);
 const char *ecra_assembly_path_basename(const char *p);
 /* Whether `p` exists (stat, following links). */
 bool ecra_assembly_path_exists(const char *p);
+
+/* The marker file inside a temporary assembly until it is renamed into
+ * place (synth.c). */
+#define ECRA_SYNTH_TMP_MARKER ".ecra-synth-tmp"
+/* Append to `exclude` the path, relative to the context `dir`, of every
+ * temporary assembly (live or stale) found in `dir` itself or beside the
+ * outdir, so a synth's own leftovers are never hashed or staged. */
+int ecra_assembly_exclude_tmp(
+    ecra_strvec *exclude, const char *dir, const ecra_app *app);
 
 /* template.c: the construct tree CDK would build. */
 typedef struct ecra_tnode ecra_tnode;

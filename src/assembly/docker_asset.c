@@ -413,6 +413,7 @@ int ecra_assembly_fingerprint_asset(ecra_image_asset *a, const char *path,
 	fo.follow = a->follow;
 	fo.extra_hash = extra.ptr;
 	fo.threads = a->stack->app->threads;
+	fo.cancel = a->stack->app->cancel;
 	rc = ecra_fingerprint(a->hash, path, &fo);
 done:
 	ecra_buf_dispose(&extra);
@@ -569,7 +570,8 @@ int ecra_stack_add_docker_image_asset(ecra_image_asset **out, ecra_stack *stack,
 		goto done;
 	if ((rc = ecra_strvec_pushf(&a->exclude, "!%s",
 	         ecra_assembly_path_basename(dockerfile))) < 0 ||
-	    (rc = ecra_strvec_push(&a->exclude, stack->app->outdir)) < 0)
+	    (rc = ecra_strvec_push(&a->exclude, stack->app->outdir)) < 0 ||
+	    (rc = ecra_assembly_exclude_tmp(&a->exclude, dir, stack->app)) < 0)
 		goto done;
 
 	/* 6: deprecated repositoryName. */

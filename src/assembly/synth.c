@@ -1,7 +1,8 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * assembly/synth.c - write the cloud assembly atomically.
+ * assembly/synth.c - write the cloud assembly atomically, never removing
+ * what this library did not write.
  *
  * Everything is written into "<outdir>.tmp-XXXXXX" next to the outdir.
  * Staged asset directories that already exist in the previous assembly
@@ -9,13 +10,32 @@
  * an existing asset.<hash>); new ones are copied with the fingerprint's
  * walk. Only when every file is written is the new directory swapped in
  * (renameat2 RENAME_EXCHANGE where available) and the old one removed.
- * On failure the temporary directory is removed and the previous
- * assembly is untouched.
+ * On failure or cancellation the temporary directory is removed and the
+ * previous assembly is untouched.
+ *
+ * aws-cdk-lib writes into its outdir and never deletes it; replacing the
+ * outdir as a whole is only safe when it is ours to replace, so before
+ * anything is written the outdir must be absent, an empty directory or a
+ * cloud assembly (a manifest.json with a string "version", as ours and
+ * aws-cdk-lib's have); a file, a symbolic link, any other directory, the
+ * filesystem root and a directory holding a build context, the app file
+ * or the working directory are refused.
+ *
+ * Temporary directories hold a marker file (ECRA_SYNTH_TMP_MARKER, with
+ * the owning pid) until the rename, so a directory left by a crash is
+ * recognisable: owned by us, named "<name>.tmp-XXXXXX", holding the
+ * marker of a process that is gone. Such directories are never hashed or
+ * staged (ecra_assembly_exclude_stale) and the next synth into the same
+ * outdir removes them (ecra_synth_remove_stale).
  */
 #define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +100,395 @@ static int remove_tree(const char *dir)
 	    errno != ENOENT)
 		return ecra_error_set_os(ECRA_EIO, "removing '%s'", dir);
 	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Temporary assemblies: named, marked, recognised                      */
+/* ------------------------------------------------------------------ */
+
+/* "<name>.tmp-XXXXXX", the shape mkdtemp() gives "<outdir>.tmp-XXXXXX". */
+static bool is_tmp_name(const char *name)
+{
+	size_t n = strlen(name), i;
+
+	if (n < 12 || memcmp(name + n - 11, ".tmp-", 5) != 0)
+		return false;
+	for (i = n - 6; i < n; i++)
+		if (!isalnum((unsigned char)name[i]))
+			return false;
+	return true;
+}
+
+/* Whether `dir` is a temporary assembly: a real directory holding our
+ * marker file; its pid and owner are returned. */
+static bool read_marker(const char *dir, long *pid, uid_t *uid)
+{
+	ecra_buf path = ECRA_BUF_INIT(0);
+	struct stat st, dst;
+	char text[64];
+	ssize_t n;
+	int fd = -1;
+	bool ok = false;
+
+	if (lstat(dir, &dst) != 0 || !S_ISDIR(dst.st_mode) ||
+	    ecra_buf_printf(&path, "%s/%s", dir, ECRA_SYNTH_TMP_MARKER) < 0)
+		goto done;
+	fd = open(path.ptr, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		goto done;
+	n = read(fd, text, sizeof(text) - 1);
+	if (n <= 0)
+		goto done;
+	text[n] = '\0';
+	ok = sscanf(text, "ecr-assets synth pid %ld", pid) == 1;
+	*uid = dst.st_uid;
+done:
+	if (fd >= 0)
+		close(fd);
+	ecra_buf_dispose(&path);
+	return ok;
+}
+
+/* Create "<outdir>.tmp-XXXXXX" with its marker; `out` gets its path. */
+static int make_tmp(ecra_buf *out, const char *outdir)
+{
+	ecra_buf marker = ECRA_BUF_INIT(0);
+	char text[64];
+	int fd, rc = 0, len;
+
+	ecra_buf_clear(out);
+	if (ecra_buf_printf(out, "%s.tmp-XXXXXX", outdir) < 0)
+		return OOM();
+	if (mkdtemp(out->ptr) == NULL)
+		return ecra_error_set_os(
+		    ECRA_EIO, "creating a directory next to '%s'", outdir);
+	(void)chmod(out->ptr, 0755);
+	if (ecra_buf_printf(&marker, "%s/%s", out->ptr, ECRA_SYNTH_TMP_MARKER) <
+	    0) {
+		rc = OOM();
+		goto fail;
+	}
+	len = snprintf(
+	    text, sizeof(text), "ecr-assets synth pid %ld\n", (long)getpid());
+	fd = open(marker.ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, text, (size_t)len) != len) {
+		rc = ecra_error_set_os(ECRA_EIO, "creating '%s'", marker.ptr);
+		if (fd >= 0)
+			close(fd);
+		goto fail;
+	}
+	if (close(fd) != 0) {
+		rc = ecra_error_set_os(ECRA_EIO, "writing '%s'", marker.ptr);
+		goto fail;
+	}
+	ecra_buf_dispose(&marker);
+	return 0;
+fail:
+	(void)unlink(marker.ptr);
+	(void)rmdir(out->ptr);
+	ecra_buf_dispose(&marker);
+	return rc;
+}
+
+/* A pattern that every ignore mode reads literally. */
+static bool is_literal_pattern(const char *s)
+{
+	return *s != '\0' && strpbrk(s, "*?[]{}\\!#") == NULL &&
+	       !isspace((unsigned char)s[strlen(s) - 1]);
+}
+
+/* Whether `p` is `dir` or below it (both absolute and normalised). */
+static bool path_within(const char *p, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (strcmp(dir, "/") == 0)
+		return true;
+	return strncmp(p, dir, n) == 0 && (p[n] == '\0' || p[n] == '/');
+}
+
+/* Scan one directory `scan` (inside the context `dir`) for temporary
+ * assemblies and exclude each by its path relative to `dir`. */
+static int exclude_tmp_in(
+    ecra_strvec *exclude, const char *dir, const char *scan)
+{
+	ecra_buf full = ECRA_BUF_INIT(0);
+	struct dirent *e;
+	DIR *d;
+	int rc = 0;
+
+	if ((d = opendir(scan)) == NULL)
+		return 0; /* nothing to exclude from what cannot be read */
+	while ((e = readdir(d)) != NULL) {
+		char *rel;
+		long pid;
+		uid_t uid;
+
+		if (!is_tmp_name(e->d_name))
+			continue;
+		ecra_buf_clear(&full);
+		if (ecra_buf_printf(&full, "%s/%s", scan, e->d_name) < 0) {
+			rc = OOM();
+			break;
+		}
+		if (!read_marker(full.ptr, &pid, &uid))
+			continue;
+		if ((rel = ecra_assembly_path_relative(dir, full.ptr)) ==
+		    NULL) {
+			rc = OOM();
+			break;
+		}
+		if (is_literal_pattern(rel) && strncmp(rel, "..", 2) != 0)
+			rc = ecra_strvec_push(exclude, rel);
+		ecra_free(rel);
+		if (rc < 0)
+			break;
+	}
+	closedir(d);
+	ecra_buf_dispose(&full);
+	return rc;
+}
+
+int ecra_assembly_exclude_tmp(
+    ecra_strvec *exclude, const char *dir, const ecra_app *app)
+{
+	char *root = NULL, *outdir = NULL, *slash;
+	int rc = 0;
+
+	if ((root = ecra_assembly_path_resolve(dir)) == NULL ||
+	    (outdir = ecra_assembly_path_resolve(app->outdir_fs)) == NULL) {
+		rc = OOM();
+		goto done;
+	}
+	if ((rc = exclude_tmp_in(exclude, root, root)) < 0)
+		goto done;
+	slash = strrchr(outdir, '/');
+	if (slash != NULL) {
+		*slash = '\0';
+		if (*outdir == '\0')
+			strcpy(outdir, "/");
+		if (strcmp(outdir, root) != 0 && path_within(outdir, root))
+			rc = exclude_tmp_in(exclude, root, outdir);
+	}
+done:
+	ecra_free(root);
+	ecra_free(outdir);
+	return rc;
+}
+
+int ecra_app_remove_stale(const char *outdir, size_t *removed)
+{
+	ecra_buf full = ECRA_BUF_INIT(0);
+	char *abs = NULL, *slash;
+	const char *parent, *base;
+	struct dirent *e;
+	size_t base_len, count = 0;
+	DIR *d = NULL;
+	int rc = 0;
+
+	if (removed != NULL)
+		*removed = 0;
+	ECRA_ASSERT_ARG(outdir);
+	if ((abs = ecra_assembly_path_resolve(outdir)) == NULL)
+		return OOM();
+	slash = strrchr(abs, '/');
+	*slash = '\0';
+	parent = slash == abs ? "/" : abs;
+	base = slash + 1;
+	base_len = strlen(base);
+	if ((d = opendir(parent)) == NULL)
+		goto done; /* no parent: nothing was left there */
+	while ((e = readdir(d)) != NULL) {
+		long pid;
+		uid_t uid;
+
+		if (strncmp(e->d_name, base, base_len) != 0 ||
+		    strlen(e->d_name) != base_len + 11 ||
+		    !is_tmp_name(e->d_name))
+			continue;
+		ecra_buf_clear(&full);
+		if (ecra_buf_printf(&full, "%s/%s",
+		        strcmp(parent, "/") == 0 ? "" : parent,
+		        e->d_name) < 0) {
+			rc = OOM();
+			break;
+		}
+		if (!read_marker(full.ptr, &pid, &uid) || uid != geteuid() ||
+		    pid <= 0 || pid == (long)getpid() ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if ((rc = remove_tree(full.ptr)) < 0)
+			break;
+		count++;
+	}
+done:
+	if (d != NULL)
+		closedir(d);
+	if (removed != NULL)
+		*removed = count;
+	ecra_buf_dispose(&full);
+	ecra_free(abs);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* The outdir must be ours to replace                                   */
+/* ------------------------------------------------------------------ */
+
+/* The absolute path of `p` with symbolic links resolved as far as `p`
+ * exists (its parent for a new outdir), else the lexical one. */
+static char *real_path(const char *p)
+{
+	char *lex, *r, *slash, *res = NULL;
+	ecra_buf b = ECRA_BUF_INIT(0);
+
+	if ((r = realpath(p, NULL)) != NULL) {
+		res = ecra_strdup(r);
+		free(r);
+		return res;
+	}
+	if ((lex = ecra_assembly_path_resolve(p)) == NULL)
+		return NULL;
+	slash = strrchr(lex, '/');
+	if (slash != NULL && slash != lex) {
+		*slash = '\0';
+		if ((r = realpath(lex, NULL)) != NULL) {
+			if (ecra_buf_printf(&b, "%s/%s",
+			        strcmp(r, "/") == 0 ? "" : r, slash + 1) >= 0)
+				res = ecra_buf_detach(&b);
+			free(r);
+			ecra_buf_dispose(&b);
+			if (res != NULL) {
+				ecra_free(lex);
+				return res;
+			}
+		}
+		*slash = '/';
+	}
+	return lex;
+}
+
+/* A manifest.json that aws-cdk-lib or this library wrote: an object
+ * with a string "version". */
+static bool is_assembly(const char *dir)
+{
+	ecra_buf path = ECRA_BUF_INIT(0);
+	ecra_json *doc = NULL;
+	struct stat st;
+	bool ok = false;
+
+	if (ecra_buf_printf(&path, "%s/manifest.json", dir) >= 0 &&
+	    lstat(path.ptr, &st) == 0 && S_ISREG(st.st_mode) &&
+	    ecra_json_load_file(&doc, path.ptr, 0, 0) == 0)
+		ok = ecra_json_typeof(doc) == ECRA_JSON_OBJECT &&
+		     ecra_json_string(ecra_json_get(doc, "version")) != NULL;
+	ecra_json_free(doc);
+	ecra_buf_dispose(&path);
+	ecra_error_clear();
+	return ok;
+}
+
+static bool is_empty_dir(const char *dir)
+{
+	struct dirent *e;
+	DIR *d = opendir(dir);
+	bool empty = true;
+
+	if (d == NULL)
+		return false;
+	while (empty && (e = readdir(d)) != NULL)
+		empty =
+		    strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+	closedir(d);
+	return empty;
+}
+
+/* Refuse when the outdir `abs` is `what` or above it. */
+static int refuse_above(
+    const ecra_app *app, const char *abs, const char *what, const char *kind)
+{
+	char *real = real_path(what);
+	int rc = 0;
+
+	if (real == NULL)
+		return OOM();
+	if (path_within(real, abs))
+		rc = ecra_error_set(ECRA_EINVALID,
+		    "output directory '%s' %s %s '%s'; synth replaces the "
+		    "output directory as a whole: choose a directory of its "
+		    "own such as 'cdk.out'",
+		    app->outdir, strcmp(real, abs) == 0 ? "is" : "contains",
+		    kind, what);
+	ecra_free(real);
+	return rc;
+}
+
+static int check_outdir(const ecra_app *app)
+{
+	char *abs = real_path(app->outdir_fs);
+	const char *base = ecra_assembly_path_basename(app->outdir_fs);
+	struct stat st;
+	size_t i, j;
+	int rc = 0;
+
+	if (abs == NULL)
+		return OOM();
+	if (strcmp(abs, "/") == 0 || strcmp(base, ".") == 0 ||
+	    strcmp(base, "..") == 0 || *base == '\0') {
+		rc = ecra_error_set(ECRA_EINVALID,
+		    "outdir '%s' cannot be replaced as a whole; use a "
+		    "directory of its own such as 'cdk.out'",
+		    app->outdir);
+		goto done;
+	}
+	if (lstat(app->outdir_fs, &st) == 0) {
+		if (S_ISLNK(st.st_mode)) {
+			rc = ecra_error_set(ECRA_EINVALID,
+			    "output directory '%s' is a symbolic link; give "
+			    "the directory itself",
+			    app->outdir);
+			goto done;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			rc = ecra_error_set(ECRA_EINVALID,
+			    "output directory '%s' exists and is not a "
+			    "directory",
+			    app->outdir);
+			goto done;
+		}
+	} else if (errno != ENOENT && errno != ENOTDIR) {
+		rc = ecra_error_set_os(ECRA_EIO, "reading '%s'", app->outdir);
+		goto done;
+	}
+	if ((rc = refuse_above(app, abs, ".", "the working directory")) < 0 ||
+	    (app->app_dir != NULL &&
+	        (rc = refuse_above(app, abs, app->app_dir,
+	             "the directory of the app file")) < 0))
+		goto done;
+	for (i = 0; i < app->stack_count; i++) {
+		const ecra_stack *s = app->stacks[i];
+
+		for (j = 0; j < s->asset_count; j++) {
+			const ecra_image_asset *a = s->assets[j];
+
+			if ((rc = refuse_above(app, abs, a->source_path,
+			         a->kind == ECRA_IMAGE_ASSET_DOCKER
+			             ? "the build context"
+			             : "the tarball")) < 0)
+				goto done;
+		}
+	}
+	if (lstat(app->outdir_fs, &st) == 0 && !is_empty_dir(app->outdir_fs) &&
+	    !is_assembly(app->outdir_fs))
+		rc = ecra_error_set(ECRA_EINVALID,
+		    "output directory '%s' exists and is not a cloud assembly "
+		    "(no manifest.json); synth replaces it as a whole, so it "
+		    "must be empty or an assembly: remove it or choose "
+		    "another directory",
+		    app->outdir);
+done:
+	ecra_free(abs);
+	return rc;
 }
 
 static int mkdir_p(const char *dir)
@@ -189,6 +598,7 @@ static int stage_directory(
 	fo.ignore_mode = a->ignore_mode;
 	fo.follow = a->follow;
 	fo.threads = a->stack->app->threads;
+	fo.cancel = a->stack->app->cancel;
 	rc = ecra_fingerprint_copy_directory(a->source_path, dest, &fo);
 	if (rc < 0)
 		ecra_error_wrap("staging '%s'", a->path);
@@ -228,6 +638,10 @@ static int stage_assets(ecra_app *app, const char *tmp, ecra_strvec *reuse)
 			}
 			if (seen || lstat(dest.ptr, &st) == 0)
 				continue;
+			if (app->cancel != NULL && *app->cancel) {
+				rc = ecra_error_set(ECRA_EUSER, "cancelled");
+				goto done;
+			}
 			if (lstat(old.ptr, &st) == 0) {
 				if ((rc = ecra_strvec_push(
 				         reuse, a->staged_path)) < 0)
@@ -490,11 +904,20 @@ static int exchange(const char *a, const char *b)
 static int commit(ecra_app *app, const char *tmp, const ecra_strvec *reuse)
 {
 	ecra_buf from = ECRA_BUF_INIT(0), to = ECRA_BUF_INIT(0);
-	ecra_buf old = ECRA_BUF_INIT(0);
+	ecra_buf old = ECRA_BUF_INIT(0), holder = ECRA_BUF_INIT(0);
 	struct stat st;
 	size_t i, moved = 0;
 	int rc = 0;
 
+	ecra_buf_clear(&from);
+	if (ecra_buf_printf(&from, "%s/%s", tmp, ECRA_SYNTH_TMP_MARKER) < 0) {
+		rc = OOM();
+		goto done;
+	}
+	if (unlink(from.ptr) != 0) {
+		rc = ecra_error_set_os(ECRA_EIO, "removing '%s'", from.ptr);
+		goto done;
+	}
 	for (i = 0; i < reuse->count; i++, moved++) {
 		ecra_buf_clear(&from);
 		ecra_buf_clear(&to);
@@ -523,22 +946,29 @@ static int commit(ecra_app *app, const char *tmp, const ecra_strvec *reuse)
 		(void)remove_tree(tmp);
 		goto done;
 	}
-	/* No atomic exchange: move the old assembly aside first. */
-	if (ecra_buf_printf(&old, "%s.old-%ld", tmp, (long)getpid()) < 0) {
+	/* No atomic exchange: move the old assembly aside first, into a
+	 * marked temporary directory (so a crash here leaves nothing that is
+	 * not recognised). */
+	if ((rc = make_tmp(&holder, app->outdir_fs)) < 0)
+		goto undo;
+	if (ecra_buf_printf(&old, "%s/old", holder.ptr) < 0) {
 		rc = OOM();
+		(void)remove_tree(holder.ptr);
 		goto undo;
 	}
 	if (rename(app->outdir_fs, old.ptr) != 0) {
 		rc = ecra_error_set_os(
 		    ECRA_EIO, "renaming '%s'", app->outdir_fs);
+		(void)remove_tree(holder.ptr);
 		goto undo;
 	}
 	if (rename(tmp, app->outdir_fs) != 0) {
 		rc = ecra_error_set_os(ECRA_EIO, "renaming '%s'", tmp);
 		(void)rename(old.ptr, app->outdir_fs);
+		(void)remove_tree(holder.ptr);
 		goto undo;
 	}
-	(void)remove_tree(old.ptr);
+	(void)remove_tree(holder.ptr);
 	goto done;
 undo:
 	/* Give the reused directories back to the previous assembly. */
@@ -555,6 +985,7 @@ done:
 	ecra_buf_dispose(&from);
 	ecra_buf_dispose(&to);
 	ecra_buf_dispose(&old);
+	ecra_buf_dispose(&holder);
 	return rc;
 }
 
@@ -584,6 +1015,7 @@ int ecra_app_synth(ecra_app *app, const ecra_synth_options *opts)
 {
 	ecra_strvec reuse = ECRA_STRVEC_INIT;
 	ecra_buf tmp = ECRA_BUF_INIT(0);
+	const volatile int *saved_cancel;
 	char *parent = NULL, *slash;
 	bool made = false;
 	int rc;
@@ -591,17 +1023,12 @@ int ecra_app_synth(ecra_app *app, const ecra_synth_options *opts)
 	ECRA_ASSERT_ARG(app);
 	ECRA_CHECK_VERSION(
 	    opts, ECRA_SYNTH_OPTIONS_VERSION, ecra_synth_options);
+	saved_cancel = app->cancel;
+	if (opts != NULL && opts->version >= 2 && opts->cancel != NULL)
+		app->cancel = opts->cancel;
 	warn_unsupported(app);
-	{
-		const char *base = ecra_assembly_path_basename(app->outdir_fs);
-
-		if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0 ||
-		    *base == '\0')
-			return ecra_error_set(ECRA_EINVALID,
-			    "outdir '%s' cannot be replaced as a whole; use a "
-			    "directory of its own such as 'cdk.out'",
-			    app->outdir);
-	}
+	if ((rc = check_outdir(app)) < 0)
+		goto done;
 	parent = ecra_strdup(app->outdir_fs);
 	if (parent == NULL) {
 		rc = OOM();
@@ -613,21 +1040,19 @@ int ecra_app_synth(ecra_app *app, const ecra_synth_options *opts)
 		if ((rc = mkdir_p(parent)) < 0)
 			goto done;
 	}
-	if (ecra_buf_printf(&tmp, "%s.tmp-XXXXXX", app->outdir_fs) < 0) {
-		rc = OOM();
+	if ((rc = ecra_app_remove_stale(app->outdir_fs, NULL)) < 0)
 		goto done;
-	}
-	if (mkdtemp(tmp.ptr) == NULL) {
-		rc = ecra_error_set_os(ECRA_EIO,
-		    "creating a directory next to '%s'", app->outdir_fs);
+	if ((rc = make_tmp(&tmp, app->outdir_fs)) < 0)
 		goto done;
-	}
 	made = true;
-	(void)chmod(tmp.ptr, 0755);
 	if ((rc = stage_assets(app, tmp.ptr, &reuse)) < 0)
 		goto done;
 	if ((rc = write_assembly(app, tmp.ptr)) < 0)
 		goto done;
+	if (app->cancel != NULL && *app->cancel) {
+		rc = ecra_error_set(ECRA_EUSER, "cancelled");
+		goto done;
+	}
 	rc = commit(app, tmp.ptr, &reuse);
 	if (rc == 0)
 		made = false;
@@ -638,6 +1063,7 @@ done:
 		(void)remove_tree(tmp.ptr);
 		rc = keep;
 	}
+	app->cancel = saved_cancel;
 	ecra_strvec_dispose(&reuse);
 	ecra_buf_dispose(&tmp);
 	ecra_free(parent);

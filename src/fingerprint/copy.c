@@ -278,6 +278,7 @@ int ecra_fp_check_block_external(
 	wo.ignore_mode = opts->ignore_mode;
 	wo.exclude = opts->exclude;
 	wo.exclude_count = opts->exclude_count;
+	wo.cancel = opts->cancel;
 	memset(&v, 0, sizeof(v));
 	v.on_file = check_file;
 	v.on_symlink = check_link;
@@ -341,6 +342,7 @@ int ecra_fingerprint_copy_directory(
 	wo.ignore_mode = opts->ignore_mode;
 	wo.exclude = opts->exclude;
 	wo.exclude_count = opts->exclude_count;
+	wo.cancel = opts->cancel;
 	memset(&v, 0, sizeof(v));
 	v.on_directory = on_directory;
 	v.on_file = on_file;

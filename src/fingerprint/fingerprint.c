@@ -603,6 +603,7 @@ static int walk_and_hash(fp_state *s, unsigned int nthreads)
 	wo.ignore_mode = o->ignore_mode;
 	wo.exclude = o->exclude;
 	wo.exclude_count = o->exclude_count;
+	wo.cancel = o->cancel;
 	memset(&v, 0, sizeof(v));
 	v.on_file_at = on_file_at;
 	v.on_dir_leave = on_dir_leave;

@@ -136,6 +136,8 @@ typedef struct {
 	ecra_ignore_mode ignore_mode;
 	const char *const *exclude;
 	size_t exclude_count;
+	/* When non-NULL and non-zero, the walk stops with ECRA_EUSER. */
+	const volatile int *cancel;
 } ecra_fp_walk_options;
 
 /* Run the walk; stops at the first visitor error and returns it. */

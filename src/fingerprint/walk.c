@@ -526,6 +526,8 @@ static int visit_entry(walker *w, const entry *e, const char *real,
 {
 	int error;
 
+	if (w->opts->cancel != NULL && *w->opts->cancel)
+		return ecra_error_set(ECRA_EUSER, "cancelled");
 	if ((error = join(child, real, e->name)) < 0)
 		return error;
 	switch (e->type) {
