@@ -410,6 +410,20 @@ static int configure_synth(ecra_stack *s, const ecra_synthesizer_options *o)
 	return 0;
 }
 
+/* The JavaScript length of a UTF-8 string: UTF-16 code units. */
+static size_t utf16_length(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c & 0xC0) != 0x80)
+			n += c >= 0xF0 ? 2 : 1;
+	}
+	return n;
+}
+
 int ecra_app_add_stack(ecra_stack **out, ecra_app *app, const char *id,
     const ecra_stack_options *opts)
 {
@@ -445,6 +459,16 @@ int ecra_app_add_stack(ecra_stack **out, ecra_app *app, const char *id,
 	if (strcmp(sid, "Tree") == 0) {
 		rc = ecra_error_set(ECRA_EEXISTS,
 		    "There is already a Construct with name 'Tree' in App");
+		goto done;
+	}
+	/* aws-cdk-lib checks description.length (UTF-16 code units) > 512
+	 * first, with a message that says bytes. */
+	if (opts->description != NULL &&
+	    utf16_length(opts->description) > 512) {
+		rc = ecra_error_set(ECRA_EINVALID,
+		    "Stack description must be <= 1024 bytes. Received "
+		    "description: '%s'",
+		    opts->description);
 		goto done;
 	}
 	if (!valid_stack_name(opts->stack_name ? opts->stack_name : sid)) {
