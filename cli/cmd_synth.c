@@ -22,6 +22,9 @@
 #include "cli/cmd.h"
 #include "cli/json.h"
 
+#include "base/path.h"
+#include "core/alloc.h"
+
 #include <errno.h>
 #include <signal.h>
 #include <spawn.h>
@@ -646,16 +649,6 @@ static int run_shell(const char *line, char **env, int *status_out)
 	return 0;
 }
 
-static char *path_join(const char *dir, const char *name)
-{
-	size_t n = strlen(dir) + strlen(name) + 2;
-	char *p = malloc(n);
-
-	if (p != NULL)
-		snprintf(p, n, "%s/%s", dir, name);
-	return p;
-}
-
 static int synth_command(const char *app_line, const char *outdir,
     const cj *ctx, const config *c, bool quiet)
 {
@@ -689,8 +682,9 @@ static int synth_command(const char *app_line, const char *outdir,
 		    strerror(errno));
 		goto done;
 	}
-	if ((errfile = path_join(outdir, "error.txt")) == NULL ||
-	    (perffile = path_join(outdir, "performance-counters.json")) == NULL)
+	if ((errfile = ecra_path_concat(outdir, "error.txt")) == NULL ||
+	    (perffile = ecra_path_concat(
+	         outdir, "performance-counters.json")) == NULL)
 		goto oom;
 	(void)unlink(errfile);
 	(void)unlink(perffile);
@@ -739,8 +733,8 @@ done:
 	free(cmdline);
 	free(ctx_text);
 	free(region);
-	free(errfile);
-	free(perffile);
+	ecra_free(errfile);
+	ecra_free(perffile);
 	return rc;
 }
 
@@ -815,7 +809,7 @@ int cmd_synth(int argc, char **argv)
 	synth_args a;
 	config c = { NULL, NULL, NULL };
 	cj *ctx = NULL;
-	char *app_line = NULL;
+	char *app_line = NULL, *outdir_norm = NULL;
 	const char *outdir;
 	const cj *v;
 	struct stat st;
@@ -872,6 +866,21 @@ int cmd_synth(int argc, char **argv)
 		rc = cli_fail_usage("synth", "the output directory is empty");
 		goto done;
 	}
+	/* `-o sub/../cdk.out` is cdk.out: normalised (Node's
+	 * path.normalize, no trailing slash) before it is used as a path
+	 * and as the exclude pattern. */
+	if (outdir != NULL) {
+		size_t n;
+
+		if ((outdir_norm = ecra_path_normalize(outdir)) == NULL) {
+			rc = cli_fail("out of memory");
+			goto done;
+		}
+		n = strlen(outdir_norm);
+		if (n > 1 && outdir_norm[n - 1] == '/')
+			outdir_norm[n - 1] = '\0';
+		outdir = outdir_norm;
+	}
 
 	if (stat(app_line, &st) == 0 && S_ISDIR(st.st_mode)) {
 		/* already an assembly: the CDK CLI bypasses synthesis */
@@ -897,6 +906,7 @@ int cmd_synth(int argc, char **argv)
 done:
 	free(a.context_args);
 	free(app_line);
+	ecra_free(outdir_norm);
 	cj_free(ctx);
 	config_dispose(&c);
 	return cli_signal_exit_status(rc);

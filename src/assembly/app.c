@@ -95,7 +95,7 @@ int ecra_app_new(ecra_app **out, const ecra_app_options *opts)
 	    opts && opts->outdir && *opts->outdir ? opts->outdir : "cdk.out");
 	app->context = ecra_json_object();
 	if (app->outdir)
-		app->outdir_fs = ecra_assembly_path_normalize(app->outdir);
+		app->outdir_fs = ecra_path_normalize(app->outdir);
 	if (app->outdir_fs) {
 		size_t n = strlen(app->outdir_fs);
 

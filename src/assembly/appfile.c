@@ -250,7 +250,7 @@ static const char *file_path(loader *l, const char *p)
 {
 	if (p == NULL || p[0] == '/' || l->dir == NULL)
 		return p;
-	return keep(l, ecra_assembly_path_join(l->dir, p));
+	return keep(l, ecra_path_join(l->dir, p));
 }
 
 static int cache_option(loader *l, const ecra_json *v, const char *where,
@@ -645,7 +645,7 @@ int ecra_app_load_json(
 	    opts, ECRA_APP_LOAD_OPTIONS_VERSION, ecra_app_load_options);
 	if (opts == NULL)
 		opts = &defaults;
-	if (!ecra_assembly_path_exists(path))
+	if (!ecra_path_exists(path))
 		return ecra_error_set(
 		    ECRA_ENOTFOUND, "%s: no such app file", path);
 	rc = ecra_json_load_file(&doc, path, 0, ECRA_JSON_REJECT_DUPLICATES);

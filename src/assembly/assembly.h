@@ -13,6 +13,7 @@
 #define SRC_ASSEMBLY_ASSEMBLY_H
 
 #include "ecrassets/app.h"
+#include "base/path.h"
 #include "json/json.h"
 #include "util/vec.h"
 
@@ -192,18 +193,7 @@ int ecra_assembly_fingerprint_asset(ecra_image_asset *a, const char *path,
 /* A JSON object from an ordered map. */
 ecra_json *ecra_assembly_kv_object(const ecra_kv *kv, size_t count);
 
-/* path.c: Node's path.normalize / path.resolve / path.relative on POSIX. */
-char *ecra_assembly_path_normalize(const char *p);
-/* Absolute and normalised against the working directory. */
-char *ecra_assembly_path_resolve(const char *p);
-/* path.join(a, b). */
-char *ecra_assembly_path_join(const char *a, const char *b);
-/* path.relative(from, to) of two paths (resolved first). */
-char *ecra_assembly_path_relative(const char *from, const char *to);
-/* The last component (path.basename). */
-const char *ecra_assembly_path_basename(const char *p);
-/* Whether `p` exists (stat, following links). */
-bool ecra_assembly_path_exists(const char *p);
+/* Paths: base/path.h (Node's path module, one definition). */
 
 /* The marker file inside a temporary assembly until it is renamed into
  * place (synth.c). */

@@ -211,7 +211,7 @@ const char *ecra_assembly_staged_ext(const char *path)
 {
 	static const char *const known[] = { ".tar.gz", ".zip", ".jar", ".tar",
 		".tgz" };
-	const char *base = ecra_assembly_path_basename(path);
+	const char *base = ecra_path_basename(path);
 	size_t n = strlen(path), i, k;
 	const char *dot;
 
@@ -243,8 +243,8 @@ int ecra_assembly_set_staged_path(ecra_image_asset *a)
 	} else if (a->kind == ECRA_IMAGE_ASSET_DOCKER) {
 		a->staged_path = ecra_strdup(a->source_path);
 	} else {
-		a->staged_path = ecra_assembly_path_relative(
-		    a->stack->app->outdir, a->source_path);
+		a->staged_path =
+		    ecra_path_relative(a->stack->app->outdir, a->source_path);
 	}
 	return a->staged_path ? 0
 	                      : ecra_error_set(ECRA_ENOMEM, "out of memory");
@@ -436,10 +436,10 @@ static int read_dockerignore(ecra_strvec *out, const char *dir)
 	const char *s, *e;
 	int rc = 0;
 
-	path = ecra_assembly_path_join(dir, ".dockerignore");
+	path = ecra_path_join(dir, ".dockerignore");
 	if (path == NULL)
 		return ECRA_ENOMEM;
-	if (!ecra_assembly_path_exists(path))
+	if (!ecra_path_exists(path))
 		goto done;
 	if ((rc = ecra_buf_read_file(&b, path)) < 0)
 		goto done;
@@ -509,23 +509,23 @@ int ecra_stack_add_docker_image_asset(ecra_image_asset **out, ecra_stack *stack,
 	a->path = ecra_buf_detach(&b);
 
 	/* 2-3: the directory and the Dockerfile must exist. */
-	dir = ecra_assembly_path_resolve(o->directory);
+	dir = ecra_path_resolve(o->directory);
 	if (dir == NULL) {
 		rc = ECRA_ENOMEM;
 		goto done;
 	}
-	if (!ecra_assembly_path_exists(dir)) {
+	if (!ecra_path_exists(dir)) {
 		rc = ecra_error_set(
 		    ECRA_ENOTFOUND, "Cannot find image directory at %s", dir);
 		goto done;
 	}
-	dockerfile = ecra_assembly_path_join(
-	    dir, o->file && *o->file ? o->file : "Dockerfile");
+	dockerfile =
+	    ecra_path_join(dir, o->file && *o->file ? o->file : "Dockerfile");
 	if (dockerfile == NULL) {
 		rc = ECRA_ENOMEM;
 		goto done;
 	}
-	if (!ecra_assembly_path_exists(dockerfile)) {
+	if (!ecra_path_exists(dockerfile)) {
 		rc = ecra_error_set(
 		    ECRA_ENOTFOUND, "Cannot find file at %s", dockerfile);
 		goto done;
@@ -568,8 +568,8 @@ int ecra_stack_add_docker_image_asset(ecra_image_asset **out, ecra_stack *stack,
 	if (has_dockerignore &&
 	    (rc = ecra_strvec_push(&a->exclude, "!.dockerignore")) < 0)
 		goto done;
-	if ((rc = ecra_strvec_pushf(&a->exclude, "!%s",
-	         ecra_assembly_path_basename(dockerfile))) < 0 ||
+	if ((rc = ecra_strvec_pushf(
+	         &a->exclude, "!%s", ecra_path_basename(dockerfile))) < 0 ||
 	    (rc = ecra_strvec_push(&a->exclude, stack->app->outdir)) < 0 ||
 	    (rc = ecra_assembly_exclude_tmp(&a->exclude, dir, stack->app)) < 0)
 		goto done;

@@ -6,7 +6,6 @@ list(APPEND ECRA_SOURCES
   src/assembly/iam.c
   src/assembly/logical_id.c
   src/assembly/manifest.c
-  src/assembly/path.c
   src/assembly/synth.c
   src/assembly/tarball_asset.c
   src/assembly/template.c)

@@ -197,16 +197,6 @@ static bool is_literal_pattern(const char *s)
 	       !isspace((unsigned char)s[strlen(s) - 1]);
 }
 
-/* Whether `p` is `dir` or below it (both absolute and normalised). */
-static bool path_within(const char *p, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	if (strcmp(dir, "/") == 0)
-		return true;
-	return strncmp(p, dir, n) == 0 && (p[n] == '\0' || p[n] == '/');
-}
-
 /* Scan one directory `scan` (inside the context `dir`) for temporary
  * assemblies and exclude each by its path relative to `dir`. */
 static int exclude_tmp_in(
@@ -233,8 +223,7 @@ static int exclude_tmp_in(
 		}
 		if (!read_marker(full.ptr, &pid, &uid))
 			continue;
-		if ((rel = ecra_assembly_path_relative(dir, full.ptr)) ==
-		    NULL) {
+		if ((rel = ecra_path_relative(dir, full.ptr)) == NULL) {
 			rc = OOM();
 			break;
 		}
@@ -255,8 +244,8 @@ int ecra_assembly_exclude_tmp(
 	char *root = NULL, *outdir = NULL, *slash;
 	int rc = 0;
 
-	if ((root = ecra_assembly_path_resolve(dir)) == NULL ||
-	    (outdir = ecra_assembly_path_resolve(app->outdir_fs)) == NULL) {
+	if ((root = ecra_path_resolve(dir)) == NULL ||
+	    (outdir = ecra_path_resolve(app->outdir_fs)) == NULL) {
 		rc = OOM();
 		goto done;
 	}
@@ -267,7 +256,7 @@ int ecra_assembly_exclude_tmp(
 		*slash = '\0';
 		if (*outdir == '\0')
 			strcpy(outdir, "/");
-		if (strcmp(outdir, root) != 0 && path_within(outdir, root))
+		if (strcmp(outdir, root) != 0 && ecra_path_within(outdir, root))
 			rc = exclude_tmp_in(exclude, root, outdir);
 	}
 done:
@@ -289,7 +278,7 @@ int ecra_app_remove_stale(const char *outdir, size_t *removed)
 	if (removed != NULL)
 		*removed = 0;
 	ECRA_ASSERT_ARG(outdir);
-	if ((abs = ecra_assembly_path_resolve(outdir)) == NULL)
+	if ((abs = ecra_path_resolve(outdir)) == NULL)
 		return OOM();
 	slash = strrchr(abs, '/');
 	*slash = '\0';
@@ -347,7 +336,7 @@ static char *real_path(const char *p)
 		free(r);
 		return res;
 	}
-	if ((lex = ecra_assembly_path_resolve(p)) == NULL)
+	if ((lex = ecra_path_resolve(p)) == NULL)
 		return NULL;
 	slash = strrchr(lex, '/');
 	if (slash != NULL && slash != lex) {
@@ -412,7 +401,7 @@ static int refuse_above(
 
 	if (real == NULL)
 		return OOM();
-	if (path_within(real, abs))
+	if (ecra_path_within(real, abs))
 		rc = ecra_error_set(ECRA_EINVALID,
 		    "output directory '%s' %s %s '%s'; synth replaces the "
 		    "output directory as a whole: choose a directory of its "
@@ -426,7 +415,7 @@ static int refuse_above(
 static int check_outdir(const ecra_app *app)
 {
 	char *abs = real_path(app->outdir_fs);
-	const char *base = ecra_assembly_path_basename(app->outdir_fs);
+	const char *base = ecra_path_basename(app->outdir_fs);
 	struct stat st;
 	size_t i, j;
 	int rc = 0;
@@ -581,7 +570,7 @@ static int stage_directory(
 	for (i = 0; i < a->exclude.count; i++)
 		if ((rc = ecra_strvec_push(&ex, a->exclude.items[i])) < 0)
 			goto done;
-	rel = ecra_assembly_path_relative(a->source_path, tmp);
+	rel = ecra_path_relative(a->source_path, tmp);
 	if (rel == NULL) {
 		rc = OOM();
 		goto done;

@@ -32,7 +32,7 @@ int ecra_stack_add_tarball_image_asset(ecra_image_asset **out,
 	if (o->tarball_file == NULL)
 		return ecra_error_set(ECRA_EINVALID,
 		    "TarballImageAsset '%s': 'tarballFile' is required", id);
-	if (!ecra_assembly_path_exists(o->tarball_file))
+	if (!ecra_path_exists(o->tarball_file))
 		return ecra_error_set(
 		    ECRA_ENOTFOUND, "Cannot find file at %s", o->tarball_file);
 
@@ -50,7 +50,7 @@ int ecra_stack_add_tarball_image_asset(ecra_image_asset **out,
 		goto done;
 	}
 	a->path = ecra_buf_detach(&b);
-	abs = ecra_assembly_path_resolve(o->tarball_file);
+	abs = ecra_path_resolve(o->tarball_file);
 	if (abs == NULL) {
 		rc = ECRA_ENOMEM;
 		goto done;

@@ -86,7 +86,8 @@ printf '{"version":"48.0.0","artifacts":{}}' >cdkout/manifest.json
 printf 'x' >cdkout/tree.json
 accept "an aws-cdk-lib assembly" cdkout
 [ ! -e cdkout/tree.json ] || grep -q '"version"' cdkout/tree.json && ok "assembly replaced" || bad "old tree.json kept"
-accept "sub/../cdk.out" sub/../cdk.out
+"$ecra" synth --app good.json -o sub/../cdk.out -q >"$aux/out.txt" 2>"$aux/err.txt" ||
+	{ bad "synth -o sub/../cdk.out"; cat "$aux/err.txt"; }
 [ -f cdk.out/manifest.json ] && [ ! -e sub ] && ok "sub/../cdk.out normalised" || bad "sub/../cdk.out not normalised"
 left=$(ls -A "$tmp/proj" | grep '\.tmp-' || true)
 [ -z "$left" ] && ok "no temporary directory left" || bad "left behind: $left"

@@ -1,20 +1,24 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * assembly/path.c - the POSIX parts of Node's path module that asset
- * staging relies on (normalize, resolve, join, relative, basename).
+ * base/path.c - the one definition of the POSIX parts of Node's path
+ * module (normalize, resolve, join, relative, basename) that hashing,
+ * staging and manifest loading must reproduce byte for byte, plus plain
+ * concatenation and containment. Bottom floor: used by every module and
+ * by the CLI.
  */
 #include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "assembly/assembly.h"
+#include "base/path.h"
 #include "core/alloc.h"
 #include "core/error.h"
 #include "util/buf.h"
+#include "util/vec.h"
 
-char *ecra_assembly_path_normalize(const char *p)
+char *ecra_path_normalize(const char *p)
 {
 	ecra_strvec parts = ECRA_STRVEC_INIT;
 	ecra_buf b = ECRA_BUF_INIT(0);
@@ -56,7 +60,9 @@ char *ecra_assembly_path_normalize(const char *p)
 			goto done;
 	if (b.size == 0 && ecra_buf_putc(&b, '.') < 0)
 		goto done;
-	if (trailing && parts.count > 0 && ecra_buf_putc(&b, '/') < 0)
+	/* Node keeps a trailing slash ("./" for "a/../"), except on "/". */
+	if (trailing && !(absolute && parts.count == 0) &&
+	    ecra_buf_putc(&b, '/') < 0)
 		goto done;
 	res = ecra_buf_detach(&b);
 done:
@@ -67,7 +73,7 @@ done:
 	return res;
 }
 
-char *ecra_assembly_path_resolve(const char *p)
+char *ecra_path_resolve(const char *p)
 {
 	char cwd[PATH_MAX];
 	ecra_buf b = ECRA_BUF_INIT(0);
@@ -87,7 +93,7 @@ char *ecra_assembly_path_resolve(const char *p)
 		}
 		p = b.ptr;
 	}
-	res = ecra_assembly_path_normalize(p);
+	res = ecra_path_normalize(p);
 	ecra_buf_dispose(&b);
 	/* resolve() drops a trailing slash (except for the root). */
 	if (res && (n = strlen(res)) > 1 && res[n - 1] == '/')
@@ -95,31 +101,34 @@ char *ecra_assembly_path_resolve(const char *p)
 	return res;
 }
 
-char *ecra_assembly_path_join(const char *a, const char *b)
+char *ecra_path_join(const char *a, const char *b)
 {
 	ecra_buf t = ECRA_BUF_INIT(0);
 	char *res;
 
+	/* path.join skips empty arguments. */
+	if (*b == '\0' || *a == '\0')
+		return ecra_path_normalize(*b == '\0' ? a : b);
 	if (ecra_buf_puts(&t, a) < 0 || ecra_buf_putc(&t, '/') < 0 ||
 	    ecra_buf_puts(&t, b) < 0) {
 		ecra_buf_dispose(&t);
 		ecra_error_set(ECRA_ENOMEM, "out of memory");
 		return NULL;
 	}
-	res = ecra_assembly_path_normalize(t.ptr);
+	res = ecra_path_normalize(t.ptr);
 	ecra_buf_dispose(&t);
 	return res;
 }
 
-char *ecra_assembly_path_relative(const char *from, const char *to)
+char *ecra_path_relative(const char *from, const char *to)
 {
 	char *f = NULL, *t = NULL, *res = NULL;
 	ecra_buf b = ECRA_BUF_INIT(0);
 	size_t i = 0, common = 0;
 	const char *rest;
 
-	f = ecra_assembly_path_resolve(from);
-	t = ecra_assembly_path_resolve(to);
+	f = ecra_path_resolve(from);
+	t = ecra_path_resolve(to);
 	if (f == NULL || t == NULL)
 		goto done;
 	if (strcmp(f, t) == 0) {
@@ -155,16 +164,40 @@ done:
 	return res;
 }
 
-const char *ecra_assembly_path_basename(const char *p)
+const char *ecra_path_basename(const char *p)
 {
 	const char *s = strrchr(p, '/');
 
 	return s ? s + 1 : p;
 }
 
-bool ecra_assembly_path_exists(const char *p)
+bool ecra_path_exists(const char *p)
 {
 	struct stat st;
 
 	return stat(p, &st) == 0;
+}
+
+char *ecra_path_concat(const char *dir, const char *name)
+{
+	ecra_buf t = ECRA_BUF_INIT(0);
+	bool root = strcmp(dir, "/") == 0;
+
+	if (ecra_buf_puts(&t, dir) < 0 ||
+	    (!root && *dir != '\0' && ecra_buf_putc(&t, '/') < 0) ||
+	    ecra_buf_puts(&t, name) < 0) {
+		ecra_buf_dispose(&t);
+		ecra_error_set(ECRA_ENOMEM, "out of memory");
+		return NULL;
+	}
+	return ecra_buf_detach(&t);
+}
+
+bool ecra_path_within(const char *p, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (strcmp(dir, "/") == 0)
+		return p[0] == '/';
+	return strncmp(p, dir, n) == 0 && (p[n] == '\0' || p[n] == '/');
 }

@@ -1,0 +1,1 @@
+ecra_unit_test(base path)
