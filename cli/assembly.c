@@ -21,6 +21,23 @@ static char *join(const char *dir, const char *name)
 	return p;
 }
 
+/* A semver version as the schema's versions are: MAJOR.MINOR.PATCH of
+ * digits, then optionally "-prerelease" or "+build". */
+static bool is_version(const char *v)
+{
+	int part;
+
+	for (part = 0; part < 3; part++) {
+		if (*v < '0' || *v > '9')
+			return false;
+		while (*v >= '0' && *v <= '9')
+			v++;
+		if (part < 2 && *v++ != '.')
+			return false;
+	}
+	return *v == '\0' || *v == '-' || *v == '+';
+}
+
 int cli_assembly_load(cli_assembly *a, const char *dir)
 {
 	char err[256];
@@ -49,6 +66,12 @@ int cli_assembly_load(cli_assembly *a, const char *dir)
 	if (a->manifest->type != CJ_OBJECT || version == NULL) {
 		cli_fail(
 		    "%s: not a cloud assembly manifest (no \"version\")", path);
+		goto done;
+	}
+	if (!is_version(version)) {
+		cli_fail("%s: cloud assembly schema version '%s' is not a "
+		         "version (expected MAJOR.MINOR.PATCH)",
+		    path, version);
 		goto done;
 	}
 	major = strtol(version, NULL, 10);
@@ -168,6 +191,24 @@ oom:
 	return -1;
 }
 
+/* One image row: the name, the hash abbreviated to 12 digits as docker
+ * abbreviates image ids, and the tag with the hash written "(hash)" when
+ * the tag is the hash or the dockerTagPrefix + the hash. */
+static void print_image(
+    FILE *f, size_t width, const char *hash, const char *tag, const char *name)
+{
+	size_t tl = tag != NULL ? strlen(tag) : 0, hl = strlen(hash);
+
+	fprintf(f, "  %-*s  %-12.12s  ", (int)width, name != NULL ? name : "-",
+	    hash);
+	if (tag == NULL)
+		fputs("-\n", f);
+	else if (hl == 64 && tl >= hl && strcmp(tag + tl - hl, hash) == 0)
+		fprintf(f, "%.*s(hash)\n", (int)(tl - hl), tag);
+	else
+		fprintf(f, "%s\n", tag);
+}
+
 static int print_images(
     walk_ctx *w, const char *dir, const char *file, cj *stack_json)
 {
@@ -175,7 +216,7 @@ static int print_images(
 	char *path = NULL;
 	cj *am = NULL, *list = NULL;
 	const cj *imgs;
-	size_t i;
+	size_t i, width = 4;
 	int rc = -1;
 
 	if (w->json && (list = cj_new(CJ_ARRAY)) == NULL)
@@ -189,6 +230,19 @@ static int print_images(
 			goto done;
 		}
 		imgs = cj_get(am, "dockerImages");
+		if (!w->json && imgs != NULL && imgs->type == CJ_OBJECT &&
+		    imgs->count > 0) {
+			for (i = 0; i < imgs->count; i++) {
+				const char *n = cj_get_string(
+				    imgs->items[i], "displayName");
+				size_t len = n != NULL ? strlen(n) : 1;
+
+				if (len > width)
+					width = len;
+			}
+			fprintf(w->f, "  %-*s  %-12s  %s\n", (int)width, "NAME",
+			    "HASH", "TAG");
+		}
 		for (i = 0;
 		     imgs != NULL && imgs->type == CJ_OBJECT && i < imgs->count;
 		     i++) {
@@ -203,8 +257,7 @@ static int print_images(
 					goto oom;
 				continue;
 			}
-			fprintf(w->f, "  %s  %s  %s\n", key,
-			    tag != NULL ? tag : "-", name != NULL ? name : "-");
+			print_image(w->f, width, key_hash(key), tag, name);
 		}
 	}
 	if (w->json) {
