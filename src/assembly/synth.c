@@ -377,6 +377,19 @@ static bool is_assembly(const char *dir)
 	return ok;
 }
 
+/* The lock files the CDK CLI (toolkit-lib's RWLock) keeps in the outdir
+ * while an app runs: "synth.lock" and "read.<pid>.<n>.lock". */
+static bool is_cdk_lock(const char *name)
+{
+	size_t n = strlen(name);
+
+	return strcmp(name, "synth.lock") == 0 ||
+	       (strncmp(name, "read.", 5) == 0 && n > 10 &&
+	           strcmp(name + n - 5, ".lock") == 0);
+}
+
+/* Empty, or holding nothing but the CDK CLI's locks (an app that uses
+ * this library, run by `cdk synth`, finds its outdir so). */
 static bool is_empty_dir(const char *dir)
 {
 	struct dirent *e;
@@ -386,8 +399,8 @@ static bool is_empty_dir(const char *dir)
 	if (d == NULL)
 		return false;
 	while (empty && (e = readdir(d)) != NULL)
-		empty =
-		    strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+		empty = strcmp(e->d_name, ".") == 0 ||
+		        strcmp(e->d_name, "..") == 0 || is_cdk_lock(e->d_name);
 	closedir(d);
 	return empty;
 }

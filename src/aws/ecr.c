@@ -11,8 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
+#include "base/base64.h"
 #include "core/alloc.h"
 #include "core/error.h"
 #include "json/json.h"
@@ -314,31 +313,6 @@ void ecra_ecr_auth_dispose(ecra_ecr_auth *auth)
 	memset(auth, 0, sizeof(*auth));
 }
 
-static int b64decode(ecra_buf *out, const char *in)
-{
-	EVP_ENCODE_CTX *ctx = EVP_ENCODE_CTX_new();
-	size_t len = strlen(in);
-	int n = 0, fin = 0, error;
-
-	if (ctx == NULL)
-		return ECRA_ENOMEM;
-	if ((error = ecra_buf_grow(out, len)) < 0)
-		goto done;
-	EVP_DecodeInit(ctx);
-	if (EVP_DecodeUpdate(ctx, (unsigned char *)out->ptr, &n,
-	        (const unsigned char *)in, (int)len) < 0 ||
-	    EVP_DecodeFinal(ctx, (unsigned char *)out->ptr + n, &fin) < 0) {
-		error = ecra_error_set(
-		    ECRA_ERROR, "unexpected ECR authData format (not base64)");
-		goto done;
-	}
-	out->size = (size_t)(n + fin);
-	out->ptr[out->size] = '\0';
-done:
-	EVP_ENCODE_CTX_free(ctx);
-	return error;
-}
-
 int ecra_ecr_get_authorization(ecra_ecr_auth *out, ecra_ecr *ecr)
 {
 	ecra_json *req = NULL, *resp = NULL, *data;
@@ -364,7 +338,8 @@ int ecra_ecr_get_authorization(ecra_ecr_auth *out, ecra_ecr *ecr)
 	}
 	tok = ecra_json_string(ecra_json_get(data, "authorizationToken"));
 	ep = ecra_json_string(ecra_json_get(data, "proxyEndpoint"));
-	if (tok == NULL || ep == NULL || (error = b64decode(&token, tok)) < 0 ||
+	if (tok == NULL || ep == NULL ||
+	    (error = ecra_base64_decode(&token, tok)) < 0 ||
 	    token.ptr == NULL || memchr(token.ptr, '\0', token.size) != NULL ||
 	    (colon = strchr(token.ptr, ':')) == NULL) {
 		error = ecra_error_set(

@@ -16,6 +16,7 @@
 #include <stdarg.h>
 
 #include "core/error.h"
+#include "core/init.h"
 #include "http/http.h"
 #include "util/dynlib.h"
 
@@ -83,6 +84,8 @@ int ecra_http_curl_ready(void)
 	if (!is_global_ready) {
 		rc = FN(CURLcode(*)(long), F_GLOBAL_INIT)(CURL_GLOBAL_DEFAULT);
 		is_global_ready = rc == CURLE_OK;
+		if (is_global_ready)
+			(void)ecra_base_at_shutdown(ecra_http_curl_release);
 	}
 	pthread_mutex_unlock(&global_lock);
 	if (rc != CURLE_OK)

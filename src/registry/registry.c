@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/base64.h"
 #include "core/alloc.h"
 #include "core/error.h"
 #include "json/json.h"
@@ -48,41 +49,6 @@ bool ecra_registry_host_is_loopback(const char *host)
 /* ---------------------------------------------------------------------- */
 /* Credentials                                                             */
 
-static char *b64_encode(const char *s, size_t n)
-{
-	char *out = ecra_alloc(4 * ((n + 2) / 3) + 1);
-
-	if (out == NULL)
-		return NULL;
-	EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)s, (int)n);
-	return out;
-}
-
-static int b64_decode(char **out, const char *s)
-{
-	size_t n = strlen(s), pad = 0;
-	unsigned char *buf;
-	int len;
-
-	*out = NULL;
-	if (n % 4 != 0)
-		return ecra_error_set(ECRA_EINVALID, "invalid base64");
-	if ((buf = ecra_alloc(n / 4 * 3 + 1)) == NULL)
-		return ECRA_ENOMEM;
-	len = EVP_DecodeBlock(buf, (const unsigned char *)s, (int)n);
-	if (len < 0) {
-		ecra_free(buf);
-		return ecra_error_set(ECRA_EINVALID, "invalid base64");
-	}
-	if (n >= 1 && s[n - 1] == '=')
-		pad++;
-	if (n >= 2 && s[n - 2] == '=')
-		pad++;
-	buf[(size_t)len - pad] = '\0';
-	*out = (char *)buf;
-	return 0;
-}
-
 /* The host part of an `auths` key ("https://h:p/v1/" -> "h:p"). */
 static bool auth_key_matches(const char *key, const char *host)
 {
@@ -99,6 +65,7 @@ static int creds_from_config(ecra_registry *r, const char *dir)
 	ecra_buf path = ECRA_BUF_INIT(0);
 	ecra_json *cfg = NULL, *auths;
 	char *plain = NULL, *colon;
+	ecra_buf dec = ECRA_BUF_INIT(0);
 	void *it;
 	int error = 0;
 
@@ -121,7 +88,8 @@ static int creds_from_config(ecra_registry *r, const char *dir)
 		if (!auth_key_matches(ecra_json_iter_key(it), r->host))
 			continue;
 		if (a != NULL && a[0] != '\0') {
-			if (b64_decode(&plain, a) < 0 ||
+			if (ecra_base64_decode(&dec, a) < 0 ||
+			    (plain = ecra_buf_detach(&dec)) == NULL ||
 			    (colon = strchr(plain, ':')) == NULL) {
 				error = ecra_error_set(ECRA_EINVALID,
 				    "malformed 'auth' for '%s' in '%s'",
@@ -312,7 +280,7 @@ static char *basic_header(const ecra_registry *r)
 	char *b64 = NULL, *out = NULL;
 
 	if (ecra_buf_printf(&plain, "%s:%s", r->username, r->password) < 0 ||
-	    (b64 = b64_encode(plain.ptr, plain.size)) == NULL ||
+	    (b64 = ecra_base64_encode(plain.ptr, plain.size)) == NULL ||
 	    ecra_buf_printf(&hdr, "Authorization: Basic %s", b64) < 0)
 		goto done;
 	out = ecra_buf_detach(&hdr);

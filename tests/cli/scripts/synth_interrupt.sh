@@ -66,9 +66,9 @@ mkdir big
 printf 'FROM scratch\nCOPY . /\n' >big/Dockerfile
 python3 - <<'PY'
 import os
-for d in range(200):
+for d in range(100):
     os.makedirs(f"big/d{d}", exist_ok=True)
-    for f in range(200):
+    for f in range(100):
         with open(f"big/d{d}/f{f}", "w") as fh:
             fh.write("x" * 64)
 PY

@@ -286,10 +286,13 @@ add({ name: 'follow-default', files: links(), app: app([stack([img()])]) });
 
 /* --- outdir and flags --- */
 // ecr-assets replaces the outdir atomically, so files that were already in
-// it (cdk.out/junk) are gone afterwards; aws-cdk-lib writes over them
-// (docs/compatibility.md). The hash must match all the same.
+// a previous assembly (cdk.out/junk) are gone afterwards; aws-cdk-lib
+// writes over them (docs/compatibility.md). The hash must match all the
+// same. (An existing outdir that is not an assembly is refused, #9.1, so
+// the old one has a manifest.json.)
 add({ name: 'outdir-relative-inside-context', outdir: 'cdk.out',
 	stale: ['junk'], files: ctx('.', {
+	'cdk.out/manifest.json': '{"version":"55.0.0","artifacts":{}}\n',
 	'cdk.out/junk': 'j\n' }), app: app([stack([img({ directory: '.' })])]) });
 add({ name: 'flag-docker-ignore-support', expect: 'cdk-rejects',
 	cdkJson: { context: { '@aws-cdk/aws-ecr-assets:dockerIgnoreSupport': true } },

@@ -118,6 +118,17 @@ static void test_accepted(void **state)
 	join2(out, sizeof(out), dir, "empty/" ECRA_SYNTH_TMP_MARKER);
 	assert_int_not_equal(access(out, F_OK), 0);
 	assert_int_equal(count_prefix(dir, "empty.tmp-"), 0);
+
+	/* an outdir holding only the CDK CLI's locks (`cdk synth` running
+	 * an app that uses the library) counts as empty */
+	write_text(dir, "locked/synth.lock", "123");
+	write_text(dir, "locked/read.123.1.lock", "123");
+	app = small_app(join2(out, sizeof(out), dir, "locked"), NULL);
+	assert_ok(ecra_app_synth(app, NULL));
+	ecra_app_free(app);
+	write_text(dir, "notlocked/synth.lock.bak", "123");
+	expect_refused(join2(out, sizeof(out), dir, "notlocked"), ECRA_EINVALID,
+	    "is not a cloud assembly");
 }
 
 static void test_cancelled(void **state)

@@ -1,2 +1,3 @@
 ecra_unit_test(core error)
 ecra_unit_test(core alloc)
+ecra_unit_test(core shutdown)
