@@ -20,10 +20,11 @@
 #include "cli/assembly.h"
 #include "cli/cli.h"
 #include "cli/cmd.h"
-#include "cli/json.h"
 
 #include "base/path.h"
 #include "core/alloc.h"
+#include "json/json.h"
+#include "util/buf.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -57,9 +58,9 @@ typedef struct {
 } synth_args;
 
 typedef struct {
-	cj *user;        /* ~/.cdk.json */
-	cj *project;     /* cdk.json */
-	cj *project_ctx; /* cdk.context.json */
+	ecra_json *user;        /* ~/.cdk.json */
+	ecra_json *project;     /* cdk.json */
+	ecra_json *project_ctx; /* cdk.context.json */
 } config;
 
 void cmd_synth_help(void)
@@ -89,56 +90,105 @@ void cmd_synth_help(void)
 	    "Prints one line per stack: \"<name>  <environment>\".\n");
 }
 
-/* Load one settings file; missing is fine. Returns 0 or -1 (printed). */
-static int load_settings(cj **out, const char *path, const char *shown)
+/* Parse the JSON file `path` (errors name it `shown`); a missing file is
+ * NULL with *missing set. Returns 0 or -1 (printed). Numbers are read as
+ * JavaScript reads them (doubles), so the context passed on is the text
+ * JSON.stringify gives, as from the CDK CLI (1e21 -> 1e+21). */
+static int read_json(
+    ecra_json **out, const char *path, const char *shown, bool *missing)
 {
-	char err[256];
-	bool missing = false;
-	const cj *ctx;
-	static const char *const prohibited[] = { "default-account",
-		"default-region" };
-	size_t i;
+	ecra_buf text = ECRA_BUF_INIT(0);
+	int rc;
 
 	*out = NULL;
-	if ((*out = cj_parse_file(path, &missing, err, sizeof(err))) == NULL) {
-		if (missing) {
-			if ((*out = cj_new(CJ_OBJECT)) == NULL) {
-				cli_fail("out of memory");
-				return -1;
-			}
-			return 0;
-		}
-		cli_fail("%s: %s", shown, err);
-		return -1;
+	*missing = false;
+	if (access(path, F_OK) != 0 && errno == ENOENT) {
+		*missing = true;
+		return 0;
 	}
-	if ((*out)->type != CJ_OBJECT) {
+	if (ecra_buf_read_file(&text, path) < 0) {
+		ecra_buf_dispose(&text);
+		return cli_fail("%s: cannot read: %s", shown, strerror(errno)),
+		       -1;
+	}
+	rc = ecra_json_parse(
+	    out, text.ptr != NULL ? text.ptr : "", text.size, shown, 0);
+	ecra_buf_dispose(&text);
+	if (rc < 0)
+		return cli_fail_lib(), -1;
+	return 0;
+}
+
+/* Load one settings file; missing is fine. Returns 0 or -1 (printed). */
+static int load_settings(ecra_json **out, const char *path, const char *shown)
+{
+	static const char *const prohibited[] = { "default-account",
+		"default-region" };
+	const ecra_json *ctx;
+	bool missing;
+	void *it;
+	size_t i;
+
+	if (read_json(out, path, shown, &missing) < 0)
+		return -1;
+	if (missing) {
+		if ((*out = ecra_json_object()) == NULL)
+			return cli_fail("out of memory"), -1;
+		return 0;
+	}
+	if (ecra_json_typeof(*out) != ECRA_JSON_OBJECT) {
 		cli_fail("%s: expected a JSON object", shown);
 		return -1;
 	}
-	ctx = cj_get(*out, "context");
+	ctx = ecra_json_get(*out, "context");
 	for (i = 0; ctx != NULL && i < 2; i++) {
-		if (cj_get(ctx, prohibited[i]) != NULL) {
+		if (ecra_json_get(ctx, prohibited[i]) != NULL) {
 			cli_fail(
 			    "%s: context.%s: no longer supported, remove it",
 			    shown, prohibited[i]);
 			return -1;
 		}
 	}
-	for (i = 0; ctx != NULL && ctx->type == CJ_OBJECT && i < ctx->count;
-	     i++)
-		if (strncmp(ctx->keys[i], "aws:", 4) == 0)
+	for (it = ecra_json_iter(ctx); it != NULL;
+	     it = ecra_json_iter_next(ctx, it))
+		if (strncmp(ecra_json_iter_key(it), "aws:", 4) == 0)
 			fprintf(stderr,
 			    "ecra: warning: %s: reserved context key '%s' "
 			    "might cause surprising behavior\n",
-			    shown, ctx->keys[i]);
+			    shown, ecra_json_iter_key(it));
 	return 0;
+}
+
+/* dst[k] = src[k] for every key of the object src. 0 or -1. */
+static int merge(ecra_json *dst, const ecra_json *src)
+{
+	void *it;
+
+	for (it = ecra_json_iter(src); it != NULL;
+	     it = ecra_json_iter_next(src, it))
+		if (ecra_json_set(dst, ecra_json_iter_key(it),
+		        ecra_json_iter_value(it)) < 0)
+			return -1;
+	return 0;
+}
+
+/* Compact JSON text, or NULL. */
+static char *dump(const ecra_json *v)
+{
+	ecra_buf b = ECRA_BUF_INIT(0);
+
+	if (ecra_json_write(&b, v, 0) < 0) {
+		ecra_buf_dispose(&b);
+		return NULL;
+	}
+	return ecra_buf_detach(&b);
 }
 
 static void config_dispose(config *c)
 {
-	cj_free(c->user);
-	cj_free(c->project);
-	cj_free(c->project_ctx);
+	ecra_json_free(c->user);
+	ecra_json_free(c->project);
+	ecra_json_free(c->project_ctx);
 }
 
 static int config_load(config *c)
@@ -147,7 +197,6 @@ static int config_load(config *c)
 	char *user = NULL;
 	size_t n;
 	int rc = -1;
-	char err[256];
 	bool missing;
 
 	memset(c, 0, sizeof(*c));
@@ -158,10 +207,10 @@ static int config_load(config *c)
 		snprintf(user, n, "%s/.cdk.json", home);
 		if (load_settings(&c->user, user, "~/.cdk.json") < 0)
 			goto done;
-	} else if ((c->user = cj_new(CJ_OBJECT)) == NULL) {
+	} else if ((c->user = ecra_json_object()) == NULL) {
 		goto done;
 	}
-	if (cj_get(c->user, "build") != NULL) {
+	if (ecra_json_get(c->user, "build") != NULL) {
 		cli_fail(
 		    "~/.cdk.json: the \"build\" key belongs in the project "
 		    "config (cdk.json)");
@@ -169,18 +218,15 @@ static int config_load(config *c)
 	}
 	if (load_settings(&c->project, "cdk.json", "cdk.json") < 0)
 		goto done;
-	c->project_ctx =
-	    cj_parse_file("cdk.context.json", &missing, err, sizeof(err));
-	if (c->project_ctx == NULL && !missing) {
-		cli_fail("cdk.context.json: %s", err);
+	if (read_json(&c->project_ctx, "cdk.context.json", "cdk.context.json",
+	        &missing) < 0)
 		goto done;
-	}
 	if (c->project_ctx == NULL &&
-	    (c->project_ctx = cj_new(CJ_OBJECT)) == NULL) {
+	    (c->project_ctx = ecra_json_object()) == NULL) {
 		cli_fail("out of memory");
 		goto done;
 	}
-	if (c->project_ctx->type != CJ_OBJECT) {
+	if (ecra_json_typeof(c->project_ctx) != ECRA_JSON_OBJECT) {
 		cli_fail("cdk.context.json: expected a JSON object");
 		goto done;
 	}
@@ -191,34 +237,32 @@ done:
 }
 
 /* A setting: the project's value, else the user's. */
-static const cj *setting(const config *c, const char *key)
+static const ecra_json *setting(const config *c, const char *key)
 {
-	const cj *v = cj_get(c->project, key);
+	const ecra_json *v = ecra_json_get(c->project, key);
 
-	return v != NULL ? v : cj_get(c->user, key);
+	return v != NULL ? v : ecra_json_get(c->user, key);
 }
 
 static int bool_setting(const config *c, const char *key, int arg)
 {
-	const cj *v;
+	const ecra_json *v;
 
 	if (arg >= 0)
 		return arg;
 	v = setting(c, key);
-	if (v == NULL || v->type == CJ_NULL)
-		return 1;
-	if (v->type == CJ_BOOL)
-		return v->boolean;
+	if (ecra_json_is_bool(v))
+		return ecra_json_is_true(v);
 	return 1;
 }
 
 /* The merged context, as the CDK CLI's Context.all: user < cdk.context.json
  * < cdk.json "context" < -c. Returns a new object or NULL (printed). */
-static cj *merged_context(const config *c, const synth_args *a)
+static ecra_json *merged_context(const config *c, const synth_args *a)
 {
-	cj *ctx = cj_new(CJ_OBJECT), *cli = cj_new(CJ_OBJECT);
-	const cj *uc = cj_get(c->user, "context");
-	const cj *pc = cj_get(c->project, "context");
+	ecra_json *ctx = ecra_json_object(), *cli = ecra_json_object();
+	const ecra_json *uc = ecra_json_get(c->user, "context");
+	const ecra_json *pc = ecra_json_get(c->project, "context");
 	size_t i;
 
 	if (ctx == NULL || cli == NULL)
@@ -245,55 +289,57 @@ static cj *merged_context(const config *c, const synth_args *a)
 			free(key);
 			goto fail;
 		}
-		rc = cj_set(cli, key, cj_new_string(eq + 1));
+		rc = ecra_json_set_str(cli, key, eq + 1);
 		free(key);
 		if (rc < 0)
 			goto oom;
 	}
-	if ((uc != NULL && uc->type == CJ_OBJECT && cj_merge(ctx, uc) < 0) ||
-	    cj_merge(ctx, c->project_ctx) < 0 ||
-	    (pc != NULL && pc->type == CJ_OBJECT && cj_merge(ctx, pc) < 0) ||
-	    cj_merge(ctx, cli) < 0)
+	if (merge(ctx, uc) < 0 || merge(ctx, c->project_ctx) < 0 ||
+	    merge(ctx, pc) < 0 || merge(ctx, cli) < 0)
 		goto oom;
-	cj_free(cli);
+	ecra_json_free(cli);
 	return ctx;
 oom:
 	cli_fail("out of memory");
 fail:
-	cj_free(ctx);
-	cj_free(cli);
+	ecra_json_free(ctx);
+	ecra_json_free(cli);
 	return NULL;
 }
 
 /* The context keys the CDK CLI derives from its settings
  * (contextFromSettings in @aws-cdk/toolkit-lib). */
-static int add_settings_context(cj *ctx, const config *c, const synth_args *a)
+static int add_settings_context(
+    ecra_json *ctx, const config *c, const synth_args *a)
 {
-	cj *stacks;
+	ecra_json *stacks;
 
 	if (bool_setting(c, "pathMetadata", a->path_metadata) &&
-	    cj_set(ctx, "aws:cdk:enable-path-metadata", cj_new_bool(true)) < 0)
+	    ecra_json_set_new(
+	        ctx, "aws:cdk:enable-path-metadata", ecra_json_bool(true)) < 0)
 		return -1;
 	if (bool_setting(c, "assetMetadata", a->asset_metadata) &&
-	    cj_set(ctx, "aws:cdk:enable-asset-metadata", cj_new_bool(true)) < 0)
+	    ecra_json_set_new(
+	        ctx, "aws:cdk:enable-asset-metadata", ecra_json_bool(true)) < 0)
 		return -1;
 	if (bool_setting(c, "versionReporting", a->version_reporting)) {
-		if (cj_set(ctx, "aws:cdk:version-reporting",
-		        cj_new_bool(true)) < 0)
+		if (ecra_json_set_new(ctx, "aws:cdk:version-reporting",
+		        ecra_json_bool(true)) < 0)
 			return -1;
-	} else if (cj_set(ctx, "aws:cdk:disable-version-reporting",
-	               cj_new_bool(true)) < 0) {
+	} else if (ecra_json_set_new(ctx, "aws:cdk:disable-version-reporting",
+	               ecra_json_bool(true)) < 0) {
 		return -1;
 	}
 	if (!bool_setting(c, "staging", a->staging) &&
-	    cj_set(ctx, "aws:cdk:disable-asset-staging", cj_new_bool(true)) < 0)
+	    ecra_json_set_new(
+	        ctx, "aws:cdk:disable-asset-staging", ecra_json_bool(true)) < 0)
 		return -1;
-	if ((stacks = cj_new(CJ_ARRAY)) == NULL ||
-	    cj_push(stacks, cj_new_string("**")) < 0 ||
-	    cj_set(ctx, "aws:cdk:bundling-stacks", stacks) < 0)
+	if ((stacks = ecra_json_array()) == NULL ||
+	    ecra_json_push_new(stacks, ecra_json_str("**")) < 0 ||
+	    ecra_json_set_new(ctx, "aws:cdk:bundling-stacks", stacks) < 0)
 		return -1;
-	return cj_set(ctx, "@aws-cdk/core:failSynthOnValidationErrors",
-	    cj_new_bool(false));
+	return ecra_json_set_new(ctx,
+	    "@aws-cdk/core:failSynthOnValidationErrors", ecra_json_bool(false));
 }
 
 static bool has_suffix(const char *s, const char *suffix)
@@ -322,7 +368,7 @@ static int list_stacks(const char *outdir, bool quiet)
 }
 
 static int synth_json(
-    const char *file, const char *outdir, const cj *ctx, bool quiet)
+    const char *file, const char *outdir, const ecra_json *ctx, bool quiet)
 {
 	ecra_app_load_options lo = ECRA_APP_LOAD_OPTIONS_INIT;
 	ecra_synth_options so = ECRA_SYNTH_OPTIONS_INIT;
@@ -331,7 +377,7 @@ static int synth_json(
 	const char *docker = getenv("CDK_DOCKER");
 	int rc = CLI_EXIT_FAILED;
 
-	if ((ctx_text = cj_dump(ctx)) == NULL) {
+	if ((ctx_text = dump(ctx)) == NULL) {
 		cli_fail("out of memory");
 		goto done;
 	}
@@ -650,26 +696,26 @@ static int run_shell(const char *line, char **env, int *status_out)
 }
 
 static int synth_command(const char *app_line, const char *outdir,
-    const cj *ctx, const config *c, bool quiet)
+    const ecra_json *ctx, const config *c, bool quiet)
 {
 	envlist env = { NULL, 0 };
 	char *cmdline = NULL, *ctx_text = NULL, *region = NULL;
 	char *errfile = NULL, *perffile = NULL;
-	const cj *build = cj_get(c->project, "build");
+	const char *build =
+	    ecra_json_string(ecra_json_get(c->project, "build"));
 	int status, rc = CLI_EXIT_FAILED;
 
 	if ((cmdline = guess_executable(app_line)) == NULL ||
-	    (ctx_text = cj_dump(ctx)) == NULL ||
+	    (ctx_text = dump(ctx)) == NULL ||
 	    (region = default_region()) == NULL || env_init(&env) < 0 ||
 	    env_set(&env, "PYTHONIOENCODING", "utf-8") < 0 ||
 	    env_set(&env, "CDK_DEFAULT_REGION", region) < 0)
 		goto oom;
-	if (build != NULL && build->type == CJ_STRING) {
-		if (run_shell(build->text, env.vars, &status) < 0)
+	if (build != NULL) {
+		if (run_shell(build, env.vars, &status) < 0)
 			goto done;
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-			cli_fail(
-			    "cdk.json: build command '%s' failed", build->text);
+			cli_fail("cdk.json: build command '%s' failed", build);
 			goto done;
 		}
 	}
@@ -808,10 +854,10 @@ int cmd_synth(int argc, char **argv)
 {
 	synth_args a;
 	config c = { NULL, NULL, NULL };
-	cj *ctx = NULL;
+	ecra_json *ctx = NULL;
 	char *app_line = NULL, *outdir_norm = NULL;
 	const char *outdir;
-	const cj *v;
+	const ecra_json *v;
 	struct stat st;
 	int rc = CLI_EXIT_FAILED;
 
@@ -825,21 +871,23 @@ int cmd_synth(int argc, char **argv)
 	 * spaces, as the CDK CLI does) */
 	if (a.app != NULL) {
 		app_line = strdup(a.app);
-	} else if ((v = setting(&c, "app")) != NULL && v->type == CJ_STRING) {
-		app_line = strdup(v->text);
-	} else if (v != NULL && v->type == CJ_ARRAY) {
+	} else if ((v = setting(&c, "app")) != NULL &&
+	           ecra_json_string(v) != NULL) {
+		app_line = strdup(ecra_json_string(v));
+	} else if (v != NULL && ecra_json_typeof(v) == ECRA_JSON_ARRAY) {
 		size_t i, n = 1;
 
-		for (i = 0; i < v->count; i++)
-			n += (v->items[i]->text ? strlen(v->items[i]->text)
-			                        : 0) +
-			     1;
+		for (i = 0; i < ecra_json_size(v); i++)
+			n += ecra_json_string_len(ecra_json_at(v, i)) + 1;
 		if ((app_line = calloc(1, n)) != NULL) {
-			for (i = 0; i < v->count; i++) {
+			for (i = 0; i < ecra_json_size(v); i++) {
+				const char *t =
+				    ecra_json_string(ecra_json_at(v, i));
+
 				if (i > 0)
 					strcat(app_line, " ");
-				if (v->items[i]->text != NULL)
-					strcat(app_line, v->items[i]->text);
+				if (t != NULL)
+					strcat(app_line, t);
 			}
 		}
 	} else {
@@ -856,11 +904,11 @@ int cmd_synth(int argc, char **argv)
 	/* output: -o, else cdk.json/~/.cdk.json "output", else cdk.out */
 	outdir = a.output;
 	if (outdir == NULL && (v = setting(&c, "output")) != NULL) {
-		if (v->type != CJ_STRING) {
+		if (ecra_json_string(v) == NULL) {
 			rc = cli_fail("cdk.json: \"output\" must be a string");
 			goto done;
 		}
-		outdir = v->text;
+		outdir = ecra_json_string(v);
 	}
 	if (outdir != NULL && *outdir == '\0') {
 		rc = cli_fail_usage("synth", "the output directory is empty");
@@ -907,7 +955,7 @@ done:
 	free(a.context_args);
 	free(app_line);
 	ecra_free(outdir_norm);
-	cj_free(ctx);
+	ecra_json_free(ctx);
 	config_dispose(&c);
 	return cli_signal_exit_status(rc);
 }
