@@ -6,19 +6,38 @@
 #include "cli/assembly.h"
 #include "cli/cli.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "base/path.h"
+#include "core/alloc.h"
+#include "util/buf.h"
 
 #define MAX_NESTING 16
 
-static char *join(const char *dir, const char *name)
-{
-	size_t n = strlen(dir) + strlen(name) + 2;
-	char *p = malloc(n);
+#define join ecra_path_concat
 
-	if (p != NULL)
-		snprintf(p, n, "%s/%s", dir, name);
-	return p;
+static const char *get_string(const ecra_json *obj, const char *key)
+{
+	return ecra_json_string(ecra_json_get(obj, key));
+}
+
+/* Parse the JSON file `path`; a missing one is NULL with *missing set.
+ * Returns 0 or -1 (printed). */
+static int load_json(ecra_json **out, const char *path, bool *missing)
+{
+	*out = NULL;
+	if (missing != NULL)
+		*missing = false;
+	if (access(path, F_OK) != 0 && errno == ENOENT && missing != NULL) {
+		*missing = true;
+		return 0;
+	}
+	if (ecra_json_load_file(out, path, 0, 0) < 0)
+		return cli_fail_lib(), -1;
+	return 0;
 }
 
 /* A semver version as the schema's versions are: MAJOR.MINOR.PATCH of
@@ -40,7 +59,6 @@ static bool is_version(const char *v)
 
 int cli_assembly_load(cli_assembly *a, const char *dir)
 {
-	char err[256];
 	char *path = NULL;
 	const char *version;
 	bool missing = false;
@@ -53,17 +71,14 @@ int cli_assembly_load(cli_assembly *a, const char *dir)
 		cli_fail("out of memory");
 		goto done;
 	}
-	if ((a->manifest = cj_parse_file(path, &missing, err, sizeof(err))) ==
-	    NULL) {
-		if (missing)
-			cli_fail(
-			    "%s: not a cloud assembly (no manifest.json)", dir);
-		else
-			cli_fail("%s: %s", path, err);
+	if (load_json(&a->manifest, path, &missing) < 0)
+		goto done;
+	if (missing) {
+		cli_fail("%s: not a cloud assembly (no manifest.json)", dir);
 		goto done;
 	}
-	version = cj_get_string(a->manifest, "version");
-	if (a->manifest->type != CJ_OBJECT || version == NULL) {
+	version = get_string(a->manifest, "version");
+	if (version == NULL) {
 		cli_fail(
 		    "%s: not a cloud assembly manifest (no \"version\")", path);
 		goto done;
@@ -83,7 +98,7 @@ int cli_assembly_load(cli_assembly *a, const char *dir)
 	}
 	rc = 0;
 done:
-	free(path);
+	ecra_free(path);
 	if (rc < 0)
 		cli_assembly_dispose(a);
 	return rc;
@@ -92,33 +107,33 @@ done:
 void cli_assembly_dispose(cli_assembly *a)
 {
 	free(a->dir);
-	cj_free(a->manifest);
+	ecra_json_free(a->manifest);
 	memset(a, 0, sizeof(*a));
 }
 
-static const char *artifact_type(const cj *art)
+static const char *artifact_type(const ecra_json *art)
 {
-	return cj_get_string(art, "type");
+	return get_string(art, "type");
 }
 
 /* The asset manifest file of stack artifact `art`, or NULL. */
-static const char *assets_file(const cj *artifacts, const cj *art)
+static const char *assets_file(const ecra_json *artifacts, const ecra_json *art)
 {
-	const cj *deps = cj_get(art, "dependencies");
+	const ecra_json *deps = ecra_json_get(art, "dependencies");
 	size_t i;
 
-	for (i = 0; deps != NULL && deps->type == CJ_ARRAY && i < deps->count;
-	     i++) {
-		const cj *d = deps->items[i];
-		const cj *dep;
+	for (i = 0; i < ecra_json_size(deps); i++) {
+		const char *d = ecra_json_string(ecra_json_at(deps, i));
+		const ecra_json *dep;
 		const char *t;
 
-		if (d->type != CJ_STRING)
+		if (d == NULL)
 			continue;
-		dep = cj_get(artifacts, d->text);
+		dep = ecra_json_get(artifacts, d);
 		t = artifact_type(dep);
 		if (t != NULL && strcmp(t, "cdk:asset-manifest") == 0)
-			return cj_get_string(cj_get(dep, "properties"), "file");
+			return get_string(
+			    ecra_json_get(dep, "properties"), "file");
 	}
 	return NULL;
 }
@@ -131,64 +146,54 @@ static const char *key_hash(const char *key)
 	return n > 64 && key[n - 65] == '-' ? key + n - 64 : key;
 }
 
-static const cj *first_destination(const cj *img)
+static const ecra_json *first_destination(const ecra_json *img)
 {
-	const cj *d = cj_get(img, "destinations");
+	const ecra_json *d = ecra_json_get(img, "destinations");
+	void *it = ecra_json_iter(d);
 
-	return d != NULL && d->type == CJ_OBJECT && d->count > 0 ? d->items[0]
-	                                                         : NULL;
+	return it != NULL ? ecra_json_iter_value(it) : NULL;
 }
 
 typedef struct {
 	FILE *f;
 	bool json;
 	bool images;
-	cj *out; /* JSON: the stacks array */
+	ecra_json *out; /* JSON: the stacks array */
 } walk_ctx;
 
-static int add_str(cj *obj, const char *key, const char *val)
+static int add_str(ecra_json *obj, const char *key, const char *val)
 {
-	cj *s;
-
-	if (val == NULL)
-		return 0;
-	if ((s = cj_new_string(val)) == NULL)
-		return -1;
-	return cj_set(obj, key, s);
+	return val == NULL ? 0 : ecra_json_set_str(obj, key, val);
 }
 
-static int image_json(cj *list, const char *key, const cj *img)
+/* obj[key] = v (shared) when v is not NULL. */
+static int add(ecra_json *obj, const char *key, const ecra_json *v)
 {
-	cj *o = cj_new(CJ_OBJECT);
-	const cj *src = cj_get(img, "source");
-	const cj *dest = first_destination(img);
-	const cj *m;
+	return v == NULL ? 0 : ecra_json_set(obj, key, (ecra_json *)v);
+}
+
+static int image_json(ecra_json *list, const char *key, const ecra_json *img)
+{
+	ecra_json *o = ecra_json_object();
+	const ecra_json *src = ecra_json_get(img, "source");
+	const ecra_json *dest = first_destination(img);
 
 	if (o == NULL)
 		return -1;
 	if (add_str(o, "key", key) < 0 ||
 	    add_str(o, "hash", key_hash(key)) < 0 ||
-	    add_str(o, "displayName", cj_get_string(img, "displayName")) < 0)
-		goto oom;
-	if ((m = cj_get(src, "directory")) != NULL &&
-	    cj_set(o, "directory", cj_dup(m)) < 0)
-		goto oom;
-	if ((m = cj_get(src, "executable")) != NULL &&
-	    cj_set(o, "executable", cj_dup(m)) < 0)
-		goto oom;
-	if (add_str(o, "repositoryName",
-	        cj_get_string(dest, "repositoryName")) < 0 ||
-	    add_str(o, "imageTag", cj_get_string(dest, "imageTag")) < 0)
-		goto oom;
-	if (src != NULL && cj_set(o, "source", cj_dup(src)) < 0)
-		goto oom;
-	if ((m = cj_get(img, "destinations")) != NULL &&
-	    cj_set(o, "destinations", cj_dup(m)) < 0)
-		goto oom;
-	return cj_push(list, o);
-oom:
-	cj_free(o);
-	return -1;
+	    add_str(o, "displayName", get_string(img, "displayName")) < 0 ||
+	    add(o, "directory", ecra_json_get(src, "directory")) < 0 ||
+	    add(o, "executable", ecra_json_get(src, "executable")) < 0 ||
+	    add_str(o, "repositoryName", get_string(dest, "repositoryName")) <
+	        0 ||
+	    add_str(o, "imageTag", get_string(dest, "imageTag")) < 0 ||
+	    add(o, "source", src) < 0 ||
+	    add(o, "destinations", ecra_json_get(img, "destinations")) < 0) {
+		ecra_json_free(o);
+		return -1;
+	}
+	return ecra_json_push_new(list, o);
 }
 
 /* One image row: the name, the hash abbreviated to 12 digits as docker
@@ -210,31 +215,28 @@ static void print_image(
 }
 
 static int print_images(
-    walk_ctx *w, const char *dir, const char *file, cj *stack_json)
+    walk_ctx *w, const char *dir, const char *file, ecra_json *stack_json)
 {
-	char err[256];
 	char *path = NULL;
-	cj *am = NULL, *list = NULL;
-	const cj *imgs;
-	size_t i, width = 4;
+	ecra_json *am = NULL, *list = NULL;
+	const ecra_json *imgs;
+	void *it;
+	size_t width = 4;
 	int rc = -1;
 
-	if (w->json && (list = cj_new(CJ_ARRAY)) == NULL)
+	if (w->json && (list = ecra_json_array()) == NULL)
 		goto oom;
 	if (file != NULL) {
 		if ((path = join(dir, file)) == NULL)
 			goto oom;
-		if ((am = cj_parse_file(path, NULL, err, sizeof(err))) ==
-		    NULL) {
-			cli_fail("%s: %s", path, err);
+		if (load_json(&am, path, NULL) < 0)
 			goto done;
-		}
-		imgs = cj_get(am, "dockerImages");
-		if (!w->json && imgs != NULL && imgs->type == CJ_OBJECT &&
-		    imgs->count > 0) {
-			for (i = 0; i < imgs->count; i++) {
-				const char *n = cj_get_string(
-				    imgs->items[i], "displayName");
+		imgs = ecra_json_get(am, "dockerImages");
+		if (!w->json && ecra_json_iter(imgs) != NULL) {
+			for (it = ecra_json_iter(imgs); it != NULL;
+			     it = ecra_json_iter_next(imgs, it)) {
+				const char *n = get_string(
+				    ecra_json_iter_value(it), "displayName");
 				size_t len = n != NULL ? strlen(n) : 1;
 
 				if (len > width)
@@ -243,14 +245,13 @@ static int print_images(
 			fprintf(w->f, "  %-*s  %-12s  %s\n", (int)width, "NAME",
 			    "HASH", "TAG");
 		}
-		for (i = 0;
-		     imgs != NULL && imgs->type == CJ_OBJECT && i < imgs->count;
-		     i++) {
-			const char *key = imgs->keys[i];
-			const cj *img = imgs->items[i];
-			const char *name = cj_get_string(img, "displayName");
+		for (it = ecra_json_iter(imgs); it != NULL;
+		     it = ecra_json_iter_next(imgs, it)) {
+			const char *key = ecra_json_iter_key(it);
+			const ecra_json *img = ecra_json_iter_value(it);
+			const char *name = get_string(img, "displayName");
 			const char *tag =
-			    cj_get_string(first_destination(img), "imageTag");
+			    get_string(first_destination(img), "imageTag");
 
 			if (w->json) {
 				if (image_json(list, key, img) < 0)
@@ -261,7 +262,7 @@ static int print_images(
 		}
 	}
 	if (w->json) {
-		if (cj_set(stack_json, "dockerImages", list) < 0) {
+		if (ecra_json_set_new(stack_json, "dockerImages", list) < 0) {
 			list = NULL;
 			goto oom;
 		}
@@ -272,31 +273,31 @@ static int print_images(
 oom:
 	cli_fail("out of memory");
 done:
-	cj_free(list);
-	cj_free(am);
-	free(path);
+	ecra_json_free(list);
+	ecra_json_free(am);
+	ecra_free(path);
 	return rc;
 }
 
 static int walk(walk_ctx *w, const cli_assembly *a, int depth)
 {
-	const cj *arts = cj_get(a->manifest, "artifacts");
-	size_t i;
+	const ecra_json *arts = ecra_json_get(a->manifest, "artifacts");
+	void *it;
 
 	if (depth > MAX_NESTING)
 		return cli_fail("%s: nested assemblies too deep", a->dir), -1;
-	for (i = 0; arts != NULL && arts->type == CJ_OBJECT && i < arts->count;
-	     i++) {
-		const char *id = arts->keys[i];
-		const cj *art = arts->items[i];
+	for (it = ecra_json_iter(arts); it != NULL;
+	     it = ecra_json_iter_next(arts, it)) {
+		const char *id = ecra_json_iter_key(it);
+		const ecra_json *art = ecra_json_iter_value(it);
 		const char *type = artifact_type(art);
-		const char *name = cj_get_string(art, "displayName");
-		const char *env = cj_get_string(art, "environment");
-		cj *sj = NULL;
+		const char *name = get_string(art, "displayName");
+		const char *env = get_string(art, "environment");
+		ecra_json *sj = NULL;
 
 		if (type != NULL && strcmp(type, "cdk:cloud-assembly") == 0) {
-			const char *sub = cj_get_string(
-			    cj_get(art, "properties"), "directoryName");
+			const char *sub = get_string(
+			    ecra_json_get(art, "properties"), "directoryName");
 			cli_assembly nested;
 			char *p;
 			int rc;
@@ -304,7 +305,7 @@ static int walk(walk_ctx *w, const cli_assembly *a, int depth)
 			if (sub == NULL || (p = join(a->dir, sub)) == NULL)
 				continue;
 			rc = cli_assembly_load(&nested, p);
-			free(p);
+			ecra_free(p);
 			if (rc < 0)
 				return -1;
 			rc = walk(w, &nested, depth + 1);
@@ -321,14 +322,14 @@ static int walk(walk_ctx *w, const cli_assembly *a, int depth)
 		if (env == NULL)
 			env = "-";
 		if (w->json) {
-			if ((sj = cj_new(CJ_OBJECT)) == NULL ||
+			if ((sj = ecra_json_object()) == NULL ||
 			    add_str(sj, "id", id) < 0 ||
 			    add_str(sj, "displayName", name) < 0 ||
 			    add_str(sj, "environment", env) < 0 ||
 			    add_str(sj, "templateFile",
-			        cj_get_string(cj_get(art, "properties"),
+			        get_string(ecra_json_get(art, "properties"),
 			            "templateFile")) < 0) {
-				cj_free(sj);
+				ecra_json_free(sj);
 				return cli_fail("out of memory"), -1;
 			}
 		} else {
@@ -336,10 +337,10 @@ static int walk(walk_ctx *w, const cli_assembly *a, int depth)
 		}
 		if (w->images &&
 		    print_images(w, a->dir, assets_file(arts, art), sj) < 0) {
-			cj_free(sj);
+			ecra_json_free(sj);
 			return -1;
 		}
-		if (sj != NULL && cj_push(w->out, sj) < 0)
+		if (sj != NULL && ecra_json_push_new(w->out, sj) < 0)
 			return cli_fail("out of memory"), -1;
 	}
 	return 0;
@@ -355,35 +356,35 @@ int cli_assembly_print_stacks(FILE *f, const cli_assembly *a)
 int cli_assembly_print_ls(FILE *f, const cli_assembly *a, bool json)
 {
 	walk_ctx w = { f, json, true, NULL };
-	cj *root = NULL;
-	char *text = NULL;
+	ecra_json *root = NULL;
+	ecra_buf text = ECRA_BUF_INIT(0);
 	int rc = -1;
 
 	if (json) {
-		if ((root = cj_new(CJ_OBJECT)) == NULL ||
-		    (w.out = cj_new(CJ_ARRAY)) == NULL ||
+		if ((root = ecra_json_object()) == NULL ||
+		    (w.out = ecra_json_array()) == NULL ||
 		    add_str(root, "directory", a->dir) < 0 ||
 		    add_str(root, "version",
-		        cj_get_string(a->manifest, "version")) < 0) {
-			cj_free(w.out);
+		        get_string(a->manifest, "version")) < 0) {
+			ecra_json_free(w.out);
 			goto oom;
 		}
-		if (cj_set(root, "stacks", w.out) < 0)
+		if (ecra_json_set_new(root, "stacks", w.out) < 0)
 			goto oom;
 	}
 	if (walk(&w, a, 0) < 0)
 		goto done;
 	if (json) {
-		if ((text = cj_dump(root)) == NULL)
+		if (ecra_json_write(&text, root, 0) < 0)
 			goto oom;
-		fprintf(f, "%s\n", text);
+		fprintf(f, "%s\n", text.ptr);
 	}
 	rc = 0;
 	goto done;
 oom:
 	cli_fail("out of memory");
 done:
-	free(text);
-	cj_free(root);
+	ecra_buf_dispose(&text);
+	ecra_json_free(root);
 	return rc;
 }

@@ -12,15 +12,15 @@
 
 #include <stdio.h>
 
-#include "cli/json.h"
+#include "json/json.h"
 
 /* Highest cloud-assembly schema major version this tool reads (aws-cdk-lib
  * 2.276.0 writes "55.0.0"). */
 #define CLI_ASSEMBLY_SCHEMA_MAJOR 55
 
 typedef struct {
-	char *dir;    /* the assembly directory */
-	cj *manifest; /* manifest.json */
+	char *dir;           /* the assembly directory */
+	ecra_json *manifest; /* manifest.json */
 } cli_assembly;
 
 /*

@@ -3,7 +3,6 @@ set(ECRA_CLI_SOURCES
   cli/util.c
   cli/signals.c
   cli/cmd_hash.c
-  cli/json.c
   cli/assembly.c
   cli/cmd_synth.c
   cli/cmd_ls.c

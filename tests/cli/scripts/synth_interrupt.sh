@@ -14,15 +14,9 @@
 #   synth_interrupt.sh ECR_ASSETS
 set -u
 
-ecra=$(realpath "$1")
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ecra-synth-interrupt.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+name=synth_interrupt
+. "$(dirname "$0")/lib.sh"
 cd "$tmp"
-export HOME="$tmp"
-fails=0
-
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fails=$((fails + 1)); }
 asset_of() { ls "$1" | grep '^asset\.' | head -1; }
 
 printf 'FROM scratch\nCOPY . /\n' >Dockerfile
@@ -105,6 +99,4 @@ interrupt() {
 interrupt INT 130
 interrupt TERM 143
 
-[ "$fails" -eq 0 ] && echo "synth_interrupt: all checks passed" && exit 0
-echo "synth_interrupt: $fails check(s) failed"
-exit 1
+finish

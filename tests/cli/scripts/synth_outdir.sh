@@ -11,38 +11,30 @@
 #   synth_outdir.sh ECR_ASSETS
 set -u
 
-ecra=$(realpath "$1")
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ecra-synth-outdir.XXXXXX")
-aux=$(mktemp -d "${TMPDIR:-/tmp}/ecra-synth-outdir-aux.XXXXXX")
-trap 'rm -rf "$tmp" "$aux"' EXIT
-mkdir "$tmp/proj"
+name=synth_outdir
+. "$(dirname "$0")/lib.sh"
+aux=$tmp/aux
+mkdir "$tmp/proj" "$aux"
 cd "$tmp/proj"
-export HOME="$tmp"
-fails=0
 
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fails=$((fails + 1)); }
-snap() { (cd "$1" && find . -print | LC_ALL=C sort | while read -r f; do
-	if [ -f "$f" ] && [ ! -L "$f" ]; then echo "$f $(sha256sum <"$f")"; else echo "$f"; fi
-done); }
 # refuse NAME PATTERN OUTDIR [APP]: exit 1, one error line, tree unchanged
 refuse() {
-	name=$1 pattern=$2 out=$3 app=${4:-good.json}
-	snap "$tmp" >"$aux/before.txt"
+	what=$1 pattern=$2 out=$3 app=${4:-good.json}
+	snap "$tmp/proj" >"$aux/before.txt"
 	"$ecra" synth --app "$app" -o "$out" >"$aux/out.txt" 2>"$aux/err.txt"
 	rc=$?
-	snap "$tmp" >"$aux/after.txt"
-	if [ "$rc" -ne 1 ]; then bad "$name: exit $rc, expected 1"; cat "$aux/err.txt"; return; fi
-	if ! grep -q -- "$pattern" "$aux/err.txt"; then bad "$name: stderr lacks '$pattern'"; cat "$aux/err.txt"; return; fi
-	if [ "$(wc -l <"$aux/err.txt")" -ne 1 ]; then bad "$name: expected one error line"; cat "$aux/err.txt"; return; fi
+	snap "$tmp/proj" >"$aux/after.txt"
+	if [ "$rc" -ne 1 ]; then bad "$what: exit $rc, expected 1"; cat "$aux/err.txt"; return; fi
+	if ! grep -q -- "$pattern" "$aux/err.txt"; then bad "$what: stderr lacks '$pattern'"; cat "$aux/err.txt"; return; fi
+	if [ "$(wc -l <"$aux/err.txt")" -ne 1 ]; then bad "$what: expected one error line"; cat "$aux/err.txt"; return; fi
 	if ! cmp -s "$aux/before.txt" "$aux/after.txt"; then
-		bad "$name: the tree changed"; diff "$aux/before.txt" "$aux/after.txt"; return; fi
-	ok "$name"
+		bad "$what: the tree changed"; diff "$aux/before.txt" "$aux/after.txt"; return; fi
+	ok "$what"
 }
 accept() {
-	name=$1 out=$2
+	what=$1 out=$2
 	if "$ecra" synth --app good.json -o "$out" -q >"$aux/out.txt" 2>"$aux/err.txt" &&
-		[ -f "$out/manifest.json" ]; then ok "$name"; else bad "$name"; cat "$aux/err.txt"; fi
+		[ -f "$out/manifest.json" ]; then ok "$what"; else bad "$what"; cat "$aux/err.txt"; fi
 }
 
 mkdir img
@@ -92,6 +84,4 @@ accept "an aws-cdk-lib assembly" cdkout
 left=$(ls -A "$tmp/proj" | grep '\.tmp-' || true)
 [ -z "$left" ] && ok "no temporary directory left" || bad "left behind: $left"
 
-[ "$fails" -eq 0 ] && echo "synth_outdir: all checks passed" && exit 0
-echo "synth_outdir: $fails check(s) failed"
-exit 1
+finish

@@ -13,15 +13,11 @@
 #   synth_settings.sh ECR_ASSETS
 set -u
 
-ecra=$(realpath "$1")
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ecra-synth-settings.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+name=synth_settings
+. "$(dirname "$0")/lib.sh"
 mkdir "$tmp/home" "$tmp/proj"
 cd "$tmp/proj"
 export HOME="$tmp/home"
-fails=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fails=$((fails + 1)); }
 
 cat >cdk.json <<'JSON'
 {"app": "echo \"$CDK_CONTEXT_JSON\" > ctx.json; exit 3",
@@ -46,6 +42,4 @@ rc=$?
 	ok "an unreadable ~/.cdk.json is fatal, as in the CDK CLI" ||
 	{ bad "unreadable ~/.cdk.json: exit $rc"; cat err.txt; }
 
-[ "$fails" -eq 0 ] && echo "synth_settings: all checks passed" && exit 0
-echo "synth_settings: $fails check(s) failed"
-exit 1
+finish
