@@ -12,7 +12,9 @@
  */
 #include "registry/registry_int.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <netinet/in.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +22,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "ecrassets/publish.h"
 #include "json/json.h"
 #include "util/buf.h"
 
@@ -29,20 +32,195 @@
 	"Accept: " ECRA_MT_DOCKER_MANIFEST ", " ECRA_MT_DOCKER_LIST \
 	", " ECRA_MT_OCI_MANIFEST ", " ECRA_MT_OCI_INDEX
 
+/* ---------------------------------------------------------------------- */
+/* Hosts                                                                   */
+
+/* An IPv4 literal in dotted-quad form (four decimal parts 0-255, no
+ * leading zeros: "127.0.0.010" is octal to some resolvers). */
+static bool ipv4_literal(const char *s, size_t n, unsigned char out[4])
+{
+	size_t i = 0, part;
+
+	for (part = 0; part < 4; part++) {
+		unsigned int v = 0;
+		size_t start = i;
+
+		if (part > 0) {
+			if (i >= n || s[i] != '.')
+				return false;
+			start = ++i;
+		}
+		while (i < n && s[i] >= '0' && s[i] <= '9' && i - start < 3)
+			v = v * 10 + (unsigned int)(s[i++] - '0');
+		if (i == start || v > 255 || (s[start] == '0' && i - start > 1))
+			return false;
+		out[part] = (unsigned char)v;
+	}
+	return i == n;
+}
+
+/* A port: 1 to 65535 in decimal, no sign, no leading zero. */
+static bool valid_port(const char *s)
+{
+	unsigned long v = 0;
+	size_t i;
+
+	if (s[0] == '\0' || s[0] == '0')
+		return false;
+	for (i = 0; s[i]; i++) {
+		if (s[i] < '0' || s[i] > '9' || i >= 5)
+			return false;
+		v = v * 10 + (unsigned long)(s[i] - '0');
+	}
+	return v <= 65535;
+}
+
+/* A DNS name as registries use them: labels of letters, digits, '-' and
+ * '_' (no leading or trailing '-'), 1-63 bytes each, 253 in all. */
+static bool dns_name(const char *s, size_t n)
+{
+	size_t i, label = 0;
+
+	if (n == 0 || n > 253)
+		return false;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '.') {
+			if (label == 0 || s[i - 1] == '-')
+				return false;
+			label = 0;
+			continue;
+		}
+		if (!isalnum(c) && c != '-' && c != '_')
+			return false;
+		if (c == '-' && label == 0)
+			return false;
+		if (++label > 63)
+			return false;
+	}
+	return label > 0 && s[n - 1] != '-';
+}
+
+typedef struct {
+	const char *name; /* without brackets */
+	size_t name_len;
+	bool bracketed;   /* "[v6]" */
+	const char *port; /* NULL = none */
+} host_parts;
+
+/* Split "name[:port]" / "[v6][:port]" without checking the parts. */
+static bool split_host(host_parts *hp, const char *host)
+{
+	const char *colon;
+
+	memset(hp, 0, sizeof(*hp));
+	if (host[0] == '[') {
+		const char *close = strchr(host, ']');
+
+		if (close == NULL || (close[1] != '\0' && close[1] != ':'))
+			return false;
+		hp->name = host + 1;
+		hp->name_len = (size_t)(close - host - 1);
+		hp->bracketed = true;
+		hp->port = close[1] == ':' ? close + 2 : NULL;
+		return true;
+	}
+	colon = strchr(host, ':');
+	if (colon != NULL && strchr(colon + 1, ':') != NULL)
+		return false; /* a bare IPv6 literal needs brackets */
+	hp->name = host;
+	hp->name_len = colon ? (size_t)(colon - host) : strlen(host);
+	hp->port = colon ? colon + 1 : NULL;
+	return true;
+}
+
+static bool ipv6_literal(const char *s, size_t n, struct in6_addr *out)
+{
+	char tmp[INET6_ADDRSTRLEN + 1];
+
+	if (n == 0 || n >= sizeof(tmp))
+		return false;
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	return inet_pton(AF_INET6, tmp, out) == 1;
+}
+
+int ecra_registry_host_check(const char *host)
+{
+	host_parts hp;
+	unsigned char v4[4];
+	struct in6_addr v6;
+
+	if (host == NULL || host[0] == '\0')
+		return ecra_error_set(ECRA_EINVALID, "empty registry host");
+	if (!split_host(&hp, host))
+		return ecra_error_set(ECRA_EINVALID,
+		    "registry '%s' is not HOST[:PORT] (an IPv6 address goes "
+		    "in brackets: [::1]:5000)",
+		    host);
+	if (hp.bracketed ? !ipv6_literal(hp.name, hp.name_len, &v6)
+	                 : !(ipv4_literal(hp.name, hp.name_len, v4) ||
+	                       dns_name(hp.name, hp.name_len)))
+		return ecra_error_set(ECRA_EINVALID,
+		    "registry '%s': '%.*s' is not a host name or IP address",
+		    host, (int)hp.name_len, hp.name);
+	if (hp.port != NULL && !valid_port(hp.port))
+		return ecra_error_set(ECRA_EINVALID,
+		    "registry '%s': port '%s' is not a number from 1 to 65535",
+		    host, hp.port);
+	return 0;
+}
+
 bool ecra_registry_host_is_loopback(const char *host)
 {
-	size_t n;
+	host_parts hp;
+	unsigned char v4[4];
+	struct in6_addr v6;
 
-	if (host == NULL)
+	if (host == NULL || !split_host(&hp, host) ||
+	    (hp.port != NULL && !valid_port(hp.port)))
 		return false;
-	if (strncmp(host, "localhost", 9) == 0 &&
-	    (host[9] == '\0' || host[9] == ':'))
+	if (hp.bracketed)
+		return ipv6_literal(hp.name, hp.name_len, &v6) &&
+		       IN6_IS_ADDR_LOOPBACK(&v6);
+	if (hp.name_len == 9 && strncasecmp(hp.name, "localhost", 9) == 0)
 		return true;
-	if (strncmp(host, "127.", 4) == 0)
+	return ipv4_literal(hp.name, hp.name_len, v4) && v4[0] == 127;
+}
+
+/* Do host[:port] a and b name the same host (ASCII case ignored) and,
+ * with `ports`, the same port? */
+static bool same_host(const char *a, const char *b, bool ports)
+{
+	host_parts pa, pb;
+
+	if (!split_host(&pa, a) || !split_host(&pb, b))
+		return false;
+	if (pa.name_len != pb.name_len ||
+	    strncasecmp(pa.name, pb.name, pa.name_len) != 0)
+		return false;
+	if (!ports)
 		return true;
-	n = strlen("[::1]");
-	return strncmp(host, "[::1]", n) == 0 &&
-	       (host[n] == '\0' || host[n] == ':');
+	return (pa.port == NULL) == (pb.port == NULL) &&
+	       (pa.port == NULL || strcmp(pa.port, pb.port) == 0);
+}
+
+bool ecra_registry_host_insecure(
+    const char *host, const char *const *insecure, size_t count)
+{
+	size_t i;
+
+	for (i = 0; host != NULL && i < count; i++) {
+		host_parts hp;
+
+		if (insecure[i] == NULL || !split_host(&hp, insecure[i]))
+			continue;
+		/* "HOST" allows every port of HOST, "HOST:PORT" that one */
+		if (same_host(host, insecure[i], hp.port != NULL))
+			return true;
+	}
+	return false;
 }
 
 /* ---------------------------------------------------------------------- */

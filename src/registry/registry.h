@@ -49,9 +49,21 @@ typedef struct {
 	size_t chunk_size;
 } ecra_registry_options;
 
-/* True for hosts docker treats as insecure by default (127.0.0.0/8,
- * localhost, ::1): they are spoken to over plain http. */
+/* Loopback means exactly: `localhost` (ASCII case ignored), an IPv4
+ * literal in 127.0.0.0/8 (dotted quad), or the IPv6 literal ::1 in
+ * brackets, each with an optional port. Nothing that has to be resolved
+ * ("127.example.com", "localhost.") is loopback. These hosts are spoken
+ * to over plain http (docker does the same). */
 bool ecra_registry_host_is_loopback(const char *host);
+
+/* Is `host` (host[:port]) in the explicit list of insecure registries
+ * (plain http)? An entry "HOST" matches every port of HOST, an entry
+ * "HOST:PORT" only that port; host names compare without ASCII case. */
+bool ecra_registry_host_insecure(
+    const char *host, const char *const *insecure, size_t count);
+
+/* ecra_registry_host_check() (is `host` a valid host[:port]?) is public:
+ * include/ecrassets/publish.h. */
 
 int ecra_registry_new(ecra_registry **out, const ecra_registry_options *o);
 void ecra_registry_free(ecra_registry *r);
