@@ -491,8 +491,17 @@ int cmd_publish(int argc, char **argv)
 		    sum.builds, sum.cached, sum.seconds, sum.build_seconds,
 		    sum.push_seconds, o.dry_run ? "true" : "false");
 	} else {
-		for (i = 0; i < st.failure_count; i++)
+		for (i = 0; i < st.failure_count; i++) {
 			fprintf(stderr, "Failure: %s\n", failures[i]);
+			/* the library says what is missing, we say how */
+			if (o.registry != NULL &&
+			    strstr(failures[i], "no credentials were given"))
+				fprintf(stderr,
+				    "hint: pass --username USER "
+				    "--password-stdin, or log in with docker "
+				    "login %s\n",
+				    o.registry);
+		}
 		fprintf(stderr,
 		    "info   : %s %zu, skipped %zu (already present), failed "
 		    "%zu; %zu builds, %zu cached; %.2fs (build %.2fs, push "

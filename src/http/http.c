@@ -40,6 +40,8 @@ struct ecra_http {
 	char *ca_file;
 	char *proxy;
 	char *no_proxy;
+	char *https_proxy;
+	char *http_proxy;
 };
 
 void ecra_http_request_init(
@@ -158,6 +160,10 @@ int ecra_http_new(ecra_http **out, const ecra_http_options *opts)
 		c->no_proxy = dup_opt(opts->no_proxy, &failed);
 		if (opts->version >= 2)
 			c->share = opts->share;
+		if (opts->version >= 3) {
+			c->https_proxy = dup_opt(opts->https_proxy, &failed);
+			c->http_proxy = dup_opt(opts->http_proxy, &failed);
+		}
 	}
 	if (c->user_agent == NULL && !failed)
 		c->user_agent =
@@ -189,7 +195,24 @@ void ecra_http_free(ecra_http *c)
 	ecra_free(c->ca_file);
 	ecra_free(c->proxy);
 	ecra_free(c->no_proxy);
+	ecra_free(c->https_proxy);
+	ecra_free(c->http_proxy);
 	ecra_free(c);
+}
+
+
+/* The proxy for `url`: the one for every URL, else the one for its
+ * scheme; "" = none (an empty CURLOPT_PROXY also stops libcurl from
+ * reading *_proxy from the environment). */
+static const char *proxy_for(const ecra_http *c, const char *url)
+{
+	const char *p = c->proxy;
+
+	if (p == NULL)
+		p = strncasecmp(url, "https:", 6) == 0  ? c->https_proxy
+		    : strncasecmp(url, "http:", 5) == 0 ? c->http_proxy
+		                                        : NULL;
+	return p != NULL ? p : "";
 }
 
 void ecra_http_response_dispose(ecra_http_response *res)
@@ -199,10 +222,14 @@ void ecra_http_response_dispose(ecra_http_response *res)
 	if (res == NULL)
 		return;
 	for (i = 0; i < res->header_count; i++) {
+		if (res->sensitive)
+			ecra_wipe_str(res->headers[i].value);
 		ecra_free(res->headers[i].name);
 		ecra_free(res->headers[i].value);
 	}
 	ecra_free(res->headers);
+	if (res->sensitive && res->body.ptr != NULL)
+		ecra_wipe(res->body.ptr, res->body.size);
 	ecra_buf_dispose(&res->body);
 	ecra_free(res->effective_url);
 	memset(res, 0, sizeof(*res));
@@ -261,6 +288,8 @@ static void clear_headers(ecra_http_response *res)
 	size_t i;
 
 	for (i = 0; i < res->header_count; i++) {
+		if (res->sensitive)
+			ecra_wipe_str(res->headers[i].value);
 		ecra_free(res->headers[i].name);
 		ecra_free(res->headers[i].value);
 	}
@@ -441,6 +470,7 @@ int ecra_http_send(
 	memset(res, 0, sizeof(*res));
 	ECRA_ASSERT_ARG(c);
 	ECRA_ASSERT_ARG(req);
+	res->sensitive = req->sensitive;
 	if (req->url == NULL || *req->url == '\0')
 		return ecra_error_set(ECRA_EINVALID, "empty URL");
 	method = req->method ? req->method : "GET";
@@ -496,7 +526,7 @@ int ecra_http_send(
 		SETOPT(CURLOPT_SHARE, c->share->sh);
 	SETOPT(CURLOPT_USERAGENT, c->user_agent);
 	SETOPT(CURLOPT_HTTPHEADER, hdrs);
-	SETOPT(CURLOPT_PROXY, c->proxy ? c->proxy : "");
+	SETOPT(CURLOPT_PROXY, proxy_for(c, req->url));
 	if (c->no_proxy)
 		SETOPT(CURLOPT_NOPROXY, c->no_proxy);
 	SETOPT(CURLOPT_CONNECTTIMEOUT_MS,
@@ -595,7 +625,12 @@ done:
 		curl_easy_setopt(c->curl, CURLOPT_ERRORBUFFER, NULL);
 		curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, NULL);
 	}
+	/* the lines may hold an Authorization value: no copy survives */
+	for (tmp = hdrs; tmp != NULL; tmp = tmp->next)
+		ecra_wipe_str(tmp->data);
 	curl_slist_free_all(hdrs);
+	if (line.ptr != NULL)
+		ecra_wipe(line.ptr, line.size);
 	ecra_buf_dispose(&line);
 	ecra_buf_dispose(&where);
 	return error;

@@ -28,9 +28,24 @@
 
 #define MANIFEST_LIMIT (8u * 1024 * 1024)
 #define DEFAULT_CHUNK  (16u * 1024 * 1024)
-#define ACCEPT_MANIFESTS                                            \
-	"Accept: " ECRA_MT_DOCKER_MANIFEST ", " ECRA_MT_DOCKER_LIST \
-	", " ECRA_MT_OCI_MANIFEST ", " ECRA_MT_OCI_INDEX
+#define ACCEPT_MANIFESTS                                  \
+	ECRA_MT_DOCKER_MANIFEST ", " ECRA_MT_DOCKER_LIST  \
+	                        ", " ECRA_MT_OCI_MANIFEST \
+	                        ", " ECRA_MT_OCI_INDEX
+
+static const ecra_http_header accept_manifests[] = { { "Accept",
+    ACCEPT_MANIFESTS } };
+
+/* Wipe the string values of a token answer before it is freed (the
+ * parsed document keeps its own copy of the token). */
+static void wipe_json_strings(ecra_json *doc)
+{
+	void *it;
+
+	for (it = ecra_json_iter(doc); it; it = ecra_json_iter_next(doc, it))
+		ecra_wipe_str(
+		    (char *)ecra_json_string(ecra_json_iter_value(it)));
+}
 
 /* ---------------------------------------------------------------------- */
 /* Hosts                                                                   */
@@ -320,10 +335,8 @@ static int creds_from_config(ecra_registry *r, const char *dir)
 		}
 	}
 done:
-	if (plain != NULL) {
-		memset(plain, 0, strlen(plain));
-		ecra_free(plain);
-	}
+	ecra_wipe_str(plain);
+	ecra_free(plain);
 	ecra_json_free(cfg);
 	ecra_buf_dispose(&path);
 	return error;
@@ -346,7 +359,13 @@ int ecra_registry_new(ecra_registry **out, const ecra_registry_options *o)
 	r->timeout_ms = o->timeout_ms ? o->timeout_ms : 300000;
 	r->chunk_size = o->chunk_size;
 	if ((r->host = ecra_strdup(o->host)) == NULL ||
-	    (r->base = ecra_alloc(strlen(o->host) + 16)) == NULL) {
+	    (r->base = ecra_alloc(strlen(o->host) + 16)) == NULL ||
+	    (o->ca_file && (r->ca_file = ecra_strdup(o->ca_file)) == NULL) ||
+	    (o->https_proxy &&
+	        (r->https_proxy = ecra_strdup(o->https_proxy)) == NULL) ||
+	    (o->http_proxy &&
+	        (r->http_proxy = ecra_strdup(o->http_proxy)) == NULL) ||
+	    (o->no_proxy && (r->no_proxy = ecra_strdup(o->no_proxy)) == NULL)) {
 		error = ECRA_ENOMEM;
 		goto fail;
 	}
@@ -376,18 +395,19 @@ void ecra_registry_free(ecra_registry *r)
 	if (r == NULL)
 		return;
 	ecra_registry_transport_dispose(r);
-	if (r->password != NULL)
-		memset(r->password, 0, strlen(r->password));
+	ecra_wipe_str(r->password);
 	for (i = 0; i < r->token_count; i++) {
 		ecra_free(r->tokens[i].scope);
-		if (r->tokens[i].header != NULL)
-			memset(r->tokens[i].header, 0,
-			    strlen(r->tokens[i].header));
-		ecra_free(r->tokens[i].header);
+		ecra_wipe_str(r->tokens[i].value);
+		ecra_free(r->tokens[i].value);
 	}
 	ecra_free(r->tokens);
 	ecra_free(r->host);
 	ecra_free(r->base);
+	ecra_free(r->ca_file);
+	ecra_free(r->https_proxy);
+	ecra_free(r->http_proxy);
+	ecra_free(r->no_proxy);
 	ecra_free(r->username);
 	ecra_free(r->password);
 	ecra_free(r);
@@ -454,51 +474,58 @@ static const char *cached_token(ecra_registry *r, const char *scope)
 
 	for (i = 0; i < r->token_count; i++)
 		if (strcmp(r->tokens[i].scope, scope) == 0)
-			return r->tokens[i].header;
+			return r->tokens[i].value;
 	return NULL;
 }
 
-static int cache_token(ecra_registry *r, const char *scope, char *header)
+/* Takes `value` ("Bearer ..."), even on failure. */
+static int cache_token(ecra_registry *r, const char *scope, char *value)
 {
 	ecra_registry_token *t;
 	size_t i;
 
 	for (i = 0; i < r->token_count; i++)
 		if (strcmp(r->tokens[i].scope, scope) == 0) {
-			ecra_free(r->tokens[i].header);
-			r->tokens[i].header = header;
+			ecra_wipe_str(r->tokens[i].value);
+			ecra_free(r->tokens[i].value);
+			r->tokens[i].value = value;
 			return 0;
 		}
 	t = ecra_realloc(r->tokens, (r->token_count + 1) * sizeof(*t));
 	if (t == NULL) {
-		ecra_free(header);
+		ecra_wipe_str(value);
+		ecra_free(value);
 		return ECRA_ENOMEM;
 	}
 	r->tokens = t;
-	t[r->token_count].header = header;
+	t[r->token_count].value = value;
 	if ((t[r->token_count].scope = ecra_strdup(scope)) == NULL) {
-		ecra_free(header);
+		ecra_wipe_str(value);
+		ecra_free(value);
 		return ECRA_ENOMEM;
 	}
 	r->token_count++;
 	return 0;
 }
 
-static char *basic_header(const ecra_registry *r)
+/* The Authorization value "Basic <base64 user:password>"; every
+ * intermediate copy is wiped. */
+static char *basic_value(const ecra_registry *r)
 {
 	ecra_buf plain = ECRA_BUF_INIT(0), hdr = ECRA_BUF_INIT(0);
 	char *b64 = NULL, *out = NULL;
 
 	if (ecra_buf_printf(&plain, "%s:%s", r->username, r->password) < 0 ||
 	    (b64 = b64_encode(plain.ptr, plain.size)) == NULL ||
-	    ecra_buf_printf(&hdr, "Authorization: Basic %s", b64) < 0)
+	    ecra_buf_printf(&hdr, "Basic %s", b64) < 0)
 		goto done;
 	out = ecra_buf_detach(&hdr);
 done:
 	if (plain.ptr != NULL)
-		memset(plain.ptr, 0, plain.size);
-	if (b64 != NULL)
-		memset(b64, 0, strlen(b64));
+		ecra_wipe(plain.ptr, plain.size);
+	if (hdr.ptr != NULL)
+		ecra_wipe(hdr.ptr, hdr.size);
+	ecra_wipe_str(b64);
 	ecra_free(b64);
 	ecra_buf_dispose(&plain);
 	ecra_buf_dispose(&hdr);
@@ -520,6 +547,26 @@ static int url_encode(ecra_buf *b, const char *s)
 	return error;
 }
 
+/* May the Basic credentials go to the token service at `realm`? Over
+ * https, or plain http to a loopback host or to the registry's own
+ * origin (which the user chose to speak http to). */
+static bool realm_safe(const ecra_registry *r, const char *realm)
+{
+	ecra_buf origin = ECRA_BUF_INIT(0);
+	bool ok;
+
+	if (strncasecmp(realm, "https://", 8) == 0)
+		return true;
+	if (strncasecmp(realm, "http://", 7) != 0)
+		return false;
+	ok = ecra_registry_same_origin(realm, r->base) ||
+	     (ecra_registry_url_origin(&origin, realm) == 0 &&
+	         ecra_registry_host_is_loopback(origin.ptr + 7));
+	ecra_error_clear();
+	ecra_buf_dispose(&origin);
+	return ok;
+}
+
 /* Fetch a Bearer token for the challenge and cache it under `scope`. */
 static int fetch_token(
     ecra_registry *r, const char *challenge, const char *scope)
@@ -531,7 +578,6 @@ static int fetch_token(
 	ecra_registry_resp resp;
 	ecra_json *doc = NULL;
 	const char *tok;
-	const char *headers[2] = { NULL, NULL };
 	char *basic = NULL;
 	const char *sc = chscope != NULL ? chscope : scope;
 	int error;
@@ -541,6 +587,22 @@ static int fetch_token(
 		error = ecra_error_set(ECRA_EAUTH,
 		    "registry '%s' sent a Bearer challenge without a realm",
 		    r->host);
+		goto done;
+	}
+	if (strncasecmp(realm, "https://", 8) != 0 &&
+	    strncasecmp(realm, "http://", 7) != 0) {
+		error = ecra_error_set(ECRA_EAUTH,
+		    "registry '%s' names a token service that is not an "
+		    "http(s) URL",
+		    r->host);
+		goto done;
+	}
+	if (r->username != NULL && !realm_safe(r, realm)) {
+		ecra_http_redact_url(&url, realm);
+		error = ecra_error_set(ECRA_EAUTH,
+		    "registry '%s' names a token service over plain http on "
+		    "another host ('%s'): the credentials are not sent there",
+		    r->host, url.ptr);
 		goto done;
 	}
 	if ((error = ecra_buf_printf(
@@ -576,16 +638,21 @@ static int fetch_token(
 		}
 	}
 	ecra_buf_truncate(&url, url.size - 1);
-	if (r->username != NULL) {
-		if ((basic = basic_header(r)) == NULL) {
-			error = ECRA_ENOMEM;
-			goto done;
-		}
-		headers[0] = basic;
-	}
-	if ((error = ecra_registry_xfer(
-	         r, "GET", url.ptr, headers, NULL, 0, &resp)) < 0)
+	if (r->username != NULL && (basic = basic_value(r)) == NULL) {
+		error = ECRA_ENOMEM;
 		goto done;
+	}
+	/* The answer holds the token: its buffer is wiped below. */
+	if ((error = ecra_registry_xfer(
+	         r, "GET", url.ptr, basic, NULL, 0, NULL, 0, &resp)) < 0)
+		goto done;
+	if ((resp.status == 401 || resp.status == 403) && basic == NULL) {
+		error = ecra_error_set(ECRA_EAUTH,
+		    "registry '%s' requires authentication and no credentials "
+		    "were given for it (token service answered HTTP %d)",
+		    r->host, resp.status);
+		goto done;
+	}
 	if (resp.status == 401 || resp.status == 403) {
 		error = ecra_error_set(ECRA_EAUTH,
 		    "registry '%s' refused the credentials (token service "
@@ -614,38 +681,45 @@ static int fetch_token(
 		    "registry '%s': the token response has no token", r->host);
 		goto done;
 	}
-	if ((error = ecra_buf_printf(&hdr, "Authorization: Bearer %s", tok)) <
-	    0)
+	if (strpbrk(tok, "\r\n") != NULL) {
+		error = ecra_error_set(ECRA_ERROR,
+		    "registry '%s': the token holds a line break", r->host);
+		goto done;
+	}
+	if ((error = ecra_buf_printf(&hdr, "Bearer %s", tok)) < 0)
 		goto done;
 	error = cache_token(r, scope, ecra_buf_detach(&hdr));
 done:
+	wipe_json_strings(doc);
 	ecra_json_free(doc);
+	if (resp.body.ptr != NULL)
+		ecra_wipe(resp.body.ptr, resp.body.size);
 	ecra_registry_resp_dispose(&resp);
-	if (basic != NULL)
-		memset(basic, 0, strlen(basic));
+	ecra_wipe_str(basic);
 	ecra_free(basic);
 	ecra_free(realm);
 	ecra_free(service);
 	ecra_free(chscope);
 	ecra_buf_dispose(&url);
+	if (hdr.ptr != NULL)
+		ecra_wipe(hdr.ptr, hdr.size);
 	ecra_buf_dispose(&hdr);
 	return error;
 }
 
 /*
  * Send a request to the registry (`url` absolute, or a path starting with
- * '/'), authenticating for `scope` as needed. `extra` is a NULL-terminated
- * list of "Name: value" headers (may be NULL).
+ * '/'), authenticating for `scope` as needed.
  */
 int ecra_registry_request(ecra_registry *r, const char *method, const char *url,
-    const char *scope, const char *const *extra, const void *body, size_t len,
-    ecra_registry_resp *resp)
+    const char *scope, const ecra_http_header *extra, size_t count,
+    const void *body, size_t len, ecra_registry_resp *resp)
 {
-	const char *headers[16];
 	ecra_buf full = ECRA_BUF_INIT(0);
 	const char *auth;
 	char *basic = NULL;
-	size_t n, i, limit = resp->body.limit;
+	size_t limit = resp->body.limit;
+	bool ours;
 	int attempt, error = 0;
 
 	memset(resp, 0, sizeof(*resp));
@@ -656,28 +730,26 @@ int ecra_registry_request(ecra_registry *r, const char *method, const char *url,
 			goto done;
 		url = full.ptr;
 	}
+	/* An upload Location on a blob store (S3, GCS, a CDN) is another
+	 * origin: it gets neither the credentials nor a token, and a 401
+	 * from it is not answered (docker and containerd do the same). */
+	ours = ecra_registry_same_origin(url, r->base);
 	for (attempt = 0; attempt < 2; attempt++) {
-		n = 0;
-		auth = cached_token(r, scope);
-		if (auth == NULL && r->basic_ok && r->username != NULL) {
-			if (basic == NULL &&
-			    (basic = basic_header(r)) == NULL) {
+		auth = ours ? cached_token(r, scope) : NULL;
+		if (ours && auth == NULL && r->basic_ok &&
+		    r->username != NULL) {
+			if (basic == NULL && (basic = basic_value(r)) == NULL) {
 				error = ECRA_ENOMEM;
 				goto done;
 			}
 			auth = basic;
 		}
-		if (auth != NULL)
-			headers[n++] = auth;
-		for (i = 0; extra != NULL && extra[i] != NULL && n < 15; i++)
-			headers[n++] = extra[i];
-		headers[n] = NULL;
 		ecra_registry_resp_dispose(resp);
 		resp->body.limit = limit;
-		if ((error = ecra_registry_xfer(
-		         r, method, url, headers, body, len, resp)) < 0)
+		if ((error = ecra_registry_xfer(r, method, url, auth, extra,
+		         count, body, len, resp)) < 0)
 			goto done;
-		if (resp->status != 401 || attempt == 1)
+		if (resp->status != 401 || attempt == 1 || !ours)
 			break;
 		/* 401: answer the challenge, then retry once. */
 		if (resp->www_authenticate != NULL &&
@@ -691,12 +763,13 @@ int ecra_registry_request(ecra_registry *r, const char *method, const char *url,
 			break;
 		}
 	}
+	if (!ours)
+		goto done; /* the caller reports what another host answered */
 	if (resp->status == 401) {
 		error = r->username == NULL
 		            ? ecra_error_set(ECRA_EAUTH,
-		                  "registry '%s' requires authentication (pass "
-		                  "--username and --password-stdin, or log in "
-		                  "with docker login)",
+		                  "registry '%s' requires authentication and "
+		                  "no credentials were given for it",
 		                  r->host)
 		            : ecra_error_set(ECRA_EAUTH,
 		                  "registry '%s' refused the credentials of "
@@ -711,8 +784,7 @@ int ecra_registry_request(ecra_registry *r, const char *method, const char *url,
 		goto done;
 	}
 done:
-	if (basic != NULL)
-		memset(basic, 0, strlen(basic));
+	ecra_wipe_str(basic);
 	ecra_free(basic);
 	ecra_buf_dispose(&full);
 	return error;
@@ -782,7 +854,6 @@ int ecra_registry_manifest_exists(ecra_registry *r, const char *repo,
     const char *ref, bool *exists, char **digest)
 {
 	ecra_buf path = ECRA_BUF_INIT(0), scope = ECRA_BUF_INIT(0);
-	const char *extra[] = { ACCEPT_MANIFESTS, NULL };
 	ecra_registry_resp resp;
 	int error;
 
@@ -793,8 +864,8 @@ int ecra_registry_manifest_exists(ecra_registry *r, const char *repo,
 	if ((error = ecra_buf_printf(&path, "/v2/%s/manifests/%s", repo, ref)) <
 	        0 ||
 	    (error = scope_of(&scope, repo, false)) < 0 ||
-	    (error = ecra_registry_request(
-	         r, "HEAD", path.ptr, scope.ptr, extra, NULL, 0, &resp)) < 0)
+	    (error = ecra_registry_request(r, "HEAD", path.ptr, scope.ptr,
+	         accept_manifests, 1, NULL, 0, &resp)) < 0)
 		goto done;
 	if (resp.status == 200) {
 		*exists = true;
@@ -815,7 +886,6 @@ int ecra_registry_manifest_get(ecra_registry *r, const char *repo,
     const char *ref, ecra_buf *body, char **media_type, char **digest)
 {
 	ecra_buf path = ECRA_BUF_INIT(0), scope = ECRA_BUF_INIT(0);
-	const char *extra[] = { ACCEPT_MANIFESTS, NULL };
 	ecra_registry_resp resp;
 	char computed[72];
 	int error;
@@ -828,8 +898,8 @@ int ecra_registry_manifest_get(ecra_registry *r, const char *repo,
 	if ((error = ecra_buf_printf(&path, "/v2/%s/manifests/%s", repo, ref)) <
 	        0 ||
 	    (error = scope_of(&scope, repo, false)) < 0 ||
-	    (error = ecra_registry_request(
-	         r, "GET", path.ptr, scope.ptr, extra, NULL, 0, &resp)) < 0)
+	    (error = ecra_registry_request(r, "GET", path.ptr, scope.ptr,
+	         accept_manifests, 1, NULL, 0, &resp)) < 0)
 		goto done;
 	if (resp.status != 200) {
 		error = ecra_registry_fail(r, &resp, "fetching a manifest");
@@ -866,9 +936,8 @@ int ecra_registry_manifest_put(ecra_registry *r, const char *repo,
     const char *ref, const char *media_type, const void *data, size_t len,
     char **digest)
 {
-	ecra_buf path = ECRA_BUF_INIT(0), scope = ECRA_BUF_INIT(0),
-	         ct = ECRA_BUF_INIT(0);
-	const char *extra[2] = { NULL, NULL };
+	ecra_buf path = ECRA_BUF_INIT(0), scope = ECRA_BUF_INIT(0);
+	ecra_http_header ct = { "Content-Type", media_type };
 	ecra_registry_resp resp;
 	char computed[72];
 	int error;
@@ -879,13 +948,10 @@ int ecra_registry_manifest_put(ecra_registry *r, const char *repo,
 	ecra_registry_sha256(computed, data, len);
 	if ((error = ecra_buf_printf(&path, "/v2/%s/manifests/%s", repo, ref)) <
 	        0 ||
-	    (error = ecra_buf_printf(&ct, "Content-Type: %s", media_type)) <
-	        0 ||
 	    (error = scope_of(&scope, repo, true)) < 0)
 		goto done;
-	extra[0] = ct.ptr;
 	if ((error = ecra_registry_request(
-	         r, "PUT", path.ptr, scope.ptr, extra, data, len, &resp)) < 0)
+	         r, "PUT", path.ptr, scope.ptr, &ct, 1, data, len, &resp)) < 0)
 		goto done;
 	if (resp.status != 201 && resp.status != 200) {
 		error = ecra_registry_fail(r, &resp, "pushing a manifest");
@@ -903,7 +969,6 @@ done:
 	ecra_registry_resp_dispose(&resp);
 	ecra_buf_dispose(&path);
 	ecra_buf_dispose(&scope);
-	ecra_buf_dispose(&ct);
 	return error;
 }
 
@@ -920,7 +985,7 @@ int ecra_registry_blob_exists(
 	        0 ||
 	    (error = scope_of(&scope, repo, false)) < 0 ||
 	    (error = ecra_registry_request(
-	         r, "HEAD", path.ptr, scope.ptr, NULL, NULL, 0, &resp)) < 0)
+	         r, "HEAD", path.ptr, scope.ptr, NULL, 0, NULL, 0, &resp)) < 0)
 		goto done;
 	if (resp.status == 200)
 		*exists = true;
@@ -947,7 +1012,7 @@ int ecra_registry_blob_get(
 	        0 ||
 	    (error = scope_of(&scope, repo, false)) < 0 ||
 	    (error = ecra_registry_request(
-	         r, "GET", path.ptr, scope.ptr, NULL, NULL, 0, &resp)) < 0)
+	         r, "GET", path.ptr, scope.ptr, NULL, 0, NULL, 0, &resp)) < 0)
 		goto done;
 	if (resp.status != 200) {
 		error = ecra_registry_fail(r, &resp, "fetching a blob");
@@ -999,8 +1064,9 @@ int ecra_registry_blob_upload(ecra_registry *r, const char *repo,
 	ecra_buf path = ECRA_BUF_INIT(0), scope = ECRA_BUF_INIT(0),
 	         url = ECRA_BUF_INIT(0), chunk = ECRA_BUF_INIT(0),
 	         range = ECRA_BUF_INIT(0);
-	const char *octet[] = { "Content-Type: application/octet-stream", NULL,
-		NULL };
+	ecra_http_header octet[2] = { { "Content-Type",
+		                          "application/octet-stream" },
+		{ "Content-Range", NULL } };
 	ecra_registry_resp resp;
 	char *loc = NULL;
 	size_t chunk_size = r->chunk_size ? r->chunk_size : DEFAULT_CHUNK;
@@ -1032,7 +1098,7 @@ int ecra_registry_blob_upload(ecra_registry *r, const char *repo,
 		goto done;
 	}
 	if ((error = ecra_registry_request(
-	         r, "POST", path.ptr, scope.ptr, NULL, "", 0, &resp)) < 0)
+	         r, "POST", path.ptr, scope.ptr, NULL, 0, "", 0, &resp)) < 0)
 		goto done;
 	if (resp.status == 201)
 		goto done; /* mounted */
@@ -1069,7 +1135,7 @@ int ecra_registry_blob_upload(ecra_registry *r, const char *repo,
 				goto done;
 			ecra_registry_resp_dispose(&resp);
 			if ((error = ecra_registry_request(r, "PUT", url.ptr,
-			         scope.ptr, octet, chunk.ptr, chunk.size,
+			         scope.ptr, octet, 1, chunk.ptr, chunk.size,
 			         &resp)) < 0)
 				goto done;
 			if (resp.status != 201) {
@@ -1087,15 +1153,14 @@ int ecra_registry_blob_upload(ecra_registry *r, const char *repo,
 		}
 		ecra_buf_clear(&range);
 		if ((error = upload_url(&url, r, loc, NULL, NULL)) < 0 ||
-		    (error = ecra_buf_printf(&range, "Content-Range: %llu-%llu",
+		    (error = ecra_buf_printf(&range, "%llu-%llu",
 		         (unsigned long long)sent,
 		         (unsigned long long)(sent + chunk.size - 1))) < 0)
 			goto done;
-		octet[1] = range.ptr;
+		octet[1].value = range.ptr;
 		ecra_registry_resp_dispose(&resp);
 		error = ecra_registry_request(r, "PATCH", url.ptr, scope.ptr,
-		    octet, chunk.ptr, chunk.size, &resp);
-		octet[1] = NULL;
+		    octet, 2, chunk.ptr, chunk.size, &resp);
 		if (error < 0)
 			goto done;
 		if (resp.status != 202 || resp.location == NULL) {
@@ -1202,7 +1267,7 @@ int ecra_registry_mount(ecra_registry *r, const char *repo, const char *digest,
 	    (error = ecra_buf_puts(&path, "&from=")) < 0 ||
 	    (error = url_encode(&path, from)) < 0 ||
 	    (error = ecra_registry_request(
-	         r, "POST", path.ptr, scope.ptr, NULL, "", 0, &resp)) < 0)
+	         r, "POST", path.ptr, scope.ptr, NULL, 0, "", 0, &resp)) < 0)
 		goto done;
 	if (resp.status == 201) {
 		*mounted = true;
@@ -1213,7 +1278,7 @@ int ecra_registry_mount(ecra_registry *r, const char *repo, const char *digest,
 		memset(&cancel, 0, sizeof(cancel));
 		if (upload_url(&url, r, resp.location, NULL, NULL) == 0)
 			(void)ecra_registry_request(r, "DELETE", url.ptr,
-			    scope.ptr, NULL, NULL, 0, &cancel);
+			    scope.ptr, NULL, 0, NULL, 0, &cancel);
 		ecra_registry_resp_dispose(&cancel);
 		ecra_error_clear();
 	} else {

@@ -47,6 +47,12 @@ typedef struct {
 	unsigned int timeout_ms; /* per request; 0 = 300 s */
 	/* Blob upload chunk size; 0 = monolithic PUT. */
 	size_t chunk_size;
+	/* TLS and proxies (see src/http/http.h): a PEM CA bundle (NULL =
+	 * system), proxies by scheme, hosts that bypass them. */
+	const char *ca_file;
+	const char *https_proxy;
+	const char *http_proxy;
+	const char *no_proxy;
 } ecra_registry_options;
 
 /* Loopback means exactly: `localhost` (ASCII case ignored), an IPv4

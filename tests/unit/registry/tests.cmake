@@ -5,3 +5,4 @@ add_test(NAME unit_registry_insecure_cli
   $<TARGET_FILE:ecr-assets> ${CMAKE_SOURCE_DIR})
 set_tests_properties(unit_registry_insecure_cli PROPERTIES SKIP_RETURN_CODE 77
   LABELS "unit;registry")
+ecra_unit_test(registry redirects)
