@@ -232,6 +232,11 @@ int ecra_pub_resolve_dest(
 	    (error = replace(&d->assume_role_external_id,
 	         e->assume_role_external_id, account, region, partition)) < 0)
 		return error;
+	/* again with the placeholders' values (an --account is text) */
+	if ((error = ecra_registry_check_repository(d->repository_name)) < 0 ||
+	    (error = ecra_registry_check_tag(d->image_tag)) < 0)
+		return ecra_error_wrap(
+		    "destination '%s:%s'", e->asset->id, e->dest_id);
 	return 0;
 }
 

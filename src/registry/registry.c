@@ -239,6 +239,172 @@ bool ecra_registry_host_insecure(
 }
 
 /* ---------------------------------------------------------------------- */
+/* Names (OCI distribution spec, "Pulling manifests"; ECR's limits)        */
+
+static bool lower_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+/* One path component: [a-z0-9]+((\.|_|__|-+)[a-z0-9]+)* */
+static bool name_component(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t run = 0;
+
+		while (i < n && lower_alnum(s[i]))
+			i++, run++;
+		if (run == 0)
+			return false;
+		if (i == n)
+			return true;
+		if (s[i] == '.') {
+			i++;
+		} else if (s[i] == '_') {
+			i += i + 1 < n && s[i + 1] == '_' ? 2 : 1;
+		} else if (s[i] == '-') {
+			while (i < n && s[i] == '-')
+				i++;
+		} else {
+			return false;
+		}
+		if (i == n)
+			return false; /* a separator must be followed */
+	}
+	return false;
+}
+
+bool ecra_registry_repository_valid(const char *name)
+{
+	const char *p = name, *slash;
+
+	if (name == NULL)
+		return false;
+	for (;;) {
+		slash = strchr(p, '/');
+		if (!name_component(p, slash ? (size_t)(slash - p) : strlen(p)))
+			return false;
+		if (slash == NULL)
+			return true;
+		p = slash + 1;
+	}
+}
+
+int ecra_registry_check_repository(const char *name)
+{
+	size_t n = name != NULL ? strlen(name) : 0;
+
+	if (n < ECRA_REGISTRY_REPOSITORY_MIN ||
+	    n > ECRA_REGISTRY_REPOSITORY_MAX)
+		return ecra_error_set(ECRA_EINVALID,
+		    "repository name '%s' must be %d to %d characters long "
+		    "(it has %zu)",
+		    name ? name : "", ECRA_REGISTRY_REPOSITORY_MIN,
+		    ECRA_REGISTRY_REPOSITORY_MAX, n);
+	if (!ecra_registry_repository_valid(name))
+		return ecra_error_set(ECRA_EINVALID,
+		    "repository name '%s' is not "
+		    "valid: " ECRA_REGISTRY_NAME_RULE,
+		    name);
+	return 0;
+}
+
+bool ecra_registry_tag_valid(const char *tag)
+{
+	size_t i;
+
+	if (tag == NULL || !(isalnum((unsigned char)tag[0]) || tag[0] == '_'))
+		return false;
+	for (i = 1; tag[i]; i++)
+		if (i >= 128 || !(isalnum((unsigned char)tag[i]) ||
+		                    strchr("._-", tag[i]) != NULL))
+			return false;
+	return (unsigned char)tag[0] < 0x80;
+}
+
+int ecra_registry_check_tag(const char *tag)
+{
+	if (!ecra_registry_tag_valid(tag))
+		return ecra_error_set(ECRA_EINVALID,
+		    "image tag '%s' is not valid: " ECRA_REGISTRY_TAG_RULE,
+		    tag ? tag : "");
+	return 0;
+}
+
+/* algorithm:encoded, [a-z0-9]+([+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+ */
+static bool digest_valid(const char *d)
+{
+	const char *colon = strchr(d, ':'), *p;
+	bool sep_ok = false;
+
+	if (colon == NULL || colon == d || colon[1] == '\0')
+		return false;
+	for (p = d; p < colon; p++) {
+		if (lower_alnum(*p))
+			sep_ok = true;
+		else if (strchr("+._-", *p) != NULL && sep_ok && p + 1 < colon)
+			sep_ok = false;
+		else
+			return false;
+	}
+	if (!sep_ok)
+		return false;
+	for (p = colon + 1; *p; p++)
+		if (!isalnum((unsigned char)*p) && strchr("=_-", *p) == NULL)
+			return false;
+	return true;
+}
+
+/* Append `s` percent-encoding all but RFC 3986 unreserved characters,
+ * ':' and '@' (and '/' when `slashes`). */
+static int escape_segment(ecra_buf *b, const char *s, bool slashes)
+{
+	int error = 0;
+
+	for (; *s && error == 0; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (isalnum(c) || strchr("-._~:@", c) || (slashes && c == '/'))
+			error = ecra_buf_putc(b, (char)c);
+		else
+			error = ecra_buf_printf(b, "%%%02X", c);
+	}
+	return error;
+}
+
+/*
+ * "/v2/<repo>/<kind>/<ref>" for a request: the repository must match the
+ * distribution grammar and `ref` (NULL = none) be a tag or a digest, so
+ * nothing like "a/../b", "a?b" or "a#b" can name another path; every
+ * segment is escaped as well.
+ */
+static int api_path(
+    ecra_buf *out, const char *repo, const char *kind, const char *ref)
+{
+	int error;
+
+	ecra_buf_clear(out);
+	if (!ecra_registry_repository_valid(repo))
+		return ecra_error_set(ECRA_EINVALID,
+		    "repository name '%s' is not "
+		    "valid: " ECRA_REGISTRY_NAME_RULE,
+		    repo ? repo : "");
+	if (ref != NULL && !ecra_registry_tag_valid(ref) && !digest_valid(ref))
+		return ecra_error_set(ECRA_EINVALID,
+		    "'%s' is neither an image tag nor a digest", ref);
+	if ((error = ecra_buf_puts(out, "/v2/")) < 0 ||
+	    (error = escape_segment(out, repo, true)) < 0 ||
+	    (error = ecra_buf_printf(out, "/%s", kind)) < 0)
+		return error;
+	if (ref != NULL && ((error = ecra_buf_putc(out, '/')) < 0 ||
+	                       (error = escape_segment(out, ref, false)) < 0))
+		return error;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
 /* Credentials                                                             */
 
 static char *b64_encode(const char *s, size_t n)
@@ -861,8 +1027,7 @@ int ecra_registry_manifest_exists(ecra_registry *r, const char *repo,
 	if (digest != NULL)
 		*digest = NULL;
 	memset(&resp, 0, sizeof(resp));
-	if ((error = ecra_buf_printf(&path, "/v2/%s/manifests/%s", repo, ref)) <
-	        0 ||
+	if ((error = api_path(&path, repo, "manifests", ref)) < 0 ||
 	    (error = scope_of(&scope, repo, false)) < 0 ||
 	    (error = ecra_registry_request(r, "HEAD", path.ptr, scope.ptr,
 	         accept_manifests, 1, NULL, 0, &resp)) < 0)
@@ -895,8 +1060,7 @@ int ecra_registry_manifest_get(ecra_registry *r, const char *repo,
 		*digest = NULL;
 	memset(&resp, 0, sizeof(resp));
 	resp.body.limit = MANIFEST_LIMIT;
-	if ((error = ecra_buf_printf(&path, "/v2/%s/manifests/%s", repo, ref)) <
-	        0 ||
+	if ((error = api_path(&path, repo, "manifests", ref)) < 0 ||
 	    (error = scope_of(&scope, repo, false)) < 0 ||
 	    (error = ecra_registry_request(r, "GET", path.ptr, scope.ptr,
 	         accept_manifests, 1, NULL, 0, &resp)) < 0)
@@ -946,8 +1110,7 @@ int ecra_registry_manifest_put(ecra_registry *r, const char *repo,
 		*digest = NULL;
 	memset(&resp, 0, sizeof(resp));
 	ecra_registry_sha256(computed, data, len);
-	if ((error = ecra_buf_printf(&path, "/v2/%s/manifests/%s", repo, ref)) <
-	        0 ||
+	if ((error = api_path(&path, repo, "manifests", ref)) < 0 ||
 	    (error = scope_of(&scope, repo, true)) < 0)
 		goto done;
 	if ((error = ecra_registry_request(
@@ -981,8 +1144,7 @@ int ecra_registry_blob_exists(
 
 	*exists = false;
 	memset(&resp, 0, sizeof(resp));
-	if ((error = ecra_buf_printf(&path, "/v2/%s/blobs/%s", repo, digest)) <
-	        0 ||
+	if ((error = api_path(&path, repo, "blobs", digest)) < 0 ||
 	    (error = scope_of(&scope, repo, false)) < 0 ||
 	    (error = ecra_registry_request(
 	         r, "HEAD", path.ptr, scope.ptr, NULL, 0, NULL, 0, &resp)) < 0)
@@ -1008,8 +1170,7 @@ int ecra_registry_blob_get(
 
 	memset(&resp, 0, sizeof(resp));
 	resp.body.limit = out->limit;
-	if ((error = ecra_buf_printf(&path, "/v2/%s/blobs/%s", repo, digest)) <
-	        0 ||
+	if ((error = api_path(&path, repo, "blobs", digest)) < 0 ||
 	    (error = scope_of(&scope, repo, false)) < 0 ||
 	    (error = ecra_registry_request(
 	         r, "GET", path.ptr, scope.ptr, NULL, 0, NULL, 0, &resp)) < 0)
@@ -1086,15 +1247,15 @@ int ecra_registry_blob_upload(ecra_registry *r, const char *repo,
 		/* Ask for both scopes so a token covers the mount. */
 		if ((error = ecra_buf_printf(
 		         &scope, " repository:%s:pull", mount_from)) < 0 ||
-		    (error = ecra_buf_printf(
-		         &path, "/v2/%s/blobs/uploads/", repo)) < 0 ||
+		    (error = api_path(&path, repo, "blobs/uploads/", NULL)) <
+		        0 ||
 		    (error = ecra_buf_puts(&path, "?mount=")) < 0 ||
 		    (error = url_encode(&path, digest)) < 0 ||
 		    (error = ecra_buf_puts(&path, "&from=")) < 0 ||
 		    (error = url_encode(&path, mount_from)) < 0)
 			goto done;
-	} else if ((error = ecra_buf_printf(
-	                &path, "/v2/%s/blobs/uploads/", repo)) < 0) {
+	} else if ((error = api_path(&path, repo, "blobs/uploads/", NULL)) <
+	           0) {
 		goto done;
 	}
 	if ((error = ecra_registry_request(
@@ -1261,8 +1422,8 @@ int ecra_registry_mount(ecra_registry *r, const char *repo, const char *digest,
 	if ((error = scope_of(&scope, repo, true)) < 0 ||
 	    (error = ecra_buf_printf(&scope, " repository:%s:pull", from)) <
 	        0 ||
-	    (error = ecra_buf_printf(
-	         &path, "/v2/%s/blobs/uploads/?mount=", repo)) < 0 ||
+	    (error = api_path(&path, repo, "blobs/uploads/?mount=", NULL)) <
+	        0 ||
 	    (error = url_encode(&path, digest)) < 0 ||
 	    (error = ecra_buf_puts(&path, "&from=")) < 0 ||
 	    (error = url_encode(&path, from)) < 0 ||

@@ -71,6 +71,26 @@ bool ecra_registry_host_insecure(
 /* ecra_registry_host_check() (is `host` a valid host[:port]?) is public:
  * include/ecrassets/publish.h. */
 
+/* Repository names and tags (OCI distribution spec; ECR's limits on the
+ * length). Every client call checks them before any request. */
+#define ECRA_REGISTRY_REPOSITORY_MIN 2
+#define ECRA_REGISTRY_REPOSITORY_MAX 256
+#define ECRA_REGISTRY_NAME_RULE                                            \
+	"components of lowercase letters and digits, separated inside by " \
+	"'.', '_', '__' or dashes, joined by '/' "                         \
+	"([a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(/[a-z0-9]+((\\.|_|__|-+)"     \
+	"[a-z0-9]+)*)*)"
+#define ECRA_REGISTRY_TAG_RULE                                              \
+	"a letter, digit or '_', then up to 127 letters, digits, '.', '_' " \
+	"or '-' ([a-zA-Z0-9_][a-zA-Z0-9._-]{0,127})"
+
+/* The grammar only (no length limits). */
+bool ecra_registry_repository_valid(const char *name);
+bool ecra_registry_tag_valid(const char *tag);
+/* Grammar and ECR's 2-256 characters; ECRA_EINVALID with the rule. */
+int ecra_registry_check_repository(const char *name);
+int ecra_registry_check_tag(const char *tag);
+
 int ecra_registry_new(ecra_registry **out, const ecra_registry_options *o);
 void ecra_registry_free(ecra_registry *r);
 const char *ecra_registry_host(const ecra_registry *r);
