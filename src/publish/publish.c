@@ -548,6 +548,12 @@ static void registry_transport(
 	                 (o->version >= 4 && ecra_registry_host_insecure(host,
 	                                         o->insecure_registries,
 	                                         o->insecure_registry_count));
+	if (o->version >= 4) {
+		ro->ca_file = o->ca_file;
+		ro->https_proxy = o->https_proxy;
+		ro->http_proxy = o->http_proxy;
+		ro->no_proxy = o->no_proxy;
+	}
 }
 
 /* Push a tarball asset over the registry API (no docker at all). */
