@@ -200,7 +200,6 @@ void ecra_http_free(ecra_http *c)
 	ecra_free(c);
 }
 
-
 /* The proxy for `url`: the one for every URL, else the one for its
  * scheme; "" = none (an empty CURLOPT_PROXY also stops libcurl from
  * reading *_proxy from the environment). */
@@ -296,22 +295,21 @@ static void clear_headers(ecra_http_response *res)
 	res->header_count = 0;
 }
 
-static size_t on_header(char *data, size_t size, size_t nmemb, void *p)
+int ecra_http_response_add_line(
+    ecra_http_response *res, size_t *alloc, const char *data, size_t len)
 {
-	xfer *x = p;
-	ecra_http_response *res = x->res;
-	size_t len = size * nmemb, nlen;
+	size_t nlen;
 	const char *colon, *v, *e;
 
 	if (len >= 5 && memcmp(data, "HTTP/", 5) == 0) {
 		clear_headers(res);
-		return len;
+		return 0;
 	}
 	e = data + len;
 	while (e > data && (e[-1] == '\r' || e[-1] == '\n'))
 		e--;
 	if (e == data)
-		return len;
+		return 0;
 	if ((*data == ' ' || *data == '\t') && res->header_count > 0) {
 		/* obsolete line folding: continue the previous value */
 		ecra_http_header_owned *h =
@@ -324,41 +322,52 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *p)
 		    ecra_buf_putc(&b, ' ') < 0 ||
 		    ecra_buf_put(&b, data, (size_t)(e - data)) < 0) {
 			ecra_buf_dispose(&b);
-			x->error = ECRA_ENOMEM;
-			return 0;
+			return ECRA_ENOMEM;
 		}
+		if (res->sensitive)
+			ecra_wipe_str(h->value);
 		ecra_free(h->value);
 		h->value = ecra_buf_detach(&b);
-		return len;
+		return 0;
 	}
 	colon = memchr(data, ':', (size_t)(e - data));
 	if (colon == NULL)
-		return len;
+		return 0;
 	nlen = (size_t)(colon - data);
 	v = colon + 1;
 	while (v < e && (*v == ' ' || *v == '\t'))
 		v++;
 	while (e > v && (e[-1] == ' ' || e[-1] == '\t'))
 		e--;
-	if (res->header_count == x->header_alloc) {
-		size_t n = x->header_alloc ? x->header_alloc * 2 : 16;
+	if (res->header_count == *alloc) {
+		size_t n = *alloc ? *alloc * 2 : 16;
 		void *p2 =
 		    ecra_realloc(res->headers, n * sizeof(*res->headers));
 
-		if (p2 == NULL) {
-			x->error = ECRA_ENOMEM;
-			return 0;
-		}
+		if (p2 == NULL)
+			return ECRA_ENOMEM;
 		res->headers = p2;
-		x->header_alloc = n;
+		*alloc = n;
 	}
 	res->headers[res->header_count].name = ecra_strndup(data, nlen);
 	res->headers[res->header_count].value =
 	    ecra_strndup(v, (size_t)(e - v));
 	res->header_count++;
 	if (res->headers[res->header_count - 1].name == NULL ||
-	    res->headers[res->header_count - 1].value == NULL) {
-		x->error = ECRA_ENOMEM;
+	    res->headers[res->header_count - 1].value == NULL)
+		return ECRA_ENOMEM;
+	return 0;
+}
+
+static size_t on_header(char *data, size_t size, size_t nmemb, void *p)
+{
+	xfer *x = p;
+	size_t len = size * nmemb;
+	int error =
+	    ecra_http_response_add_line(x->res, &x->header_alloc, data, len);
+
+	if (error < 0) {
+		x->error = error;
 		return 0;
 	}
 	return len;

@@ -175,6 +175,14 @@ const char *ecra_http_response_header(
 const char *ecra_http_response_header_nth(
     const ecra_http_response *res, const char *name, size_t n);
 
+/* Add one raw response header line (as libcurl's header callback gets
+ * it, CRLF included) to res->headers: a status line starts over, folded
+ * lines continue the previous value, lines without ':' are skipped.
+ * `*alloc` is the capacity of res->headers (0 at first). 0 or
+ * ECRA_ENOMEM. */
+int ecra_http_response_add_line(
+    ecra_http_response *res, size_t *alloc, const char *line, size_t len);
+
 /* Append `url` without query, fragment and user info (for messages). */
 int ecra_http_redact_url(ecra_buf *out, const char *url);
 

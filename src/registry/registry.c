@@ -597,8 +597,7 @@ void ecra_registry_resp_dispose(ecra_registry_resp *resp)
 	memset(resp, 0, sizeof(*resp));
 }
 
-/* Parse `key="value"` / `key=value` pairs after the scheme word. */
-static char *challenge_param(const char *ch, const char *key)
+char *ecra_registry_challenge_param(const char *ch, const char *key)
 {
 	const char *p = ch;
 	size_t kl = strlen(key);
@@ -713,6 +712,40 @@ static int url_encode(ecra_buf *b, const char *s)
 	return error;
 }
 
+int ecra_registry_token_from_answer(
+    char **value, const char *host, const char *body, size_t len)
+{
+	ecra_buf hdr = ECRA_BUF_INIT(0);
+	ecra_json *doc = NULL;
+	const char *tok;
+	int error = 0;
+
+	*value = NULL;
+	if (ecra_json_parse(&doc, body, len, "token response", 0) < 0) {
+		ecra_error_clear();
+		return ecra_error_set(ECRA_ERROR,
+		    "registry '%s': malformed token response", host);
+	}
+	tok = ecra_json_string(ecra_json_get(doc, "token"));
+	if (tok == NULL || tok[0] == '\0')
+		tok = ecra_json_string(ecra_json_get(doc, "access_token"));
+	if (tok == NULL || tok[0] == '\0')
+		error = ecra_error_set(ECRA_ERROR,
+		    "registry '%s': the token response has no token", host);
+	else if (strpbrk(tok, "\r\n") != NULL)
+		error = ecra_error_set(ECRA_ERROR,
+		    "registry '%s': the token holds a line break", host);
+	else if ((error = ecra_buf_printf(&hdr, "Bearer %s", tok)) == 0 &&
+	         (*value = ecra_buf_detach(&hdr)) == NULL)
+		error = ECRA_ENOMEM;
+	/* the parsed document keeps its own copy of the token */
+	wipe_json_strings(doc);
+	ecra_json_free(doc);
+	ecra_wipe(hdr.ptr, hdr.size);
+	ecra_buf_dispose(&hdr);
+	return error;
+}
+
 /* May the Basic credentials go to the token service at `realm`? Over
  * https, or plain http to a loopback host or to the registry's own
  * origin (which the user chose to speak http to). */
@@ -737,14 +770,12 @@ static bool realm_safe(const ecra_registry *r, const char *realm)
 static int fetch_token(
     ecra_registry *r, const char *challenge, const char *scope)
 {
-	char *realm = challenge_param(challenge, "realm");
-	char *service = challenge_param(challenge, "service");
-	char *chscope = challenge_param(challenge, "scope");
-	ecra_buf url = ECRA_BUF_INIT(0), hdr = ECRA_BUF_INIT(0);
+	char *realm = ecra_registry_challenge_param(challenge, "realm");
+	char *service = ecra_registry_challenge_param(challenge, "service");
+	char *chscope = ecra_registry_challenge_param(challenge, "scope");
+	ecra_buf url = ECRA_BUF_INIT(0);
 	ecra_registry_resp resp;
-	ecra_json *doc = NULL;
-	const char *tok;
-	char *basic = NULL;
+	char *basic = NULL, *value = NULL;
 	const char *sc = chscope != NULL ? chscope : scope;
 	int error;
 
@@ -833,33 +864,12 @@ static int fetch_token(
 		    resp.status);
 		goto done;
 	}
-	if (ecra_json_parse(&doc, resp.body.ptr ? resp.body.ptr : "",
-	        resp.body.size, "token response", 0) < 0) {
-		error = ecra_error_set(ECRA_ERROR,
-		    "registry '%s': malformed token response", r->host);
+	if ((error = ecra_registry_token_from_answer(&value, r->host,
+	         resp.body.ptr ? resp.body.ptr : "", resp.body.size)) < 0)
 		goto done;
-	}
-	tok = ecra_json_string(ecra_json_get(doc, "token"));
-	if (tok == NULL || tok[0] == '\0')
-		tok = ecra_json_string(ecra_json_get(doc, "access_token"));
-	if (tok == NULL || tok[0] == '\0') {
-		error = ecra_error_set(ECRA_ERROR,
-		    "registry '%s': the token response has no token", r->host);
-		goto done;
-	}
-	if (strpbrk(tok, "\r\n") != NULL) {
-		error = ecra_error_set(ECRA_ERROR,
-		    "registry '%s': the token holds a line break", r->host);
-		goto done;
-	}
-	if ((error = ecra_buf_printf(&hdr, "Bearer %s", tok)) < 0)
-		goto done;
-	error = cache_token(r, scope, ecra_buf_detach(&hdr));
+	error = cache_token(r, scope, value);
 done:
-	wipe_json_strings(doc);
-	ecra_json_free(doc);
-	if (resp.body.ptr != NULL)
-		ecra_wipe(resp.body.ptr, resp.body.size);
+	ecra_wipe(resp.body.ptr, resp.body.size);
 	ecra_registry_resp_dispose(&resp);
 	ecra_wipe_str(basic);
 	ecra_free(basic);
@@ -867,9 +877,6 @@ done:
 	ecra_free(service);
 	ecra_free(chscope);
 	ecra_buf_dispose(&url);
-	if (hdr.ptr != NULL)
-		ecra_wipe(hdr.ptr, hdr.size);
-	ecra_buf_dispose(&hdr);
 	return error;
 }
 

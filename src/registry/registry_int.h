@@ -82,6 +82,16 @@ int ecra_registry_request(ecra_registry *r, const char *method, const char *url,
     const char *scope, const ecra_http_header *extra, size_t count,
     const void *body, size_t len, ecra_registry_resp *resp);
 
+/* The value of `key` in a WWW-Authenticate challenge (`key="value"` or
+ * `key=value` after the scheme word; keys without case), or NULL. */
+char *ecra_registry_challenge_param(const char *challenge, const char *key);
+
+/* The Authorization value ("Bearer <token>") of a token service answer
+ * ({"token": ...} or {"access_token": ...}); every copy of the token but
+ * *value is wiped. */
+int ecra_registry_token_from_answer(
+    char **value, const char *host, const char *body, size_t len);
+
 /* Set an error from a failed response and return its code. */
 int ecra_registry_fail(
     ecra_registry *r, ecra_registry_resp *resp, const char *what);
