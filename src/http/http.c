@@ -300,6 +300,7 @@ int ecra_http_response_add_line(
 {
 	size_t nlen;
 	const char *colon, *v, *e;
+	char *p;
 
 	if (len >= 5 && memcmp(data, "HTTP/", 5) == 0) {
 		clear_headers(res);
@@ -334,6 +335,9 @@ int ecra_http_response_add_line(
 	if (colon == NULL)
 		return 0;
 	nlen = (size_t)(colon - data);
+	for (v = data; v < colon; v++)
+		if ((unsigned char)*v <= ' ' || *v == 0x7f)
+			return 0; /* not a field name: skip the line */
 	v = colon + 1;
 	while (v < e && (*v == ' ' || *v == '\t'))
 		v++;
@@ -356,6 +360,10 @@ int ecra_http_response_add_line(
 	if (res->headers[res->header_count - 1].name == NULL ||
 	    res->headers[res->header_count - 1].value == NULL)
 		return ECRA_ENOMEM;
+	/* RFC 9110 5.5: a CR (or LF) inside a field value becomes a space */
+	for (p = res->headers[res->header_count - 1].value; *p; p++)
+		if (*p == '\r' || *p == '\n')
+			*p = ' ';
 	return 0;
 }
 
