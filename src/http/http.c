@@ -295,12 +295,19 @@ static void clear_headers(ecra_http_response *res)
 	res->header_count = 0;
 }
 
+/* RFC 9110 5.5: a CR or LF inside a field value becomes a space. */
+static void crlf_to_space(char *v)
+{
+	for (; *v; v++)
+		if (*v == '\r' || *v == '\n')
+			*v = ' ';
+}
+
 int ecra_http_response_add_line(
     ecra_http_response *res, size_t *alloc, const char *data, size_t len)
 {
 	size_t nlen;
 	const char *colon, *v, *e;
-	char *p;
 
 	if (len >= 5 && memcmp(data, "HTTP/", 5) == 0) {
 		clear_headers(res);
@@ -329,6 +336,7 @@ int ecra_http_response_add_line(
 			ecra_wipe_str(h->value);
 		ecra_free(h->value);
 		h->value = ecra_buf_detach(&b);
+		crlf_to_space(h->value);
 		return 0;
 	}
 	colon = memchr(data, ':', (size_t)(e - data));
@@ -360,10 +368,7 @@ int ecra_http_response_add_line(
 	if (res->headers[res->header_count - 1].name == NULL ||
 	    res->headers[res->header_count - 1].value == NULL)
 		return ECRA_ENOMEM;
-	/* RFC 9110 5.5: a CR (or LF) inside a field value becomes a space */
-	for (p = res->headers[res->header_count - 1].value; *p; p++)
-		if (*p == '\r' || *p == '\n')
-			*p = ' ';
+	crlf_to_space(res->headers[res->header_count - 1].value);
 	return 0;
 }
 
