@@ -46,6 +46,8 @@ void cmd_publish_help(void)
 	    "                          [--daemonless-tarballs]\n"
 	    "                          [--registry HOST[:PORT] [--account "
 	    "ID]]\n"
+	    "                          [--insecure-registry HOST[:PORT]]... "
+	    "[--ca-cert FILE]\n"
 	    "                          [--username USER --password-stdin] "
 	    "[--profile NAME]\n\n"
 	    "Build and push the docker image assets of each PATH: a cloud "
@@ -75,6 +77,13 @@ void cmd_publish_help(void)
 	    "  --registry H[:P]   push to this registry instead of ECR "
 	    "(repository names\n"
 	    "                     and tags kept; no AWS call)\n"
+	    "  --insecure-registry H[:P]  speak plain http to this registry "
+	    "(repeatable;\n"
+	    "                     loopback hosts always use http)\n"
+	    "  --ca-cert FILE     trust the CA certificates in FILE (PEM) for "
+	    "registries\n"
+	    "                     (default: $SSL_CERT_FILE, else the "
+	    "system's)\n"
 	    "  --account ID       account for ${AWS::AccountId} in registry "
 	    "mode\n"
 	    "                     (default: $CDK_DEFAULT_ACCOUNT)\n"
@@ -229,7 +238,9 @@ static bool parse_count(const char *s, unsigned int *out)
 int cmd_publish(int argc, char **argv)
 {
 	const char *paths[MAX_ITEMS], *assets[MAX_ITEMS], *stacks[MAX_ITEMS];
+	const char *insecure[MAX_ITEMS];
 	size_t npaths = 0, nassets = 0, nstacks = 0, i, before;
+	size_t ninsecure = 0;
 	char *failures[MAX_ITEMS];
 	char *password = NULL;
 	bool password_stdin = false;
@@ -305,11 +316,24 @@ int cmd_publish(int argc, char **argv)
 			o.push_attempts = n + 1;
 		} else if (strcmp(a, "--registry") == 0) {
 			NEED_VALUE();
-			if (next[0] == '\0' || strchr(next, '/') != NULL)
+			if (ecra_registry_host_check(next) < 0)
 				return cli_fail_usage("publish",
-				    "--registry needs HOST[:PORT], got '%s'",
-				    next);
+				    "--registry needs HOST[:PORT]: %s",
+				    ecra_error_last()->message);
 			o.registry = next;
+		} else if (strcmp(a, "--insecure-registry") == 0) {
+			NEED_VALUE();
+			if (ecra_registry_host_check(next) < 0)
+				return cli_fail_usage("publish",
+				    "--insecure-registry needs HOST[:PORT]: %s",
+				    ecra_error_last()->message);
+			if (ninsecure == MAX_ITEMS)
+				return cli_fail_usage(
+				    "publish", "too many --insecure-registry");
+			insecure[ninsecure++] = next;
+		} else if (strcmp(a, "--ca-cert") == 0) {
+			NEED_VALUE();
+			o.ca_file = next;
 		} else if (strcmp(a, "--account") == 0) {
 			NEED_VALUE();
 			o.account = next;
@@ -339,6 +363,13 @@ int cmd_publish(int argc, char **argv)
 		return cli_fail_usage("publish", "--username needs --registry");
 	if (npaths == 0)
 		paths[npaths++] = ".";
+	o.insecure_registries = insecure;
+	o.insecure_registry_count = ninsecure;
+	for (i = 0; i < ninsecure; i++)
+		fprintf(stderr,
+		    "warning: --insecure-registry %s: images and "
+		    "credentials go to it over plain http, unencrypted\n",
+		    insecure[i]);
 	if (password_stdin) {
 		if (read_password(&password) < 0)
 			return cli_fail("out of memory");
@@ -370,6 +401,19 @@ int cmd_publish(int argc, char **argv)
 	o.aws_ignore_configured_endpoint_urls =
 	    env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
 	o.aws_max_attempts = env("AWS_MAX_ATTEMPTS");
+	/* TLS and proxies as curl and the AWS CLI read them: --ca-cert
+	 * over SSL_CERT_FILE; AWS_CA_BUNDLE for AWS calls; HTTPS_PROXY
+	 * over https_proxy and NO_PROXY over no_proxy, but http_proxy over
+	 * HTTP_PROXY (curl reads only the lower-case one: a CGI request
+	 * header can set HTTP_PROXY; Go reads both). */
+	if (o.ca_file == NULL)
+		o.ca_file = env("SSL_CERT_FILE");
+	o.aws_ca_bundle = env("AWS_CA_BUNDLE");
+	o.https_proxy =
+	    env("HTTPS_PROXY") ? env("HTTPS_PROXY") : env("https_proxy");
+	o.http_proxy =
+	    env("http_proxy") ? env("http_proxy") : env("HTTP_PROXY");
+	o.no_proxy = env("NO_PROXY") ? env("NO_PROXY") : env("no_proxy");
 	o.home = env("HOME");
 	pw = getpwuid(getuid());
 	o.user_name = pw != NULL ? pw->pw_name : NULL;
@@ -447,8 +491,17 @@ int cmd_publish(int argc, char **argv)
 		    sum.builds, sum.cached, sum.seconds, sum.build_seconds,
 		    sum.push_seconds, o.dry_run ? "true" : "false");
 	} else {
-		for (i = 0; i < st.failure_count; i++)
+		for (i = 0; i < st.failure_count; i++) {
 			fprintf(stderr, "Failure: %s\n", failures[i]);
+			/* the library says what is missing, we say how */
+			if (o.registry != NULL &&
+			    strstr(failures[i], "no credentials were given"))
+				fprintf(stderr,
+				    "hint: pass --username USER "
+				    "--password-stdin, or log in with docker "
+				    "login %s\n",
+				    o.registry);
+		}
 		fprintf(stderr,
 		    "info   : %s %zu, skipped %zu (already present), failed "
 		    "%zu; %zu builds, %zu cached; %.2fs (build %.2fs, push "

@@ -9,7 +9,8 @@
 # registries, the ECR stand-in), builds with -Werror, runs ctest, then
 # rebuilds with ASan+UBSan and runs the unit and CLI tests again.
 #
-# Environment: ECRA_SKIP_ASAN=1 skips the sanitizer pass; ECRA_JOBS=N sets
+# Environment: ECRA_SKIP_ASAN=1 skips the sanitizer pass; ECRA_SKIP_FUZZ=1
+# the bounded fuzzing (scripts/fuzz.sh); ECRA_JOBS=N sets
 # build parallelism; ECRA_SKIP_INSTALL=1 skips package installation.
 set -euo pipefail
 
@@ -33,6 +34,13 @@ fi
 
 echo "== ctest"
 ctest --test-dir build --output-on-failure -j"$jobs"
+
+# Every fuzz target for a bounded time (clang only; ECRA_SKIP_FUZZ=1
+# skips, ECRA_FUZZ_SECONDS sets the time per target).
+if [ "${ECRA_SKIP_FUZZ:-0}" != 1 ] && command -v clang >/dev/null; then
+	echo "== fuzz (${ECRA_FUZZ_SECONDS:-25}s per target)"
+	ECRA_JOBS=$jobs "$here/scripts/fuzz.sh"
+fi
 
 if [ "${ECRA_SKIP_ASAN:-0}" != 1 ]; then
 	echo "== build (ASan+UBSan)"

@@ -134,7 +134,7 @@ typedef void (*ecra_publish_event_cb)(
 typedef void (*ecra_publish_output_cb)(
     int stream, const char *line, size_t len, void *payload);
 
-#define ECRA_PUBLISH_OPTIONS_VERSION 3
+#define ECRA_PUBLISH_OPTIONS_VERSION 4
 
 /** Options of ecra_publish(); zero means default everywhere. */
 typedef struct {
@@ -246,6 +246,33 @@ typedef struct {
 	/** Wait before the first retry in ms, doubled before each further
 	 * one (at most 30 s); 0 = 1000. */
 	unsigned int push_retry_delay_ms;
+
+	/* Version 4: transport security (see docs/security.md). */
+
+	/** Registries spoken to over plain http although they are not
+	 * loopback (`--insecure-registry`, as docker's
+	 * `insecure-registries` and skopeo's `--tls-verify=false`): an
+	 * entry "HOST" allows every port of HOST, "HOST:PORT" that one.
+	 * Loopback hosts (localhost, 127.0.0.0/8, [::1]) always use http;
+	 * every other host uses https unless listed here. */
+	const char *const *insecure_registries;
+	size_t insecure_registry_count;
+	/** A PEM bundle of CA certificates trusted for registry calls
+	 * (`--ca-cert`, else `SSL_CERT_FILE`); NULL = the system's. */
+	const char *ca_file;
+	/** The same for AWS API calls (`AWS_CA_BUNDLE`, as the AWS CLI);
+	 * NULL = ca_file, else the system's. */
+	const char *aws_ca_bundle;
+	/** Proxies for registry and AWS calls (the CLI reads
+	 * `HTTPS_PROXY`/`https_proxy`, `HTTP_PROXY`/`http_proxy` and
+	 * `NO_PROXY`/`no_proxy`): https URLs go through https_proxy,
+	 * http URLs through http_proxy; hosts matching no_proxy (a comma
+	 * list of names, domain suffixes, IP addresses, or "*") go
+	 * direct. NULL = no proxy; the library never reads the
+	 * environment itself. */
+	const char *https_proxy;
+	const char *http_proxy;
+	const char *no_proxy;
 } ecra_publish_options;
 
 /** Outcome of a run. */
@@ -274,6 +301,15 @@ typedef struct {
  */
 ECRA_API int ecra_publish(const ecra_manifest *m,
     const ecra_publish_options *opts, ecra_publish_summary *summary);
+
+/**
+ * Check that `host` is a registry address: `HOST[:PORT]` where HOST is a
+ * DNS name, an IPv4 address or a bracketed IPv6 address and PORT is 1 to
+ * 65535 (`bad host:99999` is not).
+ *
+ * @return 0, or ECRA_EINVALID with a message naming the wrong part
+ */
+ECRA_API int ecra_registry_host_check(const char *host);
 
 ECRA_END_DECL
 

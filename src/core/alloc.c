@@ -7,6 +7,7 @@
  * single-threaded "oom" test label only, where it fails the N-th
  * allocation to prove every path returns ECRA_ENOMEM without leaking.
  */
+#define _DEFAULT_SOURCE /* explicit_bzero */
 #include "core/alloc.h"
 
 #include <stdlib.h>
@@ -91,4 +92,16 @@ char *ecra_strdup(const char *s)
 void ecra_free(void *ptr)
 {
 	free(ptr);
+}
+
+void ecra_wipe(void *ptr, size_t len)
+{
+	if (ptr != NULL && len > 0)
+		explicit_bzero(ptr, len);
+}
+
+void ecra_wipe_str(char *s)
+{
+	if (s != NULL)
+		explicit_bzero(s, strlen(s));
 }

@@ -20,6 +20,11 @@ char *ecra_strndup(const char *s, size_t len);
 /* ecra_free() is public, in ecrassets/common.h. */
 void ecra_free(void *ptr);
 
+/* Overwrite a secret with zeros in a way the compiler cannot drop
+ * (explicit_bzero); NULL is fine. _str wipes up to the terminator. */
+void ecra_wipe(void *ptr, size_t len);
+void ecra_wipe_str(char *s);
+
 /*
  * Fault injection for tests: after `count` more successful allocations,
  * every allocation fails until reset. A negative count disables it.

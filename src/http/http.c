@@ -40,6 +40,8 @@ struct ecra_http {
 	char *ca_file;
 	char *proxy;
 	char *no_proxy;
+	char *https_proxy;
+	char *http_proxy;
 };
 
 void ecra_http_request_init(
@@ -158,6 +160,10 @@ int ecra_http_new(ecra_http **out, const ecra_http_options *opts)
 		c->no_proxy = dup_opt(opts->no_proxy, &failed);
 		if (opts->version >= 2)
 			c->share = opts->share;
+		if (opts->version >= 3) {
+			c->https_proxy = dup_opt(opts->https_proxy, &failed);
+			c->http_proxy = dup_opt(opts->http_proxy, &failed);
+		}
 	}
 	if (c->user_agent == NULL && !failed)
 		c->user_agent =
@@ -189,7 +195,23 @@ void ecra_http_free(ecra_http *c)
 	ecra_free(c->ca_file);
 	ecra_free(c->proxy);
 	ecra_free(c->no_proxy);
+	ecra_free(c->https_proxy);
+	ecra_free(c->http_proxy);
 	ecra_free(c);
+}
+
+/* The proxy for `url`: the one for every URL, else the one for its
+ * scheme; "" = none (an empty CURLOPT_PROXY also stops libcurl from
+ * reading *_proxy from the environment). */
+static const char *proxy_for(const ecra_http *c, const char *url)
+{
+	const char *p = c->proxy;
+
+	if (p == NULL)
+		p = strncasecmp(url, "https:", 6) == 0  ? c->https_proxy
+		    : strncasecmp(url, "http:", 5) == 0 ? c->http_proxy
+		                                        : NULL;
+	return p != NULL ? p : "";
 }
 
 void ecra_http_response_dispose(ecra_http_response *res)
@@ -199,10 +221,14 @@ void ecra_http_response_dispose(ecra_http_response *res)
 	if (res == NULL)
 		return;
 	for (i = 0; i < res->header_count; i++) {
+		if (res->sensitive)
+			ecra_wipe_str(res->headers[i].value);
 		ecra_free(res->headers[i].name);
 		ecra_free(res->headers[i].value);
 	}
 	ecra_free(res->headers);
+	if (res->sensitive && res->body.ptr != NULL)
+		ecra_wipe(res->body.ptr, res->body.size);
 	ecra_buf_dispose(&res->body);
 	ecra_free(res->effective_url);
 	memset(res, 0, sizeof(*res));
@@ -261,28 +287,37 @@ static void clear_headers(ecra_http_response *res)
 	size_t i;
 
 	for (i = 0; i < res->header_count; i++) {
+		if (res->sensitive)
+			ecra_wipe_str(res->headers[i].value);
 		ecra_free(res->headers[i].name);
 		ecra_free(res->headers[i].value);
 	}
 	res->header_count = 0;
 }
 
-static size_t on_header(char *data, size_t size, size_t nmemb, void *p)
+/* RFC 9110 5.5: a CR or LF inside a field value becomes a space. */
+static void crlf_to_space(char *v)
 {
-	xfer *x = p;
-	ecra_http_response *res = x->res;
-	size_t len = size * nmemb, nlen;
+	for (; *v; v++)
+		if (*v == '\r' || *v == '\n')
+			*v = ' ';
+}
+
+int ecra_http_response_add_line(
+    ecra_http_response *res, size_t *alloc, const char *data, size_t len)
+{
+	size_t nlen;
 	const char *colon, *v, *e;
 
 	if (len >= 5 && memcmp(data, "HTTP/", 5) == 0) {
 		clear_headers(res);
-		return len;
+		return 0;
 	}
 	e = data + len;
 	while (e > data && (e[-1] == '\r' || e[-1] == '\n'))
 		e--;
 	if (e == data)
-		return len;
+		return 0;
 	if ((*data == ' ' || *data == '\t') && res->header_count > 0) {
 		/* obsolete line folding: continue the previous value */
 		ecra_http_header_owned *h =
@@ -295,41 +330,57 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *p)
 		    ecra_buf_putc(&b, ' ') < 0 ||
 		    ecra_buf_put(&b, data, (size_t)(e - data)) < 0) {
 			ecra_buf_dispose(&b);
-			x->error = ECRA_ENOMEM;
-			return 0;
+			return ECRA_ENOMEM;
 		}
+		if (res->sensitive)
+			ecra_wipe_str(h->value);
 		ecra_free(h->value);
 		h->value = ecra_buf_detach(&b);
-		return len;
+		crlf_to_space(h->value);
+		return 0;
 	}
 	colon = memchr(data, ':', (size_t)(e - data));
 	if (colon == NULL)
-		return len;
+		return 0;
 	nlen = (size_t)(colon - data);
+	for (v = data; v < colon; v++)
+		if ((unsigned char)*v <= ' ' || *v == 0x7f)
+			return 0; /* not a field name: skip the line */
 	v = colon + 1;
 	while (v < e && (*v == ' ' || *v == '\t'))
 		v++;
 	while (e > v && (e[-1] == ' ' || e[-1] == '\t'))
 		e--;
-	if (res->header_count == x->header_alloc) {
-		size_t n = x->header_alloc ? x->header_alloc * 2 : 16;
+	if (res->header_count == *alloc) {
+		size_t n = *alloc ? *alloc * 2 : 16;
 		void *p2 =
 		    ecra_realloc(res->headers, n * sizeof(*res->headers));
 
-		if (p2 == NULL) {
-			x->error = ECRA_ENOMEM;
-			return 0;
-		}
+		if (p2 == NULL)
+			return ECRA_ENOMEM;
 		res->headers = p2;
-		x->header_alloc = n;
+		*alloc = n;
 	}
 	res->headers[res->header_count].name = ecra_strndup(data, nlen);
 	res->headers[res->header_count].value =
 	    ecra_strndup(v, (size_t)(e - v));
 	res->header_count++;
 	if (res->headers[res->header_count - 1].name == NULL ||
-	    res->headers[res->header_count - 1].value == NULL) {
-		x->error = ECRA_ENOMEM;
+	    res->headers[res->header_count - 1].value == NULL)
+		return ECRA_ENOMEM;
+	crlf_to_space(res->headers[res->header_count - 1].value);
+	return 0;
+}
+
+static size_t on_header(char *data, size_t size, size_t nmemb, void *p)
+{
+	xfer *x = p;
+	size_t len = size * nmemb;
+	int error =
+	    ecra_http_response_add_line(x->res, &x->header_alloc, data, len);
+
+	if (error < 0) {
+		x->error = error;
 		return 0;
 	}
 	return len;
@@ -441,6 +492,7 @@ int ecra_http_send(
 	memset(res, 0, sizeof(*res));
 	ECRA_ASSERT_ARG(c);
 	ECRA_ASSERT_ARG(req);
+	res->sensitive = req->sensitive;
 	if (req->url == NULL || *req->url == '\0')
 		return ecra_error_set(ECRA_EINVALID, "empty URL");
 	method = req->method ? req->method : "GET";
@@ -496,7 +548,7 @@ int ecra_http_send(
 		SETOPT(CURLOPT_SHARE, c->share->sh);
 	SETOPT(CURLOPT_USERAGENT, c->user_agent);
 	SETOPT(CURLOPT_HTTPHEADER, hdrs);
-	SETOPT(CURLOPT_PROXY, c->proxy ? c->proxy : "");
+	SETOPT(CURLOPT_PROXY, proxy_for(c, req->url));
 	if (c->no_proxy)
 		SETOPT(CURLOPT_NOPROXY, c->no_proxy);
 	SETOPT(CURLOPT_CONNECTTIMEOUT_MS,
@@ -595,7 +647,12 @@ done:
 		curl_easy_setopt(c->curl, CURLOPT_ERRORBUFFER, NULL);
 		curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, NULL);
 	}
+	/* the lines may hold an Authorization value: no copy survives */
+	for (tmp = hdrs; tmp != NULL; tmp = tmp->next)
+		ecra_wipe_str(tmp->data);
 	curl_slist_free_all(hdrs);
+	if (line.ptr != NULL)
+		ecra_wipe(line.ptr, line.size);
 	ecra_buf_dispose(&line);
 	ecra_buf_dispose(&where);
 	return error;

@@ -8,7 +8,16 @@
  * one per thread. TLS peers are verified unless the caller opts out;
  * plain http is allowed (registries on loopback). Proxies are used only
  * when given in the options: libcurl's own reading of *_proxy environment
- * variables is switched off (the library never reads the environment).
+ * variables is switched off (the library never reads the environment);
+ * the CA bundle is ca_file or libcurl's default (the CLI maps
+ * --ca-cert, SSL_CERT_FILE and AWS_CA_BUNDLE onto ca_file).
+ *
+ * Request headers are (name, value) pairs. The curl_slist they become
+ * and every line composed for it are wiped (explicit_bzero) before they
+ * are freed, so an Authorization value leaves no copy in this module's
+ * memory; a request marked `sensitive` also has its response body and
+ * headers wiped when the response is disposed (a token service answer).
+ * libcurl's internal buffers are out of reach.
  *
  * HTTP error statuses are not errors here: the caller looks at `status`.
  * Transport failures (connect, reset, truncated body, timeout, TLS) are
@@ -51,7 +60,7 @@ typedef struct {
 	const char *value;
 } ecra_http_header;
 
-#define ECRA_HTTP_OPTIONS_VERSION 2
+#define ECRA_HTTP_OPTIONS_VERSION 3
 typedef struct {
 	unsigned int version;
 	const char *user_agent;           /* NULL = "ecr-assets/<version>" */
@@ -61,11 +70,20 @@ typedef struct {
 	unsigned long stall_timeout_s;
 	bool insecure_tls;   /* do not verify TLS peers (never default) */
 	const char *ca_file; /* extra CA bundle; NULL = system default */
-	const char *proxy;   /* e.g. "http://127.0.0.1:3128"; NULL = none */
+	/* Proxy for every URL, e.g. "http://127.0.0.1:3128"; NULL = none
+	 * (then the version 3 per-scheme ones). */
+	const char *proxy;
+	/* Hosts reached without a proxy: a comma list of names, domain
+	 * suffixes, IP addresses or "*" (curl's NO_PROXY syntax). */
 	const char *no_proxy;
 	/* Version 2: DNS and TLS sessions shared with other clients
 	 * (borrowed); NULL = none. */
 	ecra_http_share *share;
+	/* Version 3: proxies by the URL's scheme (as HTTPS_PROXY and
+	 * http_proxy); used when `proxy` is NULL. https URLs go through a
+	 * CONNECT tunnel. */
+	const char *https_proxy;
+	const char *http_proxy;
 } ecra_http_options;
 
 /*
@@ -107,6 +125,9 @@ typedef struct {
 	 * 3xx is returned as is (read its Location). */
 	bool follow_redirects;
 	unsigned long timeout_ms; /* overrides the client's; 0 = client's */
+	/* A header or the answer holds a secret: the response's body and
+	 * headers are wiped when it is disposed. */
+	bool sensitive;
 } ecra_http_request;
 
 typedef struct {
@@ -121,6 +142,7 @@ typedef struct {
 	size_t header_count;
 	char *effective_url; /* after redirects */
 	unsigned int redirects;
+	bool sensitive; /* from the request: wipe on dispose */
 } ecra_http_response;
 
 /* Initialise a request: GET, no body, body_fd -1, body_size -1. */
@@ -152,6 +174,14 @@ const char *ecra_http_response_header(
 /* The n-th (0-based) value of a header that appears several times. */
 const char *ecra_http_response_header_nth(
     const ecra_http_response *res, const char *name, size_t n);
+
+/* Add one raw response header line (as libcurl's header callback gets
+ * it, CRLF included) to res->headers: a status line starts over, folded
+ * lines continue the previous value, lines without ':' are skipped.
+ * `*alloc` is the capacity of res->headers (0 at first). 0 or
+ * ECRA_ENOMEM. */
+int ecra_http_response_add_line(
+    ecra_http_response *res, size_t *alloc, const char *line, size_t len);
 
 /* Append `url` without query, fragment and user info (for messages). */
 int ecra_http_redact_url(ecra_buf *out, const char *url);

@@ -248,6 +248,14 @@ static int ecr_worker_init(ecra_pub_worker *w)
 	memset(&ho, 0, sizeof(ho));
 	ho.version = ECRA_HTTP_OPTIONS_VERSION;
 	ho.share = w->run->http_share;
+	if (w->run->o->version >= 4) {
+		/* AWS_CA_BUNDLE, as the AWS CLI; else the registry's CA */
+		ho.ca_file = w->run->o->aws_ca_bundle ? w->run->o->aws_ca_bundle
+		                                      : w->run->o->ca_file;
+		ho.https_proxy = w->run->o->https_proxy;
+		ho.http_proxy = w->run->o->http_proxy;
+		ho.no_proxy = w->run->o->no_proxy;
+	}
 	if ((error = ecra_http_new(&ew->main.http, &ho)) < 0 ||
 	    (error = ecra_http_new(&ew->side.http, &ho)) < 0) {
 		ecr_worker_dispose(w);

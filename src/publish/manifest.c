@@ -23,6 +23,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "registry/registry.h"
 #include "util/buf.h"
 
 /* ---------------------------------------------------------------------- */
@@ -558,6 +559,73 @@ static int push_asset(ecra_manifest *m, ecra_pub_asset *a)
 	return 0;
 }
 
+/* `s` with each placeholder the publisher replaces (${AWS::AccountId},
+ * ${AWS::Region}, ${AWS::Partition}) standing for "0": their values are
+ * [a-z0-9-] runs that start and end with a letter or digit, so the result
+ * matches the grammars exactly when every resolved name does. */
+static int sample_of(ecra_buf *out, const char *s, bool *had)
+{
+	static const char *const names[] = { "${AWS::AccountId}",
+		"${AWS::Region}", "${AWS::Partition}" };
+	size_t k;
+	int error = 0;
+
+	ecra_buf_clear(out);
+	*had = false;
+	while (*s && error == 0) {
+		for (k = 0; k < 3; k++)
+			if (strncmp(s, names[k], strlen(names[k])) == 0)
+				break;
+		if (k < 3) {
+			*had = true;
+			error = ecra_buf_putc(out, '0');
+			s += strlen(names[k]);
+		} else {
+			error = ecra_buf_putc(out, *s++);
+		}
+	}
+	return error;
+}
+
+/*
+ * A destination's repositoryName and imageTag, checked when the manifest
+ * loads (before any request): the OCI distribution grammar and ECR's 2-256
+ * characters, so that "a/../b", "a?b" or "a#b" is refused here instead of
+ * naming another repository's path. Placeholders count as one character
+ * (the resolved name is checked again by ecra_pub_check_dest).
+ */
+static int check_names(ctx *c, const char *dp, const ecra_pub_entry *e)
+{
+	ecra_buf b = ECRA_BUF_INIT(0);
+	bool had;
+	int error;
+
+	if ((error = sample_of(&b, e->repository_name, &had)) < 0)
+		goto done;
+	if (!ecra_registry_repository_valid(b.ptr) ||
+	    b.size > ECRA_REGISTRY_REPOSITORY_MAX ||
+	    (!had && b.size < ECRA_REGISTRY_REPOSITORY_MIN)) {
+		error = ecra_error_set(ECRA_EINVALID,
+		    "invalid asset manifest '%s': '%s.repositoryName' is "
+		    "'%s', not a repository name: %d to %d characters, "
+		    "%s",
+		    c->file, dp, e->repository_name,
+		    ECRA_REGISTRY_REPOSITORY_MIN, ECRA_REGISTRY_REPOSITORY_MAX,
+		    ECRA_REGISTRY_NAME_RULE);
+		goto done;
+	}
+	if ((error = sample_of(&b, e->image_tag, &had)) < 0)
+		goto done;
+	if (!ecra_registry_tag_valid(b.ptr))
+		error = ecra_error_set(ECRA_EINVALID,
+		    "invalid asset manifest '%s': '%s.imageTag' is '%s', not "
+		    "an image tag: %s",
+		    c->file, dp, e->image_tag, ECRA_REGISTRY_TAG_RULE);
+done:
+	ecra_buf_dispose(&b);
+	return error;
+}
+
 static int load_destinations(ctx *c, ecra_manifest *m, ecra_pub_asset *a,
     const ecra_json *dests, const char *pfx)
 {
@@ -609,6 +677,8 @@ static int load_destinations(ctx *c, ecra_manifest *m, ecra_pub_asset *a,
 			                              : "imageTag");
 			goto next;
 		}
+		if ((error = check_names(c, dp, &e)) < 0)
+			goto next;
 		if ((v = ecra_json_get(d, "assumeRoleAdditionalOptions")) !=
 		    NULL) {
 			if ((error = set_field(c, dp, ".",

@@ -232,6 +232,11 @@ int ecra_pub_resolve_dest(
 	    (error = replace(&d->assume_role_external_id,
 	         e->assume_role_external_id, account, region, partition)) < 0)
 		return error;
+	/* again with the placeholders' values (an --account is text) */
+	if ((error = ecra_registry_check_repository(d->repository_name)) < 0 ||
+	    (error = ecra_registry_check_tag(d->image_tag)) < 0)
+		return ecra_error_wrap(
+		    "destination '%s:%s'", e->asset->id, e->dest_id);
 	return 0;
 }
 
@@ -532,6 +537,25 @@ static int tarball_push_once(ecra_pub_worker *w, void *ctx, bool *transient)
 	return error;
 }
 
+/* The transport settings of a registry client for `host`: plain http
+ * for loopback hosts and those the caller listed as insecure (or all,
+ * with registry_http), https otherwise. */
+static void registry_transport(
+    ecra_registry_options *ro, const ecra_publish_options *o, const char *host)
+{
+	ro->plain_http = o->registry_http ||
+	                 ecra_registry_host_is_loopback(host) ||
+	                 (o->version >= 4 && ecra_registry_host_insecure(host,
+	                                         o->insecure_registries,
+	                                         o->insecure_registry_count));
+	if (o->version >= 4) {
+		ro->ca_file = o->ca_file;
+		ro->https_proxy = o->https_proxy;
+		ro->http_proxy = o->http_proxy;
+		ro->no_proxy = o->no_proxy;
+	}
+}
+
 /* Push a tarball asset over the registry API (no docker at all). */
 static int push_tarball(ecra_pub_worker *w, const ecra_pub_dest *d,
     const char *repo_uri, const char *image_uri, const char *tarball)
@@ -571,8 +595,7 @@ static int push_tarball(ecra_pub_worker *w, const ecra_pub_dest *d,
 		goto done;
 	memset(&ro, 0, sizeof(ro));
 	ro.host = host;
-	ro.plain_http =
-	    o->registry_http || ecra_registry_host_is_loopback(host);
+	registry_transport(&ro, o, host);
 	ro.username = cred.username != NULL ? cred.username : o->username;
 	ro.password = cred.username != NULL ? cred.password : o->password;
 	ro.docker_config = o->docker_config;
@@ -737,8 +760,7 @@ static int reg_worker_init(ecra_pub_worker *w)
 
 	memset(&ro, 0, sizeof(ro));
 	ro.host = o->registry;
-	ro.plain_http =
-	    o->registry_http || ecra_registry_host_is_loopback(o->registry);
+	registry_transport(&ro, o, o->registry);
 	ro.username = o->username;
 	ro.password = o->password;
 	ro.docker_config = o->docker_config;
@@ -888,9 +910,14 @@ int ecra_publish(const ecra_manifest *m, const ecra_publish_options *opts,
 	if ((opts->username == NULL) != (opts->password == NULL))
 		return ecra_error_set(ECRA_EINVALID,
 		    "a registry username needs a password and vice versa");
-	if (opts->registry != NULL && opts->registry[0] == '\0')
-		return ecra_error_set(
-		    ECRA_EINVALID, "the registry host must not be empty");
+	if (opts->registry != NULL &&
+	    (error = ecra_registry_host_check(opts->registry)) < 0)
+		return error;
+	for (i = 0; opts->version >= 4 && i < opts->insecure_registry_count;
+	     i++)
+		if ((error = ecra_registry_host_check(
+		         opts->insecure_registries[i])) < 0)
+			return error;
 
 	memset(&run, 0, sizeof(run));
 	memset(workers, 0, sizeof(workers));

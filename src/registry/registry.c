@@ -12,7 +12,9 @@
  */
 #include "registry/registry_int.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <netinet/in.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,29 +23,386 @@
 #include "base/base64.h"
 #include "core/alloc.h"
 #include "core/error.h"
+#include "ecrassets/publish.h"
 #include "json/json.h"
 #include "util/buf.h"
 
 #define MANIFEST_LIMIT (8u * 1024 * 1024)
 #define DEFAULT_CHUNK  (16u * 1024 * 1024)
-#define ACCEPT_MANIFESTS                                            \
-	"Accept: " ECRA_MT_DOCKER_MANIFEST ", " ECRA_MT_DOCKER_LIST \
-	", " ECRA_MT_OCI_MANIFEST ", " ECRA_MT_OCI_INDEX
+#define ACCEPT_MANIFESTS                                  \
+	ECRA_MT_DOCKER_MANIFEST ", " ECRA_MT_DOCKER_LIST  \
+	                        ", " ECRA_MT_OCI_MANIFEST \
+	                        ", " ECRA_MT_OCI_INDEX
+
+static const ecra_http_header accept_manifests[] = { { "Accept",
+    ACCEPT_MANIFESTS } };
+
+/* Wipe the string values of a token answer before it is freed (the
+ * parsed document keeps its own copy of the token). */
+static void wipe_json_strings(ecra_json *doc)
+{
+	void *it;
+
+	for (it = ecra_json_iter(doc); it; it = ecra_json_iter_next(doc, it))
+		ecra_wipe_str(
+		    (char *)ecra_json_string(ecra_json_iter_value(it)));
+}
+
+/* ---------------------------------------------------------------------- */
+/* Hosts                                                                   */
+
+/* An IPv4 literal in dotted-quad form (four decimal parts 0-255, no
+ * leading zeros: "127.0.0.010" is octal to some resolvers). */
+static bool ipv4_literal(const char *s, size_t n, unsigned char out[4])
+{
+	size_t i = 0, part;
+
+	for (part = 0; part < 4; part++) {
+		unsigned int v = 0;
+		size_t start = i;
+
+		if (part > 0) {
+			if (i >= n || s[i] != '.')
+				return false;
+			start = ++i;
+		}
+		while (i < n && s[i] >= '0' && s[i] <= '9' && i - start < 3)
+			v = v * 10 + (unsigned int)(s[i++] - '0');
+		if (i == start || v > 255 || (s[start] == '0' && i - start > 1))
+			return false;
+		out[part] = (unsigned char)v;
+	}
+	return i == n;
+}
+
+/* A port: 1 to 65535 in decimal, no sign, no leading zero. */
+static bool valid_port(const char *s)
+{
+	unsigned long v = 0;
+	size_t i;
+
+	if (s[0] == '\0' || s[0] == '0')
+		return false;
+	for (i = 0; s[i]; i++) {
+		if (s[i] < '0' || s[i] > '9' || i >= 5)
+			return false;
+		v = v * 10 + (unsigned long)(s[i] - '0');
+	}
+	return v <= 65535;
+}
+
+/* A DNS name as registries use them: labels of letters, digits, '-' and
+ * '_' (no leading or trailing '-'), 1-63 bytes each, 253 in all. */
+static bool dns_name(const char *s, size_t n)
+{
+	size_t i, label = 0;
+
+	if (n == 0 || n > 253)
+		return false;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '.') {
+			if (label == 0 || s[i - 1] == '-')
+				return false;
+			label = 0;
+			continue;
+		}
+		if (!isalnum(c) && c != '-' && c != '_')
+			return false;
+		if (c == '-' && label == 0)
+			return false;
+		if (++label > 63)
+			return false;
+	}
+	return label > 0 && s[n - 1] != '-';
+}
+
+typedef struct {
+	const char *name; /* without brackets */
+	size_t name_len;
+	bool bracketed;   /* "[v6]" */
+	const char *port; /* NULL = none */
+} host_parts;
+
+/* Split "name[:port]" / "[v6][:port]" without checking the parts. */
+static bool split_host(host_parts *hp, const char *host)
+{
+	const char *colon;
+
+	memset(hp, 0, sizeof(*hp));
+	if (host[0] == '[') {
+		const char *close = strchr(host, ']');
+
+		if (close == NULL || (close[1] != '\0' && close[1] != ':'))
+			return false;
+		hp->name = host + 1;
+		hp->name_len = (size_t)(close - host - 1);
+		hp->bracketed = true;
+		hp->port = close[1] == ':' ? close + 2 : NULL;
+		return true;
+	}
+	colon = strchr(host, ':');
+	if (colon != NULL && strchr(colon + 1, ':') != NULL)
+		return false; /* a bare IPv6 literal needs brackets */
+	hp->name = host;
+	hp->name_len = colon ? (size_t)(colon - host) : strlen(host);
+	hp->port = colon ? colon + 1 : NULL;
+	return true;
+}
+
+static bool ipv6_literal(const char *s, size_t n, struct in6_addr *out)
+{
+	char tmp[INET6_ADDRSTRLEN + 1];
+
+	if (n == 0 || n >= sizeof(tmp))
+		return false;
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	return inet_pton(AF_INET6, tmp, out) == 1;
+}
+
+int ecra_registry_host_check(const char *host)
+{
+	host_parts hp;
+	unsigned char v4[4];
+	struct in6_addr v6;
+
+	if (host == NULL || host[0] == '\0')
+		return ecra_error_set(ECRA_EINVALID, "empty registry host");
+	if (!split_host(&hp, host))
+		return ecra_error_set(ECRA_EINVALID,
+		    "registry '%s' is not HOST[:PORT] (an IPv6 address goes "
+		    "in brackets: [::1]:5000)",
+		    host);
+	if (hp.bracketed ? !ipv6_literal(hp.name, hp.name_len, &v6)
+	                 : !(ipv4_literal(hp.name, hp.name_len, v4) ||
+	                       dns_name(hp.name, hp.name_len)))
+		return ecra_error_set(ECRA_EINVALID,
+		    "registry '%s': '%.*s' is not a host name or IP address",
+		    host, (int)hp.name_len, hp.name);
+	if (hp.port != NULL && !valid_port(hp.port))
+		return ecra_error_set(ECRA_EINVALID,
+		    "registry '%s': port '%s' is not a number from 1 to 65535",
+		    host, hp.port);
+	return 0;
+}
 
 bool ecra_registry_host_is_loopback(const char *host)
 {
-	size_t n;
+	host_parts hp;
+	unsigned char v4[4];
+	struct in6_addr v6;
 
-	if (host == NULL)
+	if (host == NULL || !split_host(&hp, host) ||
+	    (hp.port != NULL && !valid_port(hp.port)))
 		return false;
-	if (strncmp(host, "localhost", 9) == 0 &&
-	    (host[9] == '\0' || host[9] == ':'))
+	if (hp.bracketed)
+		return ipv6_literal(hp.name, hp.name_len, &v6) &&
+		       IN6_IS_ADDR_LOOPBACK(&v6);
+	if (hp.name_len == 9 && strncasecmp(hp.name, "localhost", 9) == 0)
 		return true;
-	if (strncmp(host, "127.", 4) == 0)
+	return ipv4_literal(hp.name, hp.name_len, v4) && v4[0] == 127;
+}
+
+/* Do host[:port] a and b name the same host (ASCII case ignored) and,
+ * with `ports`, the same port? */
+static bool same_host(const char *a, const char *b, bool ports)
+{
+	host_parts pa, pb;
+
+	if (!split_host(&pa, a) || !split_host(&pb, b))
+		return false;
+	if (pa.name_len != pb.name_len ||
+	    strncasecmp(pa.name, pb.name, pa.name_len) != 0)
+		return false;
+	if (!ports)
 		return true;
-	n = strlen("[::1]");
-	return strncmp(host, "[::1]", n) == 0 &&
-	       (host[n] == '\0' || host[n] == ':');
+	return (pa.port == NULL) == (pb.port == NULL) &&
+	       (pa.port == NULL || strcmp(pa.port, pb.port) == 0);
+}
+
+bool ecra_registry_host_insecure(
+    const char *host, const char *const *insecure, size_t count)
+{
+	size_t i;
+
+	for (i = 0; host != NULL && i < count; i++) {
+		host_parts hp;
+
+		if (insecure[i] == NULL || !split_host(&hp, insecure[i]))
+			continue;
+		/* "HOST" allows every port of HOST, "HOST:PORT" that one */
+		if (same_host(host, insecure[i], hp.port != NULL))
+			return true;
+	}
+	return false;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Names (OCI distribution spec, "Pulling manifests"; ECR's limits)        */
+
+static bool lower_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+/* One path component: [a-z0-9]+((\.|_|__|-+)[a-z0-9]+)* */
+static bool name_component(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t run = 0;
+
+		while (i < n && lower_alnum(s[i]))
+			i++, run++;
+		if (run == 0)
+			return false;
+		if (i == n)
+			return true;
+		if (s[i] == '.') {
+			i++;
+		} else if (s[i] == '_') {
+			i += i + 1 < n && s[i + 1] == '_' ? 2 : 1;
+		} else if (s[i] == '-') {
+			while (i < n && s[i] == '-')
+				i++;
+		} else {
+			return false;
+		}
+		if (i == n)
+			return false; /* a separator must be followed */
+	}
+	return false;
+}
+
+bool ecra_registry_repository_valid(const char *name)
+{
+	const char *p = name, *slash;
+
+	if (name == NULL)
+		return false;
+	for (;;) {
+		slash = strchr(p, '/');
+		if (!name_component(p, slash ? (size_t)(slash - p) : strlen(p)))
+			return false;
+		if (slash == NULL)
+			return true;
+		p = slash + 1;
+	}
+}
+
+int ecra_registry_check_repository(const char *name)
+{
+	size_t n = name != NULL ? strlen(name) : 0;
+
+	if (n < ECRA_REGISTRY_REPOSITORY_MIN ||
+	    n > ECRA_REGISTRY_REPOSITORY_MAX)
+		return ecra_error_set(ECRA_EINVALID,
+		    "repository name '%s' must be %d to %d characters long "
+		    "(it has %zu)",
+		    name ? name : "", ECRA_REGISTRY_REPOSITORY_MIN,
+		    ECRA_REGISTRY_REPOSITORY_MAX, n);
+	if (!ecra_registry_repository_valid(name))
+		return ecra_error_set(ECRA_EINVALID,
+		    "repository name '%s' is not "
+		    "valid: " ECRA_REGISTRY_NAME_RULE,
+		    name);
+	return 0;
+}
+
+bool ecra_registry_tag_valid(const char *tag)
+{
+	size_t i;
+
+	if (tag == NULL || !(isalnum((unsigned char)tag[0]) || tag[0] == '_'))
+		return false;
+	for (i = 1; tag[i]; i++)
+		if (i >= 128 || !(isalnum((unsigned char)tag[i]) ||
+		                    strchr("._-", tag[i]) != NULL))
+			return false;
+	return (unsigned char)tag[0] < 0x80;
+}
+
+int ecra_registry_check_tag(const char *tag)
+{
+	if (!ecra_registry_tag_valid(tag))
+		return ecra_error_set(ECRA_EINVALID,
+		    "image tag '%s' is not valid: " ECRA_REGISTRY_TAG_RULE,
+		    tag ? tag : "");
+	return 0;
+}
+
+/* algorithm:encoded, [a-z0-9]+([+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+ */
+static bool digest_valid(const char *d)
+{
+	const char *colon = strchr(d, ':'), *p;
+	bool sep_ok = false;
+
+	if (colon == NULL || colon == d || colon[1] == '\0')
+		return false;
+	for (p = d; p < colon; p++) {
+		if (lower_alnum(*p))
+			sep_ok = true;
+		else if (strchr("+._-", *p) != NULL && sep_ok && p + 1 < colon)
+			sep_ok = false;
+		else
+			return false;
+	}
+	if (!sep_ok)
+		return false;
+	for (p = colon + 1; *p; p++)
+		if (!isalnum((unsigned char)*p) && strchr("=_-", *p) == NULL)
+			return false;
+	return true;
+}
+
+/* Append `s` percent-encoding all but RFC 3986 unreserved characters,
+ * ':' and '@' (and '/' when `slashes`). */
+static int escape_segment(ecra_buf *b, const char *s, bool slashes)
+{
+	int error = 0;
+
+	for (; *s && error == 0; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (isalnum(c) || strchr("-._~:@", c) || (slashes && c == '/'))
+			error = ecra_buf_putc(b, (char)c);
+		else
+			error = ecra_buf_printf(b, "%%%02X", c);
+	}
+	return error;
+}
+
+/*
+ * "/v2/<repo>/<kind>/<ref>" for a request: the repository must match the
+ * distribution grammar and `ref` (NULL = none) be a tag or a digest, so
+ * nothing like "a/../b", "a?b" or "a#b" can name another path; every
+ * segment is escaped as well.
+ */
+static int api_path(
+    ecra_buf *out, const char *repo, const char *kind, const char *ref)
+{
+	int error;
+
+	ecra_buf_clear(out);
+	if (!ecra_registry_repository_valid(repo))
+		return ecra_error_set(ECRA_EINVALID,
+		    "repository name '%s' is not "
+		    "valid: " ECRA_REGISTRY_NAME_RULE,
+		    repo ? repo : "");
+	if (ref != NULL && !ecra_registry_tag_valid(ref) && !digest_valid(ref))
+		return ecra_error_set(ECRA_EINVALID,
+		    "'%s' is neither an image tag nor a digest", ref);
+	if ((error = ecra_buf_puts(out, "/v2/")) < 0 ||
+	    (error = escape_segment(out, repo, true)) < 0 ||
+	    (error = ecra_buf_printf(out, "/%s", kind)) < 0)
+		return error;
+	if (ref != NULL && ((error = ecra_buf_putc(out, '/')) < 0 ||
+	                       (error = escape_segment(out, ref, false)) < 0))
+		return error;
+	return 0;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -110,10 +469,8 @@ static int creds_from_config(ecra_registry *r, const char *dir)
 		}
 	}
 done:
-	if (plain != NULL) {
-		memset(plain, 0, strlen(plain));
-		ecra_free(plain);
-	}
+	ecra_wipe_str(plain);
+	ecra_free(plain);
 	ecra_json_free(cfg);
 	ecra_buf_dispose(&path);
 	return error;
@@ -136,7 +493,13 @@ int ecra_registry_new(ecra_registry **out, const ecra_registry_options *o)
 	r->timeout_ms = o->timeout_ms ? o->timeout_ms : 300000;
 	r->chunk_size = o->chunk_size;
 	if ((r->host = ecra_strdup(o->host)) == NULL ||
-	    (r->base = ecra_alloc(strlen(o->host) + 16)) == NULL) {
+	    (r->base = ecra_alloc(strlen(o->host) + 16)) == NULL ||
+	    (o->ca_file && (r->ca_file = ecra_strdup(o->ca_file)) == NULL) ||
+	    (o->https_proxy &&
+	        (r->https_proxy = ecra_strdup(o->https_proxy)) == NULL) ||
+	    (o->http_proxy &&
+	        (r->http_proxy = ecra_strdup(o->http_proxy)) == NULL) ||
+	    (o->no_proxy && (r->no_proxy = ecra_strdup(o->no_proxy)) == NULL)) {
 		error = ECRA_ENOMEM;
 		goto fail;
 	}
@@ -166,18 +529,19 @@ void ecra_registry_free(ecra_registry *r)
 	if (r == NULL)
 		return;
 	ecra_registry_transport_dispose(r);
-	if (r->password != NULL)
-		memset(r->password, 0, strlen(r->password));
+	ecra_wipe_str(r->password);
 	for (i = 0; i < r->token_count; i++) {
 		ecra_free(r->tokens[i].scope);
-		if (r->tokens[i].header != NULL)
-			memset(r->tokens[i].header, 0,
-			    strlen(r->tokens[i].header));
-		ecra_free(r->tokens[i].header);
+		ecra_wipe_str(r->tokens[i].value);
+		ecra_free(r->tokens[i].value);
 	}
 	ecra_free(r->tokens);
 	ecra_free(r->host);
 	ecra_free(r->base);
+	ecra_free(r->ca_file);
+	ecra_free(r->https_proxy);
+	ecra_free(r->http_proxy);
+	ecra_free(r->no_proxy);
 	ecra_free(r->username);
 	ecra_free(r->password);
 	ecra_free(r);
@@ -201,8 +565,7 @@ void ecra_registry_resp_dispose(ecra_registry_resp *resp)
 	memset(resp, 0, sizeof(*resp));
 }
 
-/* Parse `key="value"` / `key=value` pairs after the scheme word. */
-static char *challenge_param(const char *ch, const char *key)
+char *ecra_registry_challenge_param(const char *ch, const char *key)
 {
 	const char *p = ch;
 	size_t kl = strlen(key);
@@ -244,51 +607,58 @@ static const char *cached_token(ecra_registry *r, const char *scope)
 
 	for (i = 0; i < r->token_count; i++)
 		if (strcmp(r->tokens[i].scope, scope) == 0)
-			return r->tokens[i].header;
+			return r->tokens[i].value;
 	return NULL;
 }
 
-static int cache_token(ecra_registry *r, const char *scope, char *header)
+/* Takes `value` ("Bearer ..."), even on failure. */
+static int cache_token(ecra_registry *r, const char *scope, char *value)
 {
 	ecra_registry_token *t;
 	size_t i;
 
 	for (i = 0; i < r->token_count; i++)
 		if (strcmp(r->tokens[i].scope, scope) == 0) {
-			ecra_free(r->tokens[i].header);
-			r->tokens[i].header = header;
+			ecra_wipe_str(r->tokens[i].value);
+			ecra_free(r->tokens[i].value);
+			r->tokens[i].value = value;
 			return 0;
 		}
 	t = ecra_realloc(r->tokens, (r->token_count + 1) * sizeof(*t));
 	if (t == NULL) {
-		ecra_free(header);
+		ecra_wipe_str(value);
+		ecra_free(value);
 		return ECRA_ENOMEM;
 	}
 	r->tokens = t;
-	t[r->token_count].header = header;
+	t[r->token_count].value = value;
 	if ((t[r->token_count].scope = ecra_strdup(scope)) == NULL) {
-		ecra_free(header);
+		ecra_wipe_str(value);
+		ecra_free(value);
 		return ECRA_ENOMEM;
 	}
 	r->token_count++;
 	return 0;
 }
 
-static char *basic_header(const ecra_registry *r)
+/* The Authorization value "Basic <base64 user:password>"; every
+ * intermediate copy is wiped. */
+static char *basic_value(const ecra_registry *r)
 {
 	ecra_buf plain = ECRA_BUF_INIT(0), hdr = ECRA_BUF_INIT(0);
 	char *b64 = NULL, *out = NULL;
 
 	if (ecra_buf_printf(&plain, "%s:%s", r->username, r->password) < 0 ||
 	    (b64 = ecra_base64_encode(plain.ptr, plain.size)) == NULL ||
-	    ecra_buf_printf(&hdr, "Authorization: Basic %s", b64) < 0)
+	    ecra_buf_printf(&hdr, "Basic %s", b64) < 0)
 		goto done;
 	out = ecra_buf_detach(&hdr);
 done:
 	if (plain.ptr != NULL)
-		memset(plain.ptr, 0, plain.size);
-	if (b64 != NULL)
-		memset(b64, 0, strlen(b64));
+		ecra_wipe(plain.ptr, plain.size);
+	if (hdr.ptr != NULL)
+		ecra_wipe(hdr.ptr, hdr.size);
+	ecra_wipe_str(b64);
 	ecra_free(b64);
 	ecra_buf_dispose(&plain);
 	ecra_buf_dispose(&hdr);
@@ -310,19 +680,70 @@ static int url_encode(ecra_buf *b, const char *s)
 	return error;
 }
 
+int ecra_registry_token_from_answer(
+    char **value, const char *host, const char *body, size_t len)
+{
+	ecra_buf hdr = ECRA_BUF_INIT(0);
+	ecra_json *doc = NULL;
+	const char *tok;
+	int error = 0;
+
+	*value = NULL;
+	if (ecra_json_parse(&doc, body, len, "token response", 0) < 0) {
+		ecra_error_clear();
+		return ecra_error_set(ECRA_ERROR,
+		    "registry '%s': malformed token response", host);
+	}
+	tok = ecra_json_string(ecra_json_get(doc, "token"));
+	if (tok == NULL || tok[0] == '\0')
+		tok = ecra_json_string(ecra_json_get(doc, "access_token"));
+	if (tok == NULL || tok[0] == '\0')
+		error = ecra_error_set(ECRA_ERROR,
+		    "registry '%s': the token response has no token", host);
+	else if (strpbrk(tok, "\r\n") != NULL)
+		error = ecra_error_set(ECRA_ERROR,
+		    "registry '%s': the token holds a line break", host);
+	else if ((error = ecra_buf_printf(&hdr, "Bearer %s", tok)) == 0 &&
+	         (*value = ecra_buf_detach(&hdr)) == NULL)
+		error = ECRA_ENOMEM;
+	/* the parsed document keeps its own copy of the token */
+	wipe_json_strings(doc);
+	ecra_json_free(doc);
+	ecra_wipe(hdr.ptr, hdr.size);
+	ecra_buf_dispose(&hdr);
+	return error;
+}
+
+/* May the Basic credentials go to the token service at `realm`? Over
+ * https, or plain http to a loopback host or to the registry's own
+ * origin (which the user chose to speak http to). */
+static bool realm_safe(const ecra_registry *r, const char *realm)
+{
+	ecra_buf origin = ECRA_BUF_INIT(0);
+	bool ok;
+
+	if (strncasecmp(realm, "https://", 8) == 0)
+		return true;
+	if (strncasecmp(realm, "http://", 7) != 0)
+		return false;
+	ok = ecra_registry_same_origin(realm, r->base) ||
+	     (ecra_registry_url_origin(&origin, realm) == 0 &&
+	         ecra_registry_host_is_loopback(origin.ptr + 7));
+	ecra_error_clear();
+	ecra_buf_dispose(&origin);
+	return ok;
+}
+
 /* Fetch a Bearer token for the challenge and cache it under `scope`. */
 static int fetch_token(
     ecra_registry *r, const char *challenge, const char *scope)
 {
-	char *realm = challenge_param(challenge, "realm");
-	char *service = challenge_param(challenge, "service");
-	char *chscope = challenge_param(challenge, "scope");
-	ecra_buf url = ECRA_BUF_INIT(0), hdr = ECRA_BUF_INIT(0);
+	char *realm = ecra_registry_challenge_param(challenge, "realm");
+	char *service = ecra_registry_challenge_param(challenge, "service");
+	char *chscope = ecra_registry_challenge_param(challenge, "scope");
+	ecra_buf url = ECRA_BUF_INIT(0);
 	ecra_registry_resp resp;
-	ecra_json *doc = NULL;
-	const char *tok;
-	const char *headers[2] = { NULL, NULL };
-	char *basic = NULL;
+	char *basic = NULL, *value = NULL;
 	const char *sc = chscope != NULL ? chscope : scope;
 	int error;
 
@@ -331,6 +752,22 @@ static int fetch_token(
 		error = ecra_error_set(ECRA_EAUTH,
 		    "registry '%s' sent a Bearer challenge without a realm",
 		    r->host);
+		goto done;
+	}
+	if (strncasecmp(realm, "https://", 8) != 0 &&
+	    strncasecmp(realm, "http://", 7) != 0) {
+		error = ecra_error_set(ECRA_EAUTH,
+		    "registry '%s' names a token service that is not an "
+		    "http(s) URL",
+		    r->host);
+		goto done;
+	}
+	if (r->username != NULL && !realm_safe(r, realm)) {
+		ecra_http_redact_url(&url, realm);
+		error = ecra_error_set(ECRA_EAUTH,
+		    "registry '%s' names a token service over plain http on "
+		    "another host ('%s'): the credentials are not sent there",
+		    r->host, url.ptr);
 		goto done;
 	}
 	if ((error = ecra_buf_printf(
@@ -366,16 +803,21 @@ static int fetch_token(
 		}
 	}
 	ecra_buf_truncate(&url, url.size - 1);
-	if (r->username != NULL) {
-		if ((basic = basic_header(r)) == NULL) {
-			error = ECRA_ENOMEM;
-			goto done;
-		}
-		headers[0] = basic;
-	}
-	if ((error = ecra_registry_xfer(
-	         r, "GET", url.ptr, headers, NULL, 0, &resp)) < 0)
+	if (r->username != NULL && (basic = basic_value(r)) == NULL) {
+		error = ECRA_ENOMEM;
 		goto done;
+	}
+	/* The answer holds the token: its buffer is wiped below. */
+	if ((error = ecra_registry_xfer(
+	         r, "GET", url.ptr, basic, NULL, 0, NULL, 0, &resp)) < 0)
+		goto done;
+	if ((resp.status == 401 || resp.status == 403) && basic == NULL) {
+		error = ecra_error_set(ECRA_EAUTH,
+		    "registry '%s' requires authentication and no credentials "
+		    "were given for it (token service answered HTTP %d)",
+		    r->host, resp.status);
+		goto done;
+	}
 	if (resp.status == 401 || resp.status == 403) {
 		error = ecra_error_set(ECRA_EAUTH,
 		    "registry '%s' refused the credentials (token service "
@@ -390,52 +832,35 @@ static int fetch_token(
 		    resp.status);
 		goto done;
 	}
-	if (ecra_json_parse(&doc, resp.body.ptr ? resp.body.ptr : "",
-	        resp.body.size, "token response", 0) < 0) {
-		error = ecra_error_set(ECRA_ERROR,
-		    "registry '%s': malformed token response", r->host);
+	if ((error = ecra_registry_token_from_answer(&value, r->host,
+	         resp.body.ptr ? resp.body.ptr : "", resp.body.size)) < 0)
 		goto done;
-	}
-	tok = ecra_json_string(ecra_json_get(doc, "token"));
-	if (tok == NULL || tok[0] == '\0')
-		tok = ecra_json_string(ecra_json_get(doc, "access_token"));
-	if (tok == NULL || tok[0] == '\0') {
-		error = ecra_error_set(ECRA_ERROR,
-		    "registry '%s': the token response has no token", r->host);
-		goto done;
-	}
-	if ((error = ecra_buf_printf(&hdr, "Authorization: Bearer %s", tok)) <
-	    0)
-		goto done;
-	error = cache_token(r, scope, ecra_buf_detach(&hdr));
+	error = cache_token(r, scope, value);
 done:
-	ecra_json_free(doc);
+	ecra_wipe(resp.body.ptr, resp.body.size);
 	ecra_registry_resp_dispose(&resp);
-	if (basic != NULL)
-		memset(basic, 0, strlen(basic));
+	ecra_wipe_str(basic);
 	ecra_free(basic);
 	ecra_free(realm);
 	ecra_free(service);
 	ecra_free(chscope);
 	ecra_buf_dispose(&url);
-	ecra_buf_dispose(&hdr);
 	return error;
 }
 
 /*
  * Send a request to the registry (`url` absolute, or a path starting with
- * '/'), authenticating for `scope` as needed. `extra` is a NULL-terminated
- * list of "Name: value" headers (may be NULL).
+ * '/'), authenticating for `scope` as needed.
  */
 int ecra_registry_request(ecra_registry *r, const char *method, const char *url,
-    const char *scope, const char *const *extra, const void *body, size_t len,
-    ecra_registry_resp *resp)
+    const char *scope, const ecra_http_header *extra, size_t count,
+    const void *body, size_t len, ecra_registry_resp *resp)
 {
-	const char *headers[16];
 	ecra_buf full = ECRA_BUF_INIT(0);
 	const char *auth;
 	char *basic = NULL;
-	size_t n, i, limit = resp->body.limit;
+	size_t limit = resp->body.limit;
+	bool ours;
 	int attempt, error = 0;
 
 	memset(resp, 0, sizeof(*resp));
@@ -446,28 +871,26 @@ int ecra_registry_request(ecra_registry *r, const char *method, const char *url,
 			goto done;
 		url = full.ptr;
 	}
+	/* An upload Location on a blob store (S3, GCS, a CDN) is another
+	 * origin: it gets neither the credentials nor a token, and a 401
+	 * from it is not answered (docker and containerd do the same). */
+	ours = ecra_registry_same_origin(url, r->base);
 	for (attempt = 0; attempt < 2; attempt++) {
-		n = 0;
-		auth = cached_token(r, scope);
-		if (auth == NULL && r->basic_ok && r->username != NULL) {
-			if (basic == NULL &&
-			    (basic = basic_header(r)) == NULL) {
+		auth = ours ? cached_token(r, scope) : NULL;
+		if (ours && auth == NULL && r->basic_ok &&
+		    r->username != NULL) {
+			if (basic == NULL && (basic = basic_value(r)) == NULL) {
 				error = ECRA_ENOMEM;
 				goto done;
 			}
 			auth = basic;
 		}
-		if (auth != NULL)
-			headers[n++] = auth;
-		for (i = 0; extra != NULL && extra[i] != NULL && n < 15; i++)
-			headers[n++] = extra[i];
-		headers[n] = NULL;
 		ecra_registry_resp_dispose(resp);
 		resp->body.limit = limit;
-		if ((error = ecra_registry_xfer(
-		         r, method, url, headers, body, len, resp)) < 0)
+		if ((error = ecra_registry_xfer(r, method, url, auth, extra,
+		         count, body, len, resp)) < 0)
 			goto done;
-		if (resp->status != 401 || attempt == 1)
+		if (resp->status != 401 || attempt == 1 || !ours)
 			break;
 		/* 401: answer the challenge, then retry once. */
 		if (resp->www_authenticate != NULL &&
@@ -481,12 +904,13 @@ int ecra_registry_request(ecra_registry *r, const char *method, const char *url,
 			break;
 		}
 	}
+	if (!ours)
+		goto done; /* the caller reports what another host answered */
 	if (resp->status == 401) {
 		error = r->username == NULL
 		            ? ecra_error_set(ECRA_EAUTH,
-		                  "registry '%s' requires authentication (pass "
-		                  "--username and --password-stdin, or log in "
-		                  "with docker login)",
+		                  "registry '%s' requires authentication and "
+		                  "no credentials were given for it",
 		                  r->host)
 		            : ecra_error_set(ECRA_EAUTH,
 		                  "registry '%s' refused the credentials of "
@@ -501,8 +925,7 @@ int ecra_registry_request(ecra_registry *r, const char *method, const char *url,
 		goto done;
 	}
 done:
-	if (basic != NULL)
-		memset(basic, 0, strlen(basic));
+	ecra_wipe_str(basic);
 	ecra_free(basic);
 	ecra_buf_dispose(&full);
 	return error;
@@ -572,7 +995,6 @@ int ecra_registry_manifest_exists(ecra_registry *r, const char *repo,
     const char *ref, bool *exists, char **digest)
 {
 	ecra_buf path = ECRA_BUF_INIT(0), scope = ECRA_BUF_INIT(0);
-	const char *extra[] = { ACCEPT_MANIFESTS, NULL };
 	ecra_registry_resp resp;
 	int error;
 
@@ -580,11 +1002,10 @@ int ecra_registry_manifest_exists(ecra_registry *r, const char *repo,
 	if (digest != NULL)
 		*digest = NULL;
 	memset(&resp, 0, sizeof(resp));
-	if ((error = ecra_buf_printf(&path, "/v2/%s/manifests/%s", repo, ref)) <
-	        0 ||
+	if ((error = api_path(&path, repo, "manifests", ref)) < 0 ||
 	    (error = scope_of(&scope, repo, false)) < 0 ||
-	    (error = ecra_registry_request(
-	         r, "HEAD", path.ptr, scope.ptr, extra, NULL, 0, &resp)) < 0)
+	    (error = ecra_registry_request(r, "HEAD", path.ptr, scope.ptr,
+	         accept_manifests, 1, NULL, 0, &resp)) < 0)
 		goto done;
 	if (resp.status == 200) {
 		*exists = true;
@@ -605,7 +1026,6 @@ int ecra_registry_manifest_get(ecra_registry *r, const char *repo,
     const char *ref, ecra_buf *body, char **media_type, char **digest)
 {
 	ecra_buf path = ECRA_BUF_INIT(0), scope = ECRA_BUF_INIT(0);
-	const char *extra[] = { ACCEPT_MANIFESTS, NULL };
 	ecra_registry_resp resp;
 	char computed[72];
 	int error;
@@ -615,11 +1035,10 @@ int ecra_registry_manifest_get(ecra_registry *r, const char *repo,
 		*digest = NULL;
 	memset(&resp, 0, sizeof(resp));
 	resp.body.limit = MANIFEST_LIMIT;
-	if ((error = ecra_buf_printf(&path, "/v2/%s/manifests/%s", repo, ref)) <
-	        0 ||
+	if ((error = api_path(&path, repo, "manifests", ref)) < 0 ||
 	    (error = scope_of(&scope, repo, false)) < 0 ||
-	    (error = ecra_registry_request(
-	         r, "GET", path.ptr, scope.ptr, extra, NULL, 0, &resp)) < 0)
+	    (error = ecra_registry_request(r, "GET", path.ptr, scope.ptr,
+	         accept_manifests, 1, NULL, 0, &resp)) < 0)
 		goto done;
 	if (resp.status != 200) {
 		error = ecra_registry_fail(r, &resp, "fetching a manifest");
@@ -656,9 +1075,8 @@ int ecra_registry_manifest_put(ecra_registry *r, const char *repo,
     const char *ref, const char *media_type, const void *data, size_t len,
     char **digest)
 {
-	ecra_buf path = ECRA_BUF_INIT(0), scope = ECRA_BUF_INIT(0),
-	         ct = ECRA_BUF_INIT(0);
-	const char *extra[2] = { NULL, NULL };
+	ecra_buf path = ECRA_BUF_INIT(0), scope = ECRA_BUF_INIT(0);
+	ecra_http_header ct = { "Content-Type", media_type };
 	ecra_registry_resp resp;
 	char computed[72];
 	int error;
@@ -667,15 +1085,11 @@ int ecra_registry_manifest_put(ecra_registry *r, const char *repo,
 		*digest = NULL;
 	memset(&resp, 0, sizeof(resp));
 	ecra_registry_sha256(computed, data, len);
-	if ((error = ecra_buf_printf(&path, "/v2/%s/manifests/%s", repo, ref)) <
-	        0 ||
-	    (error = ecra_buf_printf(&ct, "Content-Type: %s", media_type)) <
-	        0 ||
+	if ((error = api_path(&path, repo, "manifests", ref)) < 0 ||
 	    (error = scope_of(&scope, repo, true)) < 0)
 		goto done;
-	extra[0] = ct.ptr;
 	if ((error = ecra_registry_request(
-	         r, "PUT", path.ptr, scope.ptr, extra, data, len, &resp)) < 0)
+	         r, "PUT", path.ptr, scope.ptr, &ct, 1, data, len, &resp)) < 0)
 		goto done;
 	if (resp.status != 201 && resp.status != 200) {
 		error = ecra_registry_fail(r, &resp, "pushing a manifest");
@@ -693,7 +1107,6 @@ done:
 	ecra_registry_resp_dispose(&resp);
 	ecra_buf_dispose(&path);
 	ecra_buf_dispose(&scope);
-	ecra_buf_dispose(&ct);
 	return error;
 }
 
@@ -706,11 +1119,10 @@ int ecra_registry_blob_exists(
 
 	*exists = false;
 	memset(&resp, 0, sizeof(resp));
-	if ((error = ecra_buf_printf(&path, "/v2/%s/blobs/%s", repo, digest)) <
-	        0 ||
+	if ((error = api_path(&path, repo, "blobs", digest)) < 0 ||
 	    (error = scope_of(&scope, repo, false)) < 0 ||
 	    (error = ecra_registry_request(
-	         r, "HEAD", path.ptr, scope.ptr, NULL, NULL, 0, &resp)) < 0)
+	         r, "HEAD", path.ptr, scope.ptr, NULL, 0, NULL, 0, &resp)) < 0)
 		goto done;
 	if (resp.status == 200)
 		*exists = true;
@@ -733,11 +1145,10 @@ int ecra_registry_blob_get(
 
 	memset(&resp, 0, sizeof(resp));
 	resp.body.limit = out->limit;
-	if ((error = ecra_buf_printf(&path, "/v2/%s/blobs/%s", repo, digest)) <
-	        0 ||
+	if ((error = api_path(&path, repo, "blobs", digest)) < 0 ||
 	    (error = scope_of(&scope, repo, false)) < 0 ||
 	    (error = ecra_registry_request(
-	         r, "GET", path.ptr, scope.ptr, NULL, NULL, 0, &resp)) < 0)
+	         r, "GET", path.ptr, scope.ptr, NULL, 0, NULL, 0, &resp)) < 0)
 		goto done;
 	if (resp.status != 200) {
 		error = ecra_registry_fail(r, &resp, "fetching a blob");
@@ -789,8 +1200,9 @@ int ecra_registry_blob_upload(ecra_registry *r, const char *repo,
 	ecra_buf path = ECRA_BUF_INIT(0), scope = ECRA_BUF_INIT(0),
 	         url = ECRA_BUF_INIT(0), chunk = ECRA_BUF_INIT(0),
 	         range = ECRA_BUF_INIT(0);
-	const char *octet[] = { "Content-Type: application/octet-stream", NULL,
-		NULL };
+	ecra_http_header octet[2] = { { "Content-Type",
+		                          "application/octet-stream" },
+		{ "Content-Range", NULL } };
 	ecra_registry_resp resp;
 	char *loc = NULL;
 	size_t chunk_size = r->chunk_size ? r->chunk_size : DEFAULT_CHUNK;
@@ -810,19 +1222,19 @@ int ecra_registry_blob_upload(ecra_registry *r, const char *repo,
 		/* Ask for both scopes so a token covers the mount. */
 		if ((error = ecra_buf_printf(
 		         &scope, " repository:%s:pull", mount_from)) < 0 ||
-		    (error = ecra_buf_printf(
-		         &path, "/v2/%s/blobs/uploads/", repo)) < 0 ||
+		    (error = api_path(&path, repo, "blobs/uploads/", NULL)) <
+		        0 ||
 		    (error = ecra_buf_puts(&path, "?mount=")) < 0 ||
 		    (error = url_encode(&path, digest)) < 0 ||
 		    (error = ecra_buf_puts(&path, "&from=")) < 0 ||
 		    (error = url_encode(&path, mount_from)) < 0)
 			goto done;
-	} else if ((error = ecra_buf_printf(
-	                &path, "/v2/%s/blobs/uploads/", repo)) < 0) {
+	} else if ((error = api_path(&path, repo, "blobs/uploads/", NULL)) <
+	           0) {
 		goto done;
 	}
 	if ((error = ecra_registry_request(
-	         r, "POST", path.ptr, scope.ptr, NULL, "", 0, &resp)) < 0)
+	         r, "POST", path.ptr, scope.ptr, NULL, 0, "", 0, &resp)) < 0)
 		goto done;
 	if (resp.status == 201)
 		goto done; /* mounted */
@@ -859,7 +1271,7 @@ int ecra_registry_blob_upload(ecra_registry *r, const char *repo,
 				goto done;
 			ecra_registry_resp_dispose(&resp);
 			if ((error = ecra_registry_request(r, "PUT", url.ptr,
-			         scope.ptr, octet, chunk.ptr, chunk.size,
+			         scope.ptr, octet, 1, chunk.ptr, chunk.size,
 			         &resp)) < 0)
 				goto done;
 			if (resp.status != 201) {
@@ -877,15 +1289,14 @@ int ecra_registry_blob_upload(ecra_registry *r, const char *repo,
 		}
 		ecra_buf_clear(&range);
 		if ((error = upload_url(&url, r, loc, NULL, NULL)) < 0 ||
-		    (error = ecra_buf_printf(&range, "Content-Range: %llu-%llu",
+		    (error = ecra_buf_printf(&range, "%llu-%llu",
 		         (unsigned long long)sent,
 		         (unsigned long long)(sent + chunk.size - 1))) < 0)
 			goto done;
-		octet[1] = range.ptr;
+		octet[1].value = range.ptr;
 		ecra_registry_resp_dispose(&resp);
 		error = ecra_registry_request(r, "PATCH", url.ptr, scope.ptr,
-		    octet, chunk.ptr, chunk.size, &resp);
-		octet[1] = NULL;
+		    octet, 2, chunk.ptr, chunk.size, &resp);
 		if (error < 0)
 			goto done;
 		if (resp.status != 202 || resp.location == NULL) {
@@ -986,13 +1397,13 @@ int ecra_registry_mount(ecra_registry *r, const char *repo, const char *digest,
 	if ((error = scope_of(&scope, repo, true)) < 0 ||
 	    (error = ecra_buf_printf(&scope, " repository:%s:pull", from)) <
 	        0 ||
-	    (error = ecra_buf_printf(
-	         &path, "/v2/%s/blobs/uploads/?mount=", repo)) < 0 ||
+	    (error = api_path(&path, repo, "blobs/uploads/?mount=", NULL)) <
+	        0 ||
 	    (error = url_encode(&path, digest)) < 0 ||
 	    (error = ecra_buf_puts(&path, "&from=")) < 0 ||
 	    (error = url_encode(&path, from)) < 0 ||
 	    (error = ecra_registry_request(
-	         r, "POST", path.ptr, scope.ptr, NULL, "", 0, &resp)) < 0)
+	         r, "POST", path.ptr, scope.ptr, NULL, 0, "", 0, &resp)) < 0)
 		goto done;
 	if (resp.status == 201) {
 		*mounted = true;
@@ -1003,7 +1414,7 @@ int ecra_registry_mount(ecra_registry *r, const char *repo, const char *digest,
 		memset(&cancel, 0, sizeof(cancel));
 		if (upload_url(&url, r, resp.location, NULL, NULL) == 0)
 			(void)ecra_registry_request(r, "DELETE", url.ptr,
-			    scope.ptr, NULL, NULL, 0, &cancel);
+			    scope.ptr, NULL, 0, NULL, 0, &cancel);
 		ecra_registry_resp_dispose(&cancel);
 		ecra_error_clear();
 	} else {

@@ -47,11 +47,49 @@ typedef struct {
 	unsigned int timeout_ms; /* per request; 0 = 300 s */
 	/* Blob upload chunk size; 0 = monolithic PUT. */
 	size_t chunk_size;
+	/* TLS and proxies (see src/http/http.h): a PEM CA bundle (NULL =
+	 * system), proxies by scheme, hosts that bypass them. */
+	const char *ca_file;
+	const char *https_proxy;
+	const char *http_proxy;
+	const char *no_proxy;
 } ecra_registry_options;
 
-/* True for hosts docker treats as insecure by default (127.0.0.0/8,
- * localhost, ::1): they are spoken to over plain http. */
+/* Loopback means exactly: `localhost` (ASCII case ignored), an IPv4
+ * literal in 127.0.0.0/8 (dotted quad), or the IPv6 literal ::1 in
+ * brackets, each with an optional port. Nothing that has to be resolved
+ * ("127.example.com", "localhost.") is loopback. These hosts are spoken
+ * to over plain http (docker does the same). */
 bool ecra_registry_host_is_loopback(const char *host);
+
+/* Is `host` (host[:port]) in the explicit list of insecure registries
+ * (plain http)? An entry "HOST" matches every port of HOST, an entry
+ * "HOST:PORT" only that port; host names compare without ASCII case. */
+bool ecra_registry_host_insecure(
+    const char *host, const char *const *insecure, size_t count);
+
+/* ecra_registry_host_check() (is `host` a valid host[:port]?) is public:
+ * include/ecrassets/publish.h. */
+
+/* Repository names and tags (OCI distribution spec; ECR's limits on the
+ * length). Every client call checks them before any request. */
+#define ECRA_REGISTRY_REPOSITORY_MIN 2
+#define ECRA_REGISTRY_REPOSITORY_MAX 256
+#define ECRA_REGISTRY_NAME_RULE                                            \
+	"components of lowercase letters and digits, separated inside by " \
+	"'.', '_', '__' or dashes, joined by '/' "                         \
+	"([a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(/[a-z0-9]+((\\.|_|__|-+)"     \
+	"[a-z0-9]+)*)*)"
+#define ECRA_REGISTRY_TAG_RULE                                              \
+	"a letter, digit or '_', then up to 127 letters, digits, '.', '_' " \
+	"or '-' ([a-zA-Z0-9_][a-zA-Z0-9._-]{0,127})"
+
+/* The grammar only (no length limits). */
+bool ecra_registry_repository_valid(const char *name);
+bool ecra_registry_tag_valid(const char *tag);
+/* Grammar and ECR's 2-256 characters; ECRA_EINVALID with the rule. */
+int ecra_registry_check_repository(const char *name);
+int ecra_registry_check_tag(const char *tag);
 
 int ecra_registry_new(ecra_registry **out, const ecra_registry_options *o);
 void ecra_registry_free(ecra_registry *r);

@@ -8,18 +8,24 @@
 #ifndef SRC_REGISTRY_REGISTRY_INT_H
 #define SRC_REGISTRY_REGISTRY_INT_H
 
+#include "http/http.h"
 #include "registry/registry.h"
+#include "util/buf.h"
 
 typedef struct {
 	char *scope;
-	char *header; /* "Authorization: Bearer ..." */
+	char *value; /* the Authorization value: "Bearer ..." */
 } ecra_registry_token;
 
 struct ecra_registry {
 	char *host;
-	char *base; /* scheme://host */
+	char *base; /* scheme://host: the origin credentials go to */
 	char *username;
 	char *password;
+	char *ca_file; /* transport settings (registry.h options) */
+	char *https_proxy;
+	char *http_proxy;
+	char *no_proxy;
 	bool basic_ok; /* the registry asked for Basic: send it upfront */
 	ecra_registry_token *tokens;
 	size_t token_count;
@@ -46,19 +52,45 @@ void ecra_registry_resp_dispose(ecra_registry_resp *resp);
 int ecra_registry_transport_init(ecra_registry *r);
 void ecra_registry_transport_dispose(ecra_registry *r);
 
-/* One HTTP exchange (no auth handling): `headers` NULL-terminated
- * "Name: value" lines; body may be NULL (no body). HEAD reads no body.
- * Redirects are followed, never forwarding Authorization to another
- * host. Returns 0 for any HTTP status; < 0 for transport failures, with
- * a message naming the registry host (never a header). */
-int ecra_registry_xfer(ecra_registry *r, const char *method, const char *url,
-    const char *const *headers, const void *body, size_t len,
-    ecra_registry_resp *resp);
+/* "scheme://host[:port]" of an http(s) URL: scheme and host lower-cased,
+ * user info and a default port (80, 443) dropped. */
+int ecra_registry_url_origin(ecra_buf *out, const char *url);
+/* Do two absolute URLs have the same origin? (False if either is not an
+ * http(s) URL.) */
+bool ecra_registry_same_origin(const char *a, const char *b);
+/* Resolve a Location (absolute, "//host/...", "/path" or relative) against
+ * the URL it answered. */
+int ecra_registry_resolve_url(ecra_buf *out, const char *base, const char *ref);
 
-/* A request with the auth dance (see registry.c). */
+/* One HTTP exchange (no auth dance): `auth` is the Authorization value
+ * (NULL = none), sent to the origin of `url` only; `headers` are `count`
+ * other (name, value) pairs; body may be NULL (no body). HEAD reads no
+ * body. GET and HEAD follow redirects (at most 10; https never to http),
+ * the Authorization dropped on any other origin. Returns 0 for any HTTP
+ * status; < 0 for transport failures, with a message naming the
+ * registry host (never a header). */
+int ecra_registry_xfer(ecra_registry *r, const char *method, const char *url,
+    const char *auth, const ecra_http_header *headers, size_t count,
+    const void *body, size_t len, ecra_registry_resp *resp);
+
+/* A request with the auth dance (see registry.c): `url` absolute or a
+ * path from the registry root; `extra` are `count` (name, value) pairs.
+ * Credentials and tokens go only to the registry's own origin: a URL on
+ * another origin (an upload Location on S3) is sent without them and its
+ * 401 is not answered. */
 int ecra_registry_request(ecra_registry *r, const char *method, const char *url,
-    const char *scope, const char *const *extra, const void *body, size_t len,
-    ecra_registry_resp *resp);
+    const char *scope, const ecra_http_header *extra, size_t count,
+    const void *body, size_t len, ecra_registry_resp *resp);
+
+/* The value of `key` in a WWW-Authenticate challenge (`key="value"` or
+ * `key=value` after the scheme word; keys without case), or NULL. */
+char *ecra_registry_challenge_param(const char *challenge, const char *key);
+
+/* The Authorization value ("Bearer <token>") of a token service answer
+ * ({"token": ...} or {"access_token": ...}); every copy of the token but
+ * *value is wiped. */
+int ecra_registry_token_from_answer(
+    char **value, const char *host, const char *body, size_t len);
 
 /* Set an error from a failed response and return its code. */
 int ecra_registry_fail(

@@ -1,1 +1,2 @@
 ecra_unit_test(http client)
+ecra_unit_test(http proxy)

@@ -425,11 +425,11 @@ static void publish_with_creds_file(void **state)
 	    "{\"domainCredentials\":{\"127.0.0.1\":{\"ecrRepository\":true},"
 	    "\"private.example:5000\":{\"secretsManagerSecretId\":\"s\"}}}");
 	assert_ok(publish("\"One\":{\"source\":{\"directory\":\"ctx\"},"
-	                  "\"destinations\":{\"d\":{\"repositoryName\":\"r\","
+	                  "\"destinations\":{\"d\":{\"repositoryName\":\"rr\","
 	                  "\"imageTag\":\"c1\"}}},"
 	                  "\"Exec\":{\"source\":{\"executable\":[\"echo\","
 	                  "\"loaded:1\"]},"
-	                  "\"destinations\":{\"d\":{\"repositoryName\":\"r\","
+	                  "\"destinations\":{\"d\":{\"repositoryName\":\"rr\","
 	                  "\"imageTag\":\"c2\"}}}",
 	    creds, &ev, &sum));
 	assert_int_equal(sum.published, 2);
@@ -474,7 +474,7 @@ static void publish_with_creds_file(void **state)
 	ecra_buf_clear(&ev.log);
 	assert_int_equal(publish("\"bad\":{\"source\":{\"directory\":\"ctx\"},"
 	                         "\"destinations\":{\"d\":{\"repositoryName\":"
-	                         "\"r\",\"imageTag\":\"c3\"}}}",
+	                         "\"rr\",\"imageTag\":\"c3\"}}}",
 	                     creds, &ev, &sum),
 	    ECRA_ERROR);
 	assert_int_equal(sum.failed, 1);
@@ -501,7 +501,7 @@ static void publish_cancelled_and_ignored_file(void **state)
 	/* cancelled at the build event: the build runs, nothing after it */
 	assert_int_equal(publish("\"Two\":{\"source\":{\"directory\":\"ctx\"},"
 	                         "\"destinations\":{\"d\":{\"repositoryName\":"
-	                         "\"r\",\"imageTag\":\"c4\"}}}",
+	                         "\"rr\",\"imageTag\":\"c4\"}}}",
 	                     creds, &ev, &sum),
 	    ECRA_ERROR);
 	assert_non_null(strstr(ev.log.ptr, "publishing was cancelled"));
@@ -518,7 +518,7 @@ static void publish_cancelled_and_ignored_file(void **state)
 	ecra_buf_clear(&ev.log);
 	write_text(dir, "creds.json", "{not json");
 	assert_ok(publish("\"Three\":{\"source\":{\"directory\":\"ctx\"},"
-	                  "\"destinations\":{\"d\":{\"repositoryName\":\"r\","
+	                  "\"destinations\":{\"d\":{\"repositoryName\":\"rr\","
 	                  "\"imageTag\":\"c5\"}}}",
 	    creds, &ev, &sum));
 	assert_non_null(strstr(
@@ -534,7 +534,7 @@ static void publish_cancelled_and_ignored_file(void **state)
 	ecra_buf_clear(&ev.log);
 	unlink(creds);
 	assert_ok(publish("\"Four\":{\"source\":{\"directory\":\"ctx\"},"
-	                  "\"destinations\":{\"d\":{\"repositoryName\":\"r\","
+	                  "\"destinations\":{\"d\":{\"repositoryName\":\"rr\","
 	                  "\"imageTag\":\"c6\"}}}",
 	    creds, &ev, &sum));
 	assert_null(strstr(ev.log.ptr, "CDK docker credentials"));

@@ -67,15 +67,15 @@ static void entries_in_js_order(void **state)
 	write_text(dir, "m/S.assets.json",
 	    "{\"version\":\"55.0.0\",\"files\":{\"f\":{}},\"dockerImages\":{"
 	    "\"zeta\":{\"source\":{\"directory\":\"asset.z\"},"
-	    "\"destinations\":{\"b\":{\"repositoryName\":\"r\",\"imageTag\":"
-	    "\"t1\"},\"2\":{\"repositoryName\":\"r\",\"imageTag\":\"t2\","
+	    "\"destinations\":{\"b\":{\"repositoryName\":\"rr\",\"imageTag\":"
+	    "\"t1\"},\"2\":{\"repositoryName\":\"rr\",\"imageTag\":\"t2\","
 	    "\"region\":\"us-west-2\",\"assumeRoleArn\":\"arn:x\"}}},"
 	    "\"alpha\":{\"displayName\":\"Alpha\",\"source\":{\"executable\":"
 	    "[\"sh\",\"-c\",\"echo img\"],\"directory\":\"ignored\"},"
-	    "\"destinations\":{\"x\":{\"repositoryName\":\"r\",\"imageTag\":"
+	    "\"destinations\":{\"x\":{\"repositoryName\":\"rr\",\"imageTag\":"
 	    "\"t3\"}}},"
 	    "\"10\":{\"source\":{\"directory\":\"/abs/./dir/../ctx\"},"
-	    "\"destinations\":{\"d\":{\"repositoryName\":\"r\",\"imageTag\":"
+	    "\"destinations\":{\"d\":{\"repositoryName\":\"rr\",\"imageTag\":"
 	    "\"t4\",\"extra\":1}}}}}");
 	load_ok(&m, "m/S.assets.json");
 	assert_int_equal(ecra_manifest_count(m), 4);
@@ -123,7 +123,7 @@ static void build_options_parsed(void **state)
 	    "\"registry\",\"params\":{\"ref\":\"a/b:c\"}},{\"type\":\"gha\","
 	    "\"params\":{}}],\"cacheTo\":{\"type\":\"inline\"},"
 	    "\"cacheDisabled\":true,\"dockerBuildProvenance\":true},"
-	    "\"destinations\":{\"d\":{\"repositoryName\":\"r\",\"imageTag\":"
+	    "\"destinations\":{\"d\":{\"repositoryName\":\"rr\",\"imageTag\":"
 	    "\"t\"}}}}}");
 	/* a directory with assets.json (cdk-assets -p DIR) */
 	load_ok(&m, "opts");
@@ -160,7 +160,7 @@ static void schema_errors_name_file_and_field(void **state)
 	load_fails(
 	    "{\"version\":\"55.0.0\",\"dockerImages\":{\"a\":{\"source\":"
 	    "{\"directory\":\"d\"},\"destinations\":{\"d\":{"
-	    "\"repositoryName\":\"r\",\"imageTag\":5}}}}}",
+	    "\"repositoryName\":\"rr\",\"imageTag\":5}}}}}",
 	    ECRA_EINVALID,
 	    "x.assets.json': 'dockerImages.a.destinations.d.imageTag' must be "
 	    "a string, got number");
@@ -348,7 +348,7 @@ static void failed_load_leaves_set_intact(void **state)
 	write_text(dir, "ok/b.assets.json",
 	    "{\"version\":\"55.0.0\",\"dockerImages\":{\"good\":{\"source\":"
 	    "{\"directory\":\"d\"},\"destinations\":{\"d\":{\"repositoryName\":"
-	    "\"r\",\"imageTag\":\"t\"}}},\"bad\":{\"source\":{\"directory\":"
+	    "\"rr\",\"imageTag\":\"t\"}}},\"bad\":{\"source\":{\"directory\":"
 	    "7},\"destinations\":{}}}}");
 	load_ok(&m, "ok/a.assets.json");
 	assert_fails_with(
@@ -380,9 +380,9 @@ static void allocation_failures(void **state)
 	    "\"b\"},\"cacheFrom\":[{\"type\":\"registry\",\"params\":{\"r\":"
 	    "\"x\"}}],\"cacheTo\":{\"type\":\"inline\"},\"dockerOutputs\":"
 	    "[\"type=docker\"]},\"destinations\":{\"d1\":{\"repositoryName\":"
-	    "\"r\",\"imageTag\":\"t\"},\"d2\":{\"repositoryName\":\"r\","
+	    "\"rr\",\"imageTag\":\"t\"},\"d2\":{\"repositoryName\":\"rr\","
 	    "\"imageTag\":\"u\"}}},\"ex\":{\"source\":{\"executable\":[\"a\","
-	    "\"b\"]},\"destinations\":{\"d\":{\"repositoryName\":\"r\","
+	    "\"b\"]},\"destinations\":{\"d\":{\"repositoryName\":\"rr\","
 	    "\"imageTag\":\"v\"}}}}}");
 	for (n = 0;; n++) {
 		ecra_alloc_fail_after(n);

@@ -282,16 +282,16 @@ static void publish_failures_do_not_stop_others(void **state)
 	(void)state;
 	write_manifest("mixed",
 	    "\"bad\":{\"source\":{\"directory\":\"ctx\"},\"destinations\":{"
-	    "\"d1\":{\"repositoryName\":\"r\",\"imageTag\":\"b1\"},"
-	    "\"d2\":{\"repositoryName\":\"r\",\"imageTag\":\"b2\"}}},"
+	    "\"d1\":{\"repositoryName\":\"rr\",\"imageTag\":\"b1\"},"
+	    "\"d2\":{\"repositoryName\":\"rr\",\"imageTag\":\"b2\"}}},"
 	    "\"nodir\":{\"source\":{\"directory\":\"missing\"},"
 	    "\"destinations\":"
-	    "{\"d\":{\"repositoryName\":\"r\",\"imageTag\":\"n1\"}}},"
+	    "{\"d\":{\"repositoryName\":\"rr\",\"imageTag\":\"n1\"}}},"
 	    "\"exec\":{\"source\":{\"executable\":[\"sh\",\"-c\",\"echo "
-	    "built:img\"]},\"destinations\":{\"d\":{\"repositoryName\":\"r\","
+	    "built:img\"]},\"destinations\":{\"d\":{\"repositoryName\":\"rr\","
 	    "\"imageTag\":\"e1\"}}},"
 	    "\"good\":{\"source\":{\"directory\":\"ctx\"},\"destinations\":{"
-	    "\"d\":{\"repositoryName\":\"r\",\"imageTag\":\"g1\"}}}");
+	    "\"d\":{\"repositoryName\":\"rr\",\"imageTag\":\"g1\"}}}");
 	assert_fails_with(ECRA_ERROR, publish_file("mixed", &o, &sum));
 	assert_int_equal(sum.entries, 5);
 	assert_int_equal(sum.failed, 3);

@@ -89,8 +89,8 @@ static char *server_log(void)
 		char url[128];
 
 		snprintf(url, sizeof(url), "http://%s/__log", host);
-		assert_ok(
-		    ecra_registry_xfer(r, "GET", url, NULL, NULL, 0, &resp));
+		assert_ok(ecra_registry_xfer(
+		    r, "GET", url, NULL, NULL, 0, NULL, 0, &resp));
 	}
 	out = ecra_buf_detach(&resp.body);
 	ecra_registry_resp_dispose(&resp);

@@ -16,6 +16,14 @@
 #                                    checked), PUT ?digest= (verified);
 #                                    POST ?mount=&from= mounts known blobs
 #   /__log                           JSON list of "METHOD path" seen
+#
+# A second server on another origin (localhost:<other port>) plays a blob
+# store (S3, GCS, a CDN). It logs "STORE METHOD path auth=<Authorization
+# or ->" and never asks for credentials. Repositories named offsite/...
+# get upload Locations on it (absolute URLs); for redirect/... blob and
+# manifest GETs answer 307 to it (HEAD is answered directly), and for
+# samehop/... a 307 to the same origin (/__same/<n>/...) which must keep
+# the token.
 import base64
 import hashlib
 import json
@@ -33,6 +41,11 @@ uploads = {}     # id -> bytearray
 tokens = {}      # token -> set of scopes
 log = []
 counter = [0]
+store_port = [0]
+
+
+def store_url(path):
+    return "http://localhost:%d%s" % (store_port[0], path)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -107,6 +120,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.token(q)
         if u.path == "/__log":
             return self.reply(200, json.dumps(log))
+        if u.path.startswith("/__same/"):
+            # /__same/<original path>: the same origin after a redirect
+            u = urllib.parse.urlsplit(self.path[len("/__same"):])
         p = u.path.split("/")
         # /v2/<repo...>/<kind>/<ref>
         if len(p) < 5 or p[1] != "v2":
@@ -135,6 +151,9 @@ class Handler(BaseHTTPRequestHandler):
             m = manifests.get((repo, ref))
             if m is None:
                 return self.error(404, "MANIFEST_UNKNOWN", "unknown")
+            if self.command == "GET" and repo.startswith("redirect/"):
+                return self.reply(307, b"", [("Location", store_url(
+                    "/manifest/%s/%s" % (repo, ref)))])
             d = "sha256:" + hashlib.sha256(m[1]).hexdigest()
             return self.reply(200, m[1], [("Content-Type", m[0]),
                                           ("Docker-Content-Digest", d)])
@@ -142,6 +161,12 @@ class Handler(BaseHTTPRequestHandler):
             b = store.get(ref)
             if b is None:
                 return self.error(404, "BLOB_UNKNOWN", "unknown")
+            if self.command == "GET" and repo.startswith("redirect/"):
+                return self.reply(307, b"", [("Location", store_url(
+                    "/blob/%s/%s?X-Amz-Signature=presigned" % (repo, ref)))])
+            if self.command == "GET" and repo.startswith("samehop/") and \
+                    not self.path.startswith("/__same/"):
+                return self.reply(307, b"", [("Location", "/__same" + u.path)])
             return self.reply(200, b, [("Docker-Content-Digest", ref)])
         # uploads
         if self.command == "POST" and not rest[0]:
@@ -154,6 +179,9 @@ class Handler(BaseHTTPRequestHandler):
                     return self.reply(201, b"", [("Docker-Content-Digest", d)])
             uid = uuid.uuid4().hex
             uploads[uid] = bytearray()
+            if repo.startswith("offsite/"):
+                return self.reply(202, b"", [("Location", store_url(
+                    "/upload/%s/%s?X-Amz-Signature=presigned" % (repo, uid)))])
             return self.reply(202, b"", [
                 ("Location", "/v2/%s/blobs/uploads/%s?_state=s%s" % (repo, uid, uid[:4])),
                 ("Range", "0-0")])
@@ -187,8 +215,53 @@ class Handler(BaseHTTPRequestHandler):
     do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = handle_any
 
 
+class StoreHandler(BaseHTTPRequestHandler):
+    """The blob store on another origin: no auth, logs what it got."""
+    protocol_version = "HTTP/1.1"
+    log_message = Handler.log_message
+    reply = Handler.reply
+
+    def handle_any(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        data = self.rfile.read(n) if n else b""
+        u = urllib.parse.urlsplit(self.path)
+        q = urllib.parse.parse_qs(u.query)
+        with lock:
+            log.append("STORE %s %s auth=%s" % (
+                self.command, u.path,
+                self.headers.get("Authorization") or "-"))
+        p = u.path.split("/")
+        if p[1] == "upload" and self.command == "PUT":
+            repo, uid = "/".join(p[2:-1]), p[-1]
+            buf = uploads.pop(uid, None)
+            if buf is None:
+                return self.reply(404)
+            buf.extend(data)
+            d = q.get("digest", [""])[0]
+            if "sha256:" + hashlib.sha256(bytes(buf)).hexdigest() != d:
+                return self.reply(400, "digest mismatch")
+            blobs.setdefault(repo, {})[d] = bytes(buf)
+            return self.reply(201, b"", [("Docker-Content-Digest", d)])
+        if p[1] == "blob" and self.command in ("GET", "HEAD"):
+            repo, d = "/".join(p[2:-1]), p[-1]
+            b = blobs.get(repo, {}).get(d)
+            return self.reply(200, b) if b is not None else self.reply(404)
+        if p[1] == "manifest" and self.command in ("GET", "HEAD"):
+            repo, ref = "/".join(p[2:-1]), p[-1]
+            m = manifests.get((repo, ref))
+            if m is None:
+                return self.reply(404)
+            return self.reply(200, m[1], [("Content-Type", m[0])])
+        return self.reply(405)
+
+    do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = handle_any
+
+
 def main():
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    store = ThreadingHTTPServer(("127.0.0.1", 0), StoreHandler)
+    store_port[0] = store.server_address[1]
+    threading.Thread(target=store.serve_forever, daemon=True).start()
     import os
     print("%d %d" % (srv.server_address[1], os.getpid()), flush=True)
     srv.serve_forever()
