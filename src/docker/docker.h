@@ -119,17 +119,18 @@ int ecra_docker_run_executable(char **image, const char *const *argv,
 
 /*
  * Make a private docker config directory under `tmpdir` (mkdtemp
- * "ecra-docker-XXXXXX", mode 0700) holding a config.json derived from the
- * user's `user_config_dir`/config.json, if readable: `auths`,
- * `credHelpers`, `proxies` and `HttpHeaders` are kept; `credsStore` is
- * dropped (so `docker login` never writes to the user's keychain) and
- * `cliPluginsExtraDirs` gains the user's cli-plugins directory.
+ * "ecra-docker-<pid>-<pid namespace inode>-XXXXXX", mode 0700) holding a
+ * config.json derived from the user's `user_config_dir`/config.json, if
+ * readable: `auths`, `credHelpers`, `proxies` and `HttpHeaders` are kept;
+ * `credsStore` is dropped (so `docker login` never writes to the user's
+ * keychain) and `cliPluginsExtraDirs` gains the user's cli-plugins directory.
  */
 int ecra_docker_config_create(
     char **dir, const char *tmpdir, const char *user_config_dir);
 /*
  * Make the docker config directory of builds under the CDK docker
- * credentials file: mkdtemp "<tmpdir>/cdkDockerConfigXXXXXX" (0700) with
+ * credentials file: mkdtemp "<tmpdir>/cdkDockerConfig-ecra-<pid>-<ns>-XXXXXX"
+ * (0700) with
  * a compact config.json whose credHelpers map each of `domains` to
  * `helper` ("cdk-assets", as cdk-assets writes it). Unlike cdk-assets,
  * the user's config (from `user_config_dir`, read as for
@@ -142,5 +143,13 @@ int ecra_docker_config_create_helpers(char **dir, const char *tmpdir,
     const char *helper);
 /* Remove a directory made by ecra_docker_config_create() (recursively). */
 int ecra_docker_config_remove(const char *dir);
+/*
+ * Remove the private config directories that runs killed by a signal
+ * they cannot catch (SIGKILL, a second Ctrl-C) left in `tmpdir`: only
+ * directories (not links) named as above, owned by our uid, made in our
+ * pid namespace by a pid that no longer exists. *removed (may be NULL)
+ * counts them. Removal is best effort: 0 unless out of memory.
+ */
+int ecra_docker_config_sweep(const char *tmpdir, size_t *removed);
 
 #endif /* SRC_DOCKER_DOCKER_H */

@@ -912,10 +912,23 @@ int ecra_publish(const ecra_manifest *m, const ecra_publish_options *opts,
 		error = ECRA_ENOMEM;
 		goto done;
 	}
-	if (n > 0 && !opts->dry_run &&
-	    (error = ecra_docker_config_create(
-	         &run.config_dir, opts->tmpdir, opts->docker_config)) < 0)
-		goto done;
+	if (n > 0 && !opts->dry_run) {
+		size_t stale = 0;
+
+		/* What runs killed by SIGKILL left behind (their configs may
+		 * hold a registry password). */
+		if ((error = ecra_docker_config_sweep(opts->tmpdir, &stale)) <
+		    0)
+			goto done;
+		if (stale > 0)
+			ecra_pub_emit(&run, NULL, ECRA_EVENT_DEBUG,
+			    "Removed %zu private docker config%s left in the "
+			    "temp dir by killed runs",
+			    stale, stale == 1 ? "" : "s");
+		if ((error = ecra_docker_config_create(&run.config_dir,
+		         opts->tmpdir, opts->docker_config)) < 0)
+			goto done;
+	}
 	if (opts->version >= 2 && (error = load_creds(&run)) < 0)
 		goto done;
 	run.docker.program = opts->docker;
