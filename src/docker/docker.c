@@ -364,6 +364,7 @@ static int run(const ecra_docker *d, const char *const *args, size_t nargs,
 	po.stdout_limit = STDERR_CAP;
 	po.discard_stdout = ro->stream;
 	po.timeout_ms = d->timeout_ms;
+	po.cancel = d->cancel;
 	if (ro->stream && d->on_line != NULL) {
 		po.on_line = on_line;
 		po.payload = (void *)d;
@@ -504,7 +505,8 @@ int ecra_docker_login(const ecra_docker *d, const char *user,
 }
 
 int ecra_docker_run_executable(char **image, const char *const *argv,
-    const char *cwd, char *const *env_base, unsigned int timeout_ms)
+    const char *cwd, char *const *env_base, unsigned int timeout_ms,
+    const volatile int *cancel)
 {
 	ecra_proc_result res;
 	ecra_proc_options po;
@@ -531,6 +533,7 @@ int ecra_docker_run_executable(char **image, const char *const *argv,
 	po.stdout_limit = 1024 * 1024;
 	po.stderr_limit = STDERR_CAP;
 	po.timeout_ms = timeout_ms;
+	po.cancel = cancel;
 	if ((error = ecra_proc_run(&res, argv, &po)) < 0) {
 		if (res.timed_out)
 			error = process_failed(&res, display.ptr, timeout_ms);

@@ -78,6 +78,9 @@ typedef struct {
 	/* PATH of the children (replacing the one in env_base), or NULL. */
 	const char *path;
 	unsigned int timeout_ms;
+	/* The run's cancel flag (a signal number once set): passed on to
+	 * the running command (util/proc.h), or NULL. */
+	const volatile int *cancel;
 	ecra_docker_line_cb on_line;
 	ecra_docker_open_cb on_open;
 	void *payload;
@@ -115,7 +118,8 @@ int ecra_docker_login(const ecra_docker *d, const char *user,
 /* Run an `executable` source in `cwd` with the environment unchanged;
  * *image receives its trimmed stdout, which must be one non-empty line. */
 int ecra_docker_run_executable(char **image, const char *const *argv,
-    const char *cwd, char *const *env_base, unsigned int timeout_ms);
+    const char *cwd, char *const *env_base, unsigned int timeout_ms,
+    const volatile int *cancel);
 
 /*
  * Make a private docker config directory under `tmpdir` (mkdtemp

@@ -51,7 +51,7 @@ typedef struct {
 	const char *value;
 } ecra_http_header;
 
-#define ECRA_HTTP_OPTIONS_VERSION 2
+#define ECRA_HTTP_OPTIONS_VERSION 3
 typedef struct {
 	unsigned int version;
 	const char *user_agent;           /* NULL = "ecr-assets/<version>" */
@@ -66,6 +66,11 @@ typedef struct {
 	/* Version 2: DNS and TLS sessions shared with other clients
 	 * (borrowed); NULL = none. */
 	ecra_http_share *share;
+	/* Version 3: cancellation (e.g. a signal flag). Once *cancel is
+	 * non-zero no request starts and a running transfer is aborted
+	 * within a second (libcurl's progress callback): ECRA_EUSER,
+	 * "cancelled". NULL = never; see also ecra_http_set_cancel(). */
+	const volatile int *cancel;
 } ecra_http_options;
 
 /*
@@ -129,6 +134,10 @@ void ecra_http_request_init(
 
 int ecra_http_new(ecra_http **out, const ecra_http_options *opts);
 void ecra_http_free(ecra_http *client);
+
+/* Replace the client's cancel flag (NULL = none), e.g. to send the
+ * best-effort clean-up requests of an interrupted upload. */
+void ecra_http_set_cancel(ecra_http *client, const volatile int *cancel);
 
 /*
  * Perform one request and wait for the whole response.

@@ -14,6 +14,7 @@
  */
 #include "publish/run.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -107,6 +108,26 @@ static int check_cancel(const ecra_pub_run *run)
 	if (cancelled(run))
 		return ecra_error_set(ECRA_EUSER, "publishing was cancelled");
 	return 0;
+}
+
+/* An entry that failed after a cancellation is reported as interrupted:
+ * "interrupted by SIGINT: <what was going on>" (the cancel flag holds
+ * the signal number when the CLI sets it). */
+static int interrupted(const ecra_pub_run *run, int error)
+{
+	int sig = *run->o->cancel;
+	const char *name = sig == SIGINT    ? "SIGINT"
+	                   : sig == SIGTERM ? "SIGTERM"
+	                                    : NULL;
+	char msg[ECRA_ERROR_MESSAGE_MAX];
+
+	if (name == NULL)
+		return error; /* a caller's own flag: messages as they are */
+	/* a copy: the message is the buffer ecra_error_set() writes */
+	snprintf(msg, sizeof(msg), "%s", ecra_error_last()->message);
+	return ecra_error_set(error, "interrupted by %s: %s", name,
+	    strcmp(msg, "publishing was cancelled") == 0 ? "not published"
+	                                                 : msg);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -373,7 +394,8 @@ static int build_once(ecra_pub_worker *w, ecra_pub_entry *e, const char **image)
 		    "Building Docker image using command '%s'", cmd ? cmd : "");
 		ecra_free(cmd);
 		error = ecra_docker_run_executable(&st->image, a->executable,
-		    a->file->dir, run->o->env, run->o->command_timeout_ms);
+		    a->file->dir, run->o->env, run->o->command_timeout_ms,
+		    run->o->cancel);
 		pthread_mutex_lock(&run->lock);
 		run->sum.builds++;
 		pthread_mutex_unlock(&run->lock);
@@ -477,7 +499,8 @@ static int push_with_retries(ecra_pub_worker *w, const ecra_pub_entry *e,
 	for (attempt = 1;; attempt++) {
 		transient = false;
 		error = push(w, ctx, &transient);
-		if (error == 0 || !transient || attempt >= attempts)
+		if (error == 0 || !transient || attempt >= attempts ||
+		    cancelled(run))
 			break;
 		delay = ecra_pub_retry_delay_ms(base, attempt + 1);
 		if (delay % 1000 == 0)
@@ -577,6 +600,7 @@ static int push_tarball(ecra_pub_worker *w, const ecra_pub_dest *d,
 	ro.password = cred.username != NULL ? cred.password : o->password;
 	ro.docker_config = o->docker_config;
 	ro.timeout_ms = o->command_timeout_ms;
+	ro.cancel = o->cancel;
 	if ((error = ecra_registry_new(&r, &ro)) < 0)
 		goto done;
 	ecra_pub_emit(run, d->entry, ECRA_EVENT_UPLOAD, "Push %s", image_uri);
@@ -683,6 +707,8 @@ static int publish_entry(ecra_pub_worker *w, ecra_pub_entry *e)
 		run->sum.published++;
 	pthread_mutex_unlock(&run->lock);
 done:
+	if (error < 0 && cancelled(run))
+		error = interrupted(run, error);
 	pthread_mutex_lock(&run->lock);
 	run->completed++;
 	if (error < 0) {
@@ -742,6 +768,7 @@ static int reg_worker_init(ecra_pub_worker *w)
 	ro.username = o->username;
 	ro.password = o->password;
 	ro.docker_config = o->docker_config;
+	ro.cancel = o->cancel;
 	if ((error = ecra_registry_new(&r, &ro)) < 0)
 		return error;
 	w->backend = r;
@@ -936,6 +963,7 @@ int ecra_publish(const ecra_manifest *m, const ecra_publish_options *opts,
 	run.docker.path = run.path_env;
 	run.docker.config_dir = run.config_dir;
 	run.docker.timeout_ms = opts->command_timeout_ms;
+	run.docker.cancel = opts->cancel;
 	run.docker.on_line = on_line;
 	run.docker.on_open = on_open;
 	run.docker.payload = &run;

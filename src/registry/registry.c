@@ -20,6 +20,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "http/http.h"
 #include "json/json.h"
 #include "util/buf.h"
 
@@ -167,6 +168,7 @@ int ecra_registry_new(ecra_registry **out, const ecra_registry_options *o)
 		return ECRA_ENOMEM;
 	r->timeout_ms = o->timeout_ms ? o->timeout_ms : 300000;
 	r->chunk_size = o->chunk_size;
+	r->cancel = o->cancel;
 	if ((r->host = ecra_strdup(o->host)) == NULL ||
 	    (r->base = ecra_alloc(strlen(o->host) + 16)) == NULL) {
 		error = ECRA_ENOMEM;
@@ -814,6 +816,29 @@ static int upload_url(ecra_buf *out, ecra_registry *r, const char *loc,
 	return error;
 }
 
+/* DELETE an open upload session (best effort: the error of the upload
+ * stays the one reported), even while the client is being cancelled. */
+static void cancel_upload(ecra_registry *r, const char *loc, const char *scope)
+{
+	ecra_registry_resp resp;
+	ecra_buf url = ECRA_BUF_INIT(0);
+	char saved[ECRA_ERROR_MESSAGE_MAX];
+	int code = ecra_error_last()->code;
+
+	memset(&resp, 0, sizeof(resp));
+	snprintf(saved, sizeof(saved), "%s", ecra_error_last()->message);
+	r->cleanup = true;
+	ecra_http_set_cancel(r->transport, NULL);
+	if (upload_url(&url, r, loc, NULL, NULL) == 0)
+		(void)ecra_registry_request(
+		    r, "DELETE", url.ptr, scope, NULL, NULL, 0, &resp);
+	ecra_http_set_cancel(r->transport, r->cancel);
+	r->cleanup = false;
+	ecra_error_set(code, "%s", saved);
+	ecra_registry_resp_dispose(&resp);
+	ecra_buf_dispose(&url);
+}
+
 int ecra_registry_blob_upload(ecra_registry *r, const char *repo,
     const char *digest, uint64_t size, const char *mount_from,
     ecra_registry_read_cb read, void *payload, bool *uploaded)
@@ -931,6 +956,8 @@ int ecra_registry_blob_upload(ecra_registry *r, const char *repo,
 		resp.location = NULL;
 	}
 done:
+	if (error < 0 && loc != NULL && r->cancel != NULL && *r->cancel != 0)
+		cancel_upload(r, loc, scope.ptr);
 	ecra_free(loc);
 	ecra_registry_resp_dispose(&resp);
 	ecra_buf_dispose(&path);

@@ -47,6 +47,11 @@ typedef struct {
 	unsigned int timeout_ms; /* per request; 0 = 300 s */
 	/* Blob upload chunk size; 0 = monolithic PUT. */
 	size_t chunk_size;
+	/* Cancellation (a signal flag): once *cancel is non-zero no request
+	 * starts, the running one is aborted within a second and an upload
+	 * session that was open is cancelled (DELETE, best effort): so
+	 * nothing is tagged after a signal. NULL = never. */
+	const volatile int *cancel;
 } ecra_registry_options;
 
 /* True for hosts docker treats as insecure by default (127.0.0.0/8,

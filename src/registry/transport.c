@@ -25,6 +25,7 @@ int ecra_registry_transport_init(ecra_registry *r)
 	memset(&o, 0, sizeof(o));
 	o.version = ECRA_HTTP_OPTIONS_VERSION;
 	o.timeout_ms = r->timeout_ms;
+	o.cancel = r->cancel;
 	if ((error = ecra_http_new(&h, &o)) < 0)
 		return error;
 	r->transport = h;
@@ -91,6 +92,8 @@ int ecra_registry_xfer(ecra_registry *r, const char *method, const char *url,
 	req.body_limit = limit;
 	req.follow_redirects =
 	    strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+	if (r->cleanup)
+		req.timeout_ms = 5000;
 	if ((error = ecra_http_send(&res, r->transport, &req)) < 0) {
 		r->transient = error == ECRA_ENET;
 		error = ecra_error_wrap("registry '%s'", r->host);

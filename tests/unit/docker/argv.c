@@ -376,22 +376,24 @@ static void executable_output(void **state)
 	char *img = NULL;
 
 	(void)state;
-	assert_ok(ecra_docker_run_executable(&img, ok, fake_dir, fake_env, 0));
+	assert_ok(
+	    ecra_docker_run_executable(&img, ok, fake_dir, fake_env, 0, NULL));
 	assert_string_equal(img, "img:latest");
 	ecra_free(img);
-	assert_fails_with(ECRA_EDOCKER,
-	    ecra_docker_run_executable(&img, empty, fake_dir, fake_env, 0));
+	assert_fails_with(ECRA_EDOCKER, ecra_docker_run_executable(&img, empty,
+	                                    fake_dir, fake_env, 0, NULL));
 	assert_error_contains("executable printed no image name");
-	assert_fails_with(ECRA_EDOCKER,
-	    ecra_docker_run_executable(&img, multi, fake_dir, fake_env, 0));
+	assert_fails_with(ECRA_EDOCKER, ecra_docker_run_executable(&img, multi,
+	                                    fake_dir, fake_env, 0, NULL));
 	assert_error_contains("more than one line");
-	assert_fails_with(ECRA_EDOCKER,
-	    ecra_docker_run_executable(&img, failing, fake_dir, fake_env, 0));
+	assert_fails_with(
+	    ECRA_EDOCKER, ecra_docker_run_executable(
+	                      &img, failing, fake_dir, fake_env, 0, NULL));
 	assert_string_equal(ecra_error_last()->message,
 	    "sh -c 'echo to-stderr >&2; exit 7' exited with error code 7: "
 	    "to-stderr");
 	assert_true(ecra_docker_run_executable(
-	                &img, missing, fake_dir, fake_env, 0) < 0);
+	                &img, missing, fake_dir, fake_env, 0, NULL) < 0);
 	assert_error_contains("no-such-builder-ecra");
 	assert_null(img);
 }
