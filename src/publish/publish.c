@@ -215,12 +215,31 @@ static int identity(ecra_pub_worker *w)
 	return error;
 }
 
+const char *ecra_pub_partition_of_region(const char *region)
+{
+	static const struct {
+		const char *prefix, *partition;
+	} map[] = { { "cn-", "aws-cn" }, { "us-gov-", "aws-us-gov" },
+		{ "us-isob-", "aws-iso-b" }, { "us-isof-", "aws-iso-f" },
+		{ "us-iso-", "aws-iso" }, { "eu-isoe-", "aws-iso-e" } };
+	size_t i;
+
+	for (i = 0; region != NULL && i < sizeof(map) / sizeof(map[0]); i++)
+		if (strncmp(region, map[i].prefix, strlen(map[i].prefix)) == 0)
+			return map[i].partition;
+	return "aws";
+}
+
 int ecra_pub_resolve_dest(
     ecra_pub_worker *w, ecra_pub_entry *e, ecra_pub_dest *d)
 {
 	ecra_pub_run *run = w->run;
 	const char *region = e->region;
 	const char *account = NULL, *partition = "aws";
+	/* Registry mode publishes to repository:tag only: assumeRoleArn
+	 * (and its external id) is not used, so it is not resolved. */
+	bool registry_mode = run->o->registry != NULL;
+	bool need_identity;
 	int error;
 
 	memset(d, 0, sizeof(*d));
@@ -235,7 +254,21 @@ int ecra_pub_resolve_dest(
 		if (region == NULL)
 			region = "us-east-1";
 	}
-	if (needs(e, "${AWS::AccountId}") || needs(e, "${AWS::Partition}")) {
+	if (registry_mode) {
+		/* The partition follows from the region; only an account
+		 * placeholder in the repository name or tag needs one. */
+		partition = ecra_pub_partition_of_region(region);
+		need_identity =
+		    has_placeholder(e->repository_name, "${AWS::AccountId}") ||
+		    has_placeholder(e->image_tag, "${AWS::AccountId}") ||
+		    has_placeholder(e->region, "${AWS::AccountId}");
+	} else {
+		/* ECR mode, as cdk-assets: the caller identity gives the
+		 * account and the partition. */
+		need_identity = needs(e, "${AWS::AccountId}") ||
+		                needs(e, "${AWS::Partition}");
+	}
+	if (need_identity) {
 		if ((error = identity(w)) < 0)
 			return error;
 		account = run->account;
@@ -247,8 +280,11 @@ int ecra_pub_resolve_dest(
 	    (error = replace(&d->image_tag, e->image_tag, account, region,
 	         partition)) < 0 ||
 	    (error = replace(
-	         &d->region, e->region, account, region, partition)) < 0 ||
-	    (error = replace(&d->assume_role_arn, e->assume_role_arn, account,
+	         &d->region, e->region, account, region, partition)) < 0)
+		return error;
+	if (registry_mode)
+		return 0;
+	if ((error = replace(&d->assume_role_arn, e->assume_role_arn, account,
 	         region, partition)) < 0 ||
 	    (error = replace(&d->assume_role_external_id,
 	         e->assume_role_external_id, account, region, partition)) < 0)
