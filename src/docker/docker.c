@@ -504,15 +504,25 @@ int ecra_docker_login(const ecra_docker *d, const char *user,
 	return error;
 }
 
-int ecra_docker_run_executable(char **image, const char *const *argv,
-    const char *cwd, char *const *env_base, unsigned int timeout_ms,
-    const volatile int *cancel)
+/* An executable's stderr goes to the run's output as it comes (as
+ * cdk-assets shows it); stdout is the image name. */
+static int on_exec_line(int stream, const char *line, size_t len, void *payload)
+{
+	const ecra_docker *d = payload;
+
+	if (stream == 2)
+		d->on_line(stream, line, len, d->payload);
+	return 0;
+}
+
+int ecra_docker_run_executable(char **image, const ecra_docker *d,
+    const char *const *argv, const char *cwd)
 {
 	ecra_proc_result res;
 	ecra_proc_options po;
 	ecra_buf display = ECRA_BUF_INIT(0);
 	size_t argc = 0;
-	const char *out;
+	const char *out, *err;
 	int error;
 
 	*image = NULL;
@@ -526,29 +536,51 @@ int ecra_docker_run_executable(char **image, const char *const *argv,
 	}
 	if ((error = ecra_docker_display(&display, argv, argc, true)) < 0)
 		goto done;
+	if (d->on_open != NULL)
+		d->on_open(display.ptr, d->payload);
 	memset(&po, 0, sizeof(po));
 	po.version = ECRA_PROC_OPTIONS_VERSION;
 	po.cwd = cwd;
-	po.env_base = env_base;
+	po.env_base = d->env_base;
 	po.stdout_limit = 1024 * 1024;
 	po.stderr_limit = STDERR_CAP;
-	po.timeout_ms = timeout_ms;
-	po.cancel = cancel;
+	po.timeout_ms = d->timeout_ms;
+	po.cancel = d->cancel;
+	if (d->on_line != NULL) {
+		po.on_line = on_exec_line;
+		po.payload = (void *)d;
+	}
 	if ((error = ecra_proc_run(&res, argv, &po)) < 0) {
 		if (res.timed_out)
-			error = process_failed(&res, display.ptr, timeout_ms);
+			error =
+			    process_failed(&res, display.ptr, d->timeout_ms);
 		else
 			error = ecra_error_wrap("executable %s", display.ptr);
 		goto done;
 	}
 	if (!(res.exited && res.exit_code == 0)) {
-		error = process_failed(&res, display.ptr, timeout_ms);
+		error = process_failed(&res, display.ptr, d->timeout_ms);
 		goto done;
 	}
 	out = trimmed_tail(&res.out, (size_t)-1);
 	if (*out == '\0') {
-		error = ecra_error_set(ECRA_EDOCKER,
-		    "executable printed no image name: %s", display.ptr);
+		/* Its stderr says why (e.g. `docker load` without a daemon). */
+		err = trimmed_tail(&res.err, STDERR_TAIL);
+		if (daemon_down(err))
+			error = ecra_error_set(ECRA_EDOCKER,
+			    "cannot reach the docker daemon (is it running? "
+			    "check DOCKER_HOST): executable %s printed no "
+			    "image "
+			    "name: %s",
+			    display.ptr, err);
+		else if (*err != '\0')
+			error = ecra_error_set(ECRA_EDOCKER,
+			    "executable printed no image name: %s: %s",
+			    display.ptr, err);
+		else
+			error = ecra_error_set(ECRA_EDOCKER,
+			    "executable printed no image name: %s",
+			    display.ptr);
 		goto done;
 	}
 	if (strchr(out, '\n') != NULL || strchr(out, '\r') != NULL) {

@@ -115,11 +115,14 @@ int ecra_docker_push(const ecra_docker *d, const char *ref);
 int ecra_docker_login(const ecra_docker *d, const char *user,
     const char *password, const char *endpoint);
 
-/* Run an `executable` source in `cwd` with the environment unchanged;
- * *image receives its trimmed stdout, which must be one non-empty line. */
-int ecra_docker_run_executable(char **image, const char *const *argv,
-    const char *cwd, char *const *env_base, unsigned int timeout_ms,
-    const volatile int *cancel);
+/* Run an `executable` source in `cwd` with d's environment base
+ * unchanged (no DOCKER_CONFIG, PATH or program of d: only env_base,
+ * timeout_ms, cancel, on_open, and on_line, which gets its stderr
+ * lines); *image receives its trimmed stdout, which must be one
+ * non-empty line. When it prints nothing, the error carries the tail of
+ * its stderr (a daemon that is down is named as such). */
+int ecra_docker_run_executable(char **image, const ecra_docker *d,
+    const char *const *argv, const char *cwd);
 
 /*
  * Make a private docker config directory under `tmpdir` (mkdtemp

@@ -398,6 +398,22 @@ static const ecra_docker *build_docker(const ecra_pub_run *run)
 	                                     : &run->docker;
 }
 
+static const char *tarball_of(const ecra_pub_asset *a);
+
+/* A TarballImageAsset's `docker load` failed: say that the daemonless
+ * push needs no daemon (it is not chosen behind the user's back: it
+ * talks to the registry itself, with other credentials and proxies). */
+static int tarball_hint(int error)
+{
+	char msg[ECRA_ERROR_MESSAGE_MAX];
+
+	snprintf(msg, sizeof(msg), "%s", ecra_error_last()->message);
+	return ecra_error_set(error,
+	    "%s (a TarballImageAsset: --daemonless-tarballs pushes it "
+	    "without a docker daemon)",
+	    msg);
+}
+
 /* Produce the local image of e's asset, at most once per run. */
 static int build_once(ecra_pub_worker *w, ecra_pub_entry *e, const char **image)
 {
@@ -429,9 +445,10 @@ static int build_once(ecra_pub_worker *w, ecra_pub_entry *e, const char **image)
 		ecra_pub_emit(run, e, ECRA_EVENT_BUILD,
 		    "Building Docker image using command '%s'", cmd ? cmd : "");
 		ecra_free(cmd);
-		error = ecra_docker_run_executable(&st->image, a->executable,
-		    a->file->dir, run->o->env, run->o->command_timeout_ms,
-		    run->o->cancel);
+		error = ecra_docker_run_executable(
+		    &st->image, &run->docker, a->executable, a->file->dir);
+		if (error < 0 && tarball_of(a) != NULL)
+			error = tarball_hint(error);
 		pthread_mutex_lock(&run->lock);
 		run->sum.builds++;
 		pthread_mutex_unlock(&run->lock);

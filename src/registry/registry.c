@@ -554,6 +554,30 @@ bool ecra_registry_failed_transiently(const ecra_registry *r)
 	return r != NULL && r->transient;
 }
 
+static int body_line_error(ecra_registry *r, const ecra_registry_resp *resp,
+    const char *what, int ecode)
+{
+	char line[201];
+	size_t i, n = 0;
+
+	for (i = 0; i < resp->body.size && n + 1 < sizeof(line); i++) {
+		unsigned char c = (unsigned char)resp->body.ptr[i];
+
+		if (c == '\n' && n > 0)
+			break;
+		if (c >= 0x20 && c < 0x7f)
+			line[n++] = (char)c;
+	}
+	while (n > 0 && line[n - 1] == ' ')
+		n--;
+	line[n] = '\0';
+	if (n == 0)
+		return ecra_error_set(ecode, "registry '%s': %s: HTTP %d",
+		    r->host, what, resp->status);
+	return ecra_error_set(ecode, "registry '%s': %s: HTTP %d: %s", r->host,
+	    what, resp->status, line);
+}
+
 int ecra_registry_fail(
     ecra_registry *r, ecra_registry_resp *resp, const char *what)
 {
@@ -573,6 +597,10 @@ int ecra_registry_fail(
 		error =
 		    ecra_error_set(ecode, "registry '%s': %s: HTTP %d %s: %s",
 		        r->host, what, resp->status, code, msg ? msg : "");
+	else if (doc == NULL && resp->body.size > 0)
+		/* Not a registry error document (a proxy's or load
+		 * balancer's page): its first line, printable bytes only. */
+		error = body_line_error(r, resp, what, ecode);
 	else
 		error = ecra_error_set(ecode, "registry '%s': %s: HTTP %d",
 		    r->host, what, resp->status);

@@ -26,6 +26,9 @@ int ecra_registry_transport_init(ecra_registry *r)
 	o.version = ECRA_HTTP_OPTIONS_VERSION;
 	o.timeout_ms = r->timeout_ms;
 	o.cancel = r->cancel;
+	/* A registry that stops answering (slow loris, a hung proxy) fails
+	 * the request after 30 s without a byte; a retry follows. */
+	o.stall_timeout_s = 30;
 	if ((error = ecra_http_new(&h, &o)) < 0)
 		return error;
 	r->transport = h;

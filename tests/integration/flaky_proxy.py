@@ -15,7 +15,7 @@
 # The next N write requests (POST, PUT, PATCH) whose path contains
 # "/manifests/" (match "manifests"), "/blobs/" (match "blobs") or any
 # path (match "any") are answered 503 with a registry-style JSON error
-# ("mode": "503") or get their connection reset ("mode": "reset").
+# ("mode": "503"), 502 with an HTML page ("mode": "502") or get their connection reset ("mode": "reset").
 # "fail": -1 fails every such request until the next setting.
 # Two more modes delay instead of failing:
 #   "slow":  the request body is read at "rate" bytes/s (default 65536),
@@ -156,6 +156,10 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.close()
             return
+        if fault == "502":
+            # a load balancer's page, not a registry error document
+            return self.reply(502, b"<h1>502 Bad Gateway (flaky proxy)</h1>\n",
+                              ctype="text/html")
         if fault == "503":
             err = {"errors": [{"code": "UNAVAILABLE",
                                "message": "service unavailable (flaky "
