@@ -348,6 +348,9 @@ int cmd_publish(int argc, char **argv)
 		return cli_fail_usage("publish", "--username needs --registry");
 	if (npaths == 0)
 		paths[npaths++] = ".";
+	/* From here on the process holds secrets (this password, ECR
+	 * tokens): no core dumps. */
+	cli_protect_secrets();
 	if (password_stdin) {
 		if (read_password(&password) < 0)
 			return cli_fail("out of memory");
