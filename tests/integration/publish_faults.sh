@@ -61,34 +61,8 @@ kill_registry() {
 }
 start_registry
 
-"$PY" "$here/flaky_proxy.py" --upstream "127.0.0.1:$REG_PORT" \
-	--port-file "$WORK/proxy.port" </dev/null >"$WORK/proxy.log" 2>&1 &
-proxy_pid=$!
+start_flaky_proxy "127.0.0.1:$REG_PORT"
 trap '[ -n "$reg_pid" ] && kill "$reg_pid" 2>/dev/null; kill "$proxy_pid" 2>/dev/null || true; cleanup' EXIT
-for _ in $(seq 200); do
-	[ -s "$WORK/proxy.port" ] && break
-	sleep 0.1
-done
-[ -s "$WORK/proxy.port" ] || fail "flaky proxy did not start"
-proxy=127.0.0.1:$(cat "$WORK/proxy.port")
-flaky() {
-	curl -sf --noproxy '*' -X POST -d "$1" "http://$proxy/__flaky" >/dev/null ||
-		fail "cannot configure the proxy"
-}
-flaky_stat() {
-	curl -sf --noproxy '*' "http://$proxy/__flaky" |
-		"$PY" -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"
-}
-start_bg() {
-	: >"$LOG"
-	"$ECRA_CLI" publish "$@" >"$WORK/out" 2>&1 </dev/null &
-	bg=$!
-}
-wait_bg() {
-	local rc=0
-	wait "$bg" || rc=$?
-	[ "$rc" = "$1" ] || fail "publish exited $rc, expected $1"
-}
 wait_stat() { # KEY MIN SECONDS
 	local i
 	for ((i = 0; i < $3 * 10; i++)); do
@@ -111,16 +85,12 @@ nblobs=$("$PY" -c '
 import json, sys, tarfile
 m = json.load(tarfile.open(sys.argv[1]).extractfile("manifest.json"))
 print(1 + len(m[0]["Layers"]))' "$tarapp/image.tar")
-tar_app() { # REPO TAG
-	printf '%s\n' '{"version":"55.0.0","dockerImages":{"tar1":{"source":{"executable":["sh","-c","docker load -i \"$1\" | tail -n 1 | sed \"s/Loaded image[^:]*: //g\"","cdk-tarball-image-asset","image.tar"]},' \
-		" \"destinations\":{\"d\":{\"repositoryName\":\"$1\",\"imageTag\":\"$2\"}}}}}" \
-		>"$tarapp/T.assets.json"
-}
+tar_app() { tarball_manifest "$tarapp/T.assets.json" "$1" "$2"; }
 dl() { CDK_DOCKER=/nonexistent/docker "$@"; }
 
 echo "== registry killed while the manifest PUT is pending; restart; publish again"
 tar_app ecra/faults-a t1
-flaky '{"fail":1,"match":"manifests","mode":"stall","hold":2}'
+flaky '{"fail":1,"match":"manifests","mode":"stall","hold":8}'
 dl start_bg "$tarapp/T.assets.json" --registry "$proxy" --daemonless-tarballs --retries 1
 wait_stat manifest_puts 1 60
 kill_registry

@@ -43,15 +43,10 @@ exec "$REAL_DOCKER" "\$@"
 EOF
 chmod +x "$WORK/slow-docker"
 
-# start_bg ARGS...: run publish in the background (own process group:
-# set -m), output in $WORK/out; $bg is its pid.
-start_bg() {
-	: >"$LOG"
+# start_blocked ARGS...: start_bg with the wrapper's records reset.
+start_blocked() {
 	rm -f "$WORK/child-signals" "$WORK/child.pid"
-	set -m
-	"$ECRA_CLI" publish "$@" >"$WORK/out" 2>&1 </dev/null &
-	bg=$!
-	set +m
+	start_bg "$@"
 }
 wait_for() { # FILE SECONDS
 	local i
@@ -61,18 +56,12 @@ wait_for() { # FILE SECONDS
 	done
 	fail "timed out waiting for $1"
 }
-wait_bg() { # EXPECTED_STATUS
-	local rc=0
-	wait "$bg" || rc=$?
-	[ "$rc" = "$1" ] || fail "publish exited $rc, expected $1"
-}
 no_tag() { # REGISTRY REPO TAG
 	! tags_of "$1" "$2" | grep -qF "\"$3\"" || fail "$2:$3 was tagged"
 }
 configs_left() {
 	find "$TMPDIR" -mindepth 1 -maxdepth 1 \( -name 'ecra-docker-*' -o -name 'cdkDockerConfig*' \) | wc -l
 }
-ms_since() { echo $((($(date +%s%N) - $1) / 1000000)); }
 
 app=$WORK/app
 id1=$(printf 'sig-%s' "$$$(date +%s%N)" | sha256sum | cut -c1-64)
@@ -100,7 +89,7 @@ make_app "$app" SigStack "$id2" "signals $id2"
 
 echo "== SIGTERM to the tool alone during docker build: forwarded, exit 143"
 touch "$WORK/block-build"
-start_bg "$app" --registry "$ECRA_REGISTRY" --account $acct
+start_blocked "$app" --registry "$ECRA_REGISTRY" --account $acct
 wait_for "$WORK/child.pid" 60
 t0=$(date +%s%N)
 kill -TERM "$bg"
@@ -117,7 +106,7 @@ rm -f "$WORK/block-build"
 
 echo "== SIGINT to the process group (Ctrl-C) during docker push: exit 130"
 touch "$WORK/block-push"
-start_bg "$app" --registry "$ECRA_REGISTRY" --account $acct
+start_blocked "$app" --registry "$ECRA_REGISTRY" --account $acct
 wait_for "$WORK/child.pid" 120
 kill -INT -- "-$bg"
 wait_bg 130
@@ -129,7 +118,7 @@ expect_out "published 0"
 no_tag "$ECRA_REGISTRY" "$repo" "$id2"
 
 echo "== SIGKILL leaves the config; the next run removes it"
-start_bg "$app" --registry "$ECRA_REGISTRY" --account $acct
+start_blocked "$app" --registry "$ECRA_REGISTRY" --account $acct
 wait_for "$WORK/child.pid" 120
 kill -KILL "$bg"
 wait "$bg" 2>/dev/null || true
@@ -155,20 +144,7 @@ run_cli 1 "$app" --registry "$ECRA_REGISTRY" --account $acct
 export CDK_DOCKER=$WORK/docker-log
 
 echo "== daemonless tarball push interrupted mid-upload"
-python3 "$here/flaky_proxy.py" --upstream "$ECRA_REGISTRY" \
-	--port-file "$WORK/proxy.port" </dev/null >"$WORK/proxy.log" 2>&1 &
-proxy_pid=$!
-trap 'kill "$proxy_pid" 2>/dev/null || true; cleanup' EXIT
-wait_for "$WORK/proxy.port" 20
-proxy=127.0.0.1:$(cat "$WORK/proxy.port")
-flaky() {
-	curl -sf --noproxy '*' -X POST -d "$1" "http://$proxy/__flaky" >/dev/null ||
-		fail "cannot configure the proxy"
-}
-flaky_stat() {
-	curl -sf --noproxy '*' "http://$proxy/__flaky" |
-		python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"
-}
+start_flaky_proxy "$ECRA_REGISTRY"
 # An image with a 3 MiB incompressible layer, saved by docker.
 tarapp=$WORK/tarapp
 mkdir -p "$tarapp/ctx"
@@ -179,9 +155,7 @@ tag=ecra-sigtar-$$
 CLEAN_IMAGES+=("$tag")
 "$REAL_DOCKER" save -o "$tarapp/image.tar" "$tag"
 trepo=ecra/sig-tar-$$
-printf '%s\n' '{"version":"55.0.0","dockerImages":{"tar1":{"source":{"executable":["sh","-c","docker load -i \"$1\" | tail -n 1 | sed \"s/Loaded image[^:]*: //g\"","cdk-tarball-image-asset","image.tar"]},' \
-	" \"destinations\":{\"d\":{\"repositoryName\":\"$trepo\",\"imageTag\":\"t1\"}}}}}" \
-	>"$tarapp/T.assets.json"
+tarball_manifest "$tarapp/T.assets.json" "$trepo" t1
 flaky '{"fail":-1,"match":"blobs","mode":"slow","rate":131072}'
 CDK_DOCKER=/nonexistent/docker start_bg "$tarapp/T.assets.json" \
 	--registry "$proxy" --daemonless-tarballs
