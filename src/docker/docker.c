@@ -306,6 +306,25 @@ typedef struct {
 	bool tolerate; /* return 0 for any exit; caller reads res */
 } run_opts;
 
+/* A failed command whose output was not streamed (inspect, login):
+ * its whole stderr goes to the run's output once, above the failure
+ * (which quotes only its tail). */
+static void show_stderr(const ecra_docker *d, const ecra_proc_result *res)
+{
+	const char *p, *nl;
+
+	if (d->on_line == NULL || res->err.ptr == NULL)
+		return;
+	for (p = res->err.ptr; *p != '\0'; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (nl == NULL) {
+			d->on_line(2, p, strlen(p), d->payload);
+			break;
+		}
+		d->on_line(2, p, (size_t)(nl - p), d->payload);
+	}
+}
+
 /* Run `<program> args...`; on a non-zero exit fail unless ro->tolerate. */
 static int run(const ecra_docker *d, const char *const *args, size_t nargs,
     const run_opts *ro, ecra_proc_result *res, bool redact)
@@ -394,8 +413,11 @@ static int run(const ecra_docker *d, const char *const *args, size_t nargs,
 		error = ecra_error_wrap("%s", display.ptr);
 		goto done;
 	}
-	if (!ro->tolerate && !(res->exited && res->exit_code == 0))
+	if (!ro->tolerate && !(res->exited && res->exit_code == 0)) {
+		if (!ro->stream)
+			show_stderr(d, res);
 		error = process_failed(res, display.ptr, d->timeout_ms);
+	}
 done:
 	ecra_strvec_dispose(&argv);
 	ecra_buf_dispose(&display);
@@ -434,6 +456,7 @@ int ecra_docker_inspect(const ecra_docker *d, const char *ref, bool *exists)
 		if ((error = ecra_docker_display(&display, argv, n, false)) < 0)
 			goto done;
 	}
+	show_stderr(d, &res);
 	error = process_failed(&res, display.ptr, d->timeout_ms);
 done:
 	ecra_proc_result_dispose(&res);

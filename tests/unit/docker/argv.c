@@ -364,6 +364,30 @@ static void push_streams_output(void **state)
 	    "docker push r/a:b exited with signal SIGKILL");
 }
 
+/* A failed command whose output is not streamed shows its whole stderr
+ * once (the error quotes only the tail); a successful one shows none. */
+static void failed_command_shows_stderr(void **state)
+{
+	ecra_docker d = fake();
+	bool exists = true;
+
+	(void)state;
+	d.on_line = count_lines;
+	lines_seen = 0;
+	fake_docker("echo line1 >&2; echo line2 >&2; echo last >&2; exit 2");
+	assert_fails_with(
+	    ECRA_EDOCKER, ecra_docker_inspect(&d, "cdkasset-abc", &exists));
+	assert_int_equal(lines_seen, 3);
+	lines_seen = 0;
+	assert_fails_with(
+	    ECRA_EDOCKER, ecra_docker_login(&d, "u", "pw", "reg:5000"));
+	assert_int_equal(lines_seen, 3);
+	lines_seen = 0;
+	fake_docker("echo 'Error: No such object' >&2; exit 1");
+	assert_ok(ecra_docker_inspect(&d, "cdkasset-abc", &exists));
+	assert_int_equal(lines_seen, 0); /* "missing" is not a failure */
+}
+
 static void executable_output(void **state)
 {
 	const char *ok[] = { "sh", "-c", "printf '  img:latest  \\n\\n'",
@@ -470,6 +494,7 @@ int main(void)
 		cmocka_unit_test(local_tag_lowercases),
 		cmocka_unit_test(display_quotes_and_redacts),
 		cmocka_unit_test(inspect_exit_codes),
+		cmocka_unit_test(failed_command_shows_stderr),
 		cmocka_unit_test(missing_docker),
 		cmocka_unit_test(build_runs_in_directory_with_env),
 		cmocka_unit_test(login_password_on_stdin),
