@@ -132,7 +132,7 @@ no_secret_argv() {
 
 no_temp_left() {
 	local left
-	left=$(find "$TMPDIR" -mindepth 1 -maxdepth 1 -name 'ecra-docker-*' | wc -l)
+	left=$(find "$TMPDIR" -mindepth 1 -maxdepth 1 \( -name 'ecra-docker-*' -o -name 'cdkDockerConfig-ecra-*' \) | wc -l)
 	[ "$left" = 0 ] || fail "$left private docker config(s) left in TMPDIR"
 }
 

@@ -60,7 +60,7 @@ no_tag() { # REGISTRY REPO TAG
 	! tags_of "$1" "$2" | grep -qF "\"$3\"" || fail "$2:$3 was tagged"
 }
 configs_left() {
-	find "$TMPDIR" -mindepth 1 -maxdepth 1 \( -name 'ecra-docker-*' -o -name 'cdkDockerConfig*' \) | wc -l
+	find "$TMPDIR" -mindepth 1 -maxdepth 1 \( -name 'ecra-docker-*' -o -name 'cdkDockerConfig-ecra-*' \) | wc -l
 }
 
 app=$WORK/app

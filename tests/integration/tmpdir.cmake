@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 # Every test of this directory runs with a private TMPDIR, and the suite
-# fails when a private docker config (`ecra-docker-*`, `cdkDockerConfig*`:
+# fails when a private docker config (`ecra-docker-*`, `cdkDockerConfig-ecra-*`:
 # they may hold registry passwords) is left there: the fixture's cleanup
 # test, tmpdir_leftovers, runs after all of them (also under `ctest -R`).
 # Under /tmp so that tests/helpers.h's sandbox_cleanup() still applies.

@@ -20,7 +20,7 @@ setup)
 	;;
 check)
 	[ -d "$dir" ] || exit 0
-	left=$(find "$dir" -type d \( -name 'ecra-docker-*' -o -name 'cdkDockerConfig*' \) -prune -print)
+	left=$(find "$dir" -type d \( -name 'ecra-docker-*' -o -name 'cdkDockerConfig-ecra-*' \) -prune -print)
 	if [ -n "$left" ]; then
 		echo "FAIL: private docker configs left behind by the tests:" >&2
 		printf '%s\n' "$left" >&2
