@@ -42,5 +42,9 @@ void cli_signals_install(void);
 const volatile int *cli_cancel_flag(void);
 int cli_signal_received(void);
 int cli_signal_exit_status(int rc);
+/* Before the process holds secrets (registry passwords, tokens): no core
+ * dump (RLIMIT_CORE 0, inherited by children) and not dumpable
+ * (PR_SET_DUMPABLE 0: no ptrace by other processes of the user). */
+void cli_protect_secrets(void);
 
 #endif /* CLI_CLI_H */

@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -235,6 +236,14 @@ static bool parse_count(const char *s, unsigned int *out)
 	return true;
 }
 
+/* The signal that interrupted the run, or NULL. */
+static const char *interrupted_by(void)
+{
+	int sig = cli_signal_received();
+
+	return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : NULL;
+}
+
 int cmd_publish(int argc, char **argv)
 {
 	const char *paths[MAX_ITEMS], *assets[MAX_ITEMS], *stacks[MAX_ITEMS];
@@ -370,6 +379,9 @@ int cmd_publish(int argc, char **argv)
 		    "warning: --insecure-registry %s: images and "
 		    "credentials go to it over plain http, unencrypted\n",
 		    insecure[i]);
+	/* From here on the process holds secrets (this password, ECR
+	 * tokens): no core dumps. */
+	cli_protect_secrets();
 	if (password_stdin) {
 		if (read_password(&password) < 0)
 			return cli_fail("out of memory");
@@ -486,10 +498,12 @@ int cmd_publish(int argc, char **argv)
 		    "{\"type\":\"summary\",\"entries\":%zu,\"published\":%zu,"
 		    "\"skipped\":%zu,\"failed\":%zu,\"builds\":%zu,"
 		    "\"cached\":%zu,\"seconds\":%.3f,\"build_seconds\":%.3f,"
-		    "\"push_seconds\":%.3f,\"dry_run\":%s}\n",
+		    "\"push_seconds\":%.3f,\"dry_run\":%s,"
+		    "\"interrupted\":%s}\n",
 		    sum.entries, sum.published, sum.skipped, sum.failed,
 		    sum.builds, sum.cached, sum.seconds, sum.build_seconds,
-		    sum.push_seconds, o.dry_run ? "true" : "false");
+		    sum.push_seconds, o.dry_run ? "true" : "false",
+		    interrupted_by() ? "true" : "false");
 	} else {
 		for (i = 0; i < st.failure_count; i++) {
 			fprintf(stderr, "Failure: %s\n", failures[i]);
@@ -502,6 +516,9 @@ int cmd_publish(int argc, char **argv)
 				    "login %s\n",
 				    o.registry);
 		}
+		if (interrupted_by() != NULL)
+			fprintf(stderr, "error  : interrupted by %s\n",
+			    interrupted_by());
 		fprintf(stderr,
 		    "info   : %s %zu, skipped %zu (already present), failed "
 		    "%zu; %zu builds, %zu cached; %.2fs (build %.2fs, push "

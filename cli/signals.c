@@ -16,11 +16,18 @@
  * EPIPE on write, which the commands handle like any other failure and
  * clean up after. Child processes get the default disposition back
  * (src/util/proc.c resets it before exec).
+ *
+ * cli_protect_secrets() is here too because a crash is the other way a
+ * process ends: `publish` holds registry passwords and tokens, so it
+ * turns core dumps off (RLIMIT_CORE 0: also for its docker children,
+ * which get the password on stdin) and makes itself non-dumpable.
  */
 #include "cli/cli.h"
 
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 /* volatile int, not sig_atomic_t: the library's options take
  * `const volatile int *cancel` (sig_atomic_t is int on every target). */
@@ -64,4 +71,15 @@ int cli_signal_exit_status(int rc)
 	if (received == SIGINT || received == SIGTERM)
 		return 128 + received;
 	return rc;
+}
+
+void cli_protect_secrets(void)
+{
+	struct rlimit rl = { 0, 0 };
+
+	/* Both: with fs.suid_dumpable=2 a non-dumpable process still dumps
+	 * (root-owned); with RLIMIT_CORE 0 nothing is written. Failures
+	 * are ignored: neither is required to publish. */
+	(void)setrlimit(RLIMIT_CORE, &rl);
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }

@@ -204,9 +204,15 @@ typedef struct {
 	unsigned int command_timeout_ms;
 
 	/** Cancellation: when non-NULL and *cancel becomes non-zero (say,
-	 * from a signal handler), no new entry or docker command is started;
-	 * the remaining entries fail with "publishing was cancelled". The
-	 * private docker config is removed as usual. */
+	 * from a signal handler), no new entry or docker command is started,
+	 * the running docker command gets the signal (SIGINT or SIGTERM
+	 * when *cancel holds one, else SIGTERM), registry transfers stop
+	 * within a second, open upload sessions are cancelled and nothing
+	 * more is tagged; the remaining entries fail with "publishing was
+	 * cancelled". When *cancel is SIGINT or SIGTERM, every entry that
+	 * failed reads "interrupted by SIGINT: <what it was doing>" ("...:
+	 * not published" for those not started). The private docker config
+	 * is removed as usual. */
 	const volatile int *cancel;
 
 	ecra_publish_event_cb on_event;

@@ -14,6 +14,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,7 +75,30 @@ done:
 	return error;
 }
 
-/* mkdtemp "<tmpdir>/<prefix>XXXXXX" and write `cfg` as its config.json. */
+/* The two kinds of private config directory, named
+ * "<prefix><pid>-<pid namespace>-XXXXXX" so that one left by a killed run
+ * can be told apart from one in use (see ecra_docker_config_sweep). */
+static const char *const owned_prefixes[] = { "ecra-docker-",
+	"cdkDockerConfig-ecra-", NULL };
+
+/* The inode of our pid namespace (0 if /proc is not there): a pid only
+ * means something inside its namespace, and containers may share a
+ * temp dir. */
+static unsigned long long pid_namespace(void)
+{
+	char link[64];
+	ssize_t n = readlink("/proc/self/ns/pid", link, sizeof(link) - 1);
+	const char *p;
+
+	if (n <= 0)
+		return 0;
+	link[n] = '\0';
+	p = strchr(link, '[');
+	return p != NULL ? strtoull(p + 1, NULL, 10) : 0;
+}
+
+/* mkdtemp "<tmpdir>/<prefix><pid>-<ns>-XXXXXX" and write `cfg` as its
+ * config.json (0600 in a 0700 directory). */
 static int write_config_dir(char **out, const char *tmpdir, const char *prefix,
     const ecra_json *cfg, unsigned int indent)
 {
@@ -83,7 +108,8 @@ static int write_config_dir(char **out, const char *tmpdir, const char *prefix,
 	int fd = -1, error;
 
 	*out = NULL;
-	if ((error = ecra_buf_printf(&dir, "%s/%sXXXXXX", base, prefix)) < 0)
+	if ((error = ecra_buf_printf(&dir, "%s/%s%ld-%llu-XXXXXX", base, prefix,
+	         (long)getpid(), pid_namespace())) < 0)
 		goto done;
 	if (mkdtemp(dir.ptr) == NULL) {
 		error = ecra_error_set_os(ECRA_EIO,
@@ -166,7 +192,7 @@ int ecra_docker_config_create_helpers(char **out, const char *tmpdir,
 	if ((error = ecra_json_set(cfg, "credHelpers", helpers)) < 0)
 		goto done;
 	/* Compact, as cdk-assets writes it. */
-	error = write_config_dir(out, tmpdir, "cdkDockerConfig", cfg, 0);
+	error = write_config_dir(out, tmpdir, "cdkDockerConfig-ecra-", cfg, 0);
 done:
 	ecra_json_free(helpers);
 	ecra_json_free(cfg);
@@ -218,4 +244,74 @@ int ecra_docker_config_remove(const char *dir)
 	if (dir == NULL)
 		return 0;
 	return remove_tree(dir, 0);
+}
+
+/* Is `name` a private config of a run of ours that is gone: one of our
+ * prefixes, then "<pid>-<ns>-" and six mkdtemp characters, made in our
+ * pid namespace by a process that no longer exists? */
+static bool is_stale(const char *name, unsigned long long ns)
+{
+	const char *p = NULL;
+	char *end;
+	long pid;
+	unsigned long long their_ns;
+	size_t i;
+
+	for (i = 0; owned_prefixes[i] != NULL; i++)
+		if (strncmp(name, owned_prefixes[i],
+		        strlen(owned_prefixes[i])) == 0)
+			p = name + strlen(owned_prefixes[i]);
+	if (p == NULL || *p < '1' || *p > '9')
+		return false;
+	errno = 0;
+	pid = strtol(p, &end, 10);
+	if (errno != 0 || *end != '-' || pid <= 0 || pid > INT_MAX)
+		return false;
+	p = end + 1;
+	if (*p < '0' || *p > '9')
+		return false;
+	their_ns = strtoull(p, &end, 10);
+	if (*end != '-' || strlen(end + 1) != 6 || their_ns != ns)
+		return false;
+	if ((pid_t)pid == getpid())
+		return false;
+	/* EPERM: alive, someone else's; only ESRCH means gone. */
+	return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+int ecra_docker_config_sweep(const char *tmpdir, size_t *removed)
+{
+	const char *base = tmpdir != NULL && tmpdir[0] ? tmpdir : "/tmp";
+	unsigned long long ns = pid_namespace();
+	ecra_buf path = ECRA_BUF_INIT(0);
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+	int error = 0;
+
+	if (removed != NULL)
+		*removed = 0;
+	if ((d = opendir(base)) == NULL)
+		return 0; /* mkdtemp will say what is wrong with it */
+	while ((e = readdir(d)) != NULL) {
+		if (!is_stale(e->d_name, ns))
+			continue;
+		ecra_buf_clear(&path);
+		if ((error = ecra_buf_printf(&path, "%s/%s", base, e->d_name)) <
+		    0)
+			break;
+		/* Only a real directory of ours, never through a link. */
+		if (lstat(path.ptr, &st) != 0 || !S_ISDIR(st.st_mode) ||
+		    st.st_uid != geteuid())
+			continue;
+		if (remove_tree(path.ptr, 0) < 0) {
+			ecra_error_clear(); /* best effort */
+			continue;
+		}
+		if (removed != NULL)
+			(*removed)++;
+	}
+	closedir(d);
+	ecra_buf_dispose(&path);
+	return error;
 }

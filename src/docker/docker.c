@@ -306,6 +306,25 @@ typedef struct {
 	bool tolerate; /* return 0 for any exit; caller reads res */
 } run_opts;
 
+/* A failed command whose output was not streamed (inspect, login):
+ * its whole stderr goes to the run's output once, above the failure
+ * (which quotes only its tail). */
+static void show_stderr(const ecra_docker *d, const ecra_proc_result *res)
+{
+	const char *p, *nl;
+
+	if (d->on_line == NULL || res->err.ptr == NULL)
+		return;
+	for (p = res->err.ptr; *p != '\0'; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (nl == NULL) {
+			d->on_line(2, p, strlen(p), d->payload);
+			break;
+		}
+		d->on_line(2, p, (size_t)(nl - p), d->payload);
+	}
+}
+
 /* Run `<program> args...`; on a non-zero exit fail unless ro->tolerate. */
 static int run(const ecra_docker *d, const char *const *args, size_t nargs,
     const run_opts *ro, ecra_proc_result *res, bool redact)
@@ -364,6 +383,7 @@ static int run(const ecra_docker *d, const char *const *args, size_t nargs,
 	po.stdout_limit = STDERR_CAP;
 	po.discard_stdout = ro->stream;
 	po.timeout_ms = d->timeout_ms;
+	po.cancel = d->cancel;
 	if (ro->stream && d->on_line != NULL) {
 		po.on_line = on_line;
 		po.payload = (void *)d;
@@ -393,8 +413,11 @@ static int run(const ecra_docker *d, const char *const *args, size_t nargs,
 		error = ecra_error_wrap("%s", display.ptr);
 		goto done;
 	}
-	if (!ro->tolerate && !(res->exited && res->exit_code == 0))
+	if (!ro->tolerate && !(res->exited && res->exit_code == 0)) {
+		if (!ro->stream)
+			show_stderr(d, res);
 		error = process_failed(res, display.ptr, d->timeout_ms);
+	}
 done:
 	ecra_strvec_dispose(&argv);
 	ecra_buf_dispose(&display);
@@ -433,6 +456,7 @@ int ecra_docker_inspect(const ecra_docker *d, const char *ref, bool *exists)
 		if ((error = ecra_docker_display(&display, argv, n, false)) < 0)
 			goto done;
 	}
+	show_stderr(d, &res);
 	error = process_failed(&res, display.ptr, d->timeout_ms);
 done:
 	ecra_proc_result_dispose(&res);
@@ -503,14 +527,25 @@ int ecra_docker_login(const ecra_docker *d, const char *user,
 	return error;
 }
 
-int ecra_docker_run_executable(char **image, const char *const *argv,
-    const char *cwd, char *const *env_base, unsigned int timeout_ms)
+/* An executable's stderr goes to the run's output as it comes (as
+ * cdk-assets shows it); stdout is the image name. */
+static int on_exec_line(int stream, const char *line, size_t len, void *payload)
+{
+	const ecra_docker *d = payload;
+
+	if (stream == 2)
+		d->on_line(stream, line, len, d->payload);
+	return 0;
+}
+
+int ecra_docker_run_executable(char **image, const ecra_docker *d,
+    const char *const *argv, const char *cwd)
 {
 	ecra_proc_result res;
 	ecra_proc_options po;
 	ecra_buf display = ECRA_BUF_INIT(0);
 	size_t argc = 0;
-	const char *out;
+	const char *out, *err;
 	int error;
 
 	*image = NULL;
@@ -524,28 +559,51 @@ int ecra_docker_run_executable(char **image, const char *const *argv,
 	}
 	if ((error = ecra_docker_display(&display, argv, argc, true)) < 0)
 		goto done;
+	if (d->on_open != NULL)
+		d->on_open(display.ptr, d->payload);
 	memset(&po, 0, sizeof(po));
 	po.version = ECRA_PROC_OPTIONS_VERSION;
 	po.cwd = cwd;
-	po.env_base = env_base;
+	po.env_base = d->env_base;
 	po.stdout_limit = 1024 * 1024;
 	po.stderr_limit = STDERR_CAP;
-	po.timeout_ms = timeout_ms;
+	po.timeout_ms = d->timeout_ms;
+	po.cancel = d->cancel;
+	if (d->on_line != NULL) {
+		po.on_line = on_exec_line;
+		po.payload = (void *)d;
+	}
 	if ((error = ecra_proc_run(&res, argv, &po)) < 0) {
 		if (res.timed_out)
-			error = process_failed(&res, display.ptr, timeout_ms);
+			error =
+			    process_failed(&res, display.ptr, d->timeout_ms);
 		else
 			error = ecra_error_wrap("executable %s", display.ptr);
 		goto done;
 	}
 	if (!(res.exited && res.exit_code == 0)) {
-		error = process_failed(&res, display.ptr, timeout_ms);
+		error = process_failed(&res, display.ptr, d->timeout_ms);
 		goto done;
 	}
 	out = trimmed_tail(&res.out, (size_t)-1);
 	if (*out == '\0') {
-		error = ecra_error_set(ECRA_EDOCKER,
-		    "executable printed no image name: %s", display.ptr);
+		/* Its stderr says why (e.g. `docker load` without a daemon). */
+		err = trimmed_tail(&res.err, STDERR_TAIL);
+		if (daemon_down(err))
+			error = ecra_error_set(ECRA_EDOCKER,
+			    "cannot reach the docker daemon (is it running? "
+			    "check DOCKER_HOST): executable %s printed no "
+			    "image "
+			    "name: %s",
+			    display.ptr, err);
+		else if (*err != '\0')
+			error = ecra_error_set(ECRA_EDOCKER,
+			    "executable printed no image name: %s: %s",
+			    display.ptr, err);
+		else
+			error = ecra_error_set(ECRA_EDOCKER,
+			    "executable printed no image name: %s",
+			    display.ptr);
 		goto done;
 	}
 	if (strchr(out, '\n') != NULL || strchr(out, '\r') != NULL) {

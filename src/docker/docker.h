@@ -78,6 +78,9 @@ typedef struct {
 	/* PATH of the children (replacing the one in env_base), or NULL. */
 	const char *path;
 	unsigned int timeout_ms;
+	/* The run's cancel flag (a signal number once set): passed on to
+	 * the running command (util/proc.h), or NULL. */
+	const volatile int *cancel;
 	ecra_docker_line_cb on_line;
 	ecra_docker_open_cb on_open;
 	void *payload;
@@ -112,24 +115,29 @@ int ecra_docker_push(const ecra_docker *d, const char *ref);
 int ecra_docker_login(const ecra_docker *d, const char *user,
     const char *password, const char *endpoint);
 
-/* Run an `executable` source in `cwd` with the environment unchanged;
- * *image receives its trimmed stdout, which must be one non-empty line. */
-int ecra_docker_run_executable(char **image, const char *const *argv,
-    const char *cwd, char *const *env_base, unsigned int timeout_ms);
+/* Run an `executable` source in `cwd` with d's environment base
+ * unchanged (no DOCKER_CONFIG, PATH or program of d: only env_base,
+ * timeout_ms, cancel, on_open, and on_line, which gets its stderr
+ * lines); *image receives its trimmed stdout, which must be one
+ * non-empty line. When it prints nothing, the error carries the tail of
+ * its stderr (a daemon that is down is named as such). */
+int ecra_docker_run_executable(char **image, const ecra_docker *d,
+    const char *const *argv, const char *cwd);
 
 /*
  * Make a private docker config directory under `tmpdir` (mkdtemp
- * "ecra-docker-XXXXXX", mode 0700) holding a config.json derived from the
- * user's `user_config_dir`/config.json, if readable: `auths`,
- * `credHelpers`, `proxies` and `HttpHeaders` are kept; `credsStore` is
- * dropped (so `docker login` never writes to the user's keychain) and
- * `cliPluginsExtraDirs` gains the user's cli-plugins directory.
+ * "ecra-docker-<pid>-<pid namespace inode>-XXXXXX", mode 0700) holding a
+ * config.json derived from the user's `user_config_dir`/config.json, if
+ * readable: `auths`, `credHelpers`, `proxies` and `HttpHeaders` are kept;
+ * `credsStore` is dropped (so `docker login` never writes to the user's
+ * keychain) and `cliPluginsExtraDirs` gains the user's cli-plugins directory.
  */
 int ecra_docker_config_create(
     char **dir, const char *tmpdir, const char *user_config_dir);
 /*
  * Make the docker config directory of builds under the CDK docker
- * credentials file: mkdtemp "<tmpdir>/cdkDockerConfigXXXXXX" (0700) with
+ * credentials file: mkdtemp "<tmpdir>/cdkDockerConfig-ecra-<pid>-<ns>-XXXXXX"
+ * (0700) with
  * a compact config.json whose credHelpers map each of `domains` to
  * `helper` ("cdk-assets", as cdk-assets writes it). Unlike cdk-assets,
  * the user's config (from `user_config_dir`, read as for
@@ -142,5 +150,13 @@ int ecra_docker_config_create_helpers(char **dir, const char *tmpdir,
     const char *helper);
 /* Remove a directory made by ecra_docker_config_create() (recursively). */
 int ecra_docker_config_remove(const char *dir);
+/*
+ * Remove the private config directories that runs killed by a signal
+ * they cannot catch (SIGKILL, a second Ctrl-C) left in `tmpdir`: only
+ * directories (not links) named as above, owned by our uid, made in our
+ * pid namespace by a pid that no longer exists. *removed (may be NULL)
+ * counts them. Removal is best effort: 0 unless out of memory.
+ */
+int ecra_docker_config_sweep(const char *tmpdir, size_t *removed);
 
 #endif /* SRC_DOCKER_DOCKER_H */

@@ -42,6 +42,7 @@ struct ecra_http {
 	char *no_proxy;
 	char *https_proxy;
 	char *http_proxy;
+	const volatile int *cancel;
 };
 
 void ecra_http_request_init(
@@ -164,6 +165,8 @@ int ecra_http_new(ecra_http **out, const ecra_http_options *opts)
 			c->https_proxy = dup_opt(opts->https_proxy, &failed);
 			c->http_proxy = dup_opt(opts->http_proxy, &failed);
 		}
+		if (opts->version >= 3)
+			c->cancel = opts->cancel;
 	}
 	if (c->user_agent == NULL && !failed)
 		c->user_agent =
@@ -468,6 +471,26 @@ static int on_seek(void *p, curl_off_t offset, int origin)
 	return CURL_SEEKFUNC_CANTSEEK;
 }
 
+void ecra_http_set_cancel(ecra_http *c, const volatile int *cancel)
+{
+	if (c != NULL)
+		c->cancel = cancel;
+}
+
+/* libcurl calls this at least once a second during a transfer (also
+ * while it stalls): non-zero aborts it. */
+static int on_progress(void *payload, curl_off_t dltotal, curl_off_t dlnow,
+    curl_off_t ultotal, curl_off_t ulnow)
+{
+	const ecra_http *c = payload;
+
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return c->cancel != NULL && *c->cancel != 0;
+}
+
 #define SETOPT(opt, val)                                                     \
 	do {                                                                 \
 		if ((crc = curl_easy_setopt(c->curl, opt, val)) != CURLE_OK) \
@@ -563,6 +586,11 @@ int ecra_http_send(
 	SETOPT(CURLOPT_SSL_VERIFYHOST, c->insecure_tls ? 0L : 2L);
 	if (c->ca_file)
 		SETOPT(CURLOPT_CAINFO, c->ca_file);
+	if (c->cancel != NULL) {
+		SETOPT(CURLOPT_XFERINFOFUNCTION, on_progress);
+		SETOPT(CURLOPT_XFERINFODATA, c);
+		SETOPT(CURLOPT_NOPROGRESS, 0L);
+	}
 	SETOPT(CURLOPT_HEADERFUNCTION, on_header);
 	SETOPT(CURLOPT_HEADERDATA, &x);
 	SETOPT(CURLOPT_WRITEFUNCTION, on_write);
@@ -605,7 +633,18 @@ int ecra_http_send(
 		SETOPT(CURLOPT_CUSTOMREQUEST, method);
 	}
 
+	if (c->cancel != NULL && *c->cancel != 0) {
+		error = ecra_error_set(
+		    ECRA_EUSER, "%s %s: cancelled", method, where.ptr);
+		goto done;
+	}
 	crc = curl_easy_perform(c->curl);
+	if (crc == CURLE_ABORTED_BY_CALLBACK && c->cancel != NULL &&
+	    *c->cancel != 0) {
+		error = ecra_error_set(
+		    ECRA_EUSER, "%s %s: cancelled", method, where.ptr);
+		goto done;
+	}
 	if (x.error < 0) {
 		error = x.error;
 		goto done;

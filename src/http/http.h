@@ -84,6 +84,11 @@ typedef struct {
 	 * CONNECT tunnel. */
 	const char *https_proxy;
 	const char *http_proxy;
+	/* Version 3: cancellation (e.g. a signal flag). Once *cancel is
+	 * non-zero no request starts and a running transfer is aborted
+	 * within a second (libcurl's progress callback): ECRA_EUSER,
+	 * "cancelled". NULL = never; see also ecra_http_set_cancel(). */
+	const volatile int *cancel;
 } ecra_http_options;
 
 /*
@@ -151,6 +156,10 @@ void ecra_http_request_init(
 
 int ecra_http_new(ecra_http **out, const ecra_http_options *opts);
 void ecra_http_free(ecra_http *client);
+
+/* Replace the client's cancel flag (NULL = none), e.g. to send the
+ * best-effort clean-up requests of an interrupted upload. */
+void ecra_http_set_cancel(ecra_http *client, const volatile int *cancel);
 
 /*
  * Perform one request and wait for the whole response.

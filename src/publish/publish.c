@@ -14,6 +14,7 @@
  */
 #include "publish/run.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -109,6 +110,26 @@ static int check_cancel(const ecra_pub_run *run)
 	return 0;
 }
 
+/* An entry that failed after a cancellation is reported as interrupted:
+ * "interrupted by SIGINT: <what was going on>" (the cancel flag holds
+ * the signal number when the CLI sets it). */
+static int interrupted(const ecra_pub_run *run, int error)
+{
+	int sig = *run->o->cancel;
+	const char *name = sig == SIGINT    ? "SIGINT"
+	                   : sig == SIGTERM ? "SIGTERM"
+	                                    : NULL;
+	char msg[ECRA_ERROR_MESSAGE_MAX];
+
+	if (name == NULL)
+		return error; /* a caller's own flag: messages as they are */
+	/* a copy: the message is the buffer ecra_error_set() writes */
+	snprintf(msg, sizeof(msg), "%s", ecra_error_last()->message);
+	return ecra_error_set(error, "interrupted by %s: %s", name,
+	    strcmp(msg, "publishing was cancelled") == 0 ? "not published"
+	                                                 : msg);
+}
+
 /* ---------------------------------------------------------------------- */
 /* Placeholders                                                            */
 
@@ -194,12 +215,31 @@ static int identity(ecra_pub_worker *w)
 	return error;
 }
 
+const char *ecra_pub_partition_of_region(const char *region)
+{
+	static const struct {
+		const char *prefix, *partition;
+	} map[] = { { "cn-", "aws-cn" }, { "us-gov-", "aws-us-gov" },
+		{ "us-isob-", "aws-iso-b" }, { "us-isof-", "aws-iso-f" },
+		{ "us-iso-", "aws-iso" }, { "eu-isoe-", "aws-iso-e" } };
+	size_t i;
+
+	for (i = 0; region != NULL && i < sizeof(map) / sizeof(map[0]); i++)
+		if (strncmp(region, map[i].prefix, strlen(map[i].prefix)) == 0)
+			return map[i].partition;
+	return "aws";
+}
+
 int ecra_pub_resolve_dest(
     ecra_pub_worker *w, ecra_pub_entry *e, ecra_pub_dest *d)
 {
 	ecra_pub_run *run = w->run;
 	const char *region = e->region;
 	const char *account = NULL, *partition = "aws";
+	/* Registry mode publishes to repository:tag only: assumeRoleArn
+	 * (and its external id) is not used, so it is not resolved. */
+	bool registry_mode = run->o->registry != NULL;
+	bool need_identity;
 	int error;
 
 	memset(d, 0, sizeof(*d));
@@ -214,7 +254,21 @@ int ecra_pub_resolve_dest(
 		if (region == NULL)
 			region = "us-east-1";
 	}
-	if (needs(e, "${AWS::AccountId}") || needs(e, "${AWS::Partition}")) {
+	if (registry_mode) {
+		/* The partition follows from the region; only an account
+		 * placeholder in the repository name or tag needs one. */
+		partition = ecra_pub_partition_of_region(region);
+		need_identity =
+		    has_placeholder(e->repository_name, "${AWS::AccountId}") ||
+		    has_placeholder(e->image_tag, "${AWS::AccountId}") ||
+		    has_placeholder(e->region, "${AWS::AccountId}");
+	} else {
+		/* ECR mode, as cdk-assets: the caller identity gives the
+		 * account and the partition. */
+		need_identity = needs(e, "${AWS::AccountId}") ||
+		                needs(e, "${AWS::Partition}");
+	}
+	if (need_identity) {
 		if ((error = identity(w)) < 0)
 			return error;
 		account = run->account;
@@ -226,17 +280,20 @@ int ecra_pub_resolve_dest(
 	    (error = replace(&d->image_tag, e->image_tag, account, region,
 	         partition)) < 0 ||
 	    (error = replace(
-	         &d->region, e->region, account, region, partition)) < 0 ||
-	    (error = replace(&d->assume_role_arn, e->assume_role_arn, account,
-	         region, partition)) < 0 ||
-	    (error = replace(&d->assume_role_external_id,
-	         e->assume_role_external_id, account, region, partition)) < 0)
+	         &d->region, e->region, account, region, partition)) < 0)
 		return error;
 	/* again with the placeholders' values (an --account is text) */
 	if ((error = ecra_registry_check_repository(d->repository_name)) < 0 ||
 	    (error = ecra_registry_check_tag(d->image_tag)) < 0)
 		return ecra_error_wrap(
 		    "destination '%s:%s'", e->asset->id, e->dest_id);
+	if (registry_mode)
+		return 0;
+	if ((error = replace(&d->assume_role_arn, e->assume_role_arn, account,
+	         region, partition)) < 0 ||
+	    (error = replace(&d->assume_role_external_id,
+	         e->assume_role_external_id, account, region, partition)) < 0)
+		return error;
 	return 0;
 }
 
@@ -346,6 +403,22 @@ static const ecra_docker *build_docker(const ecra_pub_run *run)
 	                                     : &run->docker;
 }
 
+static const char *tarball_of(const ecra_pub_asset *a);
+
+/* A TarballImageAsset's `docker load` failed: say that the daemonless
+ * push needs no daemon (it is not chosen behind the user's back: it
+ * talks to the registry itself, with other credentials and proxies). */
+static int tarball_hint(int error)
+{
+	char msg[ECRA_ERROR_MESSAGE_MAX];
+
+	snprintf(msg, sizeof(msg), "%s", ecra_error_last()->message);
+	return ecra_error_set(error,
+	    "%s (a TarballImageAsset: --daemonless-tarballs pushes it "
+	    "without a docker daemon)",
+	    msg);
+}
+
 /* Produce the local image of e's asset, at most once per run. */
 static int build_once(ecra_pub_worker *w, ecra_pub_entry *e, const char **image)
 {
@@ -377,8 +450,10 @@ static int build_once(ecra_pub_worker *w, ecra_pub_entry *e, const char **image)
 		ecra_pub_emit(run, e, ECRA_EVENT_BUILD,
 		    "Building Docker image using command '%s'", cmd ? cmd : "");
 		ecra_free(cmd);
-		error = ecra_docker_run_executable(&st->image, a->executable,
-		    a->file->dir, run->o->env, run->o->command_timeout_ms);
+		error = ecra_docker_run_executable(
+		    &st->image, &run->docker, a->executable, a->file->dir);
+		if (error < 0 && tarball_of(a) != NULL)
+			error = tarball_hint(error);
 		pthread_mutex_lock(&run->lock);
 		run->sum.builds++;
 		pthread_mutex_unlock(&run->lock);
@@ -482,7 +557,8 @@ static int push_with_retries(ecra_pub_worker *w, const ecra_pub_entry *e,
 	for (attempt = 1;; attempt++) {
 		transient = false;
 		error = push(w, ctx, &transient);
-		if (error == 0 || !transient || attempt >= attempts)
+		if (error == 0 || !transient || attempt >= attempts ||
+		    cancelled(run))
 			break;
 		delay = ecra_pub_retry_delay_ms(base, attempt + 1);
 		if (delay % 1000 == 0)
@@ -600,6 +676,7 @@ static int push_tarball(ecra_pub_worker *w, const ecra_pub_dest *d,
 	ro.password = cred.username != NULL ? cred.password : o->password;
 	ro.docker_config = o->docker_config;
 	ro.timeout_ms = o->command_timeout_ms;
+	ro.cancel = o->cancel;
 	if ((error = ecra_registry_new(&r, &ro)) < 0)
 		goto done;
 	ecra_pub_emit(run, d->entry, ECRA_EVENT_UPLOAD, "Push %s", image_uri);
@@ -706,6 +783,8 @@ static int publish_entry(ecra_pub_worker *w, ecra_pub_entry *e)
 		run->sum.published++;
 	pthread_mutex_unlock(&run->lock);
 done:
+	if (error < 0 && cancelled(run))
+		error = interrupted(run, error);
 	pthread_mutex_lock(&run->lock);
 	run->completed++;
 	if (error < 0) {
@@ -764,6 +843,7 @@ static int reg_worker_init(ecra_pub_worker *w)
 	ro.username = o->username;
 	ro.password = o->password;
 	ro.docker_config = o->docker_config;
+	ro.cancel = o->cancel;
 	if ((error = ecra_registry_new(&r, &ro)) < 0)
 		return error;
 	w->backend = r;
@@ -939,10 +1019,23 @@ int ecra_publish(const ecra_manifest *m, const ecra_publish_options *opts,
 		error = ECRA_ENOMEM;
 		goto done;
 	}
-	if (n > 0 && !opts->dry_run &&
-	    (error = ecra_docker_config_create(
-	         &run.config_dir, opts->tmpdir, opts->docker_config)) < 0)
-		goto done;
+	if (n > 0 && !opts->dry_run) {
+		size_t stale = 0;
+
+		/* What runs killed by SIGKILL left behind (their configs may
+		 * hold a registry password). */
+		if ((error = ecra_docker_config_sweep(opts->tmpdir, &stale)) <
+		    0)
+			goto done;
+		if (stale > 0)
+			ecra_pub_emit(&run, NULL, ECRA_EVENT_DEBUG,
+			    "Removed %zu private docker config%s left in the "
+			    "temp dir by killed runs",
+			    stale, stale == 1 ? "" : "s");
+		if ((error = ecra_docker_config_create(&run.config_dir,
+		         opts->tmpdir, opts->docker_config)) < 0)
+			goto done;
+	}
 	if (opts->version >= 2 && (error = load_creds(&run)) < 0)
 		goto done;
 	run.docker.program = opts->docker;
@@ -950,6 +1043,7 @@ int ecra_publish(const ecra_manifest *m, const ecra_publish_options *opts,
 	run.docker.path = run.path_env;
 	run.docker.config_dir = run.config_dir;
 	run.docker.timeout_ms = opts->command_timeout_ms;
+	run.docker.cancel = opts->cancel;
 	run.docker.on_line = on_line;
 	run.docker.on_open = on_open;
 	run.docker.payload = &run;

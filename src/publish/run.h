@@ -97,10 +97,16 @@ struct ecra_pub_worker {
 };
 
 /* Entry e's destination with placeholders replaced (account and
- * partition through the backend's identity, once per run). */
+ * partition through the backend's identity, once per run). In registry
+ * mode the identity is asked for only when the repository name, tag or
+ * region holds ${AWS::AccountId}; the partition comes from the region
+ * and assumeRoleArn is left out (NULL). */
 int ecra_pub_resolve_dest(
     ecra_pub_worker *w, ecra_pub_entry *e, ecra_pub_dest *d);
 void ecra_pub_dest_dispose(ecra_pub_dest *d);
+/* The partition of a region: "aws-cn" for cn-*, "aws-us-gov" for
+ * us-gov-*, the ISO partitions, else "aws". */
+const char *ecra_pub_partition_of_region(const char *region);
 
 /* Emit an event for entry e (NULL for run-wide ones). */
 void ecra_pub_emit(ecra_pub_run *run, const ecra_pub_entry *e,

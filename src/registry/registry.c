@@ -24,6 +24,7 @@
 #include "core/alloc.h"
 #include "core/error.h"
 #include "ecrassets/publish.h"
+#include "http/http.h"
 #include "json/json.h"
 #include "util/buf.h"
 
@@ -492,6 +493,7 @@ int ecra_registry_new(ecra_registry **out, const ecra_registry_options *o)
 		return ECRA_ENOMEM;
 	r->timeout_ms = o->timeout_ms ? o->timeout_ms : 300000;
 	r->chunk_size = o->chunk_size;
+	r->cancel = o->cancel;
 	if ((r->host = ecra_strdup(o->host)) == NULL ||
 	    (r->base = ecra_alloc(strlen(o->host) + 16)) == NULL ||
 	    (o->ca_file && (r->ca_file = ecra_strdup(o->ca_file)) == NULL) ||
@@ -943,6 +945,30 @@ bool ecra_registry_failed_transiently(const ecra_registry *r)
 	return r != NULL && r->transient;
 }
 
+static int body_line_error(ecra_registry *r, const ecra_registry_resp *resp,
+    const char *what, int ecode)
+{
+	char line[201];
+	size_t i, n = 0;
+
+	for (i = 0; i < resp->body.size && n + 1 < sizeof(line); i++) {
+		unsigned char c = (unsigned char)resp->body.ptr[i];
+
+		if (c == '\n' && n > 0)
+			break;
+		if (c >= 0x20 && c < 0x7f)
+			line[n++] = (char)c;
+	}
+	while (n > 0 && line[n - 1] == ' ')
+		n--;
+	line[n] = '\0';
+	if (n == 0)
+		return ecra_error_set(ecode, "registry '%s': %s: HTTP %d",
+		    r->host, what, resp->status);
+	return ecra_error_set(ecode, "registry '%s': %s: HTTP %d: %s", r->host,
+	    what, resp->status, line);
+}
+
 int ecra_registry_fail(
     ecra_registry *r, ecra_registry_resp *resp, const char *what)
 {
@@ -962,6 +988,10 @@ int ecra_registry_fail(
 		error =
 		    ecra_error_set(ecode, "registry '%s': %s: HTTP %d %s: %s",
 		        r->host, what, resp->status, code, msg ? msg : "");
+	else if (doc == NULL && resp->body.size > 0)
+		/* Not a registry error document (a proxy's or load
+		 * balancer's page): its first line, printable bytes only. */
+		error = body_line_error(r, resp, what, ecode);
 	else
 		error = ecra_error_set(ecode, "registry '%s': %s: HTTP %d",
 		    r->host, what, resp->status);
@@ -1193,6 +1223,29 @@ static int upload_url(ecra_buf *out, ecra_registry *r, const char *loc,
 	return error;
 }
 
+/* DELETE an open upload session (best effort: the error of the upload
+ * stays the one reported), even while the client is being cancelled. */
+static void cancel_upload(ecra_registry *r, const char *loc, const char *scope)
+{
+	ecra_registry_resp resp;
+	ecra_buf url = ECRA_BUF_INIT(0);
+	char saved[ECRA_ERROR_MESSAGE_MAX];
+	int code = ecra_error_last()->code;
+
+	memset(&resp, 0, sizeof(resp));
+	snprintf(saved, sizeof(saved), "%s", ecra_error_last()->message);
+	r->cleanup = true;
+	ecra_http_set_cancel(r->transport, NULL);
+	if (upload_url(&url, r, loc, NULL, NULL) == 0)
+		(void)ecra_registry_request(
+		    r, "DELETE", url.ptr, scope, NULL, 0, NULL, 0, &resp);
+	ecra_http_set_cancel(r->transport, r->cancel);
+	r->cleanup = false;
+	ecra_error_set(code, "%s", saved);
+	ecra_registry_resp_dispose(&resp);
+	ecra_buf_dispose(&url);
+}
+
 int ecra_registry_blob_upload(ecra_registry *r, const char *repo,
     const char *digest, uint64_t size, const char *mount_from,
     ecra_registry_read_cb read, void *payload, bool *uploaded)
@@ -1310,6 +1363,8 @@ int ecra_registry_blob_upload(ecra_registry *r, const char *repo,
 		resp.location = NULL;
 	}
 done:
+	if (error < 0 && loc != NULL && r->cancel != NULL && *r->cancel != 0)
+		cancel_upload(r, loc, scope.ptr);
 	ecra_free(loc);
 	ecra_registry_resp_dispose(&resp);
 	ecra_buf_dispose(&path);

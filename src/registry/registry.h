@@ -53,6 +53,11 @@ typedef struct {
 	const char *https_proxy;
 	const char *http_proxy;
 	const char *no_proxy;
+	/* Cancellation (a signal flag): once *cancel is non-zero no request
+	 * starts, the running one is aborted within a second and an upload
+	 * session that was open is cancelled (DELETE, best effort): so
+	 * nothing is tagged after a signal. NULL = never. */
+	const volatile int *cancel;
 } ecra_registry_options;
 
 /* Loopback means exactly: `localhost` (ASCII case ignored), an IPv4

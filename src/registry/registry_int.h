@@ -35,6 +35,10 @@ struct ecra_registry {
 	/* The last request failed in a way worth retrying (transport error,
 	 * HTTP 5xx or 429); cleared when a request starts. */
 	bool transient;
+	const volatile int *cancel; /* see ecra_registry_options */
+	/* Sending clean-up requests (upload DELETE): not cancellable, short
+	 * timeout. */
+	bool cleanup;
 };
 
 /* What a request returns; headers the client uses are picked out. */

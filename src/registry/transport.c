@@ -41,6 +41,10 @@ int ecra_registry_transport_init(ecra_registry *r)
 	o.https_proxy = r->https_proxy;
 	o.http_proxy = r->http_proxy;
 	o.no_proxy = r->no_proxy;
+	o.cancel = r->cancel;
+	/* A registry that stops answering (slow loris, a hung proxy) fails
+	 * the request after 30 s without a byte; a retry follows. */
+	o.stall_timeout_s = 30;
 	if ((error = ecra_http_new(&h, &o)) < 0)
 		return error;
 	r->transport = h;
@@ -195,6 +199,8 @@ int ecra_registry_xfer(ecra_registry *r, const char *method, const char *url,
 		req.body_limit = limit;
 		req.sensitive = auth != NULL;
 		req.follow_redirects = false;
+		if (r->cleanup)
+			req.timeout_ms = 5000;
 		ecra_http_response_dispose(&res);
 		if ((error = ecra_http_send(&res, r->transport, &req)) < 0) {
 			r->transient = error == ECRA_ENET;

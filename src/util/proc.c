@@ -9,6 +9,13 @@
  * child's errno back if chdir() or execve() fails, which tells "program
  * missing" apart from "directory missing". stdin is a socketpair so the
  * parent can write with MSG_NOSIGNAL and never takes SIGPIPE.
+ *
+ * One run is one proc_state going through prepare() (environment,
+ * program, pipes), spawn() (fork + exec), pump() (stdin out, output in)
+ * and finish() (exit status, deadline). A cancel flag (the CLI's signal
+ * flag) is looked at every 100 ms and passed on to the child as the
+ * signal it holds, so that `kill -INT <tool>` reaches docker the way a
+ * terminal's Ctrl-C reaches the whole foreground process group.
  */
 #include "util/proc.h"
 
@@ -267,43 +274,366 @@ static int consume(
 	return 0;
 }
 
-static void kill_child(pid_t pid, bool own_group)
+/* A child that ignores the forwarded signal is killed this much later. */
+#define CANCEL_GRACE_MS 10000
+/* How often poll() wakes up to look at the cancel flag. */
+#define CANCEL_POLL_MS 100
+
+/* The state of one ecra_proc_run(): prepared, spawned, pumped, reaped. */
+typedef struct {
+	const ecra_proc_options *opts;
+	const char *const *argv;
+	ecra_proc_result *res;
+	ecra_strvec envp;
+	char *program;
+	int outp[2], errp[2], statp[2], inp[2];
+	int devnull;
+	pid_t pid;
+	bool own_group;
+	bool reaped;
+	int status;
+	sink sinks[2];
+	size_t in_off;
+	long long deadline;  /* 0 = none */
+	long long cancel_at; /* when *cancel was passed on; 0 = not yet */
+} proc_state;
+
+static void kill_child(const proc_state *st, int sig)
 {
-	if (own_group)
-		kill(-pid, SIGKILL);
-	kill(pid, SIGKILL);
+	if (st->own_group)
+		kill(-st->pid, sig);
+	kill(st->pid, sig);
 }
 
-static void reap(pid_t pid, int *status)
+static void reap(proc_state *st)
 {
-	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+	while (waitpid(st->pid, &st->status, 0) < 0 && errno == EINTR)
 		;
+	st->reaped = true;
+}
+
+/* Kill (SIGKILL), reap and record the signal. */
+static void kill_and_reap(proc_state *st)
+{
+	kill_child(st, SIGKILL);
+	reap(st);
+	if (WIFSIGNALED(st->status))
+		st->res->term_signal = WTERMSIG(st->status);
+}
+
+/* Pass a cancellation on to the child once; SIGKILL after the grace. */
+static void check_cancel(proc_state *st)
+{
+	int sig;
+
+	if (st->opts->cancel == NULL || *st->opts->cancel == 0)
+		return;
+	if (st->cancel_at == 0) {
+		sig = *st->opts->cancel;
+		if (sig != SIGINT && sig != SIGTERM)
+			sig = SIGTERM;
+		kill_child(st, sig);
+		st->res->cancelled = true;
+		st->cancel_at = now_ms();
+	} else if (now_ms() - st->cancel_at > CANCEL_GRACE_MS) {
+		kill_child(st, SIGKILL);
+	}
+}
+
+/* Environment, program, working directory and pipes. */
+static int prepare(proc_state *st)
+{
+	const ecra_proc_options *opts = st->opts;
+	const char *path_var = NULL;
+	int error, inj;
+
+	if ((error = build_env(&st->envp, opts, &path_var)) < 0)
+		return error;
+	if ((error = ecra_proc_find_program(
+	         &st->program, st->argv[0], path_var)) < 0) {
+		st->res->program_missing = error == ECRA_ENOTFOUND;
+		return error;
+	}
+	if (opts->cwd != NULL) {
+		struct stat sb;
+
+		if (stat(opts->cwd, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+			st->res->cwd_missing = true;
+			return ecra_error_set(ECRA_ENOTFOUND,
+			    "cannot run '%s': working directory '%s' does not "
+			    "exist",
+			    st->argv[0], opts->cwd);
+		}
+	}
+	if ((inj = take_fault(ECRA_PROC_FAULT_PIPE)) != 0) {
+		errno = inj;
+		return ecra_error_set_os(ECRA_EIO, "cannot create pipes");
+	}
+	if (pipe(st->outp) != 0 || pipe(st->errp) != 0 || pipe(st->statp) != 0)
+		return ecra_error_set_os(ECRA_EIO, "cannot create pipes");
+	if (opts->stdin_data != NULL) {
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, st->inp) != 0)
+			return ecra_error_set_os(
+			    ECRA_EIO, "cannot create the stdin socket");
+	} else if ((st->devnull = open("/dev/null", O_RDONLY)) < 0) {
+		return ecra_error_set_os(ECRA_EIO, "cannot open '/dev/null'");
+	}
+	set_cloexec(st->outp[0]);
+	set_cloexec(st->errp[0]);
+	set_cloexec(st->statp[0]);
+	set_cloexec(st->statp[1]);
+	if (st->inp[0] >= 0)
+		set_cloexec(st->inp[0]);
+	return 0;
+}
+
+/* The child side of spawn(): only async-signal-safe calls. */
+static void exec_child(const proc_state *st, int inj)
+{
+	int in_fd = st->inp[1] >= 0 ? st->inp[1] : st->devnull;
+
+	if (st->own_group)
+		setpgid(0, 0);
+	/* The tool ignores SIGPIPE (cli/signals.c); an ignored disposition
+	 * survives execve, so give the child the default back (signal() is
+	 * async-signal-safe). */
+	signal(SIGPIPE, SIG_DFL);
+	if (dup2(in_fd, 0) < 0 || dup2(st->outp[1], 1) < 0 ||
+	    dup2(st->errp[1], 2) < 0)
+		child_fail(st->statp[1], 'd', errno);
+	if (st->opts->cwd != NULL && chdir(st->opts->cwd) != 0)
+		child_fail(st->statp[1], 'c', errno);
+	if (inj != 0)
+		child_fail(st->statp[1], 'e', inj);
+	execve(st->program, (char *const *)st->argv, st->envp.items);
+	child_fail(st->statp[1], 'e', errno);
+}
+
+/* fork + exec, and wait until exec succeeded or the child said why not. */
+static int spawn(proc_state *st)
+{
+	const char *const *argv = st->argv;
+	unsigned char msg[1 + sizeof(int)];
+	ssize_t n;
+	int inj, err;
+
+	if ((inj = take_fault(ECRA_PROC_FAULT_FORK)) != 0) {
+		errno = inj;
+		return ecra_error_set_os(
+		    ECRA_EIO, "cannot start '%s'", argv[0]);
+	}
+	inj = take_fault(ECRA_PROC_FAULT_EXEC);
+	st->pid = fork();
+	if (st->pid < 0)
+		return ecra_error_set_os(
+		    ECRA_EIO, "cannot start '%s'", argv[0]);
+	if (st->pid == 0)
+		exec_child(st, inj);
+	if (st->own_group)
+		setpgid(st->pid, st->pid); /* also here: no race with kill */
+	close_fd(&st->outp[1]);
+	close_fd(&st->errp[1]);
+	close_fd(&st->statp[1]);
+	close_fd(&st->inp[1]);
+	close_fd(&st->devnull);
+
+	/* Wait for exec (the pipe closes) or an error report. */
+	do {
+		n = read(st->statp[0], msg, sizeof(msg));
+	} while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof(msg))
+		return 0;
+	memcpy(&err, msg + 1, sizeof(int));
+	reap(st);
+	errno = err;
+	st->res->cwd_missing = msg[0] == 'c' && err == ENOENT;
+	st->res->program_missing = msg[0] == 'e' && err == ENOENT;
+	if (msg[0] == 'c')
+		return ecra_error_set_os(
+		    err == ENOENT ? ECRA_ENOTFOUND : ECRA_EIO,
+		    "cannot run '%s': cannot enter '%s'", argv[0],
+		    st->opts->cwd);
+	if (err == ENOENT)
+		return ecra_error_set(ECRA_ENOTFOUND,
+		    "cannot run '%s': '%s' not found", argv[0], st->program);
+	return ecra_error_set_os(ECRA_ERROR, "cannot run '%s'", argv[0]);
+}
+
+/* Write the next piece of stdin; close it when done or refused. */
+static void feed_stdin(proc_state *st)
+{
+	const char *data = st->opts->stdin_data;
+	ssize_t n = send(st->inp[0], data + st->in_off,
+	    st->opts->stdin_len - st->in_off, MSG_NOSIGNAL);
+
+	if (n > 0)
+		st->in_off += (size_t)n;
+	/* EPIPE: the child closed its stdin; that is its business, not an
+	 * error. */
+	if ((n < 0 && errno != EAGAIN && errno != EINTR &&
+	        errno != EWOULDBLOCK) ||
+	    st->in_off == st->opts->stdin_len) {
+		shutdown(st->inp[0], SHUT_WR);
+		close_fd(&st->inp[0]);
+	}
+}
+
+/* Read what sink i has; at EOF deliver its last line and close it. */
+static int drain(proc_state *st, int i)
+{
+	char chunk[READ_CHUNK];
+	ssize_t n = read(st->sinks[i].fd, chunk, sizeof(chunk));
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	if (n <= 0) {
+		close_fd(&st->sinks[i].fd);
+		return deliver_lines(&st->sinks[i], st->opts, true);
+	}
+	return consume(&st->sinks[i], st->opts, chunk, (size_t)n);
+}
+
+/* Feed stdin and collect stdout/stderr until both close (or the
+ * deadline passes: res->timed_out). */
+static int pump(proc_state *st)
+{
+	const ecra_proc_options *opts = st->opts;
+	ecra_proc_result *res = st->res;
+	int inj, error;
+
+	st->sinks[0].fd = st->outp[0];
+	st->sinks[0].stream = ECRA_PROC_STDOUT;
+	st->sinks[0].capture = &res->out;
+	st->sinks[0].dropped = &res->out_dropped;
+	st->sinks[0].discard = opts->discard_stdout;
+	st->sinks[1].fd = st->errp[0];
+	st->sinks[1].stream = ECRA_PROC_STDERR;
+	st->sinks[1].capture = &res->err;
+	st->sinks[1].dropped = &res->err_dropped;
+	st->sinks[1].discard = opts->discard_stderr;
+	st->outp[0] = st->errp[0] = -1; /* owned by the sinks now */
+	if (st->inp[0] >= 0) {
+		set_nonblock(st->inp[0]);
+		if (opts->stdin_len == 0)
+			close_fd(&st->inp[0]);
+	}
+
+	while (
+	    st->sinks[0].fd >= 0 || st->sinks[1].fd >= 0 || st->inp[0] >= 0) {
+		struct pollfd pfd[3];
+		int timeout = -1, rc, i;
+
+		for (i = 0; i < 2; i++) {
+			pfd[i].fd = st->sinks[i].fd;
+			pfd[i].events = POLLIN;
+			pfd[i].revents = 0;
+		}
+		pfd[2].fd = st->inp[0];
+		pfd[2].events = POLLOUT;
+		pfd[2].revents = 0;
+		if (st->deadline > 0) {
+			long long left = st->deadline - now_ms();
+
+			if (left <= 0) {
+				res->timed_out = true;
+				return 0;
+			}
+			timeout = left > 60000 ? 60000 : (int)left;
+		}
+		if (opts->cancel != NULL &&
+		    (timeout < 0 || timeout > CANCEL_POLL_MS))
+			timeout = CANCEL_POLL_MS;
+		if ((inj = take_fault(ECRA_PROC_FAULT_POLL)) != 0) {
+			errno = inj;
+			rc = -1;
+		} else {
+			rc = poll(pfd, 3, timeout);
+		}
+		check_cancel(st);
+		if (rc < 0) {
+			if (errno == EINTR)
+				continue;
+			return ecra_error_set_os(ECRA_EIO,
+			    "cannot collect the output of '%s'", st->argv[0]);
+		}
+		if (pfd[2].revents != 0 && st->inp[0] >= 0)
+			feed_stdin(st);
+		for (i = 0; i < 2; i++)
+			if (st->sinks[i].fd >= 0 && pfd[i].revents != 0 &&
+			    (error = drain(st, i)) < 0)
+				return error;
+	}
+	return 0;
+}
+
+/* Output is closed: wait for the exit (within the deadline) and record
+ * how the child ended. */
+static int finish(proc_state *st)
+{
+	ecra_proc_result *res = st->res;
+
+	while (!res->timed_out && (st->deadline > 0 || st->opts->cancel)) {
+		pid_t w = waitpid(st->pid, &st->status, WNOHANG);
+		struct timespec ts = { 0, 5 * 1000000L };
+
+		if (w == st->pid || (w < 0 && errno != EINTR)) {
+			st->reaped = true; /* or nothing left to wait for */
+			break;
+		}
+		if (st->deadline > 0 && now_ms() >= st->deadline)
+			res->timed_out = true;
+		else
+			check_cancel(st);
+		if (!res->timed_out)
+			nanosleep(&ts, NULL);
+	}
+	if (res->timed_out) {
+		kill_child(st, SIGKILL);
+		reap(st);
+		res->term_signal =
+		    WIFSIGNALED(st->status) ? WTERMSIG(st->status) : 0;
+		return ecra_error_set(ECRA_ERROR, "'%s' timed out after %u ms",
+		    st->argv[0], st->opts->timeout_ms);
+	}
+	if (!st->reaped)
+		reap(st);
+	if (WIFEXITED(st->status)) {
+		res->exited = true;
+		res->exit_code = WEXITSTATUS(st->status);
+	} else if (WIFSIGNALED(st->status)) {
+		res->term_signal = WTERMSIG(st->status);
+	}
+	return 0;
+}
+
+static void proc_state_dispose(proc_state *st)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		close_fd(&st->outp[i]);
+		close_fd(&st->errp[i]);
+		close_fd(&st->statp[i]);
+		close_fd(&st->inp[i]);
+		close_fd(&st->sinks[i].fd);
+		ecra_buf_dispose(&st->sinks[i].line);
+	}
+	close_fd(&st->devnull);
+	ecra_strvec_dispose(&st->envp);
+	ecra_free(st->program);
 }
 
 int ecra_proc_run(ecra_proc_result *res, const char *const *argv,
     const ecra_proc_options *opts)
 {
 	static const ecra_proc_options defaults = { .version = 1 };
-	ecra_strvec envp = ECRA_STRVEC_INIT;
-	const char *path_var = NULL;
-	char *program = NULL;
-	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, statp[2] = { -1, -1 };
-	int inp[2] = { -1, -1 };
-	int devnull = -1, status = 0, error = 0, inj;
-	pid_t pid = -1;
-	bool own_group, reaped = false;
-	sink sinks[2];
-	size_t in_off = 0;
-	long long deadline = 0;
-	unsigned char msg[1 + sizeof(int)];
-	ssize_t n;
+	proc_state st;
+	int error;
 
 	if (res == NULL)
 		return ecra_error_set(
 		    ECRA_EINVALID, "invalid argument: 'res' must not be NULL");
 	memset(res, 0, sizeof(*res));
-	memset(sinks, 0, sizeof(sinks));
-	sinks[0].fd = sinks[1].fd = -1;
 	ECRA_ASSERT_ARG(argv);
 	ECRA_CHECK_VERSION(opts, ECRA_PROC_OPTIONS_VERSION, ecra_proc_options);
 	if (opts == NULL)
@@ -311,283 +641,30 @@ int ecra_proc_run(ecra_proc_result *res, const char *const *argv,
 	if (argv[0] == NULL || argv[0][0] == '\0')
 		return ecra_error_set(
 		    ECRA_EINVALID, "cannot run a process with an empty argv");
+	memset(&st, 0, sizeof(st));
+	st.opts = opts;
+	st.argv = argv;
+	st.res = res;
+	st.outp[0] = st.outp[1] = st.errp[0] = st.errp[1] = -1;
+	st.statp[0] = st.statp[1] = st.inp[0] = st.inp[1] = -1;
+	st.sinks[0].fd = st.sinks[1].fd = st.devnull = -1;
+	st.pid = -1;
+	st.own_group = opts->timeout_ms > 0;
 	res->out.limit =
 	    opts->stdout_limit ? opts->stdout_limit : ECRA_PROC_DEFAULT_CAPTURE;
 	res->err.limit =
 	    opts->stderr_limit ? opts->stderr_limit : ECRA_PROC_DEFAULT_CAPTURE;
-	own_group = opts->timeout_ms > 0;
 
-	if ((error = build_env(&envp, opts, &path_var)) < 0)
+	if ((error = prepare(&st)) < 0 || (error = spawn(&st)) < 0)
 		goto done;
-	if ((error = ecra_proc_find_program(&program, argv[0], path_var)) < 0) {
-		res->program_missing = error == ECRA_ENOTFOUND;
-		goto done;
-	}
-	if (opts->cwd != NULL) {
-		struct stat st;
-
-		if (stat(opts->cwd, &st) != 0 || !S_ISDIR(st.st_mode)) {
-			res->cwd_missing = true;
-			error = ecra_error_set(ECRA_ENOTFOUND,
-			    "cannot run '%s': working directory '%s' does not "
-			    "exist",
-			    argv[0], opts->cwd);
-			goto done;
-		}
-	}
-
-	if ((inj = take_fault(ECRA_PROC_FAULT_PIPE)) != 0) {
-		errno = inj;
-		error = ecra_error_set_os(ECRA_EIO, "cannot create pipes");
-		goto done;
-	}
-	if (pipe(outp) != 0 || pipe(errp) != 0 || pipe(statp) != 0) {
-		error = ecra_error_set_os(ECRA_EIO, "cannot create pipes");
-		goto done;
-	}
-	if (opts->stdin_data != NULL) {
-		if (socketpair(AF_UNIX, SOCK_STREAM, 0, inp) != 0) {
-			error = ecra_error_set_os(
-			    ECRA_EIO, "cannot create the stdin socket");
-			goto done;
-		}
-	} else if ((devnull = open("/dev/null", O_RDONLY)) < 0) {
-		error = ecra_error_set_os(ECRA_EIO, "cannot open '/dev/null'");
-		goto done;
-	}
-	set_cloexec(outp[0]);
-	set_cloexec(errp[0]);
-	set_cloexec(statp[0]);
-	set_cloexec(statp[1]);
-	if (inp[0] >= 0)
-		set_cloexec(inp[0]);
-
-	if ((inj = take_fault(ECRA_PROC_FAULT_FORK)) != 0) {
-		errno = inj;
-		error =
-		    ecra_error_set_os(ECRA_EIO, "cannot start '%s'", argv[0]);
-		goto done;
-	}
-	inj = take_fault(ECRA_PROC_FAULT_EXEC);
-	pid = fork();
-	if (pid < 0) {
-		error =
-		    ecra_error_set_os(ECRA_EIO, "cannot start '%s'", argv[0]);
-		goto done;
-	}
-	if (pid == 0) {
-		int in_fd = inp[1] >= 0 ? inp[1] : devnull;
-
-		if (own_group)
-			setpgid(0, 0);
-		/* The tool ignores SIGPIPE (cli/signals.c); an ignored
-		 * disposition survives execve, so give the child the default
-		 * back (signal() is async-signal-safe). */
-		signal(SIGPIPE, SIG_DFL);
-		if (dup2(in_fd, 0) < 0 || dup2(outp[1], 1) < 0 ||
-		    dup2(errp[1], 2) < 0)
-			child_fail(statp[1], 'd', errno);
-		if (opts->cwd != NULL && chdir(opts->cwd) != 0)
-			child_fail(statp[1], 'c', errno);
-		if (inj != 0)
-			child_fail(statp[1], 'e', inj);
-		execve(program, (char *const *)argv, envp.items);
-		child_fail(statp[1], 'e', errno);
-	}
-	if (own_group)
-		setpgid(pid, pid); /* also in the parent: no race with kill */
-	close_fd(&outp[1]);
-	close_fd(&errp[1]);
-	close_fd(&statp[1]);
-	close_fd(&inp[1]);
-	close_fd(&devnull);
-
-	/* Wait for exec (the pipe closes) or an error report. */
-	do {
-		n = read(statp[0], msg, sizeof(msg));
-	} while (n < 0 && errno == EINTR);
-	if (n == (ssize_t)sizeof(msg)) {
-		int err;
-
-		memcpy(&err, msg + 1, sizeof(int));
-		reap(pid, &status);
-		reaped = true;
-		errno = err;
-		res->cwd_missing = msg[0] == 'c' && err == ENOENT;
-		res->program_missing = msg[0] == 'e' && err == ENOENT;
-		if (msg[0] == 'c')
-			error = ecra_error_set_os(
-			    err == ENOENT ? ECRA_ENOTFOUND : ECRA_EIO,
-			    "cannot run '%s': cannot enter '%s'", argv[0],
-			    opts->cwd);
-		else if (err == ENOENT)
-			error = ecra_error_set(ECRA_ENOTFOUND,
-			    "cannot run '%s': '%s' not found", argv[0],
-			    program);
-		else
-			error = ecra_error_set_os(
-			    ECRA_ERROR, "cannot run '%s'", argv[0]);
-		goto done;
-	}
-
 	if (opts->timeout_ms > 0)
-		deadline = now_ms() + opts->timeout_ms;
-	sinks[0].fd = outp[0];
-	sinks[0].stream = ECRA_PROC_STDOUT;
-	sinks[0].capture = &res->out;
-	sinks[0].dropped = &res->out_dropped;
-	sinks[0].discard = opts->discard_stdout;
-	sinks[1].fd = errp[0];
-	sinks[1].stream = ECRA_PROC_STDERR;
-	sinks[1].capture = &res->err;
-	sinks[1].dropped = &res->err_dropped;
-	sinks[1].discard = opts->discard_stderr;
-	outp[0] = errp[0] = -1; /* owned by the sinks now */
-	if (inp[0] >= 0) {
-		set_nonblock(inp[0]);
-		if (opts->stdin_len == 0)
-			close_fd(&inp[0]);
-	}
-
-	while (sinks[0].fd >= 0 || sinks[1].fd >= 0 || inp[0] >= 0) {
-		struct pollfd pfd[3];
-		int nfds = 0, timeout = -1, rc, i;
-
-		for (i = 0; i < 2; i++) {
-			pfd[i].fd = sinks[i].fd;
-			pfd[i].events = POLLIN;
-			pfd[i].revents = 0;
-		}
-		pfd[2].fd = inp[0];
-		pfd[2].events = POLLOUT;
-		pfd[2].revents = 0;
-		nfds = 3;
-		if (deadline > 0) {
-			long long left = deadline - now_ms();
-
-			if (left <= 0) {
-				res->timed_out = true;
-				break;
-			}
-			timeout = left > 60000 ? 60000 : (int)left;
-		}
-		if ((inj = take_fault(ECRA_PROC_FAULT_POLL)) != 0) {
-			errno = inj;
-			rc = -1;
-		} else {
-			rc = poll(pfd, (nfds_t)nfds, timeout);
-		}
-		if (rc < 0) {
-			if (errno == EINTR)
-				continue;
-			error = ecra_error_set_os(ECRA_EIO,
-			    "cannot collect the output of '%s'", argv[0]);
-			goto kill;
-		}
-		if (pfd[2].revents != 0 && inp[0] >= 0) {
-			const char *data = opts->stdin_data;
-
-			n = send(inp[0], data + in_off,
-			    opts->stdin_len - in_off, MSG_NOSIGNAL);
-			if (n > 0)
-				in_off += (size_t)n;
-			/* EPIPE: the child closed its stdin; that is its
-			 * business, not an error. */
-			if ((n < 0 && errno != EAGAIN && errno != EINTR &&
-			        errno != EWOULDBLOCK) ||
-			    in_off == opts->stdin_len) {
-				shutdown(inp[0], SHUT_WR);
-				close_fd(&inp[0]);
-			}
-		}
-		for (i = 0; i < 2; i++) {
-			char chunk[READ_CHUNK];
-
-			if (sinks[i].fd < 0 || pfd[i].revents == 0)
-				continue;
-			n = read(sinks[i].fd, chunk, sizeof(chunk));
-			if (n < 0 && (errno == EINTR || errno == EAGAIN))
-				continue;
-			if (n <= 0) {
-				close_fd(&sinks[i].fd);
-				if ((error = deliver_lines(
-				         &sinks[i], opts, true)) < 0)
-					goto kill;
-				continue;
-			}
-			if ((error = consume(
-			         &sinks[i], opts, chunk, (size_t)n)) < 0)
-				goto kill;
-		}
-	}
-
-	/* Output is closed; wait for the exit within the deadline. */
-	if (!res->timed_out && deadline > 0) {
-		for (;;) {
-			pid_t w = waitpid(pid, &status, WNOHANG);
-
-			if (w == pid) {
-				reaped = true;
-				break;
-			}
-			if (w < 0 && errno != EINTR) {
-				reaped = true; /* nothing left to wait for */
-				break;
-			}
-			if (now_ms() >= deadline) {
-				res->timed_out = true;
-				break;
-			}
-			{
-				struct timespec ts = { 0, 5 * 1000000L };
-
-				nanosleep(&ts, NULL);
-			}
-		}
-	}
-	if (res->timed_out) {
-		kill_child(pid, own_group);
-		reap(pid, &status);
-		reaped = true;
-		res->term_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-		error = ecra_error_set(ECRA_ERROR, "'%s' timed out after %u ms",
-		    argv[0], opts->timeout_ms);
+		st.deadline = now_ms() + opts->timeout_ms;
+	if ((error = pump(&st)) < 0) {
+		kill_and_reap(&st);
 		goto done;
 	}
-	if (!reaped) {
-		reap(pid, &status);
-		reaped = true;
-	}
-	if (WIFEXITED(status)) {
-		res->exited = true;
-		res->exit_code = WEXITSTATUS(status);
-	} else if (WIFSIGNALED(status)) {
-		res->term_signal = WTERMSIG(status);
-	}
-	goto done;
-
-kill:
-	kill_child(pid, own_group);
-	reap(pid, &status);
-	reaped = true;
-	if (WIFSIGNALED(status))
-		res->term_signal = WTERMSIG(status);
-
+	error = finish(&st);
 done:
-	close_fd(&outp[0]);
-	close_fd(&outp[1]);
-	close_fd(&errp[0]);
-	close_fd(&errp[1]);
-	close_fd(&statp[0]);
-	close_fd(&statp[1]);
-	close_fd(&inp[0]);
-	close_fd(&inp[1]);
-	close_fd(&devnull);
-	close_fd(&sinks[0].fd);
-	close_fd(&sinks[1].fd);
-	ecra_buf_dispose(&sinks[0].line);
-	ecra_buf_dispose(&sinks[1].line);
-	ecra_strvec_dispose(&envp);
-	ecra_free(program);
+	proc_state_dispose(&st);
 	return error;
 }

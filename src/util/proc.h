@@ -75,6 +75,14 @@ typedef struct {
 	/* Kill the child's process group after this long; 0 = never. With a
 	 * timeout the child runs in a new process group. */
 	unsigned int timeout_ms;
+	/* Cancellation (e.g. the CLI's signal flag, holding the signal
+	 * number): once *cancel is non-zero the child gets that signal
+	 * (SIGINT or SIGTERM; SIGTERM for other values), to its process
+	 * group when it has one, within 100 ms, as a terminal's Ctrl-C
+	 * would reach it; SIGKILL follows if it is still running 10 s
+	 * later. Its output is still collected and it is reaped as usual
+	 * (res->cancelled is set). NULL = never. */
+	const volatile int *cancel;
 } ecra_proc_options;
 
 typedef struct {
@@ -82,6 +90,7 @@ typedef struct {
 	int exit_code;      /* 0..255 when exited */
 	int term_signal;    /* the signal that killed it, else 0 */
 	bool timed_out;     /* we killed it after timeout_ms */
+	bool cancelled;     /* we passed it the signal of *cancel */
 	ecra_buf out;       /* captured stdout (NUL-terminated) */
 	ecra_buf err;       /* captured stderr */
 	size_t out_dropped; /* bytes past the cap, not kept */

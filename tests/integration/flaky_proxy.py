@@ -15,9 +15,16 @@
 # The next N write requests (POST, PUT, PATCH) whose path contains
 # "/manifests/" (match "manifests"), "/blobs/" (match "blobs") or any
 # path (match "any") are answered 503 with a registry-style JSON error
-# ("mode": "503") or get their connection reset ("mode": "reset").
-# "fail": -1 fails every such request until the next setting. GET
-# /__flaky returns {"failed": count so far, "writes": writes seen}.
+# ("mode": "503"), 502 with an HTML page ("mode": "502") or get their connection reset ("mode": "reset").
+# "fail": -1 fails every such request until the next setting.
+# Two more modes delay instead of failing:
+#   "slow":  the request body is read at "rate" bytes/s (default 65536),
+#            then forwarded (a long upload, to interrupt mid-push);
+#   "stall": the body is read, then nothing is answered for "hold"
+#            seconds (default 3600) before the connection is closed
+#            (a slow-loris registry).
+# GET /__flaky returns {"failed": count so far, "writes": writes seen,
+# "deletes": DELETE requests seen, "manifest_puts": manifest PUTs seen}.
 import argparse
 import http.client
 import json
@@ -26,6 +33,7 @@ import socket
 import struct
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding",
@@ -41,6 +49,10 @@ class State:
         self.mode = "503"
         self.failed = 0
         self.writes = 0
+        self.deletes = 0
+        self.manifest_puts = 0
+        self.rate = 65536
+        self.hold = 3600
 
     def should_fail(self, method, path):
         if method not in ("POST", "PUT", "PATCH"):
@@ -66,7 +78,19 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, fmt, *a):
         pass
 
-    def body(self):
+    def body(self, rate=0):
+        if rate and "chunked" not in self.headers.get("Transfer-Encoding",
+                                                       "").lower():
+            n = int(self.headers.get("Content-Length") or 0)
+            out = b""
+            step = max(1, rate // 10)
+            while len(out) < n:
+                piece = self.rfile.read(min(step, n - len(out)))
+                if not piece:
+                    break
+                out += piece
+                time.sleep(0.1)
+            return out
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             out = b""
             while True:
@@ -98,18 +122,33 @@ class Handler(BaseHTTPRequestHandler):
                 st.fail = int(conf.get("fail", 0))
                 st.match = conf.get("match", "any")
                 st.mode = conf.get("mode", "503")
+                st.rate = int(conf.get("rate", 65536))
+                st.hold = float(conf.get("hold", 3600))
                 st.failed = 0
                 st.writes = 0
+                st.deletes = 0
+                st.manifest_puts = 0
         with st.lock:
-            out = {"failed": st.failed, "writes": st.writes}
+            out = {"failed": st.failed, "writes": st.writes,
+                   "deletes": st.deletes,
+                   "manifest_puts": st.manifest_puts}
         self.reply(200, json.dumps(out).encode())
 
     def handle_any(self):
-        data = self.body()
-        if self.path == "/__flaky":
-            return self.control(data)
         st = self.server.state
+        if self.path == "/__flaky":
+            return self.control(self.body())
         fault = st.should_fail(self.command, self.path)
+        data = self.body(st.rate if fault == "slow" else 0)
+        with st.lock:
+            if self.command == "DELETE":
+                st.deletes += 1
+            if self.command == "PUT" and "/manifests/" in self.path:
+                st.manifest_puts += 1
+        if fault == "stall":
+            time.sleep(st.hold)
+            self.close_connection = True
+            return
         if fault == "reset":
             # RST instead of FIN: the client sees "connection reset"
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
@@ -117,6 +156,10 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.close()
             return
+        if fault == "502":
+            # a load balancer's page, not a registry error document
+            return self.reply(502, b"<h1>502 Bad Gateway (flaky proxy)</h1>\n",
+                              ctype="text/html")
         if fault == "503":
             err = {"errors": [{"code": "UNAVAILABLE",
                                "message": "service unavailable (flaky "

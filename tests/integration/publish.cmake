@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
 # `ecr-assets publish` end to end against the integration services
 # (tests/integration/services.sh): registry mode, ECR mode through the
-# stand-in, daemonless tarball push and copy. Skipped (77) unless
+# stand-in, daemonless tarball push and copy; signals and closed stdout,
+# registry faults, secrets in every output (publish hardening). Skipped (77) unless
 # services.env was sourced.
-foreach(part registry ecr compat retry)
+foreach(part registry ecr compat retry signals faults secrets)
   add_test(NAME integration_publish_${part}
     COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/integration/publish_${part}.sh)
   # The stand-in's call log and fault injection are shared state: tests

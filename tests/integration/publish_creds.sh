@@ -174,7 +174,7 @@ n=$(log_lines)
 CDK_DOCKER_CREDS_FILE=$creds run_cli 0 "$WORK/app1" --verbose
 expect_out "Using CDK docker credentials from $creds (1 domain)"
 expect_out "success: Published CredsStack/Image"
-grep -q "^--config	$TMPDIR/cdkDockerConfig......	build	--tag	cdkasset-$id1	.$" "$LOG" ||
+grep -q "^--config	$TMPDIR/cdkDockerConfig-ecra-[0-9]*-[0-9]*-......	build	--tag	cdkasset-$id1	.$" "$LOG" ||
 	fail "the build did not run with --config"
 tail -n +"$((n + 1))" "$ECRA_ECR_LOG" | python3 -c '
 import json, sys

@@ -132,7 +132,7 @@ no_secret_argv() {
 
 no_temp_left() {
 	local left
-	left=$(find "$TMPDIR" -mindepth 1 -maxdepth 1 -name 'ecra-docker-*' | wc -l)
+	left=$(find "$TMPDIR" -mindepth 1 -maxdepth 1 \( -name 'ecra-docker-*' -o -name 'cdkDockerConfig-ecra-*' \) | wc -l)
 	[ "$left" = 0 ] || fail "$left private docker config(s) left in TMPDIR"
 }
 
@@ -156,4 +156,51 @@ pull_and_run() {
 	"$REAL_DOCKER" pull "$1" >/dev/null || fail "docker pull $1"
 	out=$("$REAL_DOCKER" run --rm --network none "$1") || fail "docker run $1"
 	[ "$out" = "$2" ] || fail "$1 printed '$out', expected '$2'"
+}
+
+# start_flaky_proxy UPSTREAM: tests/integration/flaky_proxy.py in front
+# of UPSTREAM; sets $proxy (host:port) and $proxy_pid, stopped at exit.
+start_flaky_proxy() {
+	rm -f "$WORK/proxy.port"
+	python3 "$(dirname "${BASH_SOURCE[0]}")/flaky_proxy.py" --upstream "$1" \
+		--port-file "$WORK/proxy.port" </dev/null >"$WORK/proxy.log" 2>&1 &
+	proxy_pid=$!
+	trap 'kill "$proxy_pid" 2>/dev/null || true; cleanup' EXIT
+	for _ in $(seq 200); do
+		[ -s "$WORK/proxy.port" ] && break
+		sleep 0.1
+	done
+	[ -s "$WORK/proxy.port" ] || fail "flaky proxy did not start: $(cat "$WORK/proxy.log")"
+	proxy=127.0.0.1:$(cat "$WORK/proxy.port")
+}
+flaky() { # JSON: set the faults
+	curl -sf --noproxy '*' -X POST -d "$1" "http://$proxy/__flaky" >/dev/null ||
+		fail "cannot configure the proxy"
+}
+flaky_stat() { # KEY: failed, writes, deletes or manifest_puts
+	curl -sf --noproxy '*' "http://$proxy/__flaky" |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"
+}
+
+# start_bg ARGS...: ecr-assets publish in the background, in its own
+# process group (set -m), output in $WORK/out; $bg is its pid.
+start_bg() {
+	: >"$LOG"
+	set -m
+	"$ECRA_CLI" publish "$@" >"$WORK/out" 2>&1 </dev/null &
+	bg=$!
+	set +m
+}
+wait_bg() { # EXPECTED_STATUS
+	local rc=0
+	wait "$bg" || rc=$?
+	[ "$rc" = "$1" ] || fail "publish exited $rc, expected $1"
+}
+ms_since() { echo $((($(date +%s%N) - $1) / 1000000)); }
+
+# tarball_manifest FILE REPO TAG: a TarballImageAsset of image.tar (next
+# to FILE) as aws-cdk-lib writes it.
+tarball_manifest() {
+	printf '%s\n' '{"version":"55.0.0","dockerImages":{"tar1":{"source":{"executable":["sh","-c","docker load -i \"$1\" | tail -n 1 | sed \"s/Loaded image[^:]*: //g\"","cdk-tarball-image-asset","image.tar"]},' \
+		" \"destinations\":{\"d\":{\"repositoryName\":\"$2\",\"imageTag\":\"$3\"}}}}}" >"$1"
 }

@@ -23,24 +23,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 acct=123456789012
 repo=cdk-hnb659fds-container-assets-$acct-us-east-1
 
-python3 "$here/flaky_proxy.py" --upstream "$ECRA_REGISTRY" \
-	--port-file "$WORK/proxy.port" </dev/null >"$WORK/proxy.log" 2>&1 &
-proxy_pid=$!
-trap 'kill "$proxy_pid" 2>/dev/null || true; cleanup' EXIT
-for _ in $(seq 100); do
-	[ -s "$WORK/proxy.port" ] && break
-	sleep 0.1
-done
-[ -s "$WORK/proxy.port" ] || fail "flaky proxy did not start: $(cat "$WORK/proxy.log")"
-proxy=127.0.0.1:$(cat "$WORK/proxy.port")
-flaky() { # JSON: set the faults
-	curl -sf --noproxy '*' -X POST -d "$1" "http://$proxy/__flaky" >/dev/null ||
-		fail "cannot configure the proxy"
-}
-flaky_stat() { # KEY: failed or writes
-	curl -sf --noproxy '*' "http://$proxy/__flaky" |
-		python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"
-}
+start_flaky_proxy "$ECRA_REGISTRY"
 
 echo "== docker push: manifest PUT answered 503 once, retried"
 id1=$(printf 'retry-%s' "$$$(date +%s%N)" | sha256sum | cut -c1-64)

@@ -364,6 +364,30 @@ static void push_streams_output(void **state)
 	    "docker push r/a:b exited with signal SIGKILL");
 }
 
+/* A failed command whose output is not streamed shows its whole stderr
+ * once (the error quotes only the tail); a successful one shows none. */
+static void failed_command_shows_stderr(void **state)
+{
+	ecra_docker d = fake();
+	bool exists = true;
+
+	(void)state;
+	d.on_line = count_lines;
+	lines_seen = 0;
+	fake_docker("echo line1 >&2; echo line2 >&2; echo last >&2; exit 2");
+	assert_fails_with(
+	    ECRA_EDOCKER, ecra_docker_inspect(&d, "cdkasset-abc", &exists));
+	assert_int_equal(lines_seen, 3);
+	lines_seen = 0;
+	assert_fails_with(
+	    ECRA_EDOCKER, ecra_docker_login(&d, "u", "pw", "reg:5000"));
+	assert_int_equal(lines_seen, 3);
+	lines_seen = 0;
+	fake_docker("echo 'Error: No such object' >&2; exit 1");
+	assert_ok(ecra_docker_inspect(&d, "cdkasset-abc", &exists));
+	assert_int_equal(lines_seen, 0); /* "missing" is not a failure */
+}
+
 static void executable_output(void **state)
 {
 	const char *ok[] = { "sh", "-c", "printf '  img:latest  \\n\\n'",
@@ -373,27 +397,53 @@ static void executable_output(void **state)
 	const char *failing[] = { "sh", "-c", "echo to-stderr >&2; exit 7",
 		NULL };
 	const char *missing[] = { "no-such-builder-ecra", NULL };
+	/* aws-cdk-lib's tarball executable with the daemon down */
+	const char *silent[] = { "sh", "-c",
+		"echo 'Cannot connect to the Docker daemon at "
+		"unix:///nope.sock. Is the docker daemon running?' >&2",
+		NULL };
+	const char *quiet_err[] = { "sh", "-c", "echo 'no such file' >&2",
+		NULL };
+	ecra_docker xd;
 	char *img = NULL;
 
 	(void)state;
-	assert_ok(ecra_docker_run_executable(&img, ok, fake_dir, fake_env, 0));
+	memset(&xd, 0, sizeof(xd));
+	xd.env_base = fake_env;
+	xd.on_line = count_lines;
+	xd.config_dir = "/must/not/be/used";
+	lines_seen = 0;
+	assert_ok(ecra_docker_run_executable(&img, &xd, ok, fake_dir));
 	assert_string_equal(img, "img:latest");
 	ecra_free(img);
 	assert_fails_with(ECRA_EDOCKER,
-	    ecra_docker_run_executable(&img, empty, fake_dir, fake_env, 0));
+	    ecra_docker_run_executable(&img, &xd, empty, fake_dir));
 	assert_error_contains("executable printed no image name");
 	assert_fails_with(ECRA_EDOCKER,
-	    ecra_docker_run_executable(&img, multi, fake_dir, fake_env, 0));
+	    ecra_docker_run_executable(&img, &xd, multi, fake_dir));
 	assert_error_contains("more than one line");
 	assert_fails_with(ECRA_EDOCKER,
-	    ecra_docker_run_executable(&img, failing, fake_dir, fake_env, 0));
+	    ecra_docker_run_executable(&img, &xd, failing, fake_dir));
 	assert_string_equal(ecra_error_last()->message,
 	    "sh -c 'echo to-stderr >&2; exit 7' exited with error code 7: "
 	    "to-stderr");
-	assert_true(ecra_docker_run_executable(
-	                &img, missing, fake_dir, fake_env, 0) < 0);
+	assert_true(
+	    ecra_docker_run_executable(&img, &xd, missing, fake_dir) < 0);
 	assert_error_contains("no-such-builder-ecra");
 	assert_null(img);
+	/* Printing nothing: its stderr says why. */
+	lines_seen = 0;
+	assert_fails_with(ECRA_EDOCKER,
+	    ecra_docker_run_executable(&img, &xd, quiet_err, fake_dir));
+	assert_string_equal(ecra_error_last()->message,
+	    "executable printed no image name: sh -c 'echo '\"'\"'no such "
+	    "file'\"'\"' >&2': no such file");
+	assert_int_equal(lines_seen, 1); /* the stderr line was shown */
+	assert_fails_with(ECRA_EDOCKER,
+	    ecra_docker_run_executable(&img, &xd, silent, fake_dir));
+	assert_error_contains("cannot reach the docker daemon");
+	assert_error_contains("Cannot connect to the Docker daemon at "
+	                      "unix:///nope.sock");
 }
 
 static void private_config(void **state)
@@ -444,6 +494,7 @@ int main(void)
 		cmocka_unit_test(local_tag_lowercases),
 		cmocka_unit_test(display_quotes_and_redacts),
 		cmocka_unit_test(inspect_exit_codes),
+		cmocka_unit_test(failed_command_shows_stderr),
 		cmocka_unit_test(missing_docker),
 		cmocka_unit_test(build_runs_in_directory_with_env),
 		cmocka_unit_test(login_password_on_stdin),

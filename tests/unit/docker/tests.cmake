@@ -1,1 +1,2 @@
 ecra_unit_test(docker argv)
+ecra_unit_test(docker config)

@@ -8,6 +8,9 @@
  */
 #include "helpers.h"
 
+#include <pthread.h>
+#include <time.h>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -412,6 +415,59 @@ static void http_maps_transport_failures_to_enet(void **state)
 	ecra_http_response_dispose(&res);
 }
 
+static volatile int cancel_flag;
+
+static void *raise_flag_later(void *arg)
+{
+	struct timespec ts = { 0, 300 * 1000000L };
+
+	(void)arg;
+	nanosleep(&ts, NULL);
+	cancel_flag = 2;
+	return NULL;
+}
+
+/* The cancel flag (a signal flag) stops a running transfer within a
+ * second, and no request starts once it is set. */
+static void http_cancels_transfers(void **state)
+{
+	ecra_http_options o;
+	ecra_http *c = NULL;
+	ecra_http_request req;
+	ecra_http_response res;
+	struct timespec t0, t1;
+	pthread_t th;
+	double secs;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	o.version = ECRA_HTTP_OPTIONS_VERSION;
+	o.cancel = &cancel_flag;
+	cancel_flag = 0;
+	assert_ok(ecra_http_new(&c, &o));
+	ecra_http_request_init(&req, "GET", u("/slow/8000"));
+	assert_int_equal(pthread_create(&th, NULL, raise_flag_later, NULL), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_fails_with(ECRA_EUSER, ecra_http_send(&res, c, &req));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	pthread_join(th, NULL);
+	assert_error_contains("/slow/8000: cancelled");
+	secs = (double)(t1.tv_sec - t0.tv_sec) +
+	       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	assert_true(secs < 2.5);
+	ecra_http_response_dispose(&res);
+	/* set: nothing starts */
+	ecra_http_request_init(&req, "GET", u("/status/200"));
+	assert_fails_with(ECRA_EUSER, ecra_http_send(&res, c, &req));
+	ecra_http_response_dispose(&res);
+	/* cleared (or replaced by none): requests go out again */
+	ecra_http_set_cancel(c, NULL);
+	assert_ok(ecra_http_send(&res, c, &req));
+	assert_int_equal(res.status, 200);
+	ecra_http_response_dispose(&res);
+	ecra_http_free(c);
+}
+
 static void http_follows_redirects_only_when_asked(void **state)
 {
 	ecra_http_header auth[] = { { "Authorization", "Bearer tok" } };
@@ -649,6 +705,7 @@ int main(void)
 		cmocka_unit_test(http_streams_fd_and_callback_bodies),
 		cmocka_unit_test(http_caps_response_bodies),
 		cmocka_unit_test(http_maps_transport_failures_to_enet),
+		cmocka_unit_test(http_cancels_transfers),
 		cmocka_unit_test(http_follows_redirects_only_when_asked),
 		cmocka_unit_test(http_reuses_connections),
 		cmocka_unit_test(http_rejects_bad_requests),

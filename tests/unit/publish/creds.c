@@ -310,7 +310,7 @@ static void build_config_json(void **state)
 	/* no user config: exactly what cdk-assets writes */
 	assert_ok(ecra_docker_config_create_helpers(
 	    &cfg_dir, tmp, NULL, domains, 2, "cdk-assets"));
-	assert_non_null(strstr(cfg_dir, "/tmp/cdkDockerConfig"));
+	assert_non_null(strstr(cfg_dir, "/tmp/cdkDockerConfig-ecra-"));
 	assert_int_equal(stat(cfg_dir, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0700);
 	assert_ok(ecra_buf_printf(&text, "%s/config.json", cfg_dir));
@@ -439,7 +439,7 @@ static void publish_with_creds_file(void **state)
 	 * without; every command has the helper directory first on PATH */
 	inspect = strstr(argv_log, "--config ");
 	assert_non_null(inspect);
-	assert_non_null(strstr(inspect, "/tmp/cdkDockerConfig"));
+	assert_non_null(strstr(inspect, "/tmp/cdkDockerConfig-ecra-"));
 	assert_non_null(
 	    strstr(argv_log, " inspect cdkasset-one [/opt/helper dir]"));
 	build = strstr(argv_log, " build --tag cdkasset-one .");

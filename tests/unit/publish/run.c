@@ -18,6 +18,7 @@
 #include <signal.h>
 
 #include "core/alloc.h"
+#include "publish/run.h"
 #include "registry/registry_int.h"
 #include "util/buf.h"
 
@@ -396,6 +397,54 @@ static void publish_option_errors(void **state)
 	ecra_buf_dispose(&ev.log);
 }
 
+/* Registry mode and stacks with an environment (#9.11): the
+ * destination names its account and holds ${AWS::Partition} in
+ * assumeRoleArn, as aws-cdk-lib writes it for env-bound stacks: no
+ * --account is needed, assumeRoleArn is ignored, and a partition
+ * placeholder elsewhere follows the region. */
+static void publish_env_bound_without_account(void **state)
+{
+	events ev = { ECRA_BUF_INIT(0), 0 };
+	ecra_publish_options o = opts(&ev);
+	ecra_publish_summary sum;
+	char *argv_log;
+
+	(void)state;
+	o.account = NULL;
+	write_manifest("envb",
+	    "\"E\":{\"source\":{\"directory\":\"ctx\"},\"destinations\":{"
+	    "\"123456789012-us-east-1\":{\"repositoryName\":"
+	    "\"cdk-hnb659fds-container-assets-123456789012-us-east-1\","
+	    "\"imageTag\":\"envb1\",\"region\":\"us-east-1\","
+	    "\"assumeRoleArn\":\"arn:${AWS::Partition}:iam::123456789012:role/"
+	    "cdk-hnb659fds-image-publishing-role-123456789012-us-east-1\","
+	    "\"assumeRoleExternalId\":\"${AWS::AccountId}\"},"
+	    "\"cn\":{\"repositoryName\":\"part-${AWS::Partition}\","
+	    "\"imageTag\":\"envb2\",\"region\":\"cn-north-1\","
+	    "\"assumeRoleArn\":\"arn:${AWS::Partition}:iam::${AWS::AccountId}"
+	    ":role/x\"}}}");
+	assert_ok(publish_file("envb", &o, &sum));
+	assert_int_equal(sum.published, 2);
+	argv_log = slurp_reset("argv.log");
+	assert_non_null(strstr(argv_log,
+	    "/cdk-hnb659fds-container-assets-123456789012-us-east-1:envb1"));
+	assert_non_null(strstr(argv_log, "/part-aws-cn:envb2"));
+	ecra_free(argv_log);
+	assert_null(strstr(ev.log.ptr, "--account"));
+	assert_string_equal(
+	    ecra_pub_partition_of_region("us-gov-west-1"), "aws-us-gov");
+	assert_string_equal(
+	    ecra_pub_partition_of_region("cn-northwest-1"), "aws-cn");
+	assert_string_equal(
+	    ecra_pub_partition_of_region("us-iso-east-1"), "aws-iso");
+	assert_string_equal(
+	    ecra_pub_partition_of_region("us-isob-east-1"), "aws-iso-b");
+	assert_string_equal(ecra_pub_partition_of_region("eu-west-1"), "aws");
+	assert_string_equal(ecra_pub_partition_of_region(NULL), "aws");
+	assert_no_private_config_left();
+	ecra_buf_dispose(&ev.log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -405,6 +454,7 @@ int main(void)
 		cmocka_unit_test(publish_dry_run_and_parallel),
 		cmocka_unit_test(publish_cancelled),
 		cmocka_unit_test(publish_option_errors),
+		cmocka_unit_test(publish_env_bound_without_account),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
