@@ -16,7 +16,8 @@
 #include "cli/cmd.h"
 
 #include <errno.h>
-#include <pwd.h>
+#include <getopt.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -226,6 +227,118 @@ static bool parse_count(const char *s, unsigned int *out)
 	return true;
 }
 
+enum {
+	OPT_ASSET = 256,
+	OPT_STACK,
+	OPT_FORCE,
+	OPT_DAEMONLESS,
+	OPT_DRY_RUN,
+	OPT_JSON,
+	OPT_PARALLEL,
+	OPT_RETRIES,
+	OPT_REGISTRY,
+	OPT_ACCOUNT,
+	OPT_USERNAME,
+	OPT_PASSWORD_STDIN,
+	OPT_PROFILE,
+};
+
+static const struct option long_options[] = {
+	{ "asset", required_argument, NULL, OPT_ASSET },
+	{ "stack", required_argument, NULL, OPT_STACK },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "parallel", required_argument, NULL, OPT_PARALLEL },
+	{ "retries", required_argument, NULL, OPT_RETRIES },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "daemonless-tarballs", no_argument, NULL, OPT_DAEMONLESS },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "registry", required_argument, NULL, OPT_REGISTRY },
+	{ "account", required_argument, NULL, OPT_ACCOUNT },
+	{ "username", required_argument, NULL, OPT_USERNAME },
+	{ "password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN },
+	{ "profile", required_argument, NULL, OPT_PROFILE },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* "unknown option", with the closest long option when it is a typo. */
+static int fail_unknown_option(const char *arg)
+{
+	const char *names[sizeof(long_options) / sizeof(long_options[0])];
+	char word[128];
+	const char *best;
+	size_t i, n = 0, len;
+
+	if (strncmp(arg, "--", 2) != 0)
+		return cli_fail_usage("publish", "unknown option '%s'", arg);
+	len = strcspn(arg + 2, "=");
+	snprintf(word, sizeof(word), "%.*s", (int)len, arg + 2);
+	for (i = 0; long_options[i].name != NULL; i++)
+		names[n++] = long_options[i].name;
+	if ((best = cli_suggest(word, names, n)) != NULL)
+		return cli_fail_usage("publish",
+		    "unknown option '%s'; did you mean '--%s'?", arg, best);
+	return cli_fail_usage("publish", "unknown option '%s'", arg);
+}
+
+/* HOST[:PORT] as docker accepts a registry: a DNS name or IPv4 literal
+ * (letters, digits, '-', '.', '_'), or a bracketed IPv6 literal, and an
+ * optional port from 1 to 65535. */
+static bool valid_registry(const char *s)
+{
+	const char *port = NULL, *p;
+	size_t hostlen;
+
+	if (s[0] == '[') {
+		const char *close = strchr(s, ']');
+
+		if (close == NULL || close == s + 1 ||
+		    strspn(s + 1, "0123456789abcdefABCDEF:.") !=
+		        (size_t)(close - s - 1))
+			return false;
+		if (close[1] == ':')
+			port = close + 2;
+		else if (close[1] != '\0')
+			return false;
+	} else {
+		hostlen = strcspn(s, ":");
+		if (hostlen == 0 ||
+		    strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
+		              "TUVWXYZ0123456789-._") != hostlen ||
+		    s[0] == '-' || s[0] == '.' || s[hostlen - 1] == '-')
+			return false;
+		if (s[hostlen] == ':')
+			port = s + hostlen + 1;
+	}
+	if (port != NULL) {
+		unsigned long v = 0;
+
+		if (*port == '\0' || strlen(port) > 5)
+			return false;
+		for (p = port; *p; p++) {
+			if (*p < '0' || *p > '9')
+				return false;
+			v = v * 10 + (unsigned long)(*p - '0');
+		}
+		if (v < 1 || v > 65535)
+			return false;
+	}
+	return true;
+}
+
+/* The default PATH: ./cdk.out when it holds a cloud assembly (as `ls`
+ * and `synth` default to it), else the current directory. */
+static const char *default_path(void)
+{
+	struct stat st;
+
+	return stat("cdk.out/manifest.json", &st) == 0 && S_ISREG(st.st_mode)
+	           ? "cdk.out"
+	           : ".";
+}
+
 int cmd_publish(int argc, char **argv)
 {
 	const char *paths[MAX_ITEMS], *assets[MAX_ITEMS], *stacks[MAX_ITEMS];
@@ -238,99 +351,100 @@ int cmd_publish(int argc, char **argv)
 	ecra_manifest *m = NULL;
 	out_state st = { .failures = failures };
 	char home_docker[4096], creds_path[4096], exe_dir[4096];
-	struct passwd *pw;
-	int rc = CLI_EXIT_OK, r;
+	const char *profile = NULL;
+	int rc = CLI_EXIT_OK, r, c;
 
-	memset(&o, 0, sizeof(o));
+	ecra_publish_options_init(&o, ECRA_PUBLISH_OPTIONS_VERSION);
 	memset(&sum, 0, sizeof(sum));
-	o.version = ECRA_PUBLISH_OPTIONS_VERSION;
-	for (i = 1; i < (size_t)argc; i++) {
-		const char *a = argv[i];
-		const char *next = i + 1 < (size_t)argc ? argv[i + 1] : NULL;
-
-#define NEED_VALUE()                                                    \
-	do {                                                            \
-		if (next == NULL)                                       \
-			return cli_fail_usage(                          \
-			    "publish", "option '%s' needs a value", a); \
-		i++;                                                    \
-	} while (0)
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+	opterr = 0;
+	optind = 1;
+	while (
+	    (c = getopt_long(argc, argv, ":vqh", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'h':
 			cmd_publish_help();
 			return CLI_EXIT_OK;
-		} else if (strcmp(a, "--asset") == 0) {
-			NEED_VALUE();
+		case OPT_ASSET:
 			if (nassets == MAX_ITEMS)
 				return cli_fail_usage(
 				    "publish", "too many --asset");
-			assets[nassets++] = next;
-		} else if (strcmp(a, "--stack") == 0) {
-			NEED_VALUE();
+			assets[nassets++] = optarg;
+			break;
+		case OPT_STACK:
 			if (nstacks == MAX_ITEMS)
 				return cli_fail_usage(
 				    "publish", "too many --stack");
-			stacks[nstacks++] = next;
-		} else if (strcmp(a, "--force") == 0) {
+			stacks[nstacks++] = optarg;
+			break;
+		case OPT_FORCE:
 			o.force = true;
-		} else if (strcmp(a, "--daemonless-tarballs") == 0) {
+			break;
+		case OPT_DAEMONLESS:
 			o.daemonless_tarballs = true;
-		} else if (strcmp(a, "--dry-run") == 0) {
+			break;
+		case OPT_DRY_RUN:
 			o.dry_run = true;
-		} else if (strcmp(a, "--json") == 0) {
+			break;
+		case OPT_JSON:
 			st.json = true;
-		} else if (strcmp(a, "--verbose") == 0 ||
-		           strcmp(a, "-v") == 0) {
+			break;
+		case 'v':
 			st.verbose = true;
-		} else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+			break;
+		case 'q':
 			st.quiet = true;
-		} else if (strcmp(a, "--parallel") == 0) {
-			NEED_VALUE();
-			if (!parse_count(next, &o.parallel))
+			break;
+		case OPT_PARALLEL:
+			if (!parse_count(optarg, &o.parallel))
 				return cli_fail_usage("publish",
 				    "--parallel needs a number from 1 to 64, "
-				    "got "
-				    "'%s'",
-				    next);
-		} else if (strcmp(a, "--retries") == 0) {
+				    "got '%s'",
+				    optarg);
+			break;
+		case OPT_RETRIES: {
 			unsigned int n = 0;
 
-			NEED_VALUE();
-			if (strcmp(next, "0") != 0 &&
-			    (!parse_count(next, &n) || n > 10))
+			if (strcmp(optarg, "0") != 0 &&
+			    (!parse_count(optarg, &n) || n > 10))
 				return cli_fail_usage("publish",
 				    "--retries needs a number from 0 to 10, "
-				    "got "
-				    "'%s'",
-				    next);
+				    "got '%s'",
+				    optarg);
 			o.push_attempts = n + 1;
-		} else if (strcmp(a, "--registry") == 0) {
-			NEED_VALUE();
-			if (next[0] == '\0' || strchr(next, '/') != NULL)
-				return cli_fail_usage("publish",
-				    "--registry needs HOST[:PORT], got '%s'",
-				    next);
-			o.registry = next;
-		} else if (strcmp(a, "--account") == 0) {
-			NEED_VALUE();
-			o.account = next;
-		} else if (strcmp(a, "--username") == 0) {
-			NEED_VALUE();
-			o.username = next;
-		} else if (strcmp(a, "--password-stdin") == 0) {
-			password_stdin = true;
-		} else if (strcmp(a, "--profile") == 0) {
-			NEED_VALUE();
-			o.aws_profile = next;
-		} else if (a[0] == '-' && a[1] != '\0') {
-			return cli_fail_usage(
-			    "publish", "unknown option '%s'", a);
-		} else {
-			if (npaths == MAX_ITEMS)
-				return cli_fail_usage(
-				    "publish", "too many paths");
-			paths[npaths++] = a;
+			break;
 		}
-#undef NEED_VALUE
+		case OPT_REGISTRY:
+			if (!valid_registry(optarg))
+				return cli_fail_usage("publish",
+				    "--registry needs HOST[:PORT] (a host "
+				    "name or IP address, a port from 1 to "
+				    "65535), got '%s'",
+				    optarg);
+			o.registry = optarg;
+			break;
+		case OPT_ACCOUNT:
+			o.account = optarg;
+			break;
+		case OPT_USERNAME:
+			o.username = optarg;
+			break;
+		case OPT_PASSWORD_STDIN:
+			password_stdin = true;
+			break;
+		case OPT_PROFILE:
+			profile = optarg;
+			break;
+		case ':':
+			return cli_fail_usage("publish",
+			    "option '%s' needs a value", argv[optind - 1]);
+		default:
+			return fail_unknown_option(argv[optind - 1]);
+		}
+	}
+	for (; optind < argc; optind++) {
+		if (npaths == MAX_ITEMS)
+			return cli_fail_usage("publish", "too many paths");
+		paths[npaths++] = argv[optind];
 	}
 	if ((o.username != NULL) != password_stdin)
 		return cli_fail_usage(
@@ -338,7 +452,7 @@ int cmd_publish(int argc, char **argv)
 	if (o.username != NULL && o.registry == NULL)
 		return cli_fail_usage("publish", "--username needs --registry");
 	if (npaths == 0)
-		paths[npaths++] = ".";
+		paths[npaths++] = default_path();
 	if (password_stdin) {
 		if (read_password(&password) < 0)
 			return cli_fail("out of memory");
@@ -357,22 +471,8 @@ int cmd_publish(int argc, char **argv)
 	}
 	if (o.account == NULL)
 		o.account = env("CDK_DEFAULT_ACCOUNT");
-	o.aws_env_profile = env("AWS_PROFILE");
-	o.aws_region = env("AWS_REGION");
-	o.aws_access_key_id = env("AWS_ACCESS_KEY_ID");
-	o.aws_secret_access_key = env("AWS_SECRET_ACCESS_KEY");
-	o.aws_session_token = env("AWS_SESSION_TOKEN");
-	o.aws_config_file = env("AWS_CONFIG_FILE");
-	o.aws_credentials_file = env("AWS_SHARED_CREDENTIALS_FILE");
-	o.aws_endpoint_url = env("AWS_ENDPOINT_URL");
-	o.aws_endpoint_url_ecr = env("AWS_ENDPOINT_URL_ECR");
-	o.aws_endpoint_url_sts = env("AWS_ENDPOINT_URL_STS");
-	o.aws_ignore_configured_endpoint_urls =
-	    env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
-	o.aws_max_attempts = env("AWS_MAX_ATTEMPTS");
-	o.home = env("HOME");
-	pw = getpwuid(getuid());
-	o.user_name = pw != NULL ? pw->pw_name : NULL;
+	cli_aws_options_from_env(&o.aws);
+	o.aws.profile = profile;
 	o.docker_creds_file =
 	    cli_cdk_docker_creds_file(creds_path, sizeof(creds_path));
 	o.credential_helper_dir = helper_dir(exe_dir, sizeof(exe_dir));

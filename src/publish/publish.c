@@ -208,9 +208,9 @@ int ecra_pub_resolve_dest(
 		region = run->backend->default_region != NULL
 		             ? run->backend->default_region(run)
 		             : NULL;
-		if (region == NULL && run->o->aws_region != NULL &&
-		    run->o->aws_region[0])
-			region = run->o->aws_region;
+		if (region == NULL && run->o->aws.region != NULL &&
+		    run->o->aws.region[0])
+			region = run->o->aws.region;
 		if (region == NULL)
 			region = "us-east-1";
 	}
@@ -869,9 +869,22 @@ done:
 	return error;
 }
 
+int ecra_publish_options_init(ecra_publish_options *opts, unsigned int version)
+{
+	ecra_publish_options defaults = ECRA_PUBLISH_OPTIONS_INIT;
+
+	ECRA_ASSERT_ARG(opts);
+	if (version == 0 || version > ECRA_PUBLISH_OPTIONS_VERSION)
+		return ecra_error_set(ECRA_EINVALID,
+		    "invalid version %u for 'ecra_publish_options'", version);
+	*opts = defaults;
+	return 0;
+}
+
 int ecra_publish(const ecra_manifest *m, const ecra_publish_options *opts,
     ecra_publish_summary *summary)
 {
+	static const ecra_publish_options defaults = ECRA_PUBLISH_OPTIONS_INIT;
 	ecra_pub_run run;
 	ecra_pub_worker workers[MAX_PARALLEL];
 	pthread_t threads[MAX_PARALLEL];
@@ -882,9 +895,16 @@ int ecra_publish(const ecra_manifest *m, const ecra_publish_options *opts,
 	int error = 0;
 
 	ECRA_ASSERT_ARG(m);
-	ECRA_ASSERT_ARG(opts);
 	ECRA_CHECK_VERSION(
 	    opts, ECRA_PUBLISH_OPTIONS_VERSION, ecra_publish_options);
+	if (opts == NULL)
+		opts = &defaults;
+	if (opts->version < 4)
+		return ecra_error_set(ECRA_EINVALID,
+		    "ecra_publish_options version %u has the layout before "
+		    "version 4 (flat aws_* fields); rebuild against this "
+		    "library's headers",
+		    opts->version);
 	if ((opts->username == NULL) != (opts->password == NULL))
 		return ecra_error_set(ECRA_EINVALID,
 		    "a registry username needs a password and vice versa");
