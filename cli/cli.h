@@ -37,6 +37,9 @@ void cli_escape_n(FILE *f, const char *s, size_t len);
  * be a typo (NULL otherwise); NULL candidates are skipped. */
 const char *cli_suggest(
     const char *word, const char *const *candidates, size_t count);
+/* Is `word` one of the candidates? */
+bool cli_suggest_exact(
+    const char *word, const char *const *candidates, size_t count);
 /* Append the distinct non-NULL items, comma-separated, to the string in
  * buf (at most max_items, then ", ..."). */
 void cli_list_append(char *buf, size_t size, const char *const *items,

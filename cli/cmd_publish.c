@@ -339,6 +339,80 @@ static const char *default_path(void)
 	           : ".";
 }
 
+/* A selection that matches nothing: the library's message, the closest
+ * stack, asset or destination id and the ones that exist. `m` has every
+ * entry selected (ecra_manifest_select() restarts from all entries). */
+static int fail_selection(ecra_manifest *m, const char *const *assets,
+    size_t nassets, const char *const *stacks, size_t nstacks)
+{
+	char msg[2048], list[1024] = "";
+	const char **stack_ids = NULL, **asset_ids = NULL, **dest_ids = NULL;
+	const char *best = NULL, *kind = NULL, *const *names = NULL;
+	char word[512];
+	size_t n, i, j;
+	int code = ecra_error_last()->code;
+
+	snprintf(msg, sizeof(msg), "%s", ecra_error_last()->message);
+	if (code != ECRA_ENOTFOUND || ecra_manifest_select(m, NULL, 0, NULL,
+	                                  0) < 0)
+		return cli_fail("%s", msg);
+	n = ecra_manifest_count(m);
+	stack_ids = calloc(n + 1, sizeof(*stack_ids));
+	asset_ids = calloc(n + 1, sizeof(*asset_ids));
+	dest_ids = calloc(n + 1, sizeof(*dest_ids));
+	if (stack_ids == NULL || asset_ids == NULL || dest_ids == NULL)
+		goto done;
+	for (i = 0; i < n; i++) {
+		ecra_manifest_entry e;
+
+		if (ecra_manifest_get(m, i, &e) < 0)
+			continue;
+		stack_ids[i] = e.stack;
+		asset_ids[i] = e.asset_id;
+		dest_ids[i] = e.destination_id;
+	}
+	/* Which name matched nothing: try each one alone. */
+	for (j = 0; j < nstacks && kind == NULL; j++)
+		if (ecra_manifest_select(m, NULL, 0, &stacks[j], 1) ==
+		    ECRA_ENOTFOUND) {
+			kind = "stacks with image assets";
+			names = stack_ids;
+			best = cli_suggest(stacks[j], stack_ids, n);
+		}
+	for (j = 0; j < nassets && kind == NULL; j++) {
+		const char *colon = strchr(assets[j], ':');
+		size_t len = colon ? (size_t)(colon - assets[j])
+		                   : strlen(assets[j]);
+
+		if (ecra_manifest_select(m, &assets[j], 1, NULL, 0) !=
+		    ECRA_ENOTFOUND)
+			continue;
+		snprintf(word, sizeof(word), "%.*s", (int)len, assets[j]);
+		if (len > 0 && strcmp(word, "*") != 0 &&
+		    !cli_suggest_exact(word, asset_ids, n)) {
+			kind = "assets";
+			names = asset_ids;
+			best = cli_suggest(word, asset_ids, n);
+		} else if (colon != NULL) {
+			kind = "destinations";
+			names = dest_ids;
+			best = cli_suggest(colon + 1, dest_ids, n);
+		}
+	}
+	if (kind != NULL)
+		cli_list_append(list, sizeof(list), names, n, 10);
+done:
+	free(stack_ids);
+	free(asset_ids);
+	free(dest_ids);
+	if (kind == NULL)
+		return cli_fail("%s", msg);
+	if (best != NULL)
+		return cli_fail("%s; did you mean '%s'? (%s: %s)", msg, best,
+		    kind, list[0] ? list : "none");
+	return cli_fail("%s (%s: %s)", msg, kind, list[0] ? list : "none");
+}
+
 int cmd_publish(int argc, char **argv)
 {
 	const char *paths[MAX_ITEMS], *assets[MAX_ITEMS], *stacks[MAX_ITEMS];
@@ -506,7 +580,7 @@ int cmd_publish(int argc, char **argv)
 	}
 	if ((nassets > 0 || nstacks > 0) &&
 	    ecra_manifest_select(m, assets, nassets, stacks, nstacks) < 0) {
-		rc = cli_fail_lib();
+		rc = fail_selection(m, assets, nassets, stacks, nstacks);
 		goto shutdown;
 	}
 	if (st.verbose && !st.json && (nassets > 0 || nstacks > 0))

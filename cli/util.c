@@ -244,6 +244,17 @@ const char *cli_suggest(
 	return best;
 }
 
+bool cli_suggest_exact(
+    const char *word, const char *const *candidates, size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		if (candidates[i] != NULL && strcmp(candidates[i], word) == 0)
+			return true;
+	return false;
+}
+
 void cli_list_append(char *buf, size_t size, const char *const *items,
     size_t count, size_t max_items)
 {
