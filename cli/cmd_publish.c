@@ -51,8 +51,9 @@ void cmd_publish_help(void)
 	    "[--profile NAME]\n\n"
 	    "Build and push the docker image assets of each PATH: a cloud "
 	    "assembly\ndirectory (cdk.out), a *.assets.json file, or a "
-	    "directory with an assets.json\n(default: the current "
-	    "directory). Images already in the registry are skipped.\n\n"
+	    "directory with an assets.json\n(default: ./cdk.out if it holds "
+	    "an assembly, else the current directory).\nImages already in "
+	    "the registry are skipped.\n\n"
 	    "  --asset ID[:DEST]  only these assets/destinations (ID, ID:DEST, "
 	    ":DEST, *:DEST)\n"
 	    "  --stack NAME       only the asset manifests of this stack\n"
@@ -353,8 +354,8 @@ static int fail_selection(ecra_manifest *m, const char *const *assets,
 	int code = ecra_error_last()->code;
 
 	snprintf(msg, sizeof(msg), "%s", ecra_error_last()->message);
-	if (code != ECRA_ENOTFOUND || ecra_manifest_select(m, NULL, 0, NULL,
-	                                  0) < 0)
+	if (code != ECRA_ENOTFOUND ||
+	    ecra_manifest_select(m, NULL, 0, NULL, 0) < 0)
 		return cli_fail("%s", msg);
 	n = ecra_manifest_count(m);
 	stack_ids = calloc(n + 1, sizeof(*stack_ids));
@@ -381,8 +382,8 @@ static int fail_selection(ecra_manifest *m, const char *const *assets,
 		}
 	for (j = 0; j < nassets && kind == NULL; j++) {
 		const char *colon = strchr(assets[j], ':');
-		size_t len = colon ? (size_t)(colon - assets[j])
-		                   : strlen(assets[j]);
+		size_t len =
+		    colon ? (size_t)(colon - assets[j]) : strlen(assets[j]);
 
 		if (ecra_manifest_select(m, &assets[j], 1, NULL, 0) !=
 		    ECRA_ENOTFOUND)
