@@ -29,9 +29,11 @@ extern char **environ;
 typedef struct {
 	bool json;
 	bool verbose;
-	bool quiet;       /* only what cdk-assets prints by default */
-	bool live;        /* stderr is a terminal: show steps on one line */
-	bool line_active; /* the live line holds text that must be cleared */
+	bool quiet;        /* only what cdk-assets prints by default */
+	bool live;         /* stderr is a terminal: show steps on one line */
+	bool line_active;  /* the live line holds text that must be cleared */
+	bool banner_shown; /* docker's legacy-builder banner was printed */
+	bool banner_done;  /* ... and the output went on after it */
 	char **failures;
 	size_t failure_count;
 } out_state;
@@ -114,14 +116,58 @@ static bool is_step(ecra_publish_event_type type)
 	       type == ECRA_EVENT_UPLOAD;
 }
 
+/* Shown with the chosen verbosity? By default one line per step of each
+ * asset; debug events and command lines only with --verbose, steps not
+ * with --quiet. The live status line shows exactly the same events. */
+static bool shown(const out_state *st, const ecra_publish_event *ev)
+{
+	return st->verbose || strcmp(ev->level, "verbose") != 0 ||
+	       (!st->quiet && is_step(ev->type));
+}
+
+/* Print at most `width` bytes of `s`, escaped, cut at a UTF-8 boundary. */
+static void print_cut(FILE *f, const char *s, size_t width)
+{
+	size_t n = strlen(s);
+
+	if (n > width) {
+		n = width;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	cli_escape_n(f, s, n);
+	if (n < strlen(s))
+		fputs("...", f);
+}
+
+static void json_field(const char *name, const char *value)
+{
+	if (value == NULL)
+		return;
+	printf(",\"%s\":", name);
+	cli_json_string(stdout, value);
+}
+
 static void on_event(const ecra_publish_event *ev, void *payload)
 {
 	out_state *st = payload;
 
 	if (ev->type == ECRA_EVENT_FAIL && st->failures != NULL &&
 	    st->failure_count < MAX_ITEMS) {
-		char *copy = strdup(ev->message);
+		char *copy = NULL;
+		size_t len =
+		    strlen(ev->message) + 8 +
+		    (ev->asset_id ? strlen(ev->asset_id) : 0) +
+		    (ev->destination_id ? strlen(ev->destination_id) : 0);
 
+		/* "<asset>:<destination>: <message>", so that the summary's
+		 * Failure: lines say which entry each one is. */
+		if (ev->asset_id != NULL && (copy = malloc(len)) != NULL)
+			snprintf(copy, len, "%s:%s: %s", ev->asset_id,
+			    ev->destination_id ? ev->destination_id : "",
+			    ev->message);
+		else if (ev->asset_id == NULL)
+			copy = strdup(ev->message);
 		if (copy != NULL)
 			st->failures[st->failure_count++] = copy;
 	}
@@ -138,27 +184,50 @@ static void on_event(const ecra_publish_event *ev, void *payload)
 			printf(",\"destination\":");
 			cli_json_string(stdout, ev->destination_id);
 		}
+		json_field("image", ev->image_uri);
+		json_field("digest", ev->digest);
 		printf("}\n");
 		fflush(stdout);
 		return;
 	}
+	if (!shown(st, ev))
+		return;
 	if (st->live && strcmp(ev->level, "verbose") == 0) {
 		/* On a terminal the steps (check, build, upload...) replace
 		 * each other on one status line instead of scrolling. */
-		fprintf(stderr, "\r\033[K[%u%%] %s: %.*s", ev->percent,
-		    ev->type_name, LIVE_WIDTH, ev->message);
+		fprintf(
+		    stderr, "\r\033[K[%u%%] %s: ", ev->percent, ev->type_name);
+		print_cut(stderr, ev->message, LIVE_WIDTH);
 		fflush(stderr);
 		st->line_active = true;
 		return;
 	}
 	clear_live(st);
-	/* By default one line per step of each asset; debug events and
-	 * command lines only with --verbose, steps not with --quiet. */
-	if (!st->verbose && strcmp(ev->level, "verbose") == 0 &&
-	    (st->quiet || !is_step(ev->type)))
-		return;
-	fprintf(stderr, "%-7s: [%u%%] %s: %s\n", ev->level, ev->percent,
-	    ev->type_name, ev->message);
+	fprintf(
+	    stderr, "%-7s: [%u%%] %s: ", ev->level, ev->percent, ev->type_name);
+	cli_escape(stderr, ev->message);
+	fputc('\n', stderr);
+}
+
+/* Docker's legacy-builder banner (docker 23+ without buildx) repeats
+ * before every build: its lines are shown once per run. */
+static bool banner_line(const char *line, size_t len)
+{
+	static const char *const banner[] = {
+		"DEPRECATED: The legacy builder is deprecated",
+		"Install the buildx component to build images with BuildKit",
+		"https://docs.docker.com/go/buildx/",
+	};
+	size_t i, n;
+
+	while (len > 0 && (*line == ' ' || *line == '\t'))
+		line++, len--;
+	for (i = 0; i < sizeof(banner) / sizeof(banner[0]); i++) {
+		n = strlen(banner[i]);
+		if (len >= n && memcmp(line, banner[i], n) == 0)
+			return true;
+	}
+	return false;
 }
 
 static void on_output(int stream, const char *line, size_t len, void *payload)
@@ -166,10 +235,34 @@ static void on_output(int stream, const char *line, size_t len, void *payload)
 	out_state *st = payload;
 	FILE *f = stream == 1 && !st->json ? stdout : stderr;
 
+	if (banner_line(line, len)) {
+		if (st->banner_done && !st->verbose)
+			return;
+		st->banner_shown = true;
+	} else if (st->banner_shown) {
+		st->banner_done = true;
+	}
 	clear_live(st);
-	fwrite(line, 1, len, f);
+	cli_escape_n(f, line, len);
 	fputc('\n', f);
 	fflush(f);
+}
+
+/* One dry-run plan line (after "plan   : "), escaped. */
+static void print_plan(const ecra_manifest_entry *e, const char *registry)
+{
+	cli_escape(stderr, e->asset_id);
+	fputc(':', stderr);
+	cli_escape(stderr, e->destination_id);
+	fputs(" -> ", stderr);
+	if (registry != NULL)
+		fprintf(stderr, "%s/", registry);
+	cli_escape(stderr, e->repository_name);
+	fputc(':', stderr);
+	cli_escape(stderr, e->image_tag);
+	fputs(" (", stderr);
+	cli_escape(stderr, e->executable ? "executable" : e->directory);
+	fputs(")\n", stderr);
 }
 
 static const char *env(const char *name)
@@ -573,11 +666,12 @@ int cmd_publish(int argc, char **argv)
 			rc = cli_fail_lib();
 			goto shutdown;
 		}
-		if (st.verbose && !st.json)
-			fprintf(stderr,
-			    "verbose: Loaded manifest from %s: %zu assets "
-			    "found\n",
-			    paths[i], ecra_manifest_count(m) - before);
+		if (st.verbose && !st.json) {
+			fputs("verbose: Loaded manifest from ", stderr);
+			cli_escape(stderr, paths[i]);
+			fprintf(stderr, ": %zu assets found\n",
+			    ecra_manifest_count(m) - before);
+		}
 	}
 	if ((nassets > 0 || nstacks > 0) &&
 	    ecra_manifest_select(m, assets, nassets, stacks, nstacks) < 0) {
@@ -595,11 +689,8 @@ int cmd_publish(int argc, char **argv)
 
 			if (ecra_manifest_get(m, i, &e) < 0)
 				continue;
-			fprintf(stderr, "plan   : %s:%s -> %s%s%s:%s (%s)\n",
-			    e.asset_id, e.destination_id,
-			    o.registry ? o.registry : "", o.registry ? "/" : "",
-			    e.repository_name, e.image_tag,
-			    e.executable ? "executable" : e.directory);
+			fputs("plan   : ", stderr);
+			print_plan(&e, o.registry);
 		}
 	}
 
@@ -608,31 +699,49 @@ int cmd_publish(int argc, char **argv)
 	          strcmp(env("TERM"), "dumb") != 0;
 	r = ecra_publish(m, &o, &sum);
 	clear_live(&st);
-	if (r < 0 && sum.failed == 0) {
+	if (r < 0 && sum.failed == 0 && sum.not_tried == 0) {
 		rc = cli_fail_lib();
 		goto shutdown;
 	}
 	if (st.json) {
 		printf(
 		    "{\"type\":\"summary\",\"entries\":%zu,\"published\":%zu,"
-		    "\"skipped\":%zu,\"failed\":%zu,\"builds\":%zu,"
-		    "\"cached\":%zu,\"seconds\":%.3f,\"build_seconds\":%.3f,"
-		    "\"push_seconds\":%.3f,\"dry_run\":%s}\n",
+		    "\"skipped\":%zu,\"failed\":%zu,\"not_tried\":%zu,"
+		    "\"builds\":%zu,\"cached\":%zu,\"seconds\":%.3f,"
+		    "\"build_seconds\":%.3f,\"push_seconds\":%.3f",
 		    sum.entries, sum.published, sum.skipped, sum.failed,
-		    sum.builds, sum.cached, sum.seconds, sum.build_seconds,
-		    sum.push_seconds, o.dry_run ? "true" : "false");
+		    sum.not_tried, sum.builds, sum.cached, sum.seconds,
+		    sum.build_seconds, sum.push_seconds);
+		json_field("unreachable", sum.unreachable);
+		printf(",\"dry_run\":%s}\n", o.dry_run ? "true" : "false");
 	} else {
-		for (i = 0; i < st.failure_count; i++)
-			fprintf(stderr, "Failure: %s\n", failures[i]);
+		for (i = 0; i < st.failure_count; i++) {
+			fputs("Failure: ", stderr);
+			cli_escape(stderr, failures[i]);
+			fputc('\n', stderr);
+		}
+		if (sum.not_tried > 0) {
+			fprintf(stderr,
+			    "error  : %zu more not tried: registry ",
+			    sum.not_tried);
+			cli_escape(
+			    stderr, sum.unreachable ? sum.unreachable : "?");
+			fputs(" did not answer\n", stderr);
+		}
 		fprintf(stderr,
 		    "info   : %s %zu, skipped %zu (already present), failed "
-		    "%zu; %zu builds, %zu cached; %.2fs (build %.2fs, push "
-		    "%.2fs)\n",
+		    "%zu",
 		    o.dry_run ? "would publish" : "published", sum.published,
-		    sum.skipped, sum.failed, sum.builds, sum.cached,
-		    sum.seconds, sum.build_seconds, sum.push_seconds);
+		    sum.skipped, sum.failed);
+		if (sum.not_tried > 0)
+			fprintf(stderr, ", not tried %zu", sum.not_tried);
+		fprintf(stderr,
+		    "; %zu builds, %zu cached; %.2fs (build %.2fs, push "
+		    "%.2fs)\n",
+		    sum.builds, sum.cached, sum.seconds, sum.build_seconds,
+		    sum.push_seconds);
 	}
-	if (sum.failed > 0)
+	if (sum.failed > 0 || sum.not_tried > 0)
 		rc = CLI_EXIT_FAILED;
 	rc = cli_signal_exit_status(rc);
 shutdown:

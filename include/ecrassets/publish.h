@@ -119,6 +119,14 @@ typedef struct {
 	const char *message;   /**< Never contains a secret. */
 	const char *asset_id;  /**< NULL for run-wide events. */
 	const char *destination_id;
+	/** The destination image (`host/repository:tag`) on check, found,
+	 * upload, retry, success and fail events once it is known; else
+	 * NULL. */
+	const char *image_uri;
+	/** The pushed image's manifest digest (`sha256:...`) on the success
+	 * event of a push, when the registry (or docker push) reported it;
+	 * else NULL. */
+	const char *digest;
 } ecra_publish_event;
 
 /**
@@ -259,19 +267,31 @@ typedef struct {
 	size_t entries;   /**< Selected entries. */
 	size_t published; /**< Pushed (or would be, in a dry run). */
 	size_t skipped;   /**< Already present in the registry. */
-	size_t failed;
-	size_t builds;  /**< docker build / executable runs. */
-	size_t cached;  /**< Local images reused without a build. */
-	double seconds; /**< Wall time of the run. */
+	size_t failed;    /**< Tried and failed. */
+	size_t builds;    /**< Images built (docker build / executable runs
+	                       that succeeded). */
+	size_t cached;    /**< Local images reused without a build. */
+	double seconds;   /**< Wall time of the run. */
 	double build_seconds;
 	double push_seconds;
+	/** Not tried: after the registry of a destination did not answer
+	 * at all (connection refused, no such host, timed out), the other
+	 * entries for that registry fail without a request and without a
+	 * fail event each; counted here, not in `failed`. */
+	size_t not_tried;
+	/** The registry (`host[:port]`) that did not answer, when
+	 * not_tried > 0 (valid until the next ecra_publish() call of the
+	 * thread). */
+	const char *unreachable;
 } ecra_publish_summary;
 
 /**
  * Publish every selected entry of `m`.
  *
  * A failing entry is reported with a `fail` event and the others still
- * publish; `summary->failed` counts them.
+ * publish; `summary->failed` counts them. When a registry does not answer
+ * at all, the remaining entries for it are not tried
+ * (`summary->not_tried`).
  *
  * @param opts the options; NULL = all defaults (docker from PATH of an
  *        empty environment, ECR mode, no AWS settings)

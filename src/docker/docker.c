@@ -251,6 +251,52 @@ static const char *trimmed_tail(ecra_buf *b, size_t max)
 	return s;
 }
 
+/* Docker's legacy-builder banner (docker 23+ without buildx), printed
+ * before every build: three lines, none of them the reason of a failure. */
+static bool banner_line(const char *line, size_t len)
+{
+	static const char *const banner[] = {
+		"DEPRECATED: The legacy builder is deprecated",
+		"Install the buildx component to build images with BuildKit",
+		"https://docs.docker.com/go/buildx/",
+	};
+	size_t i, n;
+
+	while (len > 0 && isspace((unsigned char)*line))
+		line++, len--;
+	for (i = 0; i < sizeof(banner) / sizeof(banner[0]); i++) {
+		n = strlen(banner[i]);
+		if (len >= n && memcmp(line, banner[i], n) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The last line of `s` that says something: not blank, not the legacy
+ * builder banner (points into s, which is cut after it). The whole
+ * output of a streamed command was shown already; its failure names
+ * only this line. */
+static const char *last_meaningful_line(char *s)
+{
+	char *end = s + strlen(s), *start;
+
+	while (end > s) {
+		while (end > s && isspace((unsigned char)end[-1]))
+			end--;
+		start = end;
+		while (start > s && start[-1] != '\n')
+			start--;
+		if (end > start && !banner_line(start, (size_t)(end - start))) {
+			*end = '\0';
+			while (isspace((unsigned char)*start))
+				start++;
+			return start;
+		}
+		end = start;
+	}
+	return "";
+}
+
 static bool daemon_down(const char *err)
 {
 	return strstr(err, "Cannot connect to the Docker daemon") != NULL ||
@@ -259,10 +305,12 @@ static bool daemon_down(const char *err)
 }
 
 /* Turn a finished child into 0 or the standard process-failed error. */
-static int process_failed(
-    ecra_proc_result *res, const char *display, unsigned int timeout_ms)
+static int process_failed(ecra_proc_result *res, const char *display,
+    unsigned int timeout_ms, bool streamed)
 {
-	const char *err = trimmed_tail(&res->err, STDERR_TAIL);
+	const char *err = streamed && res->err.ptr != NULL
+	                      ? last_meaningful_line(res->err.ptr)
+	                      : trimmed_tail(&res->err, STDERR_TAIL);
 	const char *sig;
 
 	if (res->timed_out)
@@ -386,7 +434,7 @@ static int run(const ecra_docker *d, const char *const *args, size_t nargs,
 		goto done;
 	}
 	if (error == ECRA_ERROR && res->timed_out) {
-		error = process_failed(res, display.ptr, d->timeout_ms);
+		error = process_failed(res, display.ptr, d->timeout_ms, false);
 		goto done;
 	}
 	if (error < 0) {
@@ -394,7 +442,8 @@ static int run(const ecra_docker *d, const char *const *args, size_t nargs,
 		goto done;
 	}
 	if (!ro->tolerate && !(res->exited && res->exit_code == 0))
-		error = process_failed(res, display.ptr, d->timeout_ms);
+		error =
+		    process_failed(res, display.ptr, d->timeout_ms, ro->stream);
 done:
 	ecra_strvec_dispose(&argv);
 	ecra_buf_dispose(&display);
@@ -433,7 +482,7 @@ int ecra_docker_inspect(const ecra_docker *d, const char *ref, bool *exists)
 		if ((error = ecra_docker_display(&display, argv, n, false)) < 0)
 			goto done;
 	}
-	error = process_failed(&res, display.ptr, d->timeout_ms);
+	error = process_failed(&res, display.ptr, d->timeout_ms, false);
 done:
 	ecra_proc_result_dispose(&res);
 	ecra_buf_dispose(&display);
@@ -533,13 +582,14 @@ int ecra_docker_run_executable(char **image, const char *const *argv,
 	po.timeout_ms = timeout_ms;
 	if ((error = ecra_proc_run(&res, argv, &po)) < 0) {
 		if (res.timed_out)
-			error = process_failed(&res, display.ptr, timeout_ms);
+			error = process_failed(
+			    &res, display.ptr, timeout_ms, false);
 		else
 			error = ecra_error_wrap("executable %s", display.ptr);
 		goto done;
 	}
 	if (!(res.exited && res.exit_code == 0)) {
-		error = process_failed(&res, display.ptr, timeout_ms);
+		error = process_failed(&res, display.ptr, timeout_ms, false);
 		goto done;
 	}
 	out = trimmed_tail(&res.out, (size_t)-1);

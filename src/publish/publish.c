@@ -46,18 +46,16 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-void ecra_pub_emit(ecra_pub_run *run, const ecra_pub_entry *e,
-    ecra_publish_event_type type, const char *fmt, ...)
+static void emit(ecra_pub_run *run, const ecra_pub_entry *e,
+    ecra_publish_event_type type, const char *image_uri, const char *digest,
+    const char *fmt, va_list ap)
 {
 	ecra_publish_event ev;
 	ecra_buf msg = ECRA_BUF_INIT(64 * 1024);
-	va_list ap;
 
 	if (run->o->on_event == NULL)
 		return;
-	va_start(ap, fmt);
 	(void)ecra_buf_vprintf(&msg, fmt, ap);
-	va_end(ap);
 	memset(&ev, 0, sizeof(ev));
 	ev.type = type;
 	ev.type_name = type_names[type];
@@ -69,6 +67,8 @@ void ecra_pub_emit(ecra_pub_run *run, const ecra_pub_entry *e,
 	ev.message = msg.ptr ? msg.ptr : "";
 	ev.asset_id = e ? e->asset->id : NULL;
 	ev.destination_id = e ? e->dest_id : NULL;
+	ev.image_uri = image_uri;
+	ev.digest = digest;
 	pthread_mutex_lock(&run->event_lock);
 	pthread_mutex_lock(&run->lock);
 	ev.percent =
@@ -79,6 +79,27 @@ void ecra_pub_emit(ecra_pub_run *run, const ecra_pub_entry *e,
 	run->o->on_event(&ev, run->o->payload);
 	pthread_mutex_unlock(&run->event_lock);
 	ecra_buf_dispose(&msg);
+}
+
+void ecra_pub_emit(ecra_pub_run *run, const ecra_pub_entry *e,
+    ecra_publish_event_type type, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(run, e, type, NULL, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void ecra_pub_emit_image(ecra_pub_run *run, const ecra_pub_entry *e,
+    ecra_publish_event_type type, const char *image_uri, const char *digest,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(run, e, type, image_uri, digest, fmt, ap);
+	va_end(ap);
 }
 
 static void on_line(int stream, const char *line, size_t len, void *payload)
@@ -375,7 +396,7 @@ static int build_once(ecra_pub_worker *w, ecra_pub_entry *e, const char **image)
 		error = ecra_docker_run_executable(&st->image, a->executable,
 		    a->file->dir, run->o->env, run->o->command_timeout_ms);
 		pthread_mutex_lock(&run->lock);
-		run->sum.builds++;
+		run->sum.builds += error == 0; /* images built */
 		pthread_mutex_unlock(&run->lock);
 	} else {
 		if ((error = ecra_docker_inspect(
@@ -393,7 +414,7 @@ static int build_once(ecra_pub_worker *w, ecra_pub_entry *e, const char **image)
 			error = ecra_docker_build(build_docker(run),
 			    a->directory, &a->build, a->attestations);
 			pthread_mutex_lock(&run->lock);
-			run->sum.builds++;
+			run->sum.builds += error == 0; /* images built */
 			pthread_mutex_unlock(&run->lock);
 		}
 		if (error == 0 &&
@@ -481,12 +502,14 @@ static int push_with_retries(ecra_pub_worker *w, const ecra_pub_entry *e,
 			break;
 		delay = ecra_pub_retry_delay_ms(base, attempt + 1);
 		if (delay % 1000 == 0)
-			ecra_pub_emit(run, e, ECRA_EVENT_RETRY,
+			ecra_pub_emit_image(run, e, ECRA_EVENT_RETRY, image_uri,
+			    NULL,
 			    "retrying push of %s in %us (attempt %u/%u): %s",
 			    image_uri, delay / 1000, attempt + 1, attempts,
 			    ecra_error_last()->message);
 		else
-			ecra_pub_emit(run, e, ECRA_EVENT_RETRY,
+			ecra_pub_emit_image(run, e, ECRA_EVENT_RETRY, image_uri,
+			    NULL,
 			    "retrying push of %s in %.1fs (attempt %u/%u): %s",
 			    image_uri, delay / 1000.0, attempt + 1, attempts,
 			    ecra_error_last()->message);
@@ -501,12 +524,43 @@ static int push_with_retries(ecra_pub_worker *w, const ecra_pub_entry *e,
 
 typedef struct {
 	const char *image_uri;
+	ecra_pub_run *run;
+	char digest[80]; /* "sha256:<64 hex>" from docker push's last line */
 } docker_push_ctx;
+
+/* docker push's output, forwarded; its "<tag>: digest: sha256:... size:
+ * N" line gives the digest. */
+static void push_line(int stream, const char *line, size_t len, void *payload)
+{
+	static const char key[] = "digest: sha256:";
+	docker_push_ctx *c = payload;
+	size_t i, k = sizeof(key) - 1, h;
+
+	for (i = 0; i + k + 64 <= len; i++) {
+		if (memcmp(line + i, key, k) != 0)
+			continue;
+		for (h = 0; h < 64; h++)
+			if (!strchr("0123456789abcdef", line[i + k + h]) ||
+			    line[i + k + h] == '\0')
+				break;
+		if (h == 64)
+			snprintf(c->digest, sizeof(c->digest), "sha256:%.64s",
+			    line + i + k);
+		break;
+	}
+	on_line(stream, line, len, c->run);
+}
 
 static int docker_push_once(ecra_pub_worker *w, void *ctx, bool *transient)
 {
-	const docker_push_ctx *c = ctx;
-	int error = ecra_docker_push(&w->run->docker, c->image_uri);
+	docker_push_ctx *c = ctx;
+	ecra_docker d = w->run->docker;
+	int error;
+
+	c->run = w->run;
+	d.on_line = push_line;
+	d.payload = c;
+	error = ecra_docker_push(&d, c->image_uri);
 
 	*transient = error == ECRA_EDOCKER &&
 	             ecra_pub_docker_push_transient(ecra_error_last()->message);
@@ -516,15 +570,20 @@ static int docker_push_once(ecra_pub_worker *w, void *ctx, bool *transient)
 typedef struct {
 	ecra_registry *r;
 	const char *path, *repo, *tag;
+	char *digest;
 } tarball_push_ctx;
 
 /* A retry starts over: blobs that arrived are found by HEAD and skipped
  * (ecra_registry_blob_upload checks each one first). */
 static int tarball_push_once(ecra_pub_worker *w, void *ctx, bool *transient)
 {
-	const tarball_push_ctx *c = ctx;
-	int error = ecra_registry_push_tarball(
-	    c->r, c->path, NULL, c->repo, c->tag, NULL);
+	tarball_push_ctx *c = ctx;
+	int error;
+
+	ecra_free(c->digest);
+	c->digest = NULL;
+	error = ecra_registry_push_tarball(
+	    c->r, c->path, NULL, c->repo, c->tag, &c->digest);
 
 	(void)w;
 	*transient = error < 0 && (error == ECRA_ENET ||
@@ -534,7 +593,8 @@ static int tarball_push_once(ecra_pub_worker *w, void *ctx, bool *transient)
 
 /* Push a tarball asset over the registry API (no docker at all). */
 static int push_tarball(ecra_pub_worker *w, const ecra_pub_dest *d,
-    const char *repo_uri, const char *image_uri, const char *tarball)
+    const char *repo_uri, const char *image_uri, const char *tarball,
+    char **digest)
 {
 	ecra_pub_run *run = w->run;
 	const ecra_publish_options *o = run->o;
@@ -579,12 +639,20 @@ static int push_tarball(ecra_pub_worker *w, const ecra_pub_dest *d,
 	ro.timeout_ms = o->command_timeout_ms;
 	if ((error = ecra_registry_new(&r, &ro)) < 0)
 		goto done;
-	ecra_pub_emit(run, d->entry, ECRA_EVENT_UPLOAD, "Push %s", image_uri);
+	ecra_pub_emit_image(run, d->entry, ECRA_EVENT_UPLOAD, image_uri, NULL,
+	    "Push %s", image_uri);
 	{
-		tarball_push_ctx c = { r, path.ptr, slash + 1, d->image_tag };
+		tarball_push_ctx c = {
+			r,
+			path.ptr,
+			slash + 1,
+			d->image_tag,
+			NULL,
+		};
 
 		error = push_with_retries(
 		    w, d->entry, image_uri, tarball_push_once, &c);
+		*digest = c.digest;
 	}
 	pthread_mutex_lock(&run->lock);
 	run->sum.push_seconds += now() - t0;
@@ -601,6 +669,43 @@ done:
 	return error;
 }
 
+/* The registry host of a repository URI ("host[:port]/name"). */
+static size_t registry_host_len(const char *repo_uri)
+{
+	const char *slash = strchr(repo_uri, '/');
+
+	return slash != NULL ? (size_t)(slash - repo_uri) : strlen(repo_uri);
+}
+
+/* A registry that did not answer at all (connection refused, no such
+ * host, timeout): the run's other entries for it are not tried. */
+static void mark_unreachable(ecra_pub_run *run, const char *repo_uri)
+{
+	pthread_mutex_lock(&run->lock);
+	if (run->unreachable == NULL)
+		run->unreachable =
+		    ecra_strndup(repo_uri, registry_host_len(repo_uri));
+	pthread_mutex_unlock(&run->lock);
+}
+
+static int unreachable_before(
+    ecra_pub_run *run, const ecra_pub_entry *e, const char *repo_uri)
+{
+	size_t n = registry_host_len(repo_uri);
+	bool same;
+
+	(void)e;
+	pthread_mutex_lock(&run->lock);
+	same = run->unreachable != NULL && strlen(run->unreachable) == n &&
+	       memcmp(run->unreachable, repo_uri, n) == 0;
+	pthread_mutex_unlock(&run->lock);
+	if (!same)
+		return 0;
+	return ecra_error_set(ECRA_ENET,
+	    "not tried: registry %.*s did not answer for an earlier entry",
+	    (int)n, repo_uri);
+}
+
 static int publish_entry(ecra_pub_worker *w, ecra_pub_entry *e)
 {
 	ecra_pub_run *run = w->run;
@@ -608,7 +713,8 @@ static int publish_entry(ecra_pub_worker *w, ecra_pub_entry *e)
 	char *repo_uri = NULL, *name = NULL;
 	ecra_buf image_uri = ECRA_BUF_INIT(0);
 	const char *local = NULL;
-	bool exists = false;
+	char *digest = NULL;
+	bool exists = false, not_tried = false;
 	double t0;
 	int error;
 
@@ -622,12 +728,20 @@ static int publish_entry(ecra_pub_worker *w, ecra_pub_entry *e)
 	    (error = ecra_buf_printf(
 	         &image_uri, "%s:%s", repo_uri, d.image_tag)) < 0)
 		goto done;
-	ecra_pub_emit(run, e, ECRA_EVENT_CHECK, "Check %s", image_uri.ptr);
-	if ((error = run->backend->exists(w, &d, repo_uri, &exists)) < 0)
+	if ((error = unreachable_before(run, e, repo_uri)) < 0) {
+		not_tried = true;
 		goto done;
+	}
+	ecra_pub_emit_image(run, e, ECRA_EVENT_CHECK, image_uri.ptr, NULL,
+	    "Check %s", image_uri.ptr);
+	if ((error = run->backend->exists(w, &d, repo_uri, &exists)) < 0) {
+		if (error == ECRA_ENET)
+			mark_unreachable(run, repo_uri);
+		goto done;
+	}
 	if (exists && !run->o->force) {
-		ecra_pub_emit(
-		    run, e, ECRA_EVENT_FOUND, "Found %s", image_uri.ptr);
+		ecra_pub_emit_image(run, e, ECRA_EVENT_FOUND, image_uri.ptr,
+		    NULL, "Found %s", image_uri.ptr);
 		pthread_mutex_lock(&run->lock);
 		run->sum.skipped++;
 		pthread_mutex_unlock(&run->lock);
@@ -648,7 +762,7 @@ static int publish_entry(ecra_pub_worker *w, ecra_pub_entry *e)
 		error = check_cancel(run);
 		if (error == 0)
 			error = push_tarball(w, &d, repo_uri, image_uri.ptr,
-			    tarball_of(e->asset));
+			    tarball_of(e->asset), &digest);
 		if (error == 0) {
 			pthread_mutex_lock(&run->lock);
 			run->sum.published++;
@@ -669,13 +783,16 @@ static int publish_entry(ecra_pub_worker *w, ecra_pub_entry *e)
 	    (run->creds != NULL && (error = login_once(w, &d, repo_uri)) < 0) ||
 	    (error = check_cancel(run)) < 0)
 		goto done;
-	ecra_pub_emit(run, e, ECRA_EVENT_UPLOAD, "Push %s", image_uri.ptr);
+	ecra_pub_emit_image(run, e, ECRA_EVENT_UPLOAD, image_uri.ptr, NULL,
+	    "Push %s", image_uri.ptr);
 	t0 = now();
 	{
-		docker_push_ctx c = { image_uri.ptr };
+		docker_push_ctx c = { image_uri.ptr, run, "" };
 
 		error = push_with_retries(
 		    w, e, image_uri.ptr, docker_push_once, &c);
+		if (error == 0 && c.digest[0] != '\0')
+			digest = ecra_strdup(c.digest);
 	}
 	pthread_mutex_lock(&run->lock);
 	run->sum.push_seconds += now() - t0;
@@ -685,7 +802,9 @@ static int publish_entry(ecra_pub_worker *w, ecra_pub_entry *e)
 done:
 	pthread_mutex_lock(&run->lock);
 	run->completed++;
-	if (error < 0) {
+	if (not_tried) {
+		run->sum.not_tried++;
+	} else if (error < 0) {
 		run->sum.failed++;
 		if (run->first_failure == NULL) {
 			run->first_failure =
@@ -694,13 +813,18 @@ done:
 		}
 	}
 	pthread_mutex_unlock(&run->lock);
-	if (error < 0)
-		ecra_pub_emit(
-		    run, e, ECRA_EVENT_FAIL, "%s", ecra_error_last()->message);
+	if (not_tried)
+		ecra_pub_emit_image(run, e, ECRA_EVENT_DEBUG, image_uri.ptr,
+		    NULL, "Not tried: %s", ecra_error_last()->message);
+	else if (error < 0)
+		ecra_pub_emit_image(run, e, ECRA_EVENT_FAIL, image_uri.ptr,
+		    NULL, "%s", ecra_error_last()->message);
 	else
-		ecra_pub_emit(run, e, ECRA_EVENT_SUCCESS, "%s %s",
+		ecra_pub_emit_image(run, e, ECRA_EVENT_SUCCESS, image_uri.ptr,
+		    digest, "%s %s",
 		    run->o->dry_run && !exists ? "Would publish" : "Published",
 		    name ? name : e->asset->id);
+	ecra_free(digest);
 	ecra_pub_dest_dispose(&d);
 	ecra_free(repo_uri);
 	ecra_free(name);
@@ -982,7 +1106,7 @@ int ecra_publish(const ecra_manifest *m, const ecra_publish_options *opts,
 			if (started[i])
 				pthread_join(threads[i], NULL);
 	}
-	if (run.sum.failed > 0)
+	if (run.sum.failed > 0 || run.sum.not_tried > 0)
 		error = ecra_error_set(ECRA_ERROR, "%s",
 		    run.first_failure ? run.first_failure
 		                      : "publishing failed");
@@ -1006,6 +1130,12 @@ done:
 			error = rerr;
 	}
 	run.sum.seconds = now() - t0;
+	if (run.unreachable != NULL) {
+		static _Thread_local char host[256];
+
+		snprintf(host, sizeof(host), "%s", run.unreachable);
+		run.sum.unreachable = host;
+	}
 	if (summary != NULL)
 		*summary = run.sum;
 	for (i = 0; run.states != NULL && i < m->asset_count; i++) {
@@ -1018,6 +1148,7 @@ done:
 	ecra_docker_creds_free(run.creds);
 	ecra_free(run.path_env);
 	ecra_free(run.first_failure);
+	ecra_free(run.unreachable);
 	ecra_free(run.identity_message);
 	ecra_free(run.account);
 	ecra_free(run.partition);
