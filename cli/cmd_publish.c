@@ -176,7 +176,8 @@ static void on_event(const ecra_publish_event *ev, void *payload)
 		cli_json_string(stdout, ev->type_name);
 		printf(",\"level\":");
 		cli_json_string(stdout, ev->level);
-		printf(",\"percent\":%u,\"message\":", ev->percent);
+		printf(",\"percent\":%u,\"progress\":%u,\"message\":",
+		    ev->percent, ev->progress);
 		cli_json_string(stdout, ev->message);
 		if (ev->asset_id != NULL) {
 			printf(",\"asset\":");
@@ -196,15 +197,15 @@ static void on_event(const ecra_publish_event *ev, void *payload)
 		/* On a terminal the steps (check, build, upload...) replace
 		 * each other on one status line instead of scrolling. */
 		fprintf(
-		    stderr, "\r\033[K[%u%%] %s: ", ev->percent, ev->type_name);
+		    stderr, "\r\033[K[%u%%] %s: ", ev->progress, ev->type_name);
 		print_cut(stderr, ev->message, LIVE_WIDTH);
 		fflush(stderr);
 		st->line_active = true;
 		return;
 	}
 	clear_live(st);
-	fprintf(
-	    stderr, "%-7s: [%u%%] %s: ", ev->level, ev->percent, ev->type_name);
+	fprintf(stderr, "%-7s: [%u%%] %s: ", ev->level, ev->progress,
+	    ev->type_name);
 	cli_escape(stderr, ev->message);
 	fputc('\n', stderr);
 }
@@ -234,6 +235,7 @@ static void on_output(int stream, const char *line, size_t len, void *payload)
 {
 	out_state *st = payload;
 	FILE *f = stream == 1 && !st->json ? stdout : stderr;
+	size_t i;
 
 	if (banner_line(line, len)) {
 		if (st->banner_done && !st->verbose)
@@ -242,6 +244,16 @@ static void on_output(int stream, const char *line, size_t len, void *payload)
 	} else if (st->banner_shown) {
 		st->banner_done = true;
 	}
+	/* Carriage returns redraw a progress line ("Sending build context
+	 * ... 4.1kB\r"): keep what a terminal would end up showing. */
+	while (len > 0 && line[len - 1] == '\r')
+		len--;
+	for (i = len; i > 0; i--)
+		if (line[i - 1] == '\r') {
+			line += i;
+			len -= i;
+			break;
+		}
 	clear_live(st);
 	cli_escape_n(f, line, len);
 	fputc('\n', f);

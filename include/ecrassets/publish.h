@@ -127,6 +127,12 @@ typedef struct {
 	 * event of a push, when the registry (or docker push) reported it;
 	 * else NULL. */
 	const char *digest;
+	/** Share of the run's work done, 0-100: like `percent`, but the
+	 * entries in flight count with the step they are at (build
+	 * started 5%, cached 30%, push started 50%), so that a run of one image
+	 * does not sit at 0% until it ends. `percent` stays cdk-assets' value.
+	 */
+	unsigned int progress;
 } ecra_publish_event;
 
 /**

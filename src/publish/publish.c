@@ -46,6 +46,49 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The share of an entry's work done when it reaches a step. */
+static double step_weight(ecra_publish_event_type type)
+{
+	switch (type) {
+	case ECRA_EVENT_BUILD:
+		return 0.05;
+	case ECRA_EVENT_CACHED:
+		return 0.3;
+	case ECRA_EVENT_UPLOAD:
+		return 0.5;
+	case ECRA_EVENT_FOUND:
+	case ECRA_EVENT_SUCCESS:
+	case ECRA_EVENT_FAIL:
+		return 1.0;
+	default:
+		return 0.0;
+	}
+}
+
+/* The events' `progress` (called under run->lock): completed entries
+ * count 1, those in flight the weight of their step. */
+static unsigned int progress(
+    ecra_pub_run *run, const ecra_pub_entry *e, ecra_publish_event_type type)
+{
+	double sum = 0, w = step_weight(type);
+	size_t i, n = run->m->entry_count;
+
+	if (run->sum.entries == 0)
+		return 100;
+	if (run->step_done == NULL)
+		return (unsigned int)(100 * run->completed / run->sum.entries);
+	if (e != NULL) {
+		i = (size_t)(e - run->m->entries);
+		if (i < n && w > run->step_done[i])
+			run->step_done[i] = w;
+	}
+	for (i = 0; i < n; i++)
+		sum += run->step_done[i];
+	if (sum > (double)run->sum.entries)
+		sum = (double)run->sum.entries;
+	return (unsigned int)(100.0 * sum / (double)run->sum.entries);
+}
+
 static void emit(ecra_pub_run *run, const ecra_pub_entry *e,
     ecra_publish_event_type type, const char *image_uri, const char *digest,
     const char *fmt, va_list ap)
@@ -75,6 +118,7 @@ static void emit(ecra_pub_run *run, const ecra_pub_entry *e,
 	    run->sum.entries == 0
 	        ? 100
 	        : (unsigned int)(100 * run->completed / run->sum.entries);
+	ev.progress = progress(run, e, type);
 	pthread_mutex_unlock(&run->lock);
 	run->o->on_event(&ev, run->o->payload);
 	pthread_mutex_unlock(&run->event_lock);
@@ -802,6 +846,8 @@ static int publish_entry(ecra_pub_worker *w, ecra_pub_entry *e)
 done:
 	pthread_mutex_lock(&run->lock);
 	run->completed++;
+	if (run->step_done != NULL)
+		run->step_done[e - run->m->entries] = 1.0;
 	if (not_tried) {
 		run->sum.not_tried++;
 	} else if (error < 0) {
@@ -1050,6 +1096,9 @@ int ecra_publish(const ecra_manifest *m, const ecra_publish_options *opts,
 	    pthread_mutex_init(&run.event_lock, NULL) != 0)
 		return ecra_error_set(ECRA_ERROR, "cannot create a mutex");
 	locks = true;
+	/* progress bookkeeping only: without it, progress = percent */
+	if (m->entry_count > 0)
+		run.step_done = ecra_calloc(m->entry_count, sizeof(double));
 	if (m->asset_count > 0 &&
 	    (run.states = ecra_calloc(
 	         m->asset_count, sizeof(struct pub_asset_state))) == NULL) {
@@ -1149,6 +1198,7 @@ done:
 	ecra_free(run.path_env);
 	ecra_free(run.first_failure);
 	ecra_free(run.unreachable);
+	ecra_free(run.step_done);
 	ecra_free(run.identity_message);
 	ecra_free(run.account);
 	ecra_free(run.partition);

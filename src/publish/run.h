@@ -89,6 +89,9 @@ struct ecra_pub_run {
 	char *first_failure;
 	int first_failure_code;
 	char *unreachable; /* registry host that did not answer, or NULL */
+	/* Per entry of m->entries: the share of its work done (0..1),
+	 * for the events' `progress`; NULL if it could not be allocated. */
+	double *step_done;
 	struct pub_asset_state *states; /* one per asset of m */
 };
 

@@ -112,6 +112,15 @@ if grep -q "$(printf '\033')" "$tmp/out" "$tmp/err" ||
 	bad "docker output is not escaped"
 else ok "docker output is escaped"; fi
 
+# One image: [pct%] moves with the steps instead of sitting at 0%.
+publish --force --stack AppStack >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc -ne 0 ]; then bad "one image: exit $rc"
+elif ! grep -q '^verbose: \[5%\] build: ' "$tmp/err" ||
+	! grep -q '^verbose: \[50%\] upload: ' "$tmp/err" ||
+	! grep -q '^info   : \[100%\] success: ' "$tmp/err"; then bad "one image: [pct%] does not follow the steps"
+else ok "[pct%] follows the steps of a one-image run"; fi
+
 # Unreachable registry: one failure, the rest not tried.
 "$ecra" publish "$tmp/app" --registry 127.0.0.1:1 --account 1 >"$tmp/out" 2>"$tmp/err"
 rc=$?
