@@ -29,11 +29,9 @@ extern char **environ;
 typedef struct {
 	bool json;
 	bool verbose;
-	bool quiet;        /* only what cdk-assets prints by default */
-	bool live;         /* stderr is a terminal: show steps on one line */
-	bool line_active;  /* the live line holds text that must be cleared */
-	bool banner_shown; /* docker's legacy-builder banner was printed */
-	bool banner_done;  /* ... and the output went on after it */
+	bool quiet;       /* only what cdk-assets prints by default */
+	bool live;        /* stderr is a terminal: show steps on one line */
+	bool line_active; /* the live line holds text that must be cleared */
 	char **failures;
 	size_t failure_count;
 } out_state;
@@ -210,40 +208,12 @@ static void on_event(const ecra_publish_event *ev, void *payload)
 	fputc('\n', stderr);
 }
 
-/* Docker's legacy-builder banner (docker 23+ without buildx) repeats
- * before every build: its lines are shown once per run. */
-static bool banner_line(const char *line, size_t len)
-{
-	static const char *const banner[] = {
-		"DEPRECATED: The legacy builder is deprecated",
-		"Install the buildx component to build images with BuildKit",
-		"https://docs.docker.com/go/buildx/",
-	};
-	size_t i, n;
-
-	while (len > 0 && (*line == ' ' || *line == '\t'))
-		line++, len--;
-	for (i = 0; i < sizeof(banner) / sizeof(banner[0]); i++) {
-		n = strlen(banner[i]);
-		if (len >= n && memcmp(line, banner[i], n) == 0)
-			return true;
-	}
-	return false;
-}
-
 static void on_output(int stream, const char *line, size_t len, void *payload)
 {
 	out_state *st = payload;
 	FILE *f = stream == 1 && !st->json ? stdout : stderr;
 	size_t i;
 
-	if (banner_line(line, len)) {
-		if (st->banner_done && !st->verbose)
-			return;
-		st->banner_shown = true;
-	} else if (st->banner_shown) {
-		st->banner_done = true;
-	}
 	/* Carriage returns redraw a progress line ("Sending build context
 	 * ... 4.1kB\r"): keep what a terminal would end up showing. */
 	while (len > 0 && line[len - 1] == '\r')

@@ -251,9 +251,7 @@ static const char *trimmed_tail(ecra_buf *b, size_t max)
 	return s;
 }
 
-/* Docker's legacy-builder banner (docker 23+ without buildx), printed
- * before every build: three lines, none of them the reason of a failure. */
-static bool banner_line(const char *line, size_t len)
+bool ecra_docker_banner_line(const char *line, size_t len)
 {
 	static const char *const banner[] = {
 		"DEPRECATED: The legacy builder is deprecated",
@@ -286,7 +284,8 @@ static const char *last_meaningful_line(char *s)
 		start = end;
 		while (start > s && start[-1] != '\n')
 			start--;
-		if (end > start && !banner_line(start, (size_t)(end - start))) {
+		if (end > start &&
+		    !ecra_docker_banner_line(start, (size_t)(end - start))) {
 			*end = '\0';
 			while (isspace((unsigned char)*start))
 				start++;

@@ -153,6 +153,17 @@ static void on_line(int stream, const char *line, size_t len, void *payload)
 	if (run->o->on_output == NULL)
 		return;
 	pthread_mutex_lock(&run->event_lock);
+	/* docker's legacy-builder banner precedes every build: shown once
+	 * per run (the lines of the first one, until other output). */
+	if (ecra_docker_banner_line(line, len)) {
+		if (run->banner_done) {
+			pthread_mutex_unlock(&run->event_lock);
+			return;
+		}
+		run->banner_shown = true;
+	} else if (run->banner_shown) {
+		run->banner_done = true;
+	}
 	run->o->on_output(stream, line, len, run->o->payload);
 	pthread_mutex_unlock(&run->event_lock);
 }

@@ -92,6 +92,9 @@ struct ecra_pub_run {
 	/* Per entry of m->entries: the share of its work done (0..1),
 	 * for the events' `progress`; NULL if it could not be allocated. */
 	double *step_done;
+	/* docker's legacy-builder banner: shown, and output followed it
+	 * (under event_lock) */
+	bool banner_shown, banner_done;
 	struct pub_asset_state *states; /* one per asset of m */
 };
 
