@@ -10,6 +10,7 @@
 #ifndef CLI_CLI_H
 #define CLI_CLI_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "ecrassets.h"
@@ -26,6 +27,28 @@ int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "ecra: <message>", a hint to use --help, return CLI_EXIT_USAGE. */
 int cli_fail_usage(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Write `s` (or `len` bytes of it) for a human reader: control
+ * characters, DEL, C1 controls and invalid UTF-8 as C escapes (\n, \x1b),
+ * tabs and UTF-8 text as they are. Every print of user-controlled text
+ * goes through it; cli_fail* escape their whole message. */
+void cli_escape(FILE *f, const char *s);
+void cli_escape_n(FILE *f, const char *s, size_t len);
+/* The candidate closest to `word` by edit distance, if close enough to
+ * be a typo (NULL otherwise); NULL candidates are skipped. */
+const char *cli_suggest(
+    const char *word, const char *const *candidates, size_t count);
+/* Is `word` one of the candidates? */
+bool cli_suggest_exact(
+    const char *word, const char *const *candidates, size_t count);
+/* Append the distinct non-NULL items, comma-separated, to the string in
+ * buf (at most max_items, then ", ..."). */
+void cli_list_append(char *buf, size_t size, const char *const *items,
+    size_t count, size_t max_items);
+/* The AWS settings from the environment (AWS_PROFILE as env_profile,
+ * AWS_REGION, AWS_ACCESS_KEY_ID, ... AWS_MAX_ATTEMPTS, HOME) and the
+ * passwd entry's user name; `profile` (--profile) is left NULL. One
+ * place, for ecr-assets publish and docker-credential-cdk-assets. */
+void cli_aws_options_from_env(ecra_aws_options *o);
 /* Write `s` as a JSON string literal (with quotes) to `f`. */
 void cli_json_string(FILE *f, const char *s);
 /* The CDK docker credentials file as cdk-assets finds it:

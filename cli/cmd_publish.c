@@ -16,8 +16,9 @@
 #include "cli/cmd.h"
 
 #include <errno.h>
-#include <pwd.h>
+#include <getopt.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -53,8 +54,9 @@ void cmd_publish_help(void)
 	    "[--profile NAME]\n\n"
 	    "Build and push the docker image assets of each PATH: a cloud "
 	    "assembly\ndirectory (cdk.out), a *.assets.json file, or a "
-	    "directory with an assets.json\n(default: the current "
-	    "directory). Images already in the registry are skipped.\n\n"
+	    "directory with an assets.json\n(default: ./cdk.out if it holds "
+	    "an assembly, else the current directory).\nImages already in "
+	    "the registry are skipped.\n\n"
 	    "  --asset ID[:DEST]  only these assets/destinations (ID, ID:DEST, "
 	    ":DEST, *:DEST)\n"
 	    "  --stack NAME       only the asset manifests of this stack\n"
@@ -122,14 +124,58 @@ static bool is_step(ecra_publish_event_type type)
 	       type == ECRA_EVENT_UPLOAD;
 }
 
+/* Shown with the chosen verbosity? By default one line per step of each
+ * asset; debug events and command lines only with --verbose, steps not
+ * with --quiet. The live status line shows exactly the same events. */
+static bool shown(const out_state *st, const ecra_publish_event *ev)
+{
+	return st->verbose || strcmp(ev->level, "verbose") != 0 ||
+	       (!st->quiet && is_step(ev->type));
+}
+
+/* Print at most `width` bytes of `s`, escaped, cut at a UTF-8 boundary. */
+static void print_cut(FILE *f, const char *s, size_t width)
+{
+	size_t n = strlen(s);
+
+	if (n > width) {
+		n = width;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	cli_escape_n(f, s, n);
+	if (n < strlen(s))
+		fputs("...", f);
+}
+
+static void json_field(const char *name, const char *value)
+{
+	if (value == NULL)
+		return;
+	printf(",\"%s\":", name);
+	cli_json_string(stdout, value);
+}
+
 static void on_event(const ecra_publish_event *ev, void *payload)
 {
 	out_state *st = payload;
 
 	if (ev->type == ECRA_EVENT_FAIL && st->failures != NULL &&
 	    st->failure_count < MAX_ITEMS) {
-		char *copy = strdup(ev->message);
+		char *copy = NULL;
+		size_t len =
+		    strlen(ev->message) + 8 +
+		    (ev->asset_id ? strlen(ev->asset_id) : 0) +
+		    (ev->destination_id ? strlen(ev->destination_id) : 0);
 
+		/* "<asset>:<destination>: <message>", so that the summary's
+		 * Failure: lines say which entry each one is. */
+		if (ev->asset_id != NULL && (copy = malloc(len)) != NULL)
+			snprintf(copy, len, "%s:%s: %s", ev->asset_id,
+			    ev->destination_id ? ev->destination_id : "",
+			    ev->message);
+		else if (ev->asset_id == NULL)
+			copy = strdup(ev->message);
 		if (copy != NULL)
 			st->failures[st->failure_count++] = copy;
 	}
@@ -138,7 +184,8 @@ static void on_event(const ecra_publish_event *ev, void *payload)
 		cli_json_string(stdout, ev->type_name);
 		printf(",\"level\":");
 		cli_json_string(stdout, ev->level);
-		printf(",\"percent\":%u,\"message\":", ev->percent);
+		printf(",\"percent\":%u,\"progress\":%u,\"message\":",
+		    ev->percent, ev->progress);
 		cli_json_string(stdout, ev->message);
 		if (ev->asset_id != NULL) {
 			printf(",\"asset\":");
@@ -146,38 +193,68 @@ static void on_event(const ecra_publish_event *ev, void *payload)
 			printf(",\"destination\":");
 			cli_json_string(stdout, ev->destination_id);
 		}
+		json_field("image", ev->image_uri);
+		json_field("digest", ev->digest);
 		printf("}\n");
 		fflush(stdout);
 		return;
 	}
+	if (!shown(st, ev))
+		return;
 	if (st->live && strcmp(ev->level, "verbose") == 0) {
 		/* On a terminal the steps (check, build, upload...) replace
 		 * each other on one status line instead of scrolling. */
-		fprintf(stderr, "\r\033[K[%u%%] %s: %.*s", ev->percent,
-		    ev->type_name, LIVE_WIDTH, ev->message);
+		fprintf(
+		    stderr, "\r\033[K[%u%%] %s: ", ev->progress, ev->type_name);
+		print_cut(stderr, ev->message, LIVE_WIDTH);
 		fflush(stderr);
 		st->line_active = true;
 		return;
 	}
 	clear_live(st);
-	/* By default one line per step of each asset; debug events and
-	 * command lines only with --verbose, steps not with --quiet. */
-	if (!st->verbose && strcmp(ev->level, "verbose") == 0 &&
-	    (st->quiet || !is_step(ev->type)))
-		return;
-	fprintf(stderr, "%-7s: [%u%%] %s: %s\n", ev->level, ev->percent,
-	    ev->type_name, ev->message);
+	fprintf(stderr, "%-7s: [%u%%] %s: ", ev->level, ev->progress,
+	    ev->type_name);
+	cli_escape(stderr, ev->message);
+	fputc('\n', stderr);
 }
 
 static void on_output(int stream, const char *line, size_t len, void *payload)
 {
 	out_state *st = payload;
 	FILE *f = stream == 1 && !st->json ? stdout : stderr;
+	size_t i;
 
+	/* Carriage returns redraw a progress line ("Sending build context
+	 * ... 4.1kB\r"): keep what a terminal would end up showing. */
+	while (len > 0 && line[len - 1] == '\r')
+		len--;
+	for (i = len; i > 0; i--)
+		if (line[i - 1] == '\r') {
+			line += i;
+			len -= i;
+			break;
+		}
 	clear_live(st);
-	fwrite(line, 1, len, f);
+	cli_escape_n(f, line, len);
 	fputc('\n', f);
 	fflush(f);
+}
+
+/* One dry-run plan line (after "plan   : "), escaped. */
+static void print_plan(const ecra_manifest_entry *e, const char *registry)
+{
+	cli_escape(stderr, e->asset_id);
+	fputc(':', stderr);
+	cli_escape(stderr, e->destination_id);
+	fputs(" -> ", stderr);
+	if (registry != NULL)
+		fprintf(stderr, "%s/", registry);
+	cli_escape(stderr, e->repository_name);
+	fputc(':', stderr);
+	cli_escape(stderr, e->image_tag);
+	fputs(" (", stderr);
+	cli_escape(stderr, e->executable ? "executable" : e->directory);
+	fputs(")\n", stderr);
 }
 
 static const char *env(const char *name)
@@ -236,12 +313,157 @@ static bool parse_count(const char *s, unsigned int *out)
 	return true;
 }
 
+enum {
+	OPT_ASSET = 256,
+	OPT_STACK,
+	OPT_FORCE,
+	OPT_DAEMONLESS,
+	OPT_DRY_RUN,
+	OPT_JSON,
+	OPT_PARALLEL,
+	OPT_RETRIES,
+	OPT_REGISTRY,
+	OPT_INSECURE_REGISTRY,
+	OPT_CA_CERT,
+	OPT_ACCOUNT,
+	OPT_USERNAME,
+	OPT_PASSWORD_STDIN,
+	OPT_PROFILE,
+};
+
+static const struct option long_options[] = {
+	{ "asset", required_argument, NULL, OPT_ASSET },
+	{ "stack", required_argument, NULL, OPT_STACK },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "parallel", required_argument, NULL, OPT_PARALLEL },
+	{ "retries", required_argument, NULL, OPT_RETRIES },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "daemonless-tarballs", no_argument, NULL, OPT_DAEMONLESS },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "registry", required_argument, NULL, OPT_REGISTRY },
+	{ "insecure-registry", required_argument, NULL, OPT_INSECURE_REGISTRY },
+	{ "ca-cert", required_argument, NULL, OPT_CA_CERT },
+	{ "account", required_argument, NULL, OPT_ACCOUNT },
+	{ "username", required_argument, NULL, OPT_USERNAME },
+	{ "password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN },
+	{ "profile", required_argument, NULL, OPT_PROFILE },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* "unknown option", with the closest long option when it is a typo. */
+static int fail_unknown_option(const char *arg)
+{
+	const char *names[sizeof(long_options) / sizeof(long_options[0])];
+	char word[128];
+	const char *best;
+	size_t i, n = 0, len;
+
+	if (strncmp(arg, "--", 2) != 0)
+		return cli_fail_usage("publish", "unknown option '%s'", arg);
+	len = strcspn(arg + 2, "=");
+	snprintf(word, sizeof(word), "%.*s", (int)len, arg + 2);
+	for (i = 0; long_options[i].name != NULL; i++)
+		names[n++] = long_options[i].name;
+	if ((best = cli_suggest(word, names, n)) != NULL)
+		return cli_fail_usage("publish",
+		    "unknown option '%s'; did you mean '--%s'?", arg, best);
+	return cli_fail_usage("publish", "unknown option '%s'", arg);
+}
+
 /* The signal that interrupted the run, or NULL. */
 static const char *interrupted_by(void)
 {
 	int sig = cli_signal_received();
 
 	return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : NULL;
+}
+
+/* The default PATH: ./cdk.out when it holds a cloud assembly (as `ls`
+ * and `synth` default to it), else the current directory. */
+static const char *default_path(void)
+{
+	struct stat st;
+
+	return stat("cdk.out/manifest.json", &st) == 0 && S_ISREG(st.st_mode)
+	           ? "cdk.out"
+	           : ".";
+}
+
+/* A selection that matches nothing: the library's message, the closest
+ * stack, asset or destination id and the ones that exist. `m` has every
+ * entry selected (ecra_manifest_select() restarts from all entries). */
+static int fail_selection(ecra_manifest *m, const char *const *assets,
+    size_t nassets, const char *const *stacks, size_t nstacks)
+{
+	char msg[2048], list[1024] = "";
+	const char **stack_ids = NULL, **asset_ids = NULL, **dest_ids = NULL;
+	const char *best = NULL, *kind = NULL, *const *names = NULL;
+	char word[512];
+	size_t n, i, j;
+	int code = ecra_error_last()->code;
+
+	snprintf(msg, sizeof(msg), "%s", ecra_error_last()->message);
+	if (code != ECRA_ENOTFOUND ||
+	    ecra_manifest_select(m, NULL, 0, NULL, 0) < 0)
+		return cli_fail("%s", msg);
+	n = ecra_manifest_count(m);
+	stack_ids = calloc(n + 1, sizeof(*stack_ids));
+	asset_ids = calloc(n + 1, sizeof(*asset_ids));
+	dest_ids = calloc(n + 1, sizeof(*dest_ids));
+	if (stack_ids == NULL || asset_ids == NULL || dest_ids == NULL)
+		goto done;
+	for (i = 0; i < n; i++) {
+		ecra_manifest_entry e;
+
+		if (ecra_manifest_get(m, i, &e) < 0)
+			continue;
+		stack_ids[i] = e.stack;
+		asset_ids[i] = e.asset_id;
+		dest_ids[i] = e.destination_id;
+	}
+	/* Which name matched nothing: try each one alone. */
+	for (j = 0; j < nstacks && kind == NULL; j++)
+		if (ecra_manifest_select(m, NULL, 0, &stacks[j], 1) ==
+		    ECRA_ENOTFOUND) {
+			kind = "stacks with image assets";
+			names = stack_ids;
+			best = cli_suggest(stacks[j], stack_ids, n);
+		}
+	for (j = 0; j < nassets && kind == NULL; j++) {
+		const char *colon = strchr(assets[j], ':');
+		size_t len =
+		    colon ? (size_t)(colon - assets[j]) : strlen(assets[j]);
+
+		if (ecra_manifest_select(m, &assets[j], 1, NULL, 0) !=
+		    ECRA_ENOTFOUND)
+			continue;
+		snprintf(word, sizeof(word), "%.*s", (int)len, assets[j]);
+		if (len > 0 && strcmp(word, "*") != 0 &&
+		    !cli_suggest_exact(word, asset_ids, n)) {
+			kind = "assets";
+			names = asset_ids;
+			best = cli_suggest(word, asset_ids, n);
+		} else if (colon != NULL) {
+			kind = "destinations";
+			names = dest_ids;
+			best = cli_suggest(colon + 1, dest_ids, n);
+		}
+	}
+	if (kind != NULL)
+		cli_list_append(list, sizeof(list), names, n, 10);
+done:
+	free(stack_ids);
+	free(asset_ids);
+	free(dest_ids);
+	if (kind == NULL)
+		return cli_fail("%s", msg);
+	if (best != NULL)
+		return cli_fail("%s; did you mean '%s'? (%s: %s)", msg, best,
+		    kind, list[0] ? list : "none");
+	return cli_fail("%s (%s: %s)", msg, kind, list[0] ? list : "none");
 }
 
 int cmd_publish(int argc, char **argv)
@@ -258,112 +480,111 @@ int cmd_publish(int argc, char **argv)
 	ecra_manifest *m = NULL;
 	out_state st = { .failures = failures };
 	char home_docker[4096], creds_path[4096], exe_dir[4096];
-	struct passwd *pw;
-	int rc = CLI_EXIT_OK, r;
+	const char *profile = NULL;
+	int rc = CLI_EXIT_OK, r, c;
 
-	memset(&o, 0, sizeof(o));
+	ecra_publish_options_init(&o, ECRA_PUBLISH_OPTIONS_VERSION);
 	memset(&sum, 0, sizeof(sum));
-	o.version = ECRA_PUBLISH_OPTIONS_VERSION;
-	for (i = 1; i < (size_t)argc; i++) {
-		const char *a = argv[i];
-		const char *next = i + 1 < (size_t)argc ? argv[i + 1] : NULL;
-
-#define NEED_VALUE()                                                    \
-	do {                                                            \
-		if (next == NULL)                                       \
-			return cli_fail_usage(                          \
-			    "publish", "option '%s' needs a value", a); \
-		i++;                                                    \
-	} while (0)
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+	opterr = 0;
+	optind = 1;
+	while (
+	    (c = getopt_long(argc, argv, ":vqh", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'h':
 			cmd_publish_help();
 			return CLI_EXIT_OK;
-		} else if (strcmp(a, "--asset") == 0) {
-			NEED_VALUE();
+		case OPT_ASSET:
 			if (nassets == MAX_ITEMS)
 				return cli_fail_usage(
 				    "publish", "too many --asset");
-			assets[nassets++] = next;
-		} else if (strcmp(a, "--stack") == 0) {
-			NEED_VALUE();
+			assets[nassets++] = optarg;
+			break;
+		case OPT_STACK:
 			if (nstacks == MAX_ITEMS)
 				return cli_fail_usage(
 				    "publish", "too many --stack");
-			stacks[nstacks++] = next;
-		} else if (strcmp(a, "--force") == 0) {
+			stacks[nstacks++] = optarg;
+			break;
+		case OPT_FORCE:
 			o.force = true;
-		} else if (strcmp(a, "--daemonless-tarballs") == 0) {
+			break;
+		case OPT_DAEMONLESS:
 			o.daemonless_tarballs = true;
-		} else if (strcmp(a, "--dry-run") == 0) {
+			break;
+		case OPT_DRY_RUN:
 			o.dry_run = true;
-		} else if (strcmp(a, "--json") == 0) {
+			break;
+		case OPT_JSON:
 			st.json = true;
-		} else if (strcmp(a, "--verbose") == 0 ||
-		           strcmp(a, "-v") == 0) {
+			break;
+		case 'v':
 			st.verbose = true;
-		} else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+			break;
+		case 'q':
 			st.quiet = true;
-		} else if (strcmp(a, "--parallel") == 0) {
-			NEED_VALUE();
-			if (!parse_count(next, &o.parallel))
+			break;
+		case OPT_PARALLEL:
+			if (!parse_count(optarg, &o.parallel))
 				return cli_fail_usage("publish",
 				    "--parallel needs a number from 1 to 64, "
-				    "got "
-				    "'%s'",
-				    next);
-		} else if (strcmp(a, "--retries") == 0) {
+				    "got '%s'",
+				    optarg);
+			break;
+		case OPT_RETRIES: {
 			unsigned int n = 0;
 
-			NEED_VALUE();
-			if (strcmp(next, "0") != 0 &&
-			    (!parse_count(next, &n) || n > 10))
+			if (strcmp(optarg, "0") != 0 &&
+			    (!parse_count(optarg, &n) || n > 10))
 				return cli_fail_usage("publish",
 				    "--retries needs a number from 0 to 10, "
-				    "got "
-				    "'%s'",
-				    next);
+				    "got '%s'",
+				    optarg);
 			o.push_attempts = n + 1;
-		} else if (strcmp(a, "--registry") == 0) {
-			NEED_VALUE();
-			if (ecra_registry_host_check(next) < 0)
+			break;
+		}
+		case OPT_REGISTRY:
+			if (ecra_registry_host_check(optarg) < 0)
 				return cli_fail_usage("publish",
 				    "--registry needs HOST[:PORT]: %s",
 				    ecra_error_last()->message);
-			o.registry = next;
-		} else if (strcmp(a, "--insecure-registry") == 0) {
-			NEED_VALUE();
-			if (ecra_registry_host_check(next) < 0)
+			o.registry = optarg;
+			break;
+		case OPT_INSECURE_REGISTRY:
+			if (ecra_registry_host_check(optarg) < 0)
 				return cli_fail_usage("publish",
 				    "--insecure-registry needs HOST[:PORT]: %s",
 				    ecra_error_last()->message);
 			if (ninsecure == MAX_ITEMS)
 				return cli_fail_usage(
 				    "publish", "too many --insecure-registry");
-			insecure[ninsecure++] = next;
-		} else if (strcmp(a, "--ca-cert") == 0) {
-			NEED_VALUE();
-			o.ca_file = next;
-		} else if (strcmp(a, "--account") == 0) {
-			NEED_VALUE();
-			o.account = next;
-		} else if (strcmp(a, "--username") == 0) {
-			NEED_VALUE();
-			o.username = next;
-		} else if (strcmp(a, "--password-stdin") == 0) {
+			insecure[ninsecure++] = optarg;
+			break;
+		case OPT_CA_CERT:
+			o.ca_file = optarg;
+			break;
+		case OPT_ACCOUNT:
+			o.account = optarg;
+			break;
+		case OPT_USERNAME:
+			o.username = optarg;
+			break;
+		case OPT_PASSWORD_STDIN:
 			password_stdin = true;
-		} else if (strcmp(a, "--profile") == 0) {
-			NEED_VALUE();
-			o.aws_profile = next;
-		} else if (a[0] == '-' && a[1] != '\0') {
-			return cli_fail_usage(
-			    "publish", "unknown option '%s'", a);
-		} else {
-			if (npaths == MAX_ITEMS)
-				return cli_fail_usage(
-				    "publish", "too many paths");
-			paths[npaths++] = a;
+			break;
+		case OPT_PROFILE:
+			profile = optarg;
+			break;
+		case ':':
+			return cli_fail_usage("publish",
+			    "option '%s' needs a value", argv[optind - 1]);
+		default:
+			return fail_unknown_option(argv[optind - 1]);
 		}
-#undef NEED_VALUE
+	}
+	for (; optind < argc; optind++) {
+		if (npaths == MAX_ITEMS)
+			return cli_fail_usage("publish", "too many paths");
+		paths[npaths++] = argv[optind];
 	}
 	if ((o.username != NULL) != password_stdin)
 		return cli_fail_usage(
@@ -371,14 +592,16 @@ int cmd_publish(int argc, char **argv)
 	if (o.username != NULL && o.registry == NULL)
 		return cli_fail_usage("publish", "--username needs --registry");
 	if (npaths == 0)
-		paths[npaths++] = ".";
+		paths[npaths++] = default_path();
 	o.insecure_registries = insecure;
 	o.insecure_registry_count = ninsecure;
-	for (i = 0; i < ninsecure; i++)
-		fprintf(stderr,
-		    "warning: --insecure-registry %s: images and "
-		    "credentials go to it over plain http, unencrypted\n",
-		    insecure[i]);
+	for (i = 0; i < ninsecure; i++) {
+		fputs("warning: --insecure-registry ", stderr);
+		cli_escape(stderr, insecure[i]);
+		fputs(": images and credentials go to it over plain http, "
+		      "unencrypted\n",
+		    stderr);
+	}
 	/* From here on the process holds secrets (this password, ECR
 	 * tokens): no core dumps. */
 	cli_protect_secrets();
@@ -400,19 +623,8 @@ int cmd_publish(int argc, char **argv)
 	}
 	if (o.account == NULL)
 		o.account = env("CDK_DEFAULT_ACCOUNT");
-	o.aws_env_profile = env("AWS_PROFILE");
-	o.aws_region = env("AWS_REGION");
-	o.aws_access_key_id = env("AWS_ACCESS_KEY_ID");
-	o.aws_secret_access_key = env("AWS_SECRET_ACCESS_KEY");
-	o.aws_session_token = env("AWS_SESSION_TOKEN");
-	o.aws_config_file = env("AWS_CONFIG_FILE");
-	o.aws_credentials_file = env("AWS_SHARED_CREDENTIALS_FILE");
-	o.aws_endpoint_url = env("AWS_ENDPOINT_URL");
-	o.aws_endpoint_url_ecr = env("AWS_ENDPOINT_URL_ECR");
-	o.aws_endpoint_url_sts = env("AWS_ENDPOINT_URL_STS");
-	o.aws_ignore_configured_endpoint_urls =
-	    env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
-	o.aws_max_attempts = env("AWS_MAX_ATTEMPTS");
+	cli_aws_options_from_env(&o.aws);
+	o.aws.profile = profile;
 	/* TLS and proxies as curl and the AWS CLI read them: --ca-cert
 	 * over SSL_CERT_FILE; AWS_CA_BUNDLE for AWS calls; HTTPS_PROXY
 	 * over https_proxy and NO_PROXY over no_proxy, but http_proxy over
@@ -426,9 +638,6 @@ int cmd_publish(int argc, char **argv)
 	o.http_proxy =
 	    env("http_proxy") ? env("http_proxy") : env("HTTP_PROXY");
 	o.no_proxy = env("NO_PROXY") ? env("NO_PROXY") : env("no_proxy");
-	o.home = env("HOME");
-	pw = getpwuid(getuid());
-	o.user_name = pw != NULL ? pw->pw_name : NULL;
 	o.docker_creds_file =
 	    cli_cdk_docker_creds_file(creds_path, sizeof(creds_path));
 	o.credential_helper_dir = helper_dir(exe_dir, sizeof(exe_dir));
@@ -454,15 +663,16 @@ int cmd_publish(int argc, char **argv)
 			rc = cli_fail_lib();
 			goto shutdown;
 		}
-		if (st.verbose && !st.json)
-			fprintf(stderr,
-			    "verbose: Loaded manifest from %s: %zu assets "
-			    "found\n",
-			    paths[i], ecra_manifest_count(m) - before);
+		if (st.verbose && !st.json) {
+			fputs("verbose: Loaded manifest from ", stderr);
+			cli_escape(stderr, paths[i]);
+			fprintf(stderr, ": %zu assets found\n",
+			    ecra_manifest_count(m) - before);
+		}
 	}
 	if ((nassets > 0 || nstacks > 0) &&
 	    ecra_manifest_select(m, assets, nassets, stacks, nstacks) < 0) {
-		rc = cli_fail_lib();
+		rc = fail_selection(m, assets, nassets, stacks, nstacks);
 		goto shutdown;
 	}
 	if (st.verbose && !st.json && (nassets > 0 || nstacks > 0))
@@ -476,11 +686,8 @@ int cmd_publish(int argc, char **argv)
 
 			if (ecra_manifest_get(m, i, &e) < 0)
 				continue;
-			fprintf(stderr, "plan   : %s:%s -> %s%s%s:%s (%s)\n",
-			    e.asset_id, e.destination_id,
-			    o.registry ? o.registry : "", o.registry ? "/" : "",
-			    e.repository_name, e.image_tag,
-			    e.executable ? "executable" : e.directory);
+			fputs("plan   : ", stderr);
+			print_plan(&e, o.registry);
 		}
 	}
 
@@ -489,45 +696,64 @@ int cmd_publish(int argc, char **argv)
 	          strcmp(env("TERM"), "dumb") != 0;
 	r = ecra_publish(m, &o, &sum);
 	clear_live(&st);
-	if (r < 0 && sum.failed == 0) {
+	if (r < 0 && sum.failed == 0 && sum.not_tried == 0) {
 		rc = cli_fail_lib();
 		goto shutdown;
 	}
 	if (st.json) {
 		printf(
 		    "{\"type\":\"summary\",\"entries\":%zu,\"published\":%zu,"
-		    "\"skipped\":%zu,\"failed\":%zu,\"builds\":%zu,"
-		    "\"cached\":%zu,\"seconds\":%.3f,\"build_seconds\":%.3f,"
-		    "\"push_seconds\":%.3f,\"dry_run\":%s,"
-		    "\"interrupted\":%s}\n",
+		    "\"skipped\":%zu,\"failed\":%zu,\"not_tried\":%zu,"
+		    "\"builds\":%zu,\"cached\":%zu,\"seconds\":%.3f,"
+		    "\"build_seconds\":%.3f,\"push_seconds\":%.3f",
 		    sum.entries, sum.published, sum.skipped, sum.failed,
-		    sum.builds, sum.cached, sum.seconds, sum.build_seconds,
-		    sum.push_seconds, o.dry_run ? "true" : "false",
+		    sum.not_tried, sum.builds, sum.cached, sum.seconds,
+		    sum.build_seconds, sum.push_seconds);
+		json_field("unreachable", sum.unreachable);
+		printf(",\"dry_run\":%s,\"interrupted\":%s}\n",
+		    o.dry_run ? "true" : "false",
 		    interrupted_by() ? "true" : "false");
 	} else {
 		for (i = 0; i < st.failure_count; i++) {
-			fprintf(stderr, "Failure: %s\n", failures[i]);
+			fputs("Failure: ", stderr);
+			cli_escape(stderr, failures[i]);
+			fputc('\n', stderr);
 			/* the library says what is missing, we say how */
 			if (o.registry != NULL &&
-			    strstr(failures[i], "no credentials were given"))
-				fprintf(stderr,
-				    "hint: pass --username USER "
-				    "--password-stdin, or log in with docker "
-				    "login %s\n",
-				    o.registry);
+			    strstr(failures[i], "no credentials were given")) {
+				fputs("hint: pass --username USER "
+				      "--password-stdin, or log in with docker "
+				      "login ",
+				    stderr);
+				cli_escape(stderr, o.registry);
+				fputc('\n', stderr);
+			}
 		}
 		if (interrupted_by() != NULL)
 			fprintf(stderr, "error  : interrupted by %s\n",
 			    interrupted_by());
+		if (sum.not_tried > 0) {
+			fprintf(stderr,
+			    "error  : %zu more not tried: registry ",
+			    sum.not_tried);
+			cli_escape(
+			    stderr, sum.unreachable ? sum.unreachable : "?");
+			fputs(" did not answer\n", stderr);
+		}
 		fprintf(stderr,
 		    "info   : %s %zu, skipped %zu (already present), failed "
-		    "%zu; %zu builds, %zu cached; %.2fs (build %.2fs, push "
-		    "%.2fs)\n",
+		    "%zu",
 		    o.dry_run ? "would publish" : "published", sum.published,
-		    sum.skipped, sum.failed, sum.builds, sum.cached,
-		    sum.seconds, sum.build_seconds, sum.push_seconds);
+		    sum.skipped, sum.failed);
+		if (sum.not_tried > 0)
+			fprintf(stderr, ", not tried %zu", sum.not_tried);
+		fprintf(stderr,
+		    "; %zu builds, %zu cached; %.2fs (build %.2fs, push "
+		    "%.2fs)\n",
+		    sum.builds, sum.cached, sum.seconds, sum.build_seconds,
+		    sum.push_seconds);
 	}
-	if (sum.failed > 0)
+	if (sum.failed > 0 || sum.not_tried > 0)
 		rc = CLI_EXIT_FAILED;
 	rc = cli_signal_exit_status(rc);
 shutdown:

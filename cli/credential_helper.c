@@ -18,10 +18,8 @@
  */
 #include "cli/cli.h"
 
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* The whole of stdin, trimmed (at most 64 KiB). */
 static char *read_input(void)
@@ -43,13 +41,6 @@ static char *read_input(void)
 	return buf;
 }
 
-static const char *env(const char *name)
-{
-	const char *v = getenv(name);
-
-	return v != NULL && v[0] != '\0' ? v : NULL;
-}
-
 int main(int argc, char **argv)
 {
 	char path_buf[4096];
@@ -57,45 +48,30 @@ int main(int argc, char **argv)
 	char *input = NULL, *user = NULL, *secret = NULL;
 	ecra_docker_creds *creds = NULL;
 	ecra_docker_creds_options o = ECRA_DOCKER_CREDS_OPTIONS_INIT;
-	const struct passwd *pw;
 	int rc = 1;
 
 	if (argc != 2 || strcmp(argv[1], "get") != 0)
 		return 0;
 	if (ecra_init() < 0) {
-		fprintf(stderr, "%s\n", ecra_error_last()->message);
+		cli_escape(stderr, ecra_error_last()->message);
+		fputc('\n', stderr);
 		return 1;
 	}
 	path = cli_cdk_docker_creds_file(path_buf, sizeof(path_buf));
 	if (ecra_docker_creds_load(&creds, path) < 0) {
-		fprintf(stderr,
-		    "unable to find CDK Docker credentials at: %s\n", path);
+		fputs("unable to find CDK Docker credentials at: ", stderr);
+		cli_escape(stderr, path);
+		fputc('\n', stderr);
 		goto done;
 	}
 	if ((input = read_input()) == NULL) {
 		fprintf(stderr, "out of memory\n");
 		goto done;
 	}
-	o.aws_profile = env("AWS_PROFILE");
-	o.aws_region = env("AWS_REGION");
-	o.aws_access_key_id = env("AWS_ACCESS_KEY_ID");
-	o.aws_secret_access_key = env("AWS_SECRET_ACCESS_KEY");
-	o.aws_session_token = env("AWS_SESSION_TOKEN");
-	o.aws_config_file = env("AWS_CONFIG_FILE");
-	o.aws_credentials_file = env("AWS_SHARED_CREDENTIALS_FILE");
-	o.aws_endpoint_url = env("AWS_ENDPOINT_URL");
-	o.aws_endpoint_url_ecr = env("AWS_ENDPOINT_URL_ECR");
-	o.aws_endpoint_url_sts = env("AWS_ENDPOINT_URL_STS");
-	o.aws_endpoint_url_secrets_manager =
-	    env("AWS_ENDPOINT_URL_SECRETS_MANAGER");
-	o.aws_ignore_configured_endpoint_urls =
-	    env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
-	o.aws_max_attempts = env("AWS_MAX_ATTEMPTS");
-	o.home = env("HOME");
-	pw = getpwuid(getuid());
-	o.user_name = pw != NULL ? pw->pw_name : NULL;
+	cli_aws_options_from_env(&o.aws);
 	if (ecra_docker_creds_get(creds, input, &o, &user, &secret) < 0) {
-		fprintf(stderr, "%s\n", ecra_error_last()->message);
+		cli_escape(stderr, ecra_error_last()->message);
+		fputc('\n', stderr);
 		goto done;
 	}
 	/* Nothing else may reach stdout: docker parses it. */

@@ -39,6 +39,26 @@ static void usage(FILE *f)
 	    "Exit status: 0 success, 1 failure, 2 usage error.\n");
 }
 
+/* "unknown command", with the closest command and the list of them. */
+static int fail_unknown_command(const char *name)
+{
+	const char *names[COMMAND_COUNT + 1];
+	char list[256] = "";
+	const char *best;
+	size_t i;
+
+	for (i = 0; i < COMMAND_COUNT; i++)
+		names[i] = commands[i].name;
+	names[COMMAND_COUNT] = "help";
+	cli_list_append(list, sizeof(list), names, COMMAND_COUNT + 1, 20);
+	if ((best = cli_suggest(name, names, COMMAND_COUNT + 1)) != NULL)
+		return cli_fail_usage(NULL,
+		    "unknown command '%s'; did you mean '%s'? (commands: %s)",
+		    name, best, list);
+	return cli_fail_usage(
+	    NULL, "unknown command '%s' (commands: %s)", name, list);
+}
+
 static const cli_cmd *find(const char *name)
 {
 	size_t i;
@@ -71,14 +91,13 @@ int main(int argc, char **argv)
 			return CLI_EXIT_OK;
 		}
 		if ((cmd = find(argv[2])) == NULL)
-			return cli_fail_usage(
-			    NULL, "unknown command '%s'", argv[2]);
+			return fail_unknown_command(argv[2]);
 		cmd->help();
 		return CLI_EXIT_OK;
 	}
 	if (argv[1][0] == '-')
 		return cli_fail_usage(NULL, "unknown option '%s'", argv[1]);
 	if ((cmd = find(argv[1])) == NULL)
-		return cli_fail_usage(NULL, "unknown command '%s'", argv[1]);
+		return fail_unknown_command(argv[1]);
 	return cmd->fn(argc - 1, argv + 1);
 }

@@ -13,6 +13,7 @@
 #include "ecrassets/ignore.h"
 #include "ecrassets/fingerprint.h"
 #include "ecrassets/app.h"
+#include "ecrassets/aws.h"
 #include "ecrassets/publish.h"
 #include "ecrassets/dockercreds.h"
 

@@ -24,6 +24,7 @@
 #ifndef ECRA_DOCKERCREDS_H
 #define ECRA_DOCKERCREDS_H
 
+#include "ecrassets/aws.h"
 #include "ecrassets/common.h"
 
 ECRA_BEGIN_DECL
@@ -79,36 +80,25 @@ ECRA_API int ecra_docker_creds_match(
  * (AWS_* variables) as for ecra_publish().
  */
 typedef struct {
-	unsigned int version;    /**< ECRA_DOCKER_CREDS_OPTIONS_VERSION */
-	const char *aws_profile; /**< AWS_PROFILE */
-	const char *aws_region;  /**< AWS_REGION */
-	const char *aws_access_key_id;
-	const char *aws_secret_access_key;
-	const char *aws_session_token;
-	const char *aws_config_file;      /**< ~/.aws/config */
-	const char *aws_credentials_file; /**< ~/.aws/credentials */
-	const char *aws_endpoint_url;     /**< Any service. */
-	const char *aws_endpoint_url_ecr;
-	const char *aws_endpoint_url_sts;
-	const char *aws_endpoint_url_secrets_manager;
-	/** AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ("true" skips overrides). */
-	const char *aws_ignore_configured_endpoint_urls;
-	const char *aws_max_attempts; /**< AWS_MAX_ATTEMPTS */
-	/** The home directory (for ~/.aws/config and ~/.aws/credentials). */
-	const char *home;
-	/** OS user name for the AssumeRole session name
-	 * (`cdk-assets-<user>`; NULL = "noname"). */
-	const char *user_name;
+	unsigned int version; /**< ECRA_DOCKER_CREDS_OPTIONS_VERSION */
+	/** AWS settings (AWS_PROFILE goes to `aws.env_profile`, as for
+	 * ecra_publish_options). */
+	ecra_aws_options aws;
 	/** Per-request timeout in ms; 0 = the HTTP client's default. */
 	unsigned int timeout_ms;
 } ecra_docker_creds_options;
 
-/** Current version of ecra_docker_creds_options. */
-#define ECRA_DOCKER_CREDS_OPTIONS_VERSION 1
+/**
+ * Current version of ecra_docker_creds_options. Version 2 replaced the
+ * flat `aws_*`, `home` and `user_name` fields of version 1 by the
+ * embedded `aws`; version 1 (another layout) is refused with
+ * ECRA_EINVALID.
+ */
+#define ECRA_DOCKER_CREDS_OPTIONS_VERSION 2
 
 /* clang-format off */
 /** Defaults for ecra_docker_creds_options. */
-#define ECRA_DOCKER_CREDS_OPTIONS_INIT { .version = ECRA_DOCKER_CREDS_OPTIONS_VERSION }
+#define ECRA_DOCKER_CREDS_OPTIONS_INIT { .version = ECRA_DOCKER_CREDS_OPTIONS_VERSION, .aws = ECRA_AWS_OPTIONS_INIT }
 /* clang-format on */
 
 /**

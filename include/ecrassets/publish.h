@@ -13,6 +13,7 @@
 #ifndef ECRA_PUBLISH_H
 #define ECRA_PUBLISH_H
 
+#include "ecrassets/aws.h"
 #include "ecrassets/common.h"
 
 ECRA_BEGIN_DECL
@@ -118,6 +119,20 @@ typedef struct {
 	const char *message;   /**< Never contains a secret. */
 	const char *asset_id;  /**< NULL for run-wide events. */
 	const char *destination_id;
+	/** The destination image (`host/repository:tag`) on check, found,
+	 * upload, retry, success and fail events once it is known; else
+	 * NULL. */
+	const char *image_uri;
+	/** The pushed image's manifest digest (`sha256:...`) on the success
+	 * event of a push, when the registry (or docker push) reported it;
+	 * else NULL. */
+	const char *digest;
+	/** Share of the run's work done, 0-100: like `percent`, but the
+	 * entries in flight count with the step they are at (build
+	 * started 5%, cached 30%, push started 50%), so that a run of one image
+	 * does not sit at 0% until it ends. `percent` stays cdk-assets' value.
+	 */
+	unsigned int progress;
 } ecra_publish_event;
 
 /**
@@ -134,6 +149,12 @@ typedef void (*ecra_publish_event_cb)(
 typedef void (*ecra_publish_output_cb)(
     int stream, const char *line, size_t len, void *payload);
 
+/**
+ * Current version of ecra_publish_options. Version 4 replaced the flat
+ * `aws_*`, `home` and `user_name` fields of versions 1-3 by the embedded
+ * `aws` (ecra_aws_options); that changed the layout, so versions below 4
+ * are refused with ECRA_EINVALID (rebuild against this header).
+ */
 #define ECRA_PUBLISH_OPTIONS_VERSION 4
 
 /** Options of ecra_publish(); zero means default everywhere. */
@@ -166,27 +187,11 @@ typedef struct {
 	/** Account for `${AWS::AccountId}` in registry mode. */
 	const char *account;
 
-	/** ECR mode: AWS settings (all optional; the CLI fills them from
-	 * the AWS_* environment). */
-	const char *aws_profile;     /**< --profile (credentials only) */
-	const char *aws_env_profile; /**< AWS_PROFILE */
-	const char *aws_region;      /**< Default region. */
-	const char *aws_access_key_id;
-	const char *aws_secret_access_key;
-	const char *aws_session_token;
-	const char *aws_config_file;      /**< ~/.aws/config */
-	const char *aws_credentials_file; /**< ~/.aws/credentials */
-	const char *aws_endpoint_url;     /**< Any service. */
-	const char *aws_endpoint_url_ecr;
-	const char *aws_endpoint_url_sts;
-	/** AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ("true" skips the overrides). */
-	const char *aws_ignore_configured_endpoint_urls;
-	/** AWS_MAX_ATTEMPTS. */
-	const char *aws_max_attempts;
-	/** The home directory (for ~/.aws/config and ~/.aws/credentials). */
-	const char *home;
-	/** OS user name for the AssumeRole session name. */
-	const char *user_name;
+	/** ECR mode (and the CDK docker credentials lookups): AWS
+	 * settings, all optional; the CLI fills them from the AWS_*
+	 * environment. `aws.profile` is --profile (credentials only),
+	 * `aws.env_profile` AWS_PROFILE. */
+	ecra_aws_options aws;
 
 	/** Publish even if the tag already exists. */
 	bool force;
@@ -281,25 +286,54 @@ typedef struct {
 	const char *no_proxy;
 } ecra_publish_options;
 
+/* clang-format off */
+/** Defaults for ecra_publish_options. */
+#define ECRA_PUBLISH_OPTIONS_INIT { .version = ECRA_PUBLISH_OPTIONS_VERSION, .aws = ECRA_AWS_OPTIONS_INIT }
+/* clang-format on */
+
+/**
+ * Initialise `opts` to the defaults, like ECRA_PUBLISH_OPTIONS_INIT.
+ *
+ * @param opts the struct to fill
+ * @param version pass ECRA_PUBLISH_OPTIONS_VERSION
+ * @return 0, or ECRA_EINVALID for an unknown version
+ */
+ECRA_API int ecra_publish_options_init(
+    ecra_publish_options *opts, unsigned int version);
+
 /** Outcome of a run. */
 typedef struct {
 	size_t entries;   /**< Selected entries. */
 	size_t published; /**< Pushed (or would be, in a dry run). */
 	size_t skipped;   /**< Already present in the registry. */
-	size_t failed;
-	size_t builds;  /**< docker build / executable runs. */
-	size_t cached;  /**< Local images reused without a build. */
-	double seconds; /**< Wall time of the run. */
+	size_t failed;    /**< Tried and failed. */
+	size_t builds;    /**< Images built (docker build / executable runs
+	                       that succeeded). */
+	size_t cached;    /**< Local images reused without a build. */
+	double seconds;   /**< Wall time of the run. */
 	double build_seconds;
 	double push_seconds;
+	/** Not tried: after the registry of a destination did not answer
+	 * at all (connection refused, no such host, timed out), the other
+	 * entries for that registry fail without a request and without a
+	 * fail event each; counted here, not in `failed`. */
+	size_t not_tried;
+	/** The registry (`host[:port]`) that did not answer, when
+	 * not_tried > 0 (valid until the next ecra_publish() call of the
+	 * thread). */
+	const char *unreachable;
 } ecra_publish_summary;
 
 /**
  * Publish every selected entry of `m`.
  *
  * A failing entry is reported with a `fail` event and the others still
- * publish; `summary->failed` counts them.
+ * publish; `summary->failed` counts them. When a registry does not answer
+ * at all, the remaining entries for it are not tried
+ * (`summary->not_tried`).
  *
+ * @param opts the options; NULL = all defaults (docker from PATH of an
+ *        empty environment, ECR mode, no AWS settings)
  * @param summary filled in; may be NULL
  * @return 0 if every entry succeeded; ECRA_ERROR if some failed (the last
  *         error is the first failure's message); other negative codes for

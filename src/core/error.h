@@ -12,8 +12,12 @@
 
 #include "ecrassets/errors.h"
 
-/** Longest message kept, including the NUL; longer ones are truncated. */
-#define ECRA_ERROR_MESSAGE_MAX 1024
+/** Longest message kept, including the NUL. A longer one keeps its
+ * beginning and its end (where the reason usually is) around
+ * " [... N bytes left out ...] "; up to ECRA_ERROR_FORMAT_MAX bytes are
+ * formatted for that, beyond it the end is lost too. */
+#define ECRA_ERROR_MESSAGE_MAX 4096
+#define ECRA_ERROR_FORMAT_MAX  16384
 
 /* Record `code` with a printf-style message; returns `code`. */
 int ecra_error_set(int code, const char *fmt, ...) ECRA_PRINTF(2, 3);

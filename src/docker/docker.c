@@ -251,6 +251,51 @@ static const char *trimmed_tail(ecra_buf *b, size_t max)
 	return s;
 }
 
+bool ecra_docker_banner_line(const char *line, size_t len)
+{
+	static const char *const banner[] = {
+		"DEPRECATED: The legacy builder is deprecated",
+		"Install the buildx component to build images with BuildKit",
+		"https://docs.docker.com/go/buildx/",
+	};
+	size_t i, n;
+
+	while (len > 0 && isspace((unsigned char)*line))
+		line++, len--;
+	for (i = 0; i < sizeof(banner) / sizeof(banner[0]); i++) {
+		n = strlen(banner[i]);
+		if (len >= n && memcmp(line, banner[i], n) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The last line of `s` that says something: not blank, not the legacy
+ * builder banner (points into s, which is cut after it). The whole
+ * output of a streamed command was shown already; its failure names
+ * only this line. */
+static const char *last_meaningful_line(char *s)
+{
+	char *end = s + strlen(s), *start;
+
+	while (end > s) {
+		while (end > s && isspace((unsigned char)end[-1]))
+			end--;
+		start = end;
+		while (start > s && start[-1] != '\n')
+			start--;
+		if (end > start &&
+		    !ecra_docker_banner_line(start, (size_t)(end - start))) {
+			*end = '\0';
+			while (isspace((unsigned char)*start))
+				start++;
+			return start;
+		}
+		end = start;
+	}
+	return "";
+}
+
 static bool daemon_down(const char *err)
 {
 	return strstr(err, "Cannot connect to the Docker daemon") != NULL ||
@@ -259,10 +304,12 @@ static bool daemon_down(const char *err)
 }
 
 /* Turn a finished child into 0 or the standard process-failed error. */
-static int process_failed(
-    ecra_proc_result *res, const char *display, unsigned int timeout_ms)
+static int process_failed(ecra_proc_result *res, const char *display,
+    unsigned int timeout_ms, bool streamed)
 {
-	const char *err = trimmed_tail(&res->err, STDERR_TAIL);
+	const char *err = streamed && res->err.ptr != NULL
+	                      ? last_meaningful_line(res->err.ptr)
+	                      : trimmed_tail(&res->err, STDERR_TAIL);
 	const char *sig;
 
 	if (res->timed_out)
@@ -406,7 +453,7 @@ static int run(const ecra_docker *d, const char *const *args, size_t nargs,
 		goto done;
 	}
 	if (error == ECRA_ERROR && res->timed_out) {
-		error = process_failed(res, display.ptr, d->timeout_ms);
+		error = process_failed(res, display.ptr, d->timeout_ms, false);
 		goto done;
 	}
 	if (error < 0) {
@@ -416,7 +463,8 @@ static int run(const ecra_docker *d, const char *const *args, size_t nargs,
 	if (!ro->tolerate && !(res->exited && res->exit_code == 0)) {
 		if (!ro->stream)
 			show_stderr(d, res);
-		error = process_failed(res, display.ptr, d->timeout_ms);
+		error =
+		    process_failed(res, display.ptr, d->timeout_ms, ro->stream);
 	}
 done:
 	ecra_strvec_dispose(&argv);
@@ -457,7 +505,7 @@ int ecra_docker_inspect(const ecra_docker *d, const char *ref, bool *exists)
 			goto done;
 	}
 	show_stderr(d, &res);
-	error = process_failed(&res, display.ptr, d->timeout_ms);
+	error = process_failed(&res, display.ptr, d->timeout_ms, false);
 done:
 	ecra_proc_result_dispose(&res);
 	ecra_buf_dispose(&display);
@@ -575,14 +623,14 @@ int ecra_docker_run_executable(char **image, const ecra_docker *d,
 	}
 	if ((error = ecra_proc_run(&res, argv, &po)) < 0) {
 		if (res.timed_out)
-			error =
-			    process_failed(&res, display.ptr, d->timeout_ms);
+			error = process_failed(
+			    &res, display.ptr, d->timeout_ms, false);
 		else
 			error = ecra_error_wrap("executable %s", display.ptr);
 		goto done;
 	}
 	if (!(res.exited && res.exit_code == 0)) {
-		error = process_failed(&res, display.ptr, d->timeout_ms);
+		error = process_failed(&res, display.ptr, d->timeout_ms, false);
 		goto done;
 	}
 	out = trimmed_tail(&res.out, (size_t)-1);

@@ -108,6 +108,11 @@ int ecra_docker_build(const ecra_docker *d, const char *directory,
     const ecra_docker_build_args *b, bool attestations);
 
 int ecra_docker_tag(const ecra_docker *d, const char *src, const char *dst);
+
+/* Is this output line part of docker's legacy-builder banner (docker 23+
+ * without buildx: "DEPRECATED: The legacy builder is deprecated ...",
+ * printed before every build)? None of it is ever a failure's reason. */
+bool ecra_docker_banner_line(const char *line, size_t len);
 int ecra_docker_push(const ecra_docker *d, const char *ref);
 
 /* `docker login --username U --password-stdin ENDPOINT`, the password on

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "aws/aws.h"
+#include "publish/aws_options.h"
 #include "core/alloc.h"
 #include "core/error.h"
 #include "http/http.h"
@@ -333,7 +334,8 @@ static int service_options(aws_session *s, ecra_aws_service_options *so,
 static int session_open(
     aws_session *s, const ecra_docker_creds_options *o, const char *role_arn)
 {
-	static const ecra_docker_creds_options none = { .version = 1 };
+	static const ecra_docker_creds_options none =
+	    ECRA_DOCKER_CREDS_OPTIONS_INIT;
 	ecra_aws_config_options co;
 	ecra_http_options ho;
 	ecra_aws_credential_plan plan;
@@ -349,26 +351,9 @@ static int session_open(
 	memset(&base, 0, sizeof(base));
 	if (o == NULL)
 		o = &none;
-	s->env.access_key_id = o->aws_access_key_id;
-	s->env.secret_access_key = o->aws_secret_access_key;
-	s->env.session_token = o->aws_session_token;
-	s->env.profile = o->aws_profile;
-	s->env.region = o->aws_region;
-	s->env.config_file = o->aws_config_file;
-	s->env.credentials_file = o->aws_credentials_file;
-	s->env.home = o->home;
-	s->env.endpoint_url = o->aws_endpoint_url;
-	s->env.endpoint_url_ecr = o->aws_endpoint_url_ecr;
-	s->env.endpoint_url_sts = o->aws_endpoint_url_sts;
-	s->env.endpoint_url_secrets_manager =
-	    o->aws_endpoint_url_secrets_manager;
-	s->env.ignore_configured_endpoint_urls =
-	    o->aws_ignore_configured_endpoint_urls;
-	s->env.max_attempts = o->aws_max_attempts;
 	s->timeout_ms = o->timeout_ms;
-	memset(&co, 0, sizeof(co));
-	co.version = ECRA_AWS_CONFIG_OPTIONS_VERSION;
-	co.env = &s->env;
+	if ((error = ecra_pub_aws_settings(&s->env, &co, &o->aws)) < 0)
+		goto done;
 	if ((error = ecra_aws_config_load(&s->cfg, &co)) < 0)
 		goto done;
 	if ((s->region = ecra_aws_config_region(s->cfg)) == NULL) {
@@ -379,7 +364,7 @@ static int session_open(
 	ho.version = ECRA_HTTP_OPTIONS_VERSION;
 	if ((error = ecra_http_new(&s->http, &ho)) < 0 ||
 	    (error = ecra_sts_session_name(
-	         &session, "cdk-assets-", o->user_name)) < 0 ||
+	         &session, "cdk-assets-", o->aws.user_name)) < 0 ||
 	    (error = ecra_aws_config_credentials(&plan, s->cfg)) < 0 ||
 	    (error = ecra_aws_resolve_credentials(
 	         &base, &plan, s->cfg, s->http, s->region, session)) < 0)
@@ -514,6 +499,13 @@ int ecra_docker_creds_get(const ecra_docker_creds *c, const char *server_url,
 	ECRA_ASSERT_ARG(server_url);
 	ECRA_CHECK_VERSION(
 	    opts, ECRA_DOCKER_CREDS_OPTIONS_VERSION, ecra_docker_creds_options);
+	if (opts != NULL && opts->version < 2)
+		return ecra_error_set(ECRA_EINVALID,
+		    "ecra_docker_creds_options version %u has the layout "
+		    "before "
+		    "version 2 (flat aws_* fields); rebuild against this "
+		    "library's headers",
+		    opts->version);
 	memset(&s, 0, sizeof(s));
 	if ((error = match(c, server_url, &domain, &entry)) < 0)
 		return error;

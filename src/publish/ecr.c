@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "aws/aws.h"
+#include "publish/aws_options.h"
 #include "core/alloc.h"
 #include "core/error.h"
 #include "http/http.h"
@@ -153,24 +154,10 @@ static int ecr_run_init(ecra_pub_run *run)
 
 	if (er == NULL)
 		return ECRA_ENOMEM;
-	er->env.access_key_id = o->aws_access_key_id;
-	er->env.secret_access_key = o->aws_secret_access_key;
-	er->env.session_token = o->aws_session_token;
-	er->env.profile = o->aws_env_profile;
-	er->env.region = o->aws_region;
-	er->env.config_file = o->aws_config_file;
-	er->env.credentials_file = o->aws_credentials_file;
-	er->env.home = o->home;
-	er->env.endpoint_url = o->aws_endpoint_url;
-	er->env.endpoint_url_ecr = o->aws_endpoint_url_ecr;
-	er->env.endpoint_url_sts = o->aws_endpoint_url_sts;
-	er->env.ignore_configured_endpoint_urls =
-	    o->aws_ignore_configured_endpoint_urls;
-	er->env.max_attempts = o->aws_max_attempts;
-	memset(&co, 0, sizeof(co));
-	co.version = ECRA_AWS_CONFIG_OPTIONS_VERSION;
-	co.env = &er->env;
-	co.profile = o->aws_profile;
+	if ((error = ecra_pub_aws_settings(&er->env, &co, &o->aws)) < 0) {
+		ecra_free(er);
+		return error;
+	}
 	if (pthread_mutex_init(&er->lock, NULL) != 0) {
 		ecra_free(er);
 		return ecra_error_set(ECRA_ERROR, "cannot create a mutex");
@@ -319,8 +306,8 @@ static int assume_role(ecra_pub_worker *w, const char *region,
 	    (error = ecra_sts_new(&sts, &so)) < 0)
 		goto done;
 	if (session_name == NULL) {
-		if ((error = ecra_sts_session_name(
-		         &session, "cdk-assets-", w->run->o->user_name)) < 0)
+		if ((error = ecra_sts_session_name(&session, "cdk-assets-",
+		         w->run->o->aws.user_name)) < 0)
 			goto done;
 		session_name = session;
 	}

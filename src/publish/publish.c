@@ -47,18 +47,59 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-void ecra_pub_emit(ecra_pub_run *run, const ecra_pub_entry *e,
-    ecra_publish_event_type type, const char *fmt, ...)
+/* The share of an entry's work done when it reaches a step. */
+static double step_weight(ecra_publish_event_type type)
+{
+	switch (type) {
+	case ECRA_EVENT_BUILD:
+		return 0.05;
+	case ECRA_EVENT_CACHED:
+		return 0.3;
+	case ECRA_EVENT_UPLOAD:
+		return 0.5;
+	case ECRA_EVENT_FOUND:
+	case ECRA_EVENT_SUCCESS:
+	case ECRA_EVENT_FAIL:
+		return 1.0;
+	default:
+		return 0.0;
+	}
+}
+
+/* The events' `progress` (called under run->lock): completed entries
+ * count 1, those in flight the weight of their step. */
+static unsigned int progress(
+    ecra_pub_run *run, const ecra_pub_entry *e, ecra_publish_event_type type)
+{
+	double sum = 0, w = step_weight(type);
+	size_t i, n = run->m->entry_count;
+
+	if (run->sum.entries == 0)
+		return 100;
+	if (run->step_done == NULL)
+		return (unsigned int)(100 * run->completed / run->sum.entries);
+	if (e != NULL) {
+		i = (size_t)(e - run->m->entries);
+		if (i < n && w > run->step_done[i])
+			run->step_done[i] = w;
+	}
+	for (i = 0; i < n; i++)
+		sum += run->step_done[i];
+	if (sum > (double)run->sum.entries)
+		sum = (double)run->sum.entries;
+	return (unsigned int)(100.0 * sum / (double)run->sum.entries);
+}
+
+static void emit(ecra_pub_run *run, const ecra_pub_entry *e,
+    ecra_publish_event_type type, const char *image_uri, const char *digest,
+    const char *fmt, va_list ap)
 {
 	ecra_publish_event ev;
 	ecra_buf msg = ECRA_BUF_INIT(64 * 1024);
-	va_list ap;
 
 	if (run->o->on_event == NULL)
 		return;
-	va_start(ap, fmt);
 	(void)ecra_buf_vprintf(&msg, fmt, ap);
-	va_end(ap);
 	memset(&ev, 0, sizeof(ev));
 	ev.type = type;
 	ev.type_name = type_names[type];
@@ -70,16 +111,40 @@ void ecra_pub_emit(ecra_pub_run *run, const ecra_pub_entry *e,
 	ev.message = msg.ptr ? msg.ptr : "";
 	ev.asset_id = e ? e->asset->id : NULL;
 	ev.destination_id = e ? e->dest_id : NULL;
+	ev.image_uri = image_uri;
+	ev.digest = digest;
 	pthread_mutex_lock(&run->event_lock);
 	pthread_mutex_lock(&run->lock);
 	ev.percent =
 	    run->sum.entries == 0
 	        ? 100
 	        : (unsigned int)(100 * run->completed / run->sum.entries);
+	ev.progress = progress(run, e, type);
 	pthread_mutex_unlock(&run->lock);
 	run->o->on_event(&ev, run->o->payload);
 	pthread_mutex_unlock(&run->event_lock);
 	ecra_buf_dispose(&msg);
+}
+
+void ecra_pub_emit(ecra_pub_run *run, const ecra_pub_entry *e,
+    ecra_publish_event_type type, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(run, e, type, NULL, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void ecra_pub_emit_image(ecra_pub_run *run, const ecra_pub_entry *e,
+    ecra_publish_event_type type, const char *image_uri, const char *digest,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(run, e, type, image_uri, digest, fmt, ap);
+	va_end(ap);
 }
 
 static void on_line(int stream, const char *line, size_t len, void *payload)
@@ -89,6 +154,17 @@ static void on_line(int stream, const char *line, size_t len, void *payload)
 	if (run->o->on_output == NULL)
 		return;
 	pthread_mutex_lock(&run->event_lock);
+	/* docker's legacy-builder banner precedes every build: shown once
+	 * per run (the lines of the first one, until other output). */
+	if (ecra_docker_banner_line(line, len)) {
+		if (run->banner_done) {
+			pthread_mutex_unlock(&run->event_lock);
+			return;
+		}
+		run->banner_shown = true;
+	} else if (run->banner_shown) {
+		run->banner_done = true;
+	}
 	run->o->on_output(stream, line, len, run->o->payload);
 	pthread_mutex_unlock(&run->event_lock);
 }
@@ -248,9 +324,9 @@ int ecra_pub_resolve_dest(
 		region = run->backend->default_region != NULL
 		             ? run->backend->default_region(run)
 		             : NULL;
-		if (region == NULL && run->o->aws_region != NULL &&
-		    run->o->aws_region[0])
-			region = run->o->aws_region;
+		if (region == NULL && run->o->aws.region != NULL &&
+		    run->o->aws.region[0])
+			region = run->o->aws.region;
 		if (region == NULL)
 			region = "us-east-1";
 	}
@@ -455,7 +531,7 @@ static int build_once(ecra_pub_worker *w, ecra_pub_entry *e, const char **image)
 		if (error < 0 && tarball_of(a) != NULL)
 			error = tarball_hint(error);
 		pthread_mutex_lock(&run->lock);
-		run->sum.builds++;
+		run->sum.builds += error == 0; /* images built */
 		pthread_mutex_unlock(&run->lock);
 	} else {
 		if ((error = ecra_docker_inspect(
@@ -473,7 +549,7 @@ static int build_once(ecra_pub_worker *w, ecra_pub_entry *e, const char **image)
 			error = ecra_docker_build(build_docker(run),
 			    a->directory, &a->build, a->attestations);
 			pthread_mutex_lock(&run->lock);
-			run->sum.builds++;
+			run->sum.builds += error == 0; /* images built */
 			pthread_mutex_unlock(&run->lock);
 		}
 		if (error == 0 &&
@@ -562,12 +638,14 @@ static int push_with_retries(ecra_pub_worker *w, const ecra_pub_entry *e,
 			break;
 		delay = ecra_pub_retry_delay_ms(base, attempt + 1);
 		if (delay % 1000 == 0)
-			ecra_pub_emit(run, e, ECRA_EVENT_RETRY,
+			ecra_pub_emit_image(run, e, ECRA_EVENT_RETRY, image_uri,
+			    NULL,
 			    "retrying push of %s in %us (attempt %u/%u): %s",
 			    image_uri, delay / 1000, attempt + 1, attempts,
 			    ecra_error_last()->message);
 		else
-			ecra_pub_emit(run, e, ECRA_EVENT_RETRY,
+			ecra_pub_emit_image(run, e, ECRA_EVENT_RETRY, image_uri,
+			    NULL,
 			    "retrying push of %s in %.1fs (attempt %u/%u): %s",
 			    image_uri, delay / 1000.0, attempt + 1, attempts,
 			    ecra_error_last()->message);
@@ -582,12 +660,43 @@ static int push_with_retries(ecra_pub_worker *w, const ecra_pub_entry *e,
 
 typedef struct {
 	const char *image_uri;
+	ecra_pub_run *run;
+	char digest[80]; /* "sha256:<64 hex>" from docker push's last line */
 } docker_push_ctx;
+
+/* docker push's output, forwarded; its "<tag>: digest: sha256:... size:
+ * N" line gives the digest. */
+static void push_line(int stream, const char *line, size_t len, void *payload)
+{
+	static const char key[] = "digest: sha256:";
+	docker_push_ctx *c = payload;
+	size_t i, k = sizeof(key) - 1, h;
+
+	for (i = 0; i + k + 64 <= len; i++) {
+		if (memcmp(line + i, key, k) != 0)
+			continue;
+		for (h = 0; h < 64; h++)
+			if (!strchr("0123456789abcdef", line[i + k + h]) ||
+			    line[i + k + h] == '\0')
+				break;
+		if (h == 64)
+			snprintf(c->digest, sizeof(c->digest), "sha256:%.64s",
+			    line + i + k);
+		break;
+	}
+	on_line(stream, line, len, c->run);
+}
 
 static int docker_push_once(ecra_pub_worker *w, void *ctx, bool *transient)
 {
-	const docker_push_ctx *c = ctx;
-	int error = ecra_docker_push(&w->run->docker, c->image_uri);
+	docker_push_ctx *c = ctx;
+	ecra_docker d = w->run->docker;
+	int error;
+
+	c->run = w->run;
+	d.on_line = push_line;
+	d.payload = c;
+	error = ecra_docker_push(&d, c->image_uri);
 
 	*transient = error == ECRA_EDOCKER &&
 	             ecra_pub_docker_push_transient(ecra_error_last()->message);
@@ -597,15 +706,20 @@ static int docker_push_once(ecra_pub_worker *w, void *ctx, bool *transient)
 typedef struct {
 	ecra_registry *r;
 	const char *path, *repo, *tag;
+	char *digest;
 } tarball_push_ctx;
 
 /* A retry starts over: blobs that arrived are found by HEAD and skipped
  * (ecra_registry_blob_upload checks each one first). */
 static int tarball_push_once(ecra_pub_worker *w, void *ctx, bool *transient)
 {
-	const tarball_push_ctx *c = ctx;
-	int error = ecra_registry_push_tarball(
-	    c->r, c->path, NULL, c->repo, c->tag, NULL);
+	tarball_push_ctx *c = ctx;
+	int error;
+
+	ecra_free(c->digest);
+	c->digest = NULL;
+	error = ecra_registry_push_tarball(
+	    c->r, c->path, NULL, c->repo, c->tag, &c->digest);
 
 	(void)w;
 	*transient = error < 0 && (error == ECRA_ENET ||
@@ -634,7 +748,8 @@ static void registry_transport(
 
 /* Push a tarball asset over the registry API (no docker at all). */
 static int push_tarball(ecra_pub_worker *w, const ecra_pub_dest *d,
-    const char *repo_uri, const char *image_uri, const char *tarball)
+    const char *repo_uri, const char *image_uri, const char *tarball,
+    char **digest)
 {
 	ecra_pub_run *run = w->run;
 	const ecra_publish_options *o = run->o;
@@ -679,12 +794,20 @@ static int push_tarball(ecra_pub_worker *w, const ecra_pub_dest *d,
 	ro.cancel = o->cancel;
 	if ((error = ecra_registry_new(&r, &ro)) < 0)
 		goto done;
-	ecra_pub_emit(run, d->entry, ECRA_EVENT_UPLOAD, "Push %s", image_uri);
+	ecra_pub_emit_image(run, d->entry, ECRA_EVENT_UPLOAD, image_uri, NULL,
+	    "Push %s", image_uri);
 	{
-		tarball_push_ctx c = { r, path.ptr, slash + 1, d->image_tag };
+		tarball_push_ctx c = {
+			r,
+			path.ptr,
+			slash + 1,
+			d->image_tag,
+			NULL,
+		};
 
 		error = push_with_retries(
 		    w, d->entry, image_uri, tarball_push_once, &c);
+		*digest = c.digest;
 	}
 	pthread_mutex_lock(&run->lock);
 	run->sum.push_seconds += now() - t0;
@@ -701,6 +824,43 @@ done:
 	return error;
 }
 
+/* The registry host of a repository URI ("host[:port]/name"). */
+static size_t registry_host_len(const char *repo_uri)
+{
+	const char *slash = strchr(repo_uri, '/');
+
+	return slash != NULL ? (size_t)(slash - repo_uri) : strlen(repo_uri);
+}
+
+/* A registry that did not answer at all (connection refused, no such
+ * host, timeout): the run's other entries for it are not tried. */
+static void mark_unreachable(ecra_pub_run *run, const char *repo_uri)
+{
+	pthread_mutex_lock(&run->lock);
+	if (run->unreachable == NULL)
+		run->unreachable =
+		    ecra_strndup(repo_uri, registry_host_len(repo_uri));
+	pthread_mutex_unlock(&run->lock);
+}
+
+static int unreachable_before(
+    ecra_pub_run *run, const ecra_pub_entry *e, const char *repo_uri)
+{
+	size_t n = registry_host_len(repo_uri);
+	bool same;
+
+	(void)e;
+	pthread_mutex_lock(&run->lock);
+	same = run->unreachable != NULL && strlen(run->unreachable) == n &&
+	       memcmp(run->unreachable, repo_uri, n) == 0;
+	pthread_mutex_unlock(&run->lock);
+	if (!same)
+		return 0;
+	return ecra_error_set(ECRA_ENET,
+	    "not tried: registry %.*s did not answer for an earlier entry",
+	    (int)n, repo_uri);
+}
+
 static int publish_entry(ecra_pub_worker *w, ecra_pub_entry *e)
 {
 	ecra_pub_run *run = w->run;
@@ -708,7 +868,8 @@ static int publish_entry(ecra_pub_worker *w, ecra_pub_entry *e)
 	char *repo_uri = NULL, *name = NULL;
 	ecra_buf image_uri = ECRA_BUF_INIT(0);
 	const char *local = NULL;
-	bool exists = false;
+	char *digest = NULL;
+	bool exists = false, not_tried = false;
 	double t0;
 	int error;
 
@@ -722,12 +883,20 @@ static int publish_entry(ecra_pub_worker *w, ecra_pub_entry *e)
 	    (error = ecra_buf_printf(
 	         &image_uri, "%s:%s", repo_uri, d.image_tag)) < 0)
 		goto done;
-	ecra_pub_emit(run, e, ECRA_EVENT_CHECK, "Check %s", image_uri.ptr);
-	if ((error = run->backend->exists(w, &d, repo_uri, &exists)) < 0)
+	if ((error = unreachable_before(run, e, repo_uri)) < 0) {
+		not_tried = true;
 		goto done;
+	}
+	ecra_pub_emit_image(run, e, ECRA_EVENT_CHECK, image_uri.ptr, NULL,
+	    "Check %s", image_uri.ptr);
+	if ((error = run->backend->exists(w, &d, repo_uri, &exists)) < 0) {
+		if (error == ECRA_ENET)
+			mark_unreachable(run, repo_uri);
+		goto done;
+	}
 	if (exists && !run->o->force) {
-		ecra_pub_emit(
-		    run, e, ECRA_EVENT_FOUND, "Found %s", image_uri.ptr);
+		ecra_pub_emit_image(run, e, ECRA_EVENT_FOUND, image_uri.ptr,
+		    NULL, "Found %s", image_uri.ptr);
 		pthread_mutex_lock(&run->lock);
 		run->sum.skipped++;
 		pthread_mutex_unlock(&run->lock);
@@ -748,7 +917,7 @@ static int publish_entry(ecra_pub_worker *w, ecra_pub_entry *e)
 		error = check_cancel(run);
 		if (error == 0)
 			error = push_tarball(w, &d, repo_uri, image_uri.ptr,
-			    tarball_of(e->asset));
+			    tarball_of(e->asset), &digest);
 		if (error == 0) {
 			pthread_mutex_lock(&run->lock);
 			run->sum.published++;
@@ -769,13 +938,16 @@ static int publish_entry(ecra_pub_worker *w, ecra_pub_entry *e)
 	    (run->creds != NULL && (error = login_once(w, &d, repo_uri)) < 0) ||
 	    (error = check_cancel(run)) < 0)
 		goto done;
-	ecra_pub_emit(run, e, ECRA_EVENT_UPLOAD, "Push %s", image_uri.ptr);
+	ecra_pub_emit_image(run, e, ECRA_EVENT_UPLOAD, image_uri.ptr, NULL,
+	    "Push %s", image_uri.ptr);
 	t0 = now();
 	{
-		docker_push_ctx c = { image_uri.ptr };
+		docker_push_ctx c = { image_uri.ptr, run, "" };
 
 		error = push_with_retries(
 		    w, e, image_uri.ptr, docker_push_once, &c);
+		if (error == 0 && c.digest[0] != '\0')
+			digest = ecra_strdup(c.digest);
 	}
 	pthread_mutex_lock(&run->lock);
 	run->sum.push_seconds += now() - t0;
@@ -787,7 +959,11 @@ done:
 		error = interrupted(run, error);
 	pthread_mutex_lock(&run->lock);
 	run->completed++;
-	if (error < 0) {
+	if (run->step_done != NULL)
+		run->step_done[e - run->m->entries] = 1.0;
+	if (not_tried) {
+		run->sum.not_tried++;
+	} else if (error < 0) {
 		run->sum.failed++;
 		if (run->first_failure == NULL) {
 			run->first_failure =
@@ -796,13 +972,18 @@ done:
 		}
 	}
 	pthread_mutex_unlock(&run->lock);
-	if (error < 0)
-		ecra_pub_emit(
-		    run, e, ECRA_EVENT_FAIL, "%s", ecra_error_last()->message);
+	if (not_tried)
+		ecra_pub_emit_image(run, e, ECRA_EVENT_DEBUG, image_uri.ptr,
+		    NULL, "Not tried: %s", ecra_error_last()->message);
+	else if (error < 0)
+		ecra_pub_emit_image(run, e, ECRA_EVENT_FAIL, image_uri.ptr,
+		    NULL, "%s", ecra_error_last()->message);
 	else
-		ecra_pub_emit(run, e, ECRA_EVENT_SUCCESS, "%s %s",
+		ecra_pub_emit_image(run, e, ECRA_EVENT_SUCCESS, image_uri.ptr,
+		    digest, "%s %s",
 		    run->o->dry_run && !exists ? "Would publish" : "Published",
 		    name ? name : e->asset->id);
+	ecra_free(digest);
 	ecra_pub_dest_dispose(&d);
 	ecra_free(repo_uri);
 	ecra_free(name);
@@ -971,9 +1152,22 @@ done:
 	return error;
 }
 
+int ecra_publish_options_init(ecra_publish_options *opts, unsigned int version)
+{
+	ecra_publish_options defaults = ECRA_PUBLISH_OPTIONS_INIT;
+
+	ECRA_ASSERT_ARG(opts);
+	if (version == 0 || version > ECRA_PUBLISH_OPTIONS_VERSION)
+		return ecra_error_set(ECRA_EINVALID,
+		    "invalid version %u for 'ecra_publish_options'", version);
+	*opts = defaults;
+	return 0;
+}
+
 int ecra_publish(const ecra_manifest *m, const ecra_publish_options *opts,
     ecra_publish_summary *summary)
 {
+	static const ecra_publish_options defaults = ECRA_PUBLISH_OPTIONS_INIT;
 	ecra_pub_run run;
 	ecra_pub_worker workers[MAX_PARALLEL];
 	pthread_t threads[MAX_PARALLEL];
@@ -984,9 +1178,16 @@ int ecra_publish(const ecra_manifest *m, const ecra_publish_options *opts,
 	int error = 0;
 
 	ECRA_ASSERT_ARG(m);
-	ECRA_ASSERT_ARG(opts);
 	ECRA_CHECK_VERSION(
 	    opts, ECRA_PUBLISH_OPTIONS_VERSION, ecra_publish_options);
+	if (opts == NULL)
+		opts = &defaults;
+	if (opts->version < 4)
+		return ecra_error_set(ECRA_EINVALID,
+		    "ecra_publish_options version %u has the layout before "
+		    "version 4 (flat aws_* fields); rebuild against this "
+		    "library's headers",
+		    opts->version);
 	if ((opts->username == NULL) != (opts->password == NULL))
 		return ecra_error_set(ECRA_EINVALID,
 		    "a registry username needs a password and vice versa");
@@ -1013,6 +1214,9 @@ int ecra_publish(const ecra_manifest *m, const ecra_publish_options *opts,
 	    pthread_mutex_init(&run.event_lock, NULL) != 0)
 		return ecra_error_set(ECRA_ERROR, "cannot create a mutex");
 	locks = true;
+	/* progress bookkeeping only: without it, progress = percent */
+	if (m->entry_count > 0)
+		run.step_done = ecra_calloc(m->entry_count, sizeof(double));
 	if (m->asset_count > 0 &&
 	    (run.states = ecra_calloc(
 	         m->asset_count, sizeof(struct pub_asset_state))) == NULL) {
@@ -1083,7 +1287,7 @@ int ecra_publish(const ecra_manifest *m, const ecra_publish_options *opts,
 			if (started[i])
 				pthread_join(threads[i], NULL);
 	}
-	if (run.sum.failed > 0)
+	if (run.sum.failed > 0 || run.sum.not_tried > 0)
 		error = ecra_error_set(ECRA_ERROR, "%s",
 		    run.first_failure ? run.first_failure
 		                      : "publishing failed");
@@ -1107,6 +1311,12 @@ done:
 			error = rerr;
 	}
 	run.sum.seconds = now() - t0;
+	if (run.unreachable != NULL) {
+		static _Thread_local char host[256];
+
+		snprintf(host, sizeof(host), "%s", run.unreachable);
+		run.sum.unreachable = host;
+	}
 	if (summary != NULL)
 		*summary = run.sum;
 	for (i = 0; run.states != NULL && i < m->asset_count; i++) {
@@ -1119,6 +1329,8 @@ done:
 	ecra_docker_creds_free(run.creds);
 	ecra_free(run.path_env);
 	ecra_free(run.first_failure);
+	ecra_free(run.unreachable);
+	ecra_free(run.step_done);
 	ecra_free(run.identity_message);
 	ecra_free(run.account);
 	ecra_free(run.partition);

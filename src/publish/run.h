@@ -88,6 +88,13 @@ struct ecra_pub_run {
 	ecra_publish_summary sum;
 	char *first_failure;
 	int first_failure_code;
+	char *unreachable; /* registry host that did not answer, or NULL */
+	/* Per entry of m->entries: the share of its work done (0..1),
+	 * for the events' `progress`; NULL if it could not be allocated. */
+	double *step_done;
+	/* docker's legacy-builder banner: shown, and output followed it
+	 * (under event_lock) */
+	bool banner_shown, banner_done;
 	struct pub_asset_state *states; /* one per asset of m */
 };
 
@@ -112,6 +119,11 @@ const char *ecra_pub_partition_of_region(const char *region);
 void ecra_pub_emit(ecra_pub_run *run, const ecra_pub_entry *e,
     ecra_publish_event_type type, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* The same with the event's image_uri and digest fields (each may be
+ * NULL). */
+void ecra_pub_emit_image(ecra_pub_run *run, const ecra_pub_entry *e,
+    ecra_publish_event_type type, const char *image_uri, const char *digest,
+    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 extern const ecra_pub_backend ecra_pub_backend_registry;
 extern const ecra_pub_backend ecra_pub_backend_ecr;

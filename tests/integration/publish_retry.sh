@@ -47,7 +47,7 @@ echo "== docker push: registry stays down, bounded attempts, exit 1"
 flaky '{"fail":-1,"match":"manifests","mode":"503"}'
 run_cli 1 "$WORK/app1" --registry "$proxy" --account $acct --force --retries 1
 expect_out "retrying push of $proxy/$repo:$id1 in 1s (attempt 2/2)"
-expect_out "Failure: push failed after 2 attempts: $CDK_DOCKER push $proxy/$repo:$id1 exited with error code 1: received unexpected HTTP status: 503"
+expect_out "Failure: $id1:current_account-current_region-0a1b2c3d: push failed after 2 attempts: $CDK_DOCKER push $proxy/$repo:$id1 exited with error code 1: received unexpected HTTP status: 503"
 [ "$(grep -c '^push' "$LOG")" = 2 ] || fail "expected 2 docker push runs"
 no_temp_left
 
@@ -99,7 +99,7 @@ CDK_DOCKER=/nonexistent/docker run_cli 1 "$tarapp/T.assets.json" \
 	--registry "$proxy" --daemonless-tarballs
 expect_out "(attempt 2/3)"
 expect_out "retrying push of $proxy/ecra/retry-down-$$:t3 in 2s (attempt 3/3)"
-expect_out "Failure: push failed after 3 attempts: registry '$proxy': starting a blob upload: HTTP 503 UNAVAILABLE"
+expect_out "Failure: tar-t3:d: push failed after 3 attempts: registry '$proxy': starting a blob upload: HTTP 503 UNAVAILABLE"
 [ "$(flaky_stat failed)" = 3 ] || fail "expected 3 failed uploads, got $(flaky_stat failed)"
 flaky '{"fail":0}'
 

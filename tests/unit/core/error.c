@@ -40,7 +40,7 @@ static void core_error_set_os_appends_strerror(void **state)
 
 static void core_error_truncates_long_messages(void **state)
 {
-	char big[4000];
+	static char big[40000];
 
 	(void)state;
 	memset(big, 'a', sizeof(big) - 1);
@@ -48,6 +48,46 @@ static void core_error_truncates_long_messages(void **state)
 	ecra_error_set(ECRA_ERROR, "%s", big);
 	assert_int_equal(
 	    strlen(ecra_error_last()->message), ECRA_ERROR_MESSAGE_MAX - 1);
+}
+
+/* A long message keeps its beginning and its end (the reason), and says
+ * how much of the middle is left out; the length stays bounded. */
+static void core_error_long_message_keeps_both_ends(void **state)
+{
+	static char pattern[6001];
+	const char *msg;
+	size_t len;
+
+	(void)state;
+	memset(pattern, 'p', sizeof(pattern) - 1);
+	pattern[0] = 'S';
+	pattern[sizeof(pattern) - 2] = 'E';
+	ecra_error_set(ECRA_EINVALID, "invalid pattern '%s': %s", pattern,
+	    "unterminated character class");
+	msg = ecra_error_last()->message;
+	len = strlen(msg);
+	assert_int_equal(len, ECRA_ERROR_MESSAGE_MAX - 1);
+	assert_true(strncmp(msg, "invalid pattern 'S", 18) == 0);
+	assert_non_null(strstr(msg, " bytes left out ...] "));
+	assert_string_equal(msg + len -
+	                        strlen("E': unterminated character "
+	                               "class"),
+	    "E': unterminated character class");
+
+	/* the OS reason survives too, and wrapping keeps the end */
+	errno = ENOENT;
+	ecra_error_set_os(ECRA_ENOTFOUND, "cannot open '%s'", pattern);
+	msg = ecra_error_last()->message;
+	assert_non_null(strstr(msg, "E': No such file or directory"));
+	ecra_error_wrap("while loading %s", "x");
+	msg = ecra_error_last()->message;
+	assert_true(strncmp(msg, "while loading x: cannot open 'S", 31) == 0);
+	assert_non_null(strstr(msg, "E': No such file or directory"));
+	assert_int_equal(strlen(msg), ECRA_ERROR_MESSAGE_MAX - 1);
+
+	/* short messages are untouched */
+	ecra_error_set(ECRA_EINVALID, "short %d", 1);
+	assert_string_equal(ecra_error_last()->message, "short 1");
 }
 
 static void *other_thread(void *arg)
@@ -86,6 +126,7 @@ int main(void)
 		cmocka_unit_test(core_error_wrap_prefixes),
 		cmocka_unit_test(core_error_set_os_appends_strerror),
 		cmocka_unit_test(core_error_truncates_long_messages),
+		cmocka_unit_test(core_error_long_message_keeps_both_ends),
 		cmocka_unit_test(core_error_is_per_thread),
 		cmocka_unit_test(core_error_names),
 	};

@@ -257,8 +257,8 @@ static void get_errors_before_any_call(void **state)
 	assert_ok(ecra_docker_creds_options_init(
 	    &o, ECRA_DOCKER_CREDS_OPTIONS_VERSION));
 	assert_int_equal(ecra_docker_creds_options_init(&o, 99), ECRA_EINVALID);
-	o.aws_config_file = "/nonexistent/config";
-	o.aws_credentials_file = "/nonexistent/credentials";
+	o.aws.config_file = "/nonexistent/config";
+	o.aws.credentials_file = "/nonexistent/credentials";
 	assert_ok(load_text(&c, "g.json",
 	    "{\"domainCredentials\":{"
 	    "\"empty.example\":{},"
@@ -289,7 +289,7 @@ static void get_errors_before_any_call(void **state)
 	    ecra_docker_creds_get(c, "ecr.example", &o, &u, &s), ECRA_EINVALID);
 	assert_string_equal(ecra_error_last()->message, "Region is missing");
 	/* a region but no credentials */
-	o.aws_region = "us-east-1";
+	o.aws.region = "us-east-1";
 	assert_int_equal(
 	    ecra_docker_creds_get(c, "ecr.example", &o, &u, &s), ECRA_EAUTH);
 	assert_null(u);
