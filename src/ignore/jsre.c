@@ -4,10 +4,11 @@
  * ignore/jsre.c - a JavaScript-compatible (non-unicode, Annex B) regular
  * expression engine over UTF-16 code units; see jsre.h for the scope.
  *
- * The pattern is parsed into a tree, compiled to a program for a
- * backtracking machine (in the style of V8's irregexp semantics, not its
- * implementation) and run with an explicit stack holding choice points
- * and a trail of register writes, so backtracking never recurses.
+ * The pattern is parsed into a tree, compiled to a program whose
+ * instruction order is the order a backtracking machine (V8's irregexp
+ * semantics) tries alternatives in, and run by a Pike VM that advances all
+ * threads together in that order: the answers are the backtracking ones,
+ * in time linear in the input for a yes/no question.
  */
 #include "ignore/jsre.h"
 
@@ -232,7 +233,8 @@ enum {
 	OP_EOL,
 	OP_WORDB,
 	OP_BACKREF,
-	OP_LOOK,  /* sub-program at pc + 1, continue at x */
+	OP_LOOK,  /* sub-program at pc + 1, continue at x; y: its number,
+	           * c: 1 when it holds a group or a backreference */
 	OP_MARK,  /* reg x = pos */
 	OP_CHECK, /* fail if pos == reg x */
 	OP_RESET, /* captures [x, y) undefined */
@@ -254,7 +256,9 @@ struct ecra_jsre {
 	size_t nprog;
 	cclass *classes;
 	size_t nclasses;
-	bool anchored; /* every match starts at 0 */
+	bool anchored;    /* every match starts at 0 */
+	bool has_backref; /* needs the exact mode */
+	size_t nlooks;    /* lookaheads, numbered in their OP_LOOK's y */
 };
 
 typedef struct {
@@ -1208,6 +1212,20 @@ int ecra_jsre_compile(ecra_jsre **out, const uint16_t *src, size_t len,
 	p.classes = NULL;
 	p.nclasses = 0;
 	re->anchored = re->nprog > 1 && re->prog[1].op == OP_BOL;
+	for (k = 0; k < re->nprog; k++) {
+		inst *in = &re->prog[k];
+		size_t j;
+
+		if (in->op == OP_BACKREF)
+			re->has_backref = true;
+		if (in->op != OP_LOOK)
+			continue;
+		in->y = (int32_t)re->nlooks++;
+		for (j = k + 1; j < (size_t)in->x; j++)
+			if (re->prog[j].op == OP_OPEN ||
+			    re->prog[j].op == OP_BACKREF)
+				in->c = 1;
+	}
 	*out = re;
 	re = NULL;
 	goto done;
@@ -1231,65 +1249,89 @@ size_t ecra_jsre_groups(const ecra_jsre *re)
 }
 
 /* ------------------------------------------------------------------ */
-/* Matching                                                            */
+/* Matching: a Pike VM                                                 */
+
+/*
+ * The program runs as a Thompson/Pike simulation: all threads advance
+ * together over the input, one code unit per step, in priority order (the
+ * order a backtracking machine would try them), so the first thread to
+ * reach MATCH is the match a backtracking engine finds.
+ *
+ * Two modes:
+ * - plain (a yes/no answer, no backreference): a thread is just its pc
+ *   and a pc is kept once per step. Registers are not needed: an empty
+ *   iteration that CHECK would reject leads back to a loop head already
+ *   visited at this position, so the set of reachable states is the same.
+ *   Work is O(program x length); a lookahead's answer at a position is
+ *   memoised, so each is computed at most once per position.
+ * - exact (captures asked for, or the program has a backreference): a
+ *   thread carries its registers (captures, open groups, iteration marks)
+ *   and is kept once per (pc, registers) per step, which is what a
+ *   backtracking machine visits minus the repeats whose futures are
+ *   identical. Answers and captures are exactly the backtracking ones; the
+ *   work is polynomial (the number of distinct register vectors), which
+ *   only regexes with backreferences or callers asking for captures (the
+ *   GIT strategy rewriting a rule's text) pay.
+ */
 
 typedef struct {
-	int32_t pc;   /* >= 0: choice point; -1: register restore */
-	uint32_t reg; /* for restores */
-	size_t pos;   /* position, or the old register value */
-} frame;
+	size_t *v; /* n entries of `stride` words: pc; in exact mode the
+	            * units still to skip inside a backreference, then the
+	            * registers */
+	size_t n, cap;
+} tarr;
 
 typedef struct {
 	const ecra_jsre *re;
 	const uint16_t *s;
 	size_t len;
-	size_t *regs; /* caps[2 * (ngroups + 1)], open[ngroups + 1], marks */
-	size_t open_base, mark_base;
-	frame *stack;
-	size_t top, cap;
-	long steps, limit;
 	bool icase;
-	frame local_stack[128];
-	size_t local_regs[64];
-} vm;
+	bool exact;
+	size_t nregs, stride;
+	size_t roff; /* where the registers start in an entry */
+	size_t open_base, mark_base;
+	int8_t *memo; /* nlooks x (len + 1): -1 unknown, 0, 1 */
+	size_t work;
+	int error;
+} pike;
 
-static int push(vm *m, int32_t pc, uint32_t reg, size_t pos)
+typedef struct {
+	tarr stack; /* closure work list */
+	tarr cur;   /* threads waiting for a unit, in priority order */
+	tarr next;  /* the same, for the next position */
+	tarr seen;  /* exact mode: (pc, registers) visited this step */
+	size_t *table;
+	size_t table_cap;
+	uint32_t *mark; /* plain mode: pc visited at generation mark[pc] */
+	size_t *tmp;    /* two entries: a seed, a lookahead's thread */
+	uint32_t gen;
+} scratch;
+
+static size_t *tarr_push(pike *m, tarr *a, size_t stride)
 {
-	if (m->top == m->cap) {
-		size_t cap = m->cap * 2;
-		frame *f;
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 16;
+		size_t *v = ecra_realloc(a->v, cap * stride * sizeof(size_t));
 
-		if (cap > ECRA_JSRE_MAX_STACK)
-			return ECRA_EINVALID; /* reported as too complex */
-
-		/* the first stack lives in the caller's frame */
-		if (m->stack == m->local_stack) {
-			if ((f = ecra_alloc(cap * sizeof(*f))) == NULL)
-				return ECRA_ENOMEM;
-			memcpy(f, m->stack, m->top * sizeof(*f));
-		} else if ((f = ecra_realloc(m->stack, cap * sizeof(*f))) ==
-		           NULL)
-			return ECRA_ENOMEM;
-		m->stack = f;
-		m->cap = cap;
+		if (v == NULL) {
+			m->error = ECRA_ENOMEM;
+			return NULL;
+		}
+		a->v = v;
+		a->cap = cap;
 	}
-	m->stack[m->top].pc = pc;
-	m->stack[m->top].reg = reg;
-	m->stack[m->top].pos = pos;
-	m->top++;
-	return 0;
+	return &a->v[stride * a->n++];
 }
 
-static int set_reg(vm *m, size_t reg, size_t value)
+static void scratch_dispose(scratch *sc)
 {
-	int error;
-
-	if (m->regs[reg] == value)
-		return 0;
-	if ((error = push(m, -1, (uint32_t)reg, m->regs[reg])) < 0)
-		return error;
-	m->regs[reg] = value;
-	return 0;
+	ecra_free(sc->stack.v);
+	ecra_free(sc->cur.v);
+	ecra_free(sc->next.v);
+	ecra_free(sc->seen.v);
+	ecra_free(sc->table);
+	ecra_free(sc->mark);
+	ecra_free(sc->tmp);
 }
 
 static bool is_word(uint16_t c)
@@ -1314,7 +1356,7 @@ static bool class_has(const cclass *c, uint16_t u)
 	return lo < c->count && c->ranges[lo].lo <= u;
 }
 
-static bool class_match(const vm *m, const cclass *c, uint16_t u)
+static bool class_match(const pike *m, const cclass *c, uint16_t u)
 {
 	bool found = class_has(c, u);
 
@@ -1333,7 +1375,7 @@ static bool class_match(const vm *m, const cclass *c, uint16_t u)
 	return found != c->neg;
 }
 
-static bool unit_eq(const vm *m, uint16_t a, uint16_t b)
+static bool unit_eq(const pike *m, uint16_t a, uint16_t b)
 {
 	if (a == b)
 		return true;
@@ -1341,252 +1383,416 @@ static bool unit_eq(const vm *m, uint16_t a, uint16_t b)
 	       ecra_jsre_canonicalize(a) == ecra_jsre_canonicalize(b);
 }
 
-/* Drop choice points above `base`, keeping the register trail. */
-static void cut(vm *m, size_t base)
+static bool consumes(const pike *m, const inst *in, uint16_t u)
 {
-	size_t r, w = base;
-
-	for (r = base; r < m->top; r++)
-		if (m->stack[r].pc < 0)
-			m->stack[w++] = m->stack[r];
-	m->top = w;
-}
-
-/* Undo everything above `base`. */
-static void unwind(vm *m, size_t base)
-{
-	while (m->top > base) {
-		frame *f = &m->stack[--m->top];
-
-		if (f->pc < 0)
-			m->regs[f->reg] = f->pos;
+	switch (in->op) {
+	case OP_CHAR:
+		return unit_eq(m, u, in->c);
+	case OP_ANY:
+		return !ecra_jsre_is_line_terminator(u);
+	default:
+		return class_match(m, &m->re->classes[in->x], u);
 	}
 }
 
-/*
- * Run from pc at pos until MATCH (1, *end set), failure back to `base`
- * (0), or an error (< 0).
- */
-static int run(vm *m, int32_t pc, size_t pos, size_t base, size_t *end)
+static uint64_t entry_hash(const size_t *e, size_t stride)
 {
-	const inst *prog = m->re->prog;
+	uint64_t h = 1469598103934665603ull;
+	size_t k;
+
+	for (k = 0; k < stride; k++)
+		h = (h ^ (uint64_t)e[k]) * 1099511628211ull;
+	return h;
+}
+
+/* Exact mode: whether (pc, registers) was visited this step; marks it. */
+static int seen_add(pike *m, scratch *sc, const size_t *e)
+{
+	size_t k, slot, *copy;
+
+	if (2 * (sc->seen.n + 1) > sc->table_cap) {
+		size_t cap = sc->table_cap ? sc->table_cap * 2 : 64;
+		size_t *t = ecra_alloc(cap * sizeof(*t));
+
+		if (t == NULL) {
+			m->error = ECRA_ENOMEM;
+			return -1;
+		}
+		for (k = 0; k < cap; k++)
+			t[k] = SIZE_MAX;
+		for (k = 0; k < sc->seen.n; k++) {
+			slot = (size_t)entry_hash(
+			    &sc->seen.v[k * m->stride], m->stride);
+			while (t[slot & (cap - 1)] != SIZE_MAX)
+				slot++;
+			t[slot & (cap - 1)] = k;
+		}
+		ecra_free(sc->table);
+		sc->table = t;
+		sc->table_cap = cap;
+	}
+	for (slot = (size_t)entry_hash(e, m->stride);; slot++) {
+		size_t at = sc->table[slot & (sc->table_cap - 1)];
+
+		if (at == SIZE_MAX)
+			break;
+		if (memcmp(&sc->seen.v[at * m->stride], e,
+		        m->stride * sizeof(size_t)) == 0)
+			return 1;
+	}
+	sc->table[slot & (sc->table_cap - 1)] = sc->seen.n;
+	if ((copy = tarr_push(m, &sc->seen, m->stride)) == NULL)
+		return -1;
+	memcpy(copy, e, m->stride * sizeof(size_t));
+	return 0;
+}
+
+static void seen_clear(scratch *sc)
+{
+	size_t k;
+
+	for (k = 0; k < sc->table_cap; k++)
+		sc->table[k] = SIZE_MAX;
+	sc->seen.n = 0;
+}
+
+static int run(pike *m, int32_t pc0, size_t start, bool search, size_t *regs,
+    bool *matched);
+
+/* Whether the lookahead at `pc` holds at `pos` (exact mode: with the
+ * thread's registers `regs`, which a positive one updates). */
+static int look(pike *m, int32_t pc, size_t pos, size_t *regs, bool *holds)
+{
+	const inst *in = &m->re->prog[pc];
+	int8_t *memo = NULL;
+	bool found = false;
 	int error;
 
-	for (;;) {
-		const inst *in = &prog[pc];
+	if (!m->exact || in->c == 0)
+		memo = &m->memo[(size_t)in->y * (m->len + 1) + pos];
+	if (memo != NULL && *memo >= 0) {
+		*holds = (*memo != 0) != (in->neg != 0);
+		return 0;
+	}
+	if (m->exact) {
+		size_t save[64], *copy = save;
 
-		if (++m->steps > m->limit)
-			return ECRA_EINVALID;
+		if (m->nregs > 64 &&
+		    (copy = ecra_alloc(m->nregs * sizeof(*copy))) == NULL)
+			return m->error = ECRA_ENOMEM;
+		memcpy(copy, regs, m->nregs * sizeof(*copy));
+		error = run(m, pc + 1, pos, false, copy, &found);
+		if (error == 0 && found && !in->neg)
+			memcpy(regs, copy, m->nregs * sizeof(*copy));
+		if (copy != save)
+			ecra_free(copy);
+	} else
+		error = run(m, pc + 1, pos, false, NULL, &found);
+	if (error < 0)
+		return error;
+	if (memo != NULL)
+		*memo = found ? 1 : 0;
+	*holds = found != (in->neg != 0);
+	return 0;
+}
+
+/*
+ * Follow the epsilon moves from the entry `seed` (pc + registers) at
+ * `pos`, in priority order, appending consuming threads to `out`. Returns
+ * 1 when a MATCH is reached (its registers copied to `regs` in exact
+ * mode; lower-priority paths are dropped), 0, or an error.
+ */
+static int closure(pike *m, scratch *sc, const size_t *seed, size_t pos,
+    tarr *out, size_t *regs)
+{
+	const inst *prog = m->re->prog;
+	size_t stride = m->stride, *e, *n;
+	int error;
+
+	sc->stack.n = 0;
+	if ((e = tarr_push(m, &sc->stack, stride)) == NULL)
+		return m->error;
+	memcpy(e, seed, stride * sizeof(size_t));
+	while (sc->stack.n > 0) {
+		size_t *r, *top = sc->tmp + stride;
+		int32_t pc;
+		const inst *in;
+
+		e = &sc->stack.v[stride * --sc->stack.n];
+		m->work++;
+		if (m->exact) {
+			if ((error = seen_add(m, sc, e)) < 0)
+				return error;
+			if (error == 1)
+				continue;
+		} else {
+			if (sc->mark[e[0]] == sc->gen)
+				continue;
+			sc->mark[e[0]] = sc->gen;
+		}
+		pc = (int32_t)e[0];
+		in = &prog[pc];
+		r = e + m->roff;
+		if (m->exact && e[1] > 0) {
+			/* inside a backreference: one more unit */
+			if ((n = tarr_push(m, out, stride)) == NULL)
+				return m->error;
+			memcpy(n, &sc->stack.v[stride * sc->stack.n],
+			    stride * sizeof(size_t));
+			n[1]--;
+			continue;
+		}
 		switch (in->op) {
 		case OP_CHAR:
-			if (pos < m->len && unit_eq(m, m->s[pos], in->c)) {
-				pos++;
-				pc++;
-				continue;
-			}
-			goto fail;
 		case OP_ANY:
-			if (pos < m->len &&
-			    !ecra_jsre_is_line_terminator(m->s[pos])) {
-				pos++;
-				pc++;
-				continue;
-			}
-			goto fail;
 		case OP_CLASS:
-			if (pos < m->len &&
-			    class_match(m, &m->re->classes[in->x], m->s[pos])) {
-				pos++;
-				pc++;
+			if (pos >= m->len || !consumes(m, in, m->s[pos]))
 				continue;
-			}
-			goto fail;
-		case OP_SPLIT:
-			if ((error = push(m, in->y, 0, pos)) < 0)
-				return error;
-			pc = in->x;
+			if ((n = tarr_push(m, out, stride)) == NULL)
+				return m->error;
+			/* e may have moved if out is the stack: it is not */
+			memcpy(n, &sc->stack.v[stride * sc->stack.n],
+			    stride * sizeof(size_t));
+			n[0] = (size_t)pc + 1;
 			continue;
+		case OP_MATCH:
+			if (regs != NULL)
+				memcpy(regs, r, m->nregs * sizeof(size_t));
+			sc->stack.n = 0;
+			return 1;
 		case OP_JMP:
-			pc = in->x;
+			e[0] = (size_t)in->x;
+			sc->stack.n++;
+			continue;
+		case OP_SPLIT:
+			/* push y, then x on top of it: x runs first */
+			e[0] = (size_t)in->y;
+			sc->stack.n++;
+			if ((n = tarr_push(m, &sc->stack, stride)) == NULL)
+				return m->error;
+			memcpy(n, n - stride, stride * sizeof(size_t));
+			n[0] = (size_t)in->x;
 			continue;
 		case OP_OPEN:
-			if ((error = set_reg(
-			         m, m->open_base + (size_t)in->x, pos)) < 0)
-				return error;
-			pc++;
-			continue;
+			if (m->exact)
+				r[m->open_base + (size_t)in->x] = pos;
+			break;
 		case OP_CLOSE:
-			if ((error = set_reg(m, 2 * (size_t)in->x,
-			         m->regs[m->open_base + (size_t)in->x])) < 0 ||
-			    (error = set_reg(m, 2 * (size_t)in->x + 1, pos)) <
-			        0)
-				return error;
-			pc++;
-			continue;
+			if (m->exact) {
+				r[2 * (size_t)in->x] =
+				    r[m->open_base + (size_t)in->x];
+				r[2 * (size_t)in->x + 1] = pos;
+			}
+			break;
 		case OP_BOL:
 			if (pos != 0)
-				goto fail;
-			pc++;
-			continue;
+				continue;
+			break;
 		case OP_EOL:
 			if (pos != m->len)
-				goto fail;
-			pc++;
-			continue;
+				continue;
+			break;
 		case OP_WORDB: {
 			bool a = pos > 0 && is_word(m->s[pos - 1]);
 			bool b = pos < m->len && is_word(m->s[pos]);
 
 			if ((a != b) == (in->neg != 0))
-				goto fail;
-			pc++;
-			continue;
+				continue;
+			break;
 		}
 		case OP_BACKREF: {
-			size_t st = m->regs[2 * (size_t)in->x];
-			size_t en = m->regs[2 * (size_t)in->x + 1];
+			size_t st = r[2 * (size_t)in->x];
+			size_t en = r[2 * (size_t)in->x + 1];
 			size_t k;
 
-			if (st != SIZE_MAX && en != SIZE_MAX) {
-				if (en - st > m->len - pos)
-					goto fail;
-				m->steps += (long)(en - st);
-				for (k = 0; k < en - st; k++)
-					if (!unit_eq(
-					        m, m->s[st + k], m->s[pos + k]))
-						goto fail;
-				pos += en - st;
-			}
-			pc++;
+			if (st == SIZE_MAX || en == SIZE_MAX || st == en)
+				break;
+			if (en - st > m->len - pos)
+				continue;
+			m->work += en - st;
+			for (k = 0; k < en - st; k++)
+				if (!unit_eq(m, m->s[st + k], m->s[pos + k]))
+					break;
+			if (k < en - st)
+				continue;
+			/* consume it one unit per step, as a character */
+			if ((n = tarr_push(m, out, stride)) == NULL)
+				return m->error;
+			memcpy(n, &sc->stack.v[stride * sc->stack.n],
+			    stride * sizeof(size_t));
+			n[0] = (size_t)pc + 1;
+			n[1] = en - st - 1;
 			continue;
 		}
 		case OP_LOOK: {
-			size_t mark = m->top, dummy;
-			int r = run(m, pc + 1, pos, mark, &dummy);
+			bool holds;
 
-			if (r < 0)
-				return r;
-			if (in->neg) {
-				if (r == 1) {
-					unwind(m, mark);
-					goto fail;
-				}
-			} else {
-				if (r == 0)
-					goto fail;
-				cut(m, mark);
-			}
-			pc = in->x;
+			/* the nested run reuses nothing of sc, but look()
+			 * may update r: keep a private copy */
+			memcpy(top, e, stride * sizeof(size_t));
+			if ((error = look(m, pc, pos, top + m->roff, &holds)) <
+			    0)
+				return error;
+			if (!holds)
+				continue;
+			e = &sc->stack.v[stride * sc->stack.n];
+			memcpy(e, top, stride * sizeof(size_t));
+			e[0] = (size_t)in->x;
+			sc->stack.n++;
 			continue;
 		}
 		case OP_MARK:
-			if ((error = set_reg(
-			         m, m->mark_base + (size_t)in->x, pos)) < 0)
-				return error;
-			pc++;
-			continue;
-		case OP_CHECK:
-			if (m->regs[m->mark_base + (size_t)in->x] == pos)
-				goto fail;
-			pc++;
-			continue;
-		case OP_RESET: {
-			int32_t g;
-
-			m->steps += in->y - in->x; /* work, for the bound */
-			for (g = in->x; g < in->y; g++)
-				if ((error = set_reg(
-				         m, 2 * (size_t)g, SIZE_MAX)) < 0 ||
-				    (error = set_reg(
-				         m, 2 * (size_t)g + 1, SIZE_MAX)) < 0)
-					return error;
-			pc++;
-			continue;
-		}
-		case OP_MATCH:
-			*end = pos;
-			return 1;
-		default:
-			return ECRA_EINVALID;
-		}
-	fail:
-		for (;;) {
-			frame *f;
-
-			if (m->top <= base)
-				return 0;
-			f = &m->stack[--m->top];
-			if (f->pc < 0) {
-				m->regs[f->reg] = f->pos;
-				continue;
-			}
-			pc = f->pc;
-			pos = f->pos;
+			if (m->exact)
+				r[m->mark_base + (size_t)in->x] = pos;
 			break;
+		case OP_CHECK:
+			if (m->exact && r[m->mark_base + (size_t)in->x] == pos)
+				continue;
+			break;
+		case OP_RESET:
+			if (m->exact) {
+				int32_t g;
+
+				for (g = in->x; g < in->y; g++)
+					r[2 * (size_t)g] =
+					    r[2 * (size_t)g + 1] = SIZE_MAX;
+			}
+			break;
+		default:
+			continue;
 		}
+		/* fall through to the next instruction, same registers */
+		e[0] = (size_t)pc + 1;
+		sc->stack.n++;
 	}
+	return 0;
 }
 
-int ecra_jsre_exec(bool *matched, const ecra_jsre *re, const uint16_t *str,
-    size_t len, size_t start, size_t *caps, const char **why)
+/*
+ * Run from pc0 at `start`: anchored, or searching forward like exec().
+ * `regs` (exact mode) holds the initial registers and receives the
+ * match's.
+ */
+static int run(pike *m, int32_t pc0, size_t start, bool search, size_t *regs,
+    bool *matched)
 {
-	long budget = ECRA_JSRE_MAX_STEPS;
-
-	return ecra_jsre_exec_budget(
-	    matched, re, str, len, start, caps, why, &budget);
-}
-
-int ecra_jsre_exec_budget(bool *matched, const ecra_jsre *re,
-    const uint16_t *str, size_t len, size_t start, size_t *caps,
-    const char **why, long *budget)
-{
-	vm m;
-	size_t nregs, k, at, end;
-	int error = 0, r = 0;
+	scratch sc;
+	size_t pos, k, stride = m->stride, *seed;
+	bool found = false;
+	int error = 0, r;
 
 	*matched = false;
-	*why = NULL;
+	memset(&sc, 0, sizeof(sc));
+	if ((sc.tmp = ecra_alloc(2 * stride * sizeof(size_t))) == NULL ||
+	    (!m->exact && (sc.mark = ecra_calloc(
+	                       m->re->nprog, sizeof(*sc.mark))) == NULL)) {
+		scratch_dispose(&sc);
+		return m->error = ECRA_ENOMEM;
+	}
+	seed = sc.tmp;
+	for (pos = start;; pos++) {
+		tarr t;
+
+		sc.gen++;
+		if (m->exact)
+			seen_clear(&sc);
+		/* threads from the previous step, in priority order */
+		for (k = 0; k < sc.cur.n && error == 0; k++) {
+			r = closure(
+			    m, &sc, &sc.cur.v[k * stride], pos, &sc.next, regs);
+			if (r < 0)
+				error = r;
+			else if (r == 1) {
+				found = true;
+				break;
+			}
+		}
+		/* a new attempt starting here, lowest priority */
+		if (error == 0 && !found && !*matched &&
+		    (pos == start || search)) {
+			seed[0] = (size_t)pc0;
+			if (m->exact) {
+				seed[1] = 0;
+				memcpy(
+				    seed + 2, regs, m->nregs * sizeof(size_t));
+			}
+			r = closure(m, &sc, seed, pos, &sc.next, regs);
+			if (r < 0)
+				error = r;
+			else if (r == 1)
+				found = true;
+		}
+		if (error < 0)
+			break;
+		if (found) {
+			*matched = true;
+			found = false;
+			/* plain mode: any match answers; exact: keep the
+			 * higher-priority threads, they may still match */
+			if (!m->exact)
+				break;
+		}
+		t = sc.cur;
+		sc.cur = sc.next;
+		sc.next = t;
+		sc.next.n = 0;
+		if (pos >= m->len)
+			break;
+		if (sc.cur.n == 0 && (*matched || !search))
+			break;
+	}
+	scratch_dispose(&sc);
+	return error;
+}
+
+int ecra_jsre_exec_work(bool *matched, const ecra_jsre *re, const uint16_t *str,
+    size_t len, size_t start, size_t *caps, size_t *work)
+{
+	pike m;
+	size_t nlooks = re->nlooks, k;
+	size_t *regs = NULL;
+	int error;
+
+	*matched = false;
 	memset(&m, 0, sizeof(m));
 	m.re = re;
 	m.s = str;
 	m.len = len;
 	m.icase = (re->flags & ECRA_JSRE_ICASE) != 0;
-	m.limit = *budget;
+	m.exact = caps != NULL || re->has_backref;
 	m.open_base = 2 * (re->ngroups + 1);
 	m.mark_base = m.open_base + re->ngroups + 1;
-	nregs = m.mark_base + re->nmarks;
-	m.stack = m.local_stack;
-	m.cap = sizeof(m.local_stack) / sizeof(m.local_stack[0]);
-	if (nregs <= sizeof(m.local_regs) / sizeof(m.local_regs[0]))
-		m.regs = m.local_regs;
-	else if ((m.regs = ecra_alloc(nregs * sizeof(*m.regs))) == NULL)
-		return ECRA_ENOMEM;
-	for (at = start; at <= len; at++) {
-		for (k = 0; k < nregs; k++)
-			m.regs[k] = SIZE_MAX;
-		m.top = 0;
-		if ((r = run(&m, 0, at, 0, &end)) != 0)
-			break;
-		if (re->anchored)
-			break;
+	m.nregs = m.exact ? m.mark_base + re->nmarks : 0;
+	m.roff = m.exact ? 2 : 1;
+	m.stride = m.roff + m.nregs;
+	if (start > len)
+		return 0;
+	if (nlooks > 0) {
+		if ((m.memo = ecra_alloc(nlooks * (len + 1))) == NULL)
+			return ECRA_ENOMEM;
+		memset(m.memo, -1, nlooks * (len + 1));
 	}
-	if (r < 0) {
-		error = r;
-		if (r == ECRA_EINVALID)
-			*why = ECRA_JSRE_TOO_COMPLEX;
-		goto done;
+	if (m.exact) {
+		if ((regs = ecra_alloc(m.nregs * sizeof(*regs))) == NULL) {
+			ecra_free(m.memo);
+			return ECRA_ENOMEM;
+		}
+		for (k = 0; k < m.nregs; k++)
+			regs[k] = SIZE_MAX;
 	}
-	if (r == 1) {
-		*matched = true;
-		if (caps != NULL)
-			for (k = 0; k < 2 * (re->ngroups + 1); k++)
-				caps[k] = m.regs[k];
-	}
-done:
-	*budget -= m.steps < *budget ? m.steps : *budget;
-	if (m.regs != m.local_regs)
-		ecra_free(m.regs);
-	if (m.stack != m.local_stack)
-		ecra_free(m.stack);
+	error = run(&m, 0, start, !re->anchored, regs, matched);
+	if (error == 0 && *matched && caps != NULL)
+		for (k = 0; k < 2 * (re->ngroups + 1); k++)
+			caps[k] = regs[k];
+	ecra_free(m.memo);
+	ecra_free(regs);
+	if (work != NULL)
+		*work += m.work;
 	return error;
+}
+
+int ecra_jsre_exec(bool *matched, const ecra_jsre *re, const uint16_t *str,
+    size_t len, size_t start, size_t *caps)
+{
+	return ecra_jsre_exec_work(matched, re, str, len, start, caps, NULL);
 }

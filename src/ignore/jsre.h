@@ -30,10 +30,14 @@
  * patterns the strategies build): lookbehind (?<= ) (?<! ), named groups
  * (?<name> ) and \k<name>, flags other than i.
  *
- * Matching is bounded: more than ECRA_JSRE_MAX_STEPS steps (or
- * ECRA_JSRE_MAX_STACK backtracking entries) in one ecra_jsre_exec() call,
+ * Matching is a Pike VM (see jsre.c): a yes/no test of a regex without
+ * backreferences takes time linear in the input (program size x length,
+ * lookaheads memoised per position) and is never refused. Asking for
+ * captures, or a backreference in the regex, switches to an exact mode
+ * whose work is polynomial in the input. Only compiling is bounded:
  * programs above ECRA_JSRE_MAX_PROGRAM instructions and nesting deeper
- * than ECRA_JSRE_MAX_DEPTH fail with ECRA_JSRE_TOO_COMPLEX.
+ * than ECRA_JSRE_MAX_DEPTH fail with ECRA_JSRE_TOO_COMPLEX (V8 has the
+ * same kind of limits, "RegExp too big" and its stack limit).
  */
 #ifndef SRC_IGNORE_JSRE_H
 #define SRC_IGNORE_JSRE_H
@@ -44,10 +48,8 @@
 
 #define ECRA_JSRE_ICASE 1u
 
-#define ECRA_JSRE_MAX_STEPS   5000000L
 #define ECRA_JSRE_MAX_PROGRAM 200000
 #define ECRA_JSRE_MAX_DEPTH   400
-#define ECRA_JSRE_MAX_STACK   ((size_t)1 << 21) /* backtrack entries */
 
 /* Reason given by ecra_jsre_compile()/ecra_jsre_exec() for limits. */
 #define ECRA_JSRE_TOO_COMPLEX "too complex"
@@ -103,19 +105,15 @@ size_t ecra_jsre_groups(const ecra_jsre *re);
  * regex without the y flag). On a match *matched is true and, when caps
  * is not NULL, caps[0..1] hold the match and caps[2k..2k+1] group k, as
  * code unit offsets; SIZE_MAX marks an undefined group. caps must hold
- * 2 * (groups + 1) entries. Returns 0, ECRA_ENOMEM, or ECRA_EINVALID
- * with *why = ECRA_JSRE_TOO_COMPLEX when the step bound is exceeded.
+ * 2 * (groups + 1) entries. Returns 0 or ECRA_ENOMEM.
  */
 int ecra_jsre_exec(bool *matched, const ecra_jsre *re, const uint16_t *str,
-    size_t len, size_t start, size_t *caps, const char **why);
+    size_t len, size_t start, size_t *caps);
 
-/*
- * ecra_jsre_exec() spending at most *budget steps, and deducting the
- * steps it took from *budget, so a caller can bound a series of calls.
- */
-int ecra_jsre_exec_budget(bool *matched, const ecra_jsre *re,
-    const uint16_t *str, size_t len, size_t start, size_t *caps,
-    const char **why, long *budget);
+/* ecra_jsre_exec() adding the VM's work (thread steps) to *work, so tests
+ * and the fuzz target can check that it stays linear. */
+int ecra_jsre_exec_work(bool *matched, const ecra_jsre *re, const uint16_t *str,
+    size_t len, size_t start, size_t *caps, size_t *work);
 
 void ecra_jsre_free(ecra_jsre *re);
 
