@@ -23,6 +23,7 @@
 #include "core/alloc.h"
 #include "core/error.h"
 #include "ignore/glob_internal.h"
+#include "ignore/jsre.h"
 
 #define MAX_PATTERN_LENGTH     (1024 * 64)
 #define MAX_GLOBSTAR_RECURSION 200
@@ -247,7 +248,7 @@ typedef struct {
 	const uint16_t *lit; /* literal, or the fast test's extension */
 	size_t nlit;
 	size_t qlen; /* FT_QMARKS: the whole part's length */
-	ecra_glob_re *re;
+	ecra_jsre *re;
 } gpart;
 
 typedef struct {
@@ -274,7 +275,8 @@ typedef struct {
 	ecra_glob_arena part; /* per-part compile work (reset per part) */
 	gpattern *pats;
 	size_t npats;
-	ecra_glob_scratch *scratch;
+	ecra_jsre **res; /* every regex compiled, to free them */
+	size_t nres, capres;
 	uint16_t *buf;
 	size_t bufcap;
 	gseg *segs;
@@ -413,10 +415,27 @@ static bool compile_part(
 		ecra_glob_str_push(tmp, &src, '^');
 		ecra_glob_str_append(tmp, &src, ss.src.p, ss.src.n);
 		ecra_glob_str_push(tmp, &src, '$');
-		out->re =
-		    ecra_glob_re_compile(&st->perm, src.p, src.n, ss.uflag);
+		const char *why = NULL;
+		int rc;
+
+		if (st->nres == st->capres) {
+			size_t cap = st->capres ? 2 * st->capres : 8;
+			ecra_jsre **v = ecra_realloc(st->res, cap * sizeof(*v));
+
+			if (v == NULL)
+				longjmp(*st->perm.oom, 1);
+			st->res = v;
+			st->capres = cap;
+		}
+		rc = ecra_jsre_compile(&out->re, src.p, src.n,
+		    ss.uflag ? ECRA_JSRE_UNICODE : 0, &why);
+		if (rc == ECRA_ENOMEM)
+			longjmp(*st->perm.oom, 1);
+		if (rc < 0)
+			return false;
+		st->res[st->nres++] = out->re;
 	}
-	return out->re != NULL;
+	return true;
 }
 
 /* p.split(/\/+/) */
@@ -605,7 +624,9 @@ static void release(void *state)
 		return;
 	ecra_glob_arena_fini(&st->perm);
 	ecra_free(st->pats);
-	ecra_glob_scratch_free(st->scratch);
+	for (size_t k = 0; k < st->nres; k++)
+		ecra_jsre_free(st->res[k]);
+	ecra_free(st->res);
 	ecra_free(st->buf);
 	ecra_free(st->segs);
 	ecra_free(st->memo);
@@ -658,7 +679,7 @@ static bool part_test(gfile *f, const gpart *p, size_t i)
 {
 	const uint16_t *s = f->buf + f->seg[i].off;
 	size_t n = f->seg[i].len;
-	int r;
+	bool m = false;
 
 	if (p->kind == PK_LITERAL)
 		return n == p->nlit &&
@@ -685,12 +706,11 @@ static bool part_test(gfile *f, const gpart *p, size_t i)
 	default:
 		break;
 	}
-	r = ecra_glob_re_test(p->re, &f->st->scratch, s, n);
-	if (r < 0) {
+	if (ecra_jsre_exec(&m, p->re, s, n, 0, NULL) < 0) {
 		f->error = ECRA_ENOMEM;
 		return false;
 	}
-	return r == 1;
+	return m;
 }
 
 /* #matchOne(file.slice(0, flen), pattern[pi0..pl), false, fi0, pi0) */

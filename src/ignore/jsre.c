@@ -17,6 +17,7 @@
 
 #include "core/alloc.h"
 #include "ecrassets/errors.h"
+#include "ignore/glob_internal.h"
 
 /* ------------------------------------------------------------------ */
 /* UTF-16 strings and character predicates                             */
@@ -211,13 +212,12 @@ typedef struct {
 	int32_t mark;           /* N_REPEAT: its progress register */
 } node;
 
-typedef struct {
-	uint16_t lo, hi;
-} range;
+typedef ecra_glob_range range; /* lo, hi: code points */
 
 typedef struct {
 	range *ranges;
 	size_t count, cap;
+	uint32_t props; /* u flag: bit q is ecra_glob_props[q] (\p{...}) */
 	bool neg;
 } cclass;
 
@@ -244,7 +244,7 @@ enum {
 typedef struct {
 	uint8_t op;
 	uint8_t neg;
-	uint16_t c;
+	uint32_t c;
 	int32_t x, y;
 } inst;
 
@@ -264,6 +264,7 @@ struct ecra_jsre {
 typedef struct {
 	const uint16_t *s;
 	size_t n, i;
+	bool u; /* the u flag: code points, strict syntax */
 	node *nodes;
 	size_t nnodes, capnodes;
 	cclass *classes;
@@ -317,7 +318,7 @@ static void add_kid(parser *p, int parent, int kid)
 	n->last = kid;
 }
 
-static int class_add(parser *p, cclass *c, uint16_t lo, uint16_t hi)
+static int class_add(parser *p, cclass *c, uint32_t lo, uint32_t hi)
 {
 	if (c->count == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 8;
@@ -372,12 +373,12 @@ static int class_add_escape(parser *p, cclass *c, uint16_t which)
 		return 0;
 	}
 	for (k = 0; k < n; k++) {
-		if (r[k].lo > next && class_add(p, c, (uint16_t)next,
-		                          (uint16_t)(r[k].lo - 1)) < 0)
+		if (r[k].lo > next && class_add(p, c, next, r[k].lo - 1) < 0)
 			return -1;
-		next = (uint32_t)r[k].hi + 1;
+		next = r[k].hi + 1;
 	}
-	if (next <= 0xFFFF && class_add(p, c, (uint16_t)next, 0xFFFF) < 0)
+	if (next <= (p->u ? 0x10FFFFu : 0xFFFFu) &&
+	    class_add(p, c, next, p->u ? 0x10FFFF : 0xFFFF) < 0)
 		return -1;
 	return 0;
 }
@@ -423,6 +424,50 @@ static bool is_letter(uint16_t c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* The source character at p->i (a code point with the u flag). */
+static uint32_t read_char(parser *p)
+{
+	uint32_t c = p->s[p->i++];
+
+	if (p->u && c >= 0xD800 && c <= 0xDBFF && p->i < p->n &&
+	    p->s[p->i] >= 0xDC00 && p->s[p->i] <= 0xDFFF)
+		c = 0x10000 + ((c - 0xD800) << 10) + (p->s[p->i++] - 0xDC00u);
+	return c;
+}
+
+/* u flag: what may follow '\' as an identity escape. */
+static bool is_syntax_char(uint32_t c)
+{
+	return c < 128 && c != 0 && strchr("^$\\.*+?()[]{}|/", (int)c);
+}
+
+/* u flag: \p{Name} or \P{Name} at p->i (at the p); the property index,
+ * or -1 after failing. Only the names minimatch emits are known. */
+static int parse_property(parser *p, bool *negated)
+{
+	char name[32];
+	size_t j = p->i + 1, k;
+	int q;
+
+	*negated = p->s[p->i] == 'P';
+	if (j >= p->n || p->s[j] != '{')
+		FAIL(p, "Invalid property name");
+	for (k = j + 1; k < p->n && p->s[k] != '}'; k++)
+		if (k - j - 1 >= sizeof(name) - 1 || p->s[k] > 127)
+			FAIL(p, "Invalid property name");
+	if (k >= p->n || k == j + 1)
+		FAIL(p, "Invalid property name");
+	for (q = 0; (size_t)q < k - j - 1; q++)
+		name[q] = (char)p->s[j + 1 + (size_t)q];
+	name[k - j - 1] = '\0';
+	for (q = 0; ecra_glob_props[q].name != NULL; q++)
+		if (strcmp(ecra_glob_props[q].name, name) == 0) {
+			p->i = k + 1;
+			return q;
+		}
+	FAIL(p, "Invalid property name");
+}
+
 /* Legacy octal escape starting at p->i (a digit 0-7): at most three
  * digits, with a value of at most 0377. */
 static uint16_t parse_octal(parser *p)
@@ -438,7 +483,7 @@ static uint16_t parse_octal(parser *p)
 }
 
 /* \x \u with `digits` hex digits after p->i (pointing at x or u). */
-static bool parse_hex(parser *p, int digits, uint16_t *out)
+static bool parse_hex(parser *p, int digits, uint32_t *out)
 {
 	unsigned int v = 0;
 	int k;
@@ -453,7 +498,7 @@ static bool parse_hex(parser *p, int digits, uint16_t *out)
 		v = v * 16 + (unsigned int)h;
 	}
 	p->i += 1 + (size_t)digits;
-	*out = (uint16_t)v;
+	*out = v;
 	return true;
 }
 
@@ -461,9 +506,9 @@ static bool parse_hex(parser *p, int digits, uint16_t *out)
  * A character escape after '\' (p->i at the letter), shared by atoms and
  * classes (digits and c are handled by the callers). Sets *out.
  */
-static void parse_char_escape(parser *p, uint16_t *out)
+static int parse_char_escape(parser *p, uint32_t *out, bool in_class)
 {
-	uint16_t c = p->s[p->i];
+	uint32_t c = p->s[p->i];
 
 	switch (c) {
 	case 'f':
@@ -483,31 +528,43 @@ static void parse_char_escape(parser *p, uint16_t *out)
 		break;
 	case 'x':
 		if (parse_hex(p, 2, out))
-			return;
+			return 0;
+		if (p->u)
+			FAIL(p, "Invalid escape");
 		*out = 'x';
 		break;
 	case 'u':
 		if (parse_hex(p, 4, out))
-			return;
+			return 0;
+		if (p->u)
+			FAIL(p, "Invalid Unicode escape");
 		*out = 'u';
 		break;
 	default:
+		if (p->u && !is_syntax_char(c) && !(in_class && c == '-'))
+			FAIL(p, "Invalid escape");
+		if (p->u) {
+			*out = read_char(p);
+			return 0;
+		}
 		*out = c; /* identity escape */
 		break;
 	}
 	p->i++;
+	return 0;
 }
 
 /*
  * One class atom. Returns 0 with *unit set, 1 for a class escape (letter
  * in *unit), -1 on error.
  */
-static int parse_class_atom(parser *p, uint16_t *unit)
+static int parse_class_atom(parser *p, uint32_t *unit, int *prop)
 {
-	uint16_t c;
+	uint32_t c;
+	bool negated;
 
 	if (p->s[p->i] != '\\') {
-		*unit = p->s[p->i++];
+		*unit = read_char(p);
 		return 0;
 	}
 	p->i++;
@@ -528,23 +585,59 @@ static int parse_class_atom(parser *p, uint16_t *unit)
 		p->i++;
 		*unit = 8;
 		return 0;
+	case 'p':
+	case 'P':
+		if (!p->u)
+			break;
+		if ((*prop = parse_property(p, &negated)) < 0)
+			return -1;
+		if (negated) /* minimatch never emits \P */
+			FAIL(p, "Invalid property name in character class");
+		*unit = 'p';
+		return 1;
 	case 'c':
 		if (p->i + 1 < p->n &&
-		    (is_letter(p->s[p->i + 1]) || is_digit(p->s[p->i + 1]) ||
-		        p->s[p->i + 1] == '_')) {
-			*unit = (uint16_t)(p->s[p->i + 1] & 0x1F);
+		    (is_letter(p->s[p->i + 1]) ||
+		        (!p->u && (is_digit(p->s[p->i + 1]) ||
+		                      p->s[p->i + 1] == '_')))) {
+			*unit = (uint32_t)(p->s[p->i + 1] & 0x1F);
 			p->i += 2;
-		} else
+		} else if (p->u)
+			FAIL(p, "Invalid class escape");
+		else
 			*unit = '\\'; /* the c is read next */
 		return 0;
 	default:
-		if (is_octal(c)) {
-			*unit = parse_octal(p);
-			return 0;
-		}
-		parse_char_escape(p, unit);
+		break;
+	}
+	if (is_octal(c) &&
+	    !(p->u && c == '0' &&
+	        (p->i + 1 >= p->n || !is_digit(p->s[p->i + 1])))) {
+		if (p->u)
+			FAIL(p, "Invalid class escape");
+		*unit = parse_octal(p);
 		return 0;
 	}
+	if (p->u && c == '0') {
+		p->i++;
+		*unit = 0;
+		return 0;
+	}
+	if (p->u && is_digit(c))
+		FAIL(p, "Invalid class escape");
+	return parse_char_escape(p, unit, true);
+}
+
+/* Add a class atom (kind 1: a class escape, or a property `prop`). */
+static int class_add_atom(parser *p, cclass *c, int kind, uint32_t a, int prop)
+{
+	if (kind == 0)
+		return class_add(p, c, a, a);
+	if (prop >= 0) {
+		c->props |= 1u << prop;
+		return 0;
+	}
+	return class_add_escape(p, c, (uint16_t)a);
 }
 
 static int parse_class(parser *p)
@@ -559,8 +652,8 @@ static int parse_class(parser *p)
 		p->i++;
 	}
 	for (;;) {
-		uint16_t a, b;
-		int ka, kb;
+		uint32_t a, b;
+		int ka, kb, pa = -1, pb = -1;
 
 		if (p->i >= p->n)
 			FAIL(p, "Unterminated character class");
@@ -568,21 +661,22 @@ static int parse_class(parser *p)
 			p->i++;
 			break;
 		}
-		if ((ka = parse_class_atom(p, &a)) < 0)
+		if ((ka = parse_class_atom(p, &a, &pa)) < 0)
 			return -1;
 		c = &p->classes[ci];
 		if (p->i + 1 < p->n && p->s[p->i] == '-' &&
 		    p->s[p->i + 1] != ']') {
 			p->i++;
-			if ((kb = parse_class_atom(p, &b)) < 0)
+			if ((kb = parse_class_atom(p, &b, &pb)) < 0)
 				return -1;
+			c = &p->classes[ci];
 			if (ka == 1 || kb == 1) {
+				if (p->u)
+					FAIL(p, "Invalid character class");
 				/* Annex B: a class escape makes '-' literal */
-				if ((ka ? class_add_escape(p, c, a)
-				        : class_add(p, c, a, a)) < 0 ||
+				if (class_add_atom(p, c, ka, a, pa) < 0 ||
 				    class_add(p, c, '-', '-') < 0 ||
-				    (kb ? class_add_escape(p, c, b)
-				        : class_add(p, c, b, b)) < 0)
+				    class_add_atom(p, c, kb, b, pb) < 0)
 					return -1;
 				continue;
 			}
@@ -593,8 +687,7 @@ static int parse_class(parser *p)
 				return -1;
 			continue;
 		}
-		if ((ka ? class_add_escape(p, c, a) : class_add(p, c, a, a)) <
-		    0)
+		if (class_add_atom(p, c, ka, a, pa) < 0)
 			return -1;
 	}
 	if ((id = new_node(p, N_CLASS)) < 0)
@@ -645,7 +738,7 @@ static bool parse_braces(parser *p, int32_t *min, int32_t *max)
 
 static int parse_disjunction(parser *p);
 
-static int char_node(parser *p, uint16_t c)
+static int char_node(parser *p, uint32_t c)
 {
 	int id = new_node(p, N_CHAR);
 
@@ -660,8 +753,9 @@ static int char_node(parser *p, uint16_t c)
  */
 static int parse_atom_escape(parser *p, bool *assertion)
 {
-	uint16_t c, u;
-	int id;
+	uint32_t c, u;
+	int id, ci, prop;
+	bool negated;
 
 	if (p->i >= p->n)
 		FAIL(p, "\\ at end of pattern");
@@ -680,28 +774,41 @@ static int parse_atom_escape(parser *p, bool *assertion)
 	case 's':
 	case 'S':
 	case 'w':
-	case 'W': {
-		int ci = new_class(p);
-
+	case 'W':
 		p->i++;
-		if (ci < 0 || class_add_escape(p, &p->classes[ci], c) < 0 ||
+		if ((ci = new_class(p)) < 0 ||
+		    class_add_escape(p, &p->classes[ci], (uint16_t)c) < 0 ||
 		    (id = new_node(p, N_CLASS)) < 0)
 			return -1;
 		p->nodes[id].a = ci;
 		return id;
-	}
+	case 'p':
+	case 'P':
+		if (!p->u)
+			break;
+		if ((prop = parse_property(p, &negated)) < 0 ||
+		    (ci = new_class(p)) < 0 || (id = new_node(p, N_CLASS)) < 0)
+			return -1;
+		p->classes[ci].props = 1u << prop;
+		p->classes[ci].neg = negated;
+		p->nodes[id].a = ci;
+		return id;
 	case 'c':
 		if (p->i + 1 < p->n && is_letter(p->s[p->i + 1])) {
-			u = (uint16_t)(p->s[p->i + 1] & 0x1F);
+			u = (uint32_t)(p->s[p->i + 1] & 0x1F);
 			p->i += 2;
 			return char_node(p, u);
 		}
+		if (p->u)
+			FAIL(p, "Invalid unicode escape");
 		return char_node(p, '\\'); /* the c is read next */
 	case '0':
 		if (p->i + 1 >= p->n || !is_digit(p->s[p->i + 1])) {
 			p->i++;
 			return char_node(p, 0);
 		}
+		if (p->u)
+			FAIL(p, "Invalid decimal escape");
 		return char_node(p, parse_octal(p));
 	default:
 		break;
@@ -722,13 +829,16 @@ static int parse_atom_escape(parser *p, bool *assertion)
 			p->nodes[id].a = (int32_t)v;
 			return id;
 		}
+		if (p->u)
+			FAIL(p, "Invalid escape");
 		if (c >= '8') {
 			p->i++;
 			return char_node(p, c);
 		}
 		return char_node(p, parse_octal(p));
 	}
-	parse_char_escape(p, &u);
+	if (parse_char_escape(p, &u, false) < 0)
+		return -1;
 	return char_node(p, u);
 }
 
@@ -764,6 +874,8 @@ static int parse_term(parser *p, int seq)
 
 		if (parse_braces(p, &min, &max))
 			FAIL(p, "Nothing to repeat");
+		if (p->u)
+			FAIL(p, "Lone quantifier brackets");
 		p->i = save + 1;
 		if ((atom = char_node(p, '{')) < 0)
 			return -1;
@@ -814,15 +926,20 @@ static int parse_term(parser *p, int seq)
 		if ((atom = new_node(p, kind >= 2 ? N_LOOK : N_GROUP)) < 0)
 			return -1;
 		p->nodes[atom].kid = inner;
-		if (kind >= 2)
+		if (kind >= 2) {
 			p->nodes[atom].neg = kind == 3;
-		else
+			quantifiable = !p->u;
+		} else
 			p->nodes[atom].a = kind == 0 ? first : 0;
 		break;
 	}
+	case '}':
+	case ']':
+		if (p->u)
+			FAIL(p, "Lone quantifier brackets");
+		/* fall through */
 	default:
-		p->i++;
-		if ((atom = char_node(p, c)) < 0)
+		if ((atom = char_node(p, read_char(p))) < 0)
 			return -1;
 		break;
 	}
@@ -940,7 +1057,7 @@ typedef struct {
 	const char *why;
 } emitter;
 
-static int emit(emitter *e, uint8_t op, uint16_t c, int32_t x, int32_t y)
+static int emit(emitter *e, uint8_t op, uint32_t c, int32_t x, int32_t y)
 {
 	if (e->n >= ECRA_JSRE_MAX_PROGRAM) {
 		e->error = ECRA_EINVALID;
@@ -1038,7 +1155,7 @@ static int gen(emitter *e, int id)
 	case N_EMPTY:
 		return 0;
 	case N_CHAR:
-		return emit(e, OP_CHAR, (uint16_t)n->a, 0, 0) < 0 ? -1 : 0;
+		return emit(e, OP_CHAR, (uint32_t)n->a, 0, 0) < 0 ? -1 : 0;
 	case N_ANY:
 		return emit(e, OP_ANY, 0, 0, 0) < 0 ? -1 : 0;
 	case N_CLASS:
@@ -1177,7 +1294,13 @@ int ecra_jsre_compile(ecra_jsre **out, const uint16_t *src, size_t len,
 	memset(&e, 0, sizeof(e));
 	p.s = src;
 	p.n = len;
+	p.u = (flags & ECRA_JSRE_UNICODE) != 0;
 	p.ncaps = count_captures(src, len);
+	if (p.u && (flags & ECRA_JSRE_ICASE)) {
+		/* no strategy builds it: minimatch runs without nocase */
+		*why = "the i and u flags together are not supported";
+		return ECRA_EINVALID;
+	}
 	if ((root = parse_disjunction(&p)) < 0)
 		goto parse_failed;
 	if (p.i < p.n) {
@@ -1284,6 +1407,7 @@ typedef struct {
 typedef struct {
 	const ecra_jsre *re;
 	const uint16_t *s;
+	const uint32_t *cp; /* u flag: the input as code points */
 	size_t len;
 	bool icase;
 	bool exact;
@@ -1334,34 +1458,54 @@ static void scratch_dispose(scratch *sc)
 	ecra_free(sc->tmp);
 }
 
-static bool is_word(uint16_t c)
+/* The input unit (code point with the u flag) at i. */
+static uint32_t at(const pike *m, size_t i)
+{
+	return m->cp != NULL ? m->cp[i] : m->s[i];
+}
+
+static bool is_word(uint32_t c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	       (c >= '0' && c <= '9') || c == '_';
 }
 
 /* Ranges are sorted and disjoint (normalize_class): binary search. */
-static bool class_has(const cclass *c, uint16_t u)
+static bool ranges_have(const range *r, size_t count, uint32_t u)
 {
-	size_t lo = 0, hi = c->count;
+	size_t lo = 0, hi = count;
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 
-		if (c->ranges[mid].hi < u)
+		if (r[mid].hi < u)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < c->count && c->ranges[lo].lo <= u;
+	return lo < count && r[lo].lo <= u;
 }
 
-static bool class_match(const pike *m, const cclass *c, uint16_t u)
+static bool class_has(const cclass *c, uint32_t u)
+{
+	uint32_t props = c->props;
+	int q;
+
+	if (ranges_have(c->ranges, c->count, u))
+		return true;
+	for (q = 0; props != 0; q++, props >>= 1)
+		if ((props & 1) != 0 && ranges_have(ecra_glob_props[q].ranges,
+		                            ecra_glob_props[q].count, u))
+			return true;
+	return false;
+}
+
+static bool class_match(const pike *m, const cclass *c, uint32_t u)
 {
 	bool found = class_has(c, u);
 
 	if (!found && m->icase) {
-		uint16_t k = ecra_jsre_canonicalize(u);
+		uint16_t k = ecra_jsre_canonicalize((uint16_t)u);
 		size_t j;
 
 		if (k != u && class_has(c, k))
@@ -1375,15 +1519,15 @@ static bool class_match(const pike *m, const cclass *c, uint16_t u)
 	return found != c->neg;
 }
 
-static bool unit_eq(const pike *m, uint16_t a, uint16_t b)
+static bool unit_eq(const pike *m, uint32_t a, uint32_t b)
 {
 	if (a == b)
 		return true;
-	return m->icase &&
-	       ecra_jsre_canonicalize(a) == ecra_jsre_canonicalize(b);
+	return m->icase && ecra_jsre_canonicalize((uint16_t)a) ==
+	                       ecra_jsre_canonicalize((uint16_t)b);
 }
 
-static bool consumes(const pike *m, const inst *in, uint16_t u)
+static bool consumes(const pike *m, const inst *in, uint32_t u)
 {
 	switch (in->op) {
 	case OP_CHAR:
@@ -1546,7 +1690,7 @@ static int closure(pike *m, scratch *sc, const size_t *seed, size_t pos,
 		case OP_CHAR:
 		case OP_ANY:
 		case OP_CLASS:
-			if (pos >= m->len || !consumes(m, in, m->s[pos]))
+			if (pos >= m->len || !consumes(m, in, at(m, pos)))
 				continue;
 			if ((n = tarr_push(m, out, stride)) == NULL)
 				return m->error;
@@ -1593,8 +1737,8 @@ static int closure(pike *m, scratch *sc, const size_t *seed, size_t pos,
 				continue;
 			break;
 		case OP_WORDB: {
-			bool a = pos > 0 && is_word(m->s[pos - 1]);
-			bool b = pos < m->len && is_word(m->s[pos]);
+			bool a = pos > 0 && is_word(at(m, pos - 1));
+			bool b = pos < m->len && is_word(at(m, pos));
 
 			if ((a != b) == (in->neg != 0))
 				continue;
@@ -1611,7 +1755,7 @@ static int closure(pike *m, scratch *sc, const size_t *seed, size_t pos,
 				continue;
 			m->work += en - st;
 			for (k = 0; k < en - st; k++)
-				if (!unit_eq(m, m->s[st + k], m->s[pos + k]))
+				if (!unit_eq(m, at(m, st + k), at(m, pos + k)))
 					break;
 			if (k < en - st)
 				continue;
@@ -1751,6 +1895,7 @@ int ecra_jsre_exec_work(bool *matched, const ecra_jsre *re, const uint16_t *str,
 	pike m;
 	size_t nlooks = re->nlooks, k;
 	size_t *regs = NULL;
+	uint32_t *cp = NULL;
 	int error;
 
 	*matched = false;
@@ -1767,14 +1912,38 @@ int ecra_jsre_exec_work(bool *matched, const ecra_jsre *re, const uint16_t *str,
 	m.stride = m.roff + m.nregs;
 	if (start > len)
 		return 0;
-	if (nlooks > 0) {
-		if ((m.memo = ecra_alloc(nlooks * (len + 1))) == NULL)
+	if ((re->flags & ECRA_JSRE_UNICODE) != 0) {
+		/* code points; offsets below count code points */
+		size_t i, n = 0;
+
+		if ((cp = ecra_alloc((len + 1) * sizeof(*cp))) == NULL)
 			return ECRA_ENOMEM;
+		for (i = 0; i < len; i++) {
+			uint32_t c = str[i];
+
+			if (c >= 0xD800 && c <= 0xDBFF && i + 1 < len &&
+			    str[i + 1] >= 0xDC00 && str[i + 1] <= 0xDFFF) {
+				c = 0x10000 + ((c - 0xD800) << 10) +
+				    (str[i + 1] - 0xDC00u);
+				i++;
+			}
+			cp[n++] = c;
+		}
+		m.cp = cp;
+		len = n;
+		m.len = n;
+	}
+	if (nlooks > 0) {
+		if ((m.memo = ecra_alloc(nlooks * (len + 1))) == NULL) {
+			ecra_free(cp);
+			return ECRA_ENOMEM;
+		}
 		memset(m.memo, -1, nlooks * (len + 1));
 	}
 	if (m.exact) {
 		if ((regs = ecra_alloc(m.nregs * sizeof(*regs))) == NULL) {
 			ecra_free(m.memo);
+			ecra_free(cp);
 			return ECRA_ENOMEM;
 		}
 		for (k = 0; k < m.nregs; k++)
@@ -1786,6 +1955,7 @@ int ecra_jsre_exec_work(bool *matched, const ecra_jsre *re, const uint16_t *str,
 			caps[k] = regs[k];
 	ecra_free(m.memo);
 	ecra_free(regs);
+	ecra_free(cp);
 	if (work != NULL)
 		*work += m.work;
 	return error;

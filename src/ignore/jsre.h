@@ -26,6 +26,13 @@
  *   regexes (simple upper-casing over the whole BMP, never mapping a
  *   non-ASCII unit to ASCII), table in jsre_fold.c.
  *
+ * - flag ECRA_JSRE_UNICODE (the u flag, for the GLOB strategy): source and
+ *   input are code points, the u-mode syntax rules apply (identity escapes
+ *   only for syntax characters, no Annex B braces, octal or \c forms,
+ *   lookaheads not quantifiable) and \p{Name} / \P{Name} name the
+ *   properties of glob_unicode.c (the ones minimatch emits). Capture
+ *   offsets then count code points. Not combined with ECRA_JSRE_ICASE.
+ *
  * Not supported (rejected as syntax errors, and unreachable from the
  * patterns the strategies build): lookbehind (?<= ) (?<! ), named groups
  * (?<name> ) and \k<name>, flags other than i.
@@ -46,7 +53,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ECRA_JSRE_ICASE 1u
+#define ECRA_JSRE_ICASE   1u
+#define ECRA_JSRE_UNICODE 2u
 
 #define ECRA_JSRE_MAX_PROGRAM 200000
 #define ECRA_JSRE_MAX_DEPTH   400

@@ -3,7 +3,6 @@ list(APPEND ECRA_SOURCES
   src/ignore/glob.c
   src/ignore/glob_ast.c
   src/ignore/glob_brace.c
-  src/ignore/glob_re.c
   src/ignore/glob_unicode.c
   src/ignore/git.c
   src/ignore/docker.c
