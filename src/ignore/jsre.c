@@ -256,9 +256,11 @@ struct ecra_jsre {
 	size_t nprog;
 	cclass *classes;
 	size_t nclasses;
-	bool anchored;    /* every match starts at 0 */
-	bool has_backref; /* needs the exact mode */
-	size_t nlooks;    /* lookaheads, numbered in their OP_LOOK's y */
+	bool anchored;             /* every match starts at 0 */
+	bool has_backref;          /* needs the exact mode */
+	bool dfa_ok;               /* no lookahead, \b or backreference */
+	struct ecra_jsre_dfa *dfa; /* built lazily by yes/no tests */
+	size_t nlooks; /* lookaheads, numbered in their OP_LOOK's y */
 };
 
 typedef struct {
@@ -1266,6 +1268,36 @@ static void parser_dispose(parser *p)
 	ecra_free(p->nodes);
 }
 
+struct ecra_jsre_dfa;
+static void dfa_free(struct ecra_jsre_dfa *d);
+
+/*
+ * Whether a lookahead is positive and nothing but the end of the match
+ * follows it (ignore's "(?=$|\/$)"). For a yes/no answer such a
+ * lookahead is the same as its body matched in place, which a DFA can do.
+ */
+static bool tail_lookahead(const ecra_jsre *re, const inst *in)
+{
+	int32_t pc = in->x;
+	size_t hops = 0;
+
+	if (in->neg)
+		return false;
+	while (hops++ < re->nprog) {
+		const inst *at = &re->prog[pc];
+
+		if (at->op == OP_MATCH)
+			return true;
+		if (at->op == OP_JMP)
+			pc = at->x;
+		else if (at->op == OP_CLOSE)
+			pc++;
+		else
+			return false;
+	}
+	return false;
+}
+
 void ecra_jsre_free(ecra_jsre *re)
 {
 	size_t k;
@@ -1276,6 +1308,7 @@ void ecra_jsre_free(ecra_jsre *re)
 		ecra_free(re->classes[k].ranges);
 	ecra_free(re->classes);
 	ecra_free(re->prog);
+	dfa_free(re->dfa);
 	ecra_free(re);
 }
 
@@ -1335,10 +1368,14 @@ int ecra_jsre_compile(ecra_jsre **out, const uint16_t *src, size_t len,
 	p.classes = NULL;
 	p.nclasses = 0;
 	re->anchored = re->nprog > 1 && re->prog[1].op == OP_BOL;
+	re->dfa_ok = true;
 	for (k = 0; k < re->nprog; k++) {
 		inst *in = &re->prog[k];
 		size_t j;
 
+		if (in->op == OP_BACKREF || in->op == OP_WORDB ||
+		    (in->op == OP_LOOK && !tail_lookahead(re, in)))
+			re->dfa_ok = false;
 		if (in->op == OP_BACKREF)
 			re->has_backref = true;
 		if (in->op != OP_LOOK)
@@ -1889,7 +1926,285 @@ static int run(pike *m, int32_t pc0, size_t start, bool search, size_t *regs,
 	return error;
 }
 
-int ecra_jsre_exec_work(bool *matched, const ecra_jsre *re, const uint16_t *str,
+/* ------------------------------------------------------------------ */
+/* Matching: a lazily built DFA over the plain mode                    */
+
+/*
+ * A yes/no test of a program without word boundaries, backreferences or
+ * lookaheads (but for tail ones, see tail_lookahead()) runs on a DFA built as
+ * it goes (as RE2 and Rust's regex-automata do): a state is the set of threads
+ * (pcs) waiting at a position, plus whether the position is 0 (where ^ holds);
+ * its closure is computed once, for a middle position (where $ fails) and for
+ * the end (where it holds), and its transitions on units below 256 are cached.
+ * Each unit then costs one table lookup. States are kept while the cache
+ * holds fewer than DFA_MAX_STATES; past that the test runs on the Pike VM
+ * (still linear), so memory stays bounded.
+ */
+
+#define DFA_MAX_STATES 2000
+#define DFA_UNKNOWN    (-1)
+
+typedef struct {
+	int32_t *seeds; /* sorted pcs: the key */
+	size_t nseeds;
+	bool start;
+	int32_t *cons; /* consuming threads after the closure */
+	size_t ncons;
+	bool mid_match, end_match;
+	int32_t next[256];
+} dstate;
+
+struct ecra_jsre_dfa {
+	dstate *states;
+	size_t n, cap;
+	int32_t *table; /* open addressing: state indexes, -1 empty */
+	size_t table_cap;
+	uint32_t *mark; /* closure: pc seen at generation mark[pc] */
+	uint32_t gen;
+	int32_t *stack, *buf; /* closure stack; a seed set being built */
+	bool full;            /* over DFA_MAX_STATES: use the Pike VM */
+};
+
+static uint64_t seeds_hash(const int32_t *s, size_t n, bool start)
+{
+	uint64_t h = start ? 0x9E3779B97F4A7C15ull : 1469598103934665603ull;
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		h = (h ^ (uint64_t)(uint32_t)s[k]) * 1099511628211ull;
+	return h;
+}
+
+/* Closure of `seeds` with ^ holding when `bol`, $ when `eol`: appends
+ * the consuming pcs to cons (may be NULL) and tells whether MATCH is
+ * reached. */
+static bool dfa_closure(const ecra_jsre *re, struct ecra_jsre_dfa *d,
+    const int32_t *seeds, size_t nseeds, bool bol, bool eol, int32_t *cons,
+    size_t *ncons)
+{
+	size_t top = 0, k;
+	bool match = false;
+
+	if (++d->gen == 0) {
+		memset(d->mark, 0, re->nprog * sizeof(*d->mark));
+		d->gen = 1;
+	}
+	if (ncons != NULL)
+		*ncons = 0;
+	for (k = nseeds; k > 0; k--)
+		d->stack[top++] = seeds[k - 1];
+	while (top > 0) {
+		int32_t pc = d->stack[--top];
+		const inst *in = &re->prog[pc];
+
+		if (d->mark[pc] == d->gen)
+			continue;
+		d->mark[pc] = d->gen;
+		switch (in->op) {
+		case OP_CHAR:
+		case OP_ANY:
+		case OP_CLASS:
+			if (cons != NULL)
+				cons[(*ncons)++] = pc;
+			continue;
+		case OP_MATCH:
+			match = true;
+			continue;
+		case OP_JMP:
+			d->stack[top++] = in->x;
+			continue;
+		case OP_SPLIT:
+			d->stack[top++] = in->y;
+			d->stack[top++] = in->x;
+			continue;
+		case OP_BOL:
+			if (!bol)
+				continue;
+			break;
+		case OP_EOL:
+			if (!eol)
+				continue;
+			break;
+		default: /* OPEN CLOSE MARK CHECK RESET, and LOOK (a tail
+		          * lookahead, see tail_lookahead(), runs its body,
+		          * which ends in a MATCH) */
+			break;
+		}
+		d->stack[top++] = pc + 1;
+	}
+	return match;
+}
+
+static int int32_cmp(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The state for a seed set (sorted, deduplicated here); -1 when out of
+ * memory or full. */
+static int32_t dfa_state(const ecra_jsre *re, struct ecra_jsre_dfa *d,
+    int32_t *seeds, size_t n, bool start)
+{
+	size_t w = 0, k, slot;
+	uint64_t h;
+	dstate *st;
+
+	qsort(seeds, n, sizeof(*seeds), int32_cmp);
+	for (k = 0; k < n; k++)
+		if (w == 0 || seeds[w - 1] != seeds[k])
+			seeds[w++] = seeds[k];
+	n = w;
+	h = seeds_hash(seeds, n, start);
+	for (slot = (size_t)h;; slot++) {
+		int32_t at = d->table[slot & (d->table_cap - 1)];
+
+		if (at < 0)
+			break;
+		st = &d->states[at];
+		if (st->start == start && st->nseeds == n &&
+		    (n == 0 ||
+		        memcmp(st->seeds, seeds, n * sizeof(*seeds)) == 0))
+			return at;
+	}
+	if (d->n >= DFA_MAX_STATES) {
+		d->full = true;
+		return -1;
+	}
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? 2 * d->cap : 16;
+		dstate *v = ecra_realloc(d->states, cap * sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		d->states = v;
+		d->cap = cap;
+	}
+	st = &d->states[d->n];
+	memset(st, 0, sizeof(*st));
+	st->start = start;
+	st->nseeds = n;
+	st->seeds = ecra_alloc((n + 1) * sizeof(int32_t));
+	st->cons = ecra_alloc(re->nprog * sizeof(int32_t));
+	if (st->seeds == NULL || st->cons == NULL) {
+		ecra_free(st->seeds);
+		ecra_free(st->cons);
+		return -1;
+	}
+	memcpy(st->seeds, seeds, n * sizeof(*seeds));
+	for (k = 0; k < 256; k++)
+		st->next[k] = DFA_UNKNOWN;
+	st->mid_match =
+	    dfa_closure(re, d, seeds, n, start, false, st->cons, &st->ncons);
+	st->end_match = dfa_closure(re, d, seeds, n, start, true, NULL, NULL);
+	{
+		int32_t *c =
+		    ecra_realloc(st->cons, (st->ncons + 1) * sizeof(*st->cons));
+
+		if (c != NULL)
+			st->cons = c;
+	}
+	d->table[slot & (d->table_cap - 1)] = (int32_t)d->n;
+	return (int32_t)d->n++;
+}
+
+static void dfa_free(struct ecra_jsre_dfa *d)
+{
+	size_t k;
+
+	if (d == NULL)
+		return;
+	for (k = 0; k < d->n; k++) {
+		ecra_free(d->states[k].seeds);
+		ecra_free(d->states[k].cons);
+	}
+	ecra_free(d->states);
+	ecra_free(d->table);
+	ecra_free(d->mark);
+	ecra_free(d->stack);
+	ecra_free(d->buf);
+	ecra_free(d);
+}
+
+static struct ecra_jsre_dfa *dfa_new(const ecra_jsre *re)
+{
+	struct ecra_jsre_dfa *d = ecra_calloc(1, sizeof(*d));
+	size_t k;
+
+	if (d == NULL)
+		return NULL;
+	d->table_cap = (size_t)1 << 12; /* > 2 x DFA_MAX_STATES */
+	if ((d->table = ecra_alloc(d->table_cap * sizeof(int32_t))) == NULL ||
+	    (d->mark = ecra_calloc(re->nprog, sizeof(uint32_t))) == NULL ||
+	    (d->stack = ecra_alloc((3 * re->nprog + 2) * sizeof(int32_t))) ==
+	        NULL ||
+	    (d->buf = ecra_alloc((re->nprog + 1) * sizeof(int32_t))) == NULL) {
+		dfa_free(d);
+		return NULL;
+	}
+	for (k = 0; k < d->table_cap; k++)
+		d->table[k] = -1;
+	return d;
+}
+
+/*
+ * The DFA's answer: 1 match, 0 none, -1 when the DFA cannot answer (out
+ * of memory or full: the caller runs the Pike VM).
+ */
+static int dfa_run(ecra_jsre *re, const uint16_t *str, size_t len,
+    const uint32_t *cp, size_t *work)
+{
+	struct ecra_jsre_dfa *d = re->dfa;
+	bool search = !re->anchored;
+	int32_t s;
+	size_t pos;
+
+	if (d == NULL && (d = re->dfa = dfa_new(re)) == NULL)
+		return -1;
+	if (d->full)
+		return -1;
+	if (d->n == 0) {
+		d->buf[0] = 0;
+		if (dfa_state(re, d, d->buf, 1, true) != 0)
+			return -1;
+	}
+	s = 0;
+	for (pos = 0; pos < len; pos++) {
+		const dstate *st = &d->states[s];
+		uint32_t u = cp != NULL ? cp[pos] : str[pos];
+		int32_t nx = u < 256 ? st->next[u] : DFA_UNKNOWN;
+
+		if (st->mid_match)
+			return 1;
+		if (nx == DFA_UNKNOWN) {
+			size_t k, n = 0;
+			pike m;
+
+			memset(&m, 0, sizeof(m));
+			m.re = re;
+			m.icase = (re->flags & ECRA_JSRE_ICASE) != 0;
+			for (k = 0; k < st->ncons; k++)
+				if (consumes(&m, &re->prog[st->cons[k]], u))
+					d->buf[n++] = st->cons[k] + 1;
+			if (search)
+				d->buf[n++] = 0;
+			if ((nx = dfa_state(re, d, d->buf, n, false)) < 0)
+				return -1;
+			/* states may have moved */
+			if (u < 256)
+				d->states[s].next[u] = nx;
+		}
+		s = nx;
+		if (work != NULL)
+			(*work)++;
+		if (d->states[s].nseeds == 0)
+			return 0; /* dead: nothing can match any more */
+	}
+	return d->states[s].mid_match || d->states[s].end_match ? 1 : 0;
+}
+
+int ecra_jsre_exec_work(bool *matched, ecra_jsre *re, const uint16_t *str,
     size_t len, size_t start, size_t *caps, size_t *work)
 {
 	pike m;
@@ -1933,6 +2248,15 @@ int ecra_jsre_exec_work(bool *matched, const ecra_jsre *re, const uint16_t *str,
 		len = n;
 		m.len = n;
 	}
+	if (!m.exact && re->dfa_ok && start == 0) {
+		int r = dfa_run(re, str, len, cp, work);
+
+		if (r >= 0) {
+			*matched = r == 1;
+			ecra_free(cp);
+			return 0;
+		}
+	}
 	if (nlooks > 0) {
 		if ((m.memo = ecra_alloc(nlooks * (len + 1))) == NULL) {
 			ecra_free(cp);
@@ -1961,7 +2285,7 @@ int ecra_jsre_exec_work(bool *matched, const ecra_jsre *re, const uint16_t *str,
 	return error;
 }
 
-int ecra_jsre_exec(bool *matched, const ecra_jsre *re, const uint16_t *str,
+int ecra_jsre_exec(bool *matched, ecra_jsre *re, const uint16_t *str,
     size_t len, size_t start, size_t *caps)
 {
 	return ecra_jsre_exec_work(matched, re, str, len, start, caps, NULL);

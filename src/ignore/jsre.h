@@ -115,12 +115,12 @@ size_t ecra_jsre_groups(const ecra_jsre *re);
  * code unit offsets; SIZE_MAX marks an undefined group. caps must hold
  * 2 * (groups + 1) entries. Returns 0 or ECRA_ENOMEM.
  */
-int ecra_jsre_exec(bool *matched, const ecra_jsre *re, const uint16_t *str,
+int ecra_jsre_exec(bool *matched, ecra_jsre *re, const uint16_t *str,
     size_t len, size_t start, size_t *caps);
 
 /* ecra_jsre_exec() adding the VM's work (thread steps) to *work, so tests
  * and the fuzz target can check that it stays linear. */
-int ecra_jsre_exec_work(bool *matched, const ecra_jsre *re, const uint16_t *str,
+int ecra_jsre_exec_work(bool *matched, ecra_jsre *re, const uint16_t *str,
     size_t len, size_t start, size_t *caps, size_t *work);
 
 void ecra_jsre_free(ecra_jsre *re);
