@@ -65,65 +65,86 @@ void ecra_u16_dispose(ecra_u16 *s)
 	s->len = s->cap = 0;
 }
 
-int ecra_jsre_utf8_to_utf16(ecra_u16 *out, const char *str, size_t len)
+/*
+ * The one UTF-8 decoder of src/ignore (see jsre.h).
+ */
+size_t ecra_utf8_to_utf16_units(const char *str, size_t n, uint16_t *out)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
-	int error;
+	size_t i = 0, o = 0;
 
-	if ((error = ecra_u16_put(out, NULL, 0)) < 0)
-		return error;
-	while (i < len) {
-		unsigned int c = s[i], cp, need, lo = 0x80, hi = 0xBF, k;
-
+	while (i < n) {
+		unsigned c = s[i];
+		unsigned need, lo = 0x80, hi = 0xBF;
+		uint32_t cp;
+		size_t j;
 		if (c < 0x80) {
-			cp = c;
-			need = 0;
-		} else if (c >= 0xC2 && c <= 0xDF) {
-			cp = c & 0x1F;
+			out[o++] = (uint16_t)c;
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF) {
 			need = 1;
+			cp = c & 0x1F;
 		} else if (c >= 0xE0 && c <= 0xEF) {
-			cp = c & 0x0F;
 			need = 2;
+			cp = c & 0x0F;
 			if (c == 0xE0)
 				lo = 0xA0;
 			if (c == 0xED)
 				hi = 0x9F;
 		} else if (c >= 0xF0 && c <= 0xF4) {
-			cp = c & 0x07;
 			need = 3;
+			cp = c & 0x07;
 			if (c == 0xF0)
 				lo = 0x90;
 			if (c == 0xF4)
 				hi = 0x8F;
 		} else {
-			if ((error = ecra_u16_putc(out, 0xFFFD)) < 0)
-				return error;
+			out[o++] = 0xFFFD;
 			i++;
 			continue;
 		}
-		i++;
-		for (k = 0; k < need; k++) {
-			if (i >= len || s[i] < lo || s[i] > hi)
+		for (j = 1; j <= need; j++) {
+			unsigned b;
+			if (i + j >= n)
 				break;
-			cp = (cp << 6) | (s[i] & 0x3F);
+			b = s[i + j];
+			if (b < lo || b > hi)
+				break;
 			lo = 0x80;
 			hi = 0xBF;
-			i++;
+			cp = (cp << 6) | (b & 0x3F);
 		}
-		if (k < need)
-			error = ecra_u16_putc(out, 0xFFFD);
-		else if (cp >= 0x10000) {
-			uint16_t pair[2];
-
-			pair[0] = (uint16_t)(0xD800 + ((cp - 0x10000) >> 10));
-			pair[1] = (uint16_t)(0xDC00 + ((cp - 0x10000) & 0x3FF));
-			error = ecra_u16_put(out, pair, 2);
-		} else
-			error = ecra_u16_putc(out, (uint16_t)cp);
-		if (error < 0)
-			return error;
+		if (j <= need) {
+			out[o++] = 0xFFFD;
+			i += j;
+			continue;
+		}
+		i += need + 1;
+		if (cp >= 0x10000) {
+			cp -= 0x10000;
+			out[o++] = (uint16_t)(0xD800 + (cp >> 10));
+			out[o++] = (uint16_t)(0xDC00 + (cp & 0x3FF));
+		} else {
+			out[o++] = (uint16_t)cp;
+		}
 	}
+	return o;
+}
+
+int ecra_jsre_utf8_to_utf16(ecra_u16 *out, const char *str, size_t len)
+{
+	if (out->cap < len + 1) {
+		uint16_t *p = ecra_realloc(out->ptr, (len + 1) * sizeof(*p));
+
+		if (p == NULL)
+			return ECRA_ENOMEM;
+		out->ptr = p;
+		out->cap = len + 1;
+	}
+	out->len = ecra_utf8_to_utf16_units(str, len, out->ptr);
+	out->ptr[out->len] = 0;
 	return 0;
 }
 
@@ -1368,7 +1389,7 @@ int ecra_jsre_compile(ecra_jsre **out, const uint16_t *src, size_t len,
 	p.classes = NULL;
 	p.nclasses = 0;
 	re->anchored = re->nprog > 1 && re->prog[1].op == OP_BOL;
-	re->dfa_ok = true;
+	re->dfa_ok = (flags & ECRA_JSRE_NO_DFA) == 0;
 	for (k = 0; k < re->nprog; k++) {
 		inst *in = &re->prog[k];
 		size_t j;
@@ -1401,6 +1422,14 @@ done:
 	ecra_free(e.prog);
 	parser_dispose(&p);
 	return error;
+}
+
+void ecra_jsre_size(
+    const ecra_jsre *re, size_t *insts, size_t *looks, bool *backrefs)
+{
+	*insts = re->nprog;
+	*looks = re->nlooks;
+	*backrefs = re->has_backref;
 }
 
 size_t ecra_jsre_groups(const ecra_jsre *re)

@@ -55,6 +55,8 @@
 
 #define ECRA_JSRE_ICASE   1u
 #define ECRA_JSRE_UNICODE 2u
+/* Testing: run yes/no tests on the Pike VM even where the DFA could. */
+#define ECRA_JSRE_NO_DFA 4u
 
 #define ECRA_JSRE_MAX_PROGRAM 200000
 #define ECRA_JSRE_MAX_DEPTH   400
@@ -75,7 +77,13 @@ int ecra_u16_putc(ecra_u16 *s, uint16_t unit);
 int ecra_u16_puts(ecra_u16 *s, const char *ascii);
 void ecra_u16_dispose(ecra_u16 *s);
 
-/* Decode UTF-8 (WHATWG: each maximal invalid subpart becomes U+FFFD). */
+/* Decode UTF-8 to UTF-16 as Node's decoder does (WHATWG: each maximal
+ * ill-formed subpart becomes one U+FFFD) into `out`, which must hold
+ * `len` units (the UTF-16 form is never longer). Returns the length. The
+ * one decoder of src/ignore: every strategy calls it. */
+size_t ecra_utf8_to_utf16_units(const char *s, size_t len, uint16_t *out);
+
+/* The same, into a growable string (replacing its contents). */
 int ecra_jsre_utf8_to_utf16(ecra_u16 *out, const char *s, size_t len);
 
 /* JavaScript's WhiteSpace or LineTerminator (\s, String.trim()). */
@@ -122,6 +130,11 @@ int ecra_jsre_exec(bool *matched, ecra_jsre *re, const uint16_t *str,
  * and the fuzz target can check that it stays linear. */
 int ecra_jsre_exec_work(bool *matched, ecra_jsre *re, const uint16_t *str,
     size_t len, size_t start, size_t *caps, size_t *work);
+
+/* Instructions in the program, lookaheads in it, and whether it has a
+ * backreference (for work bounds in tests). */
+void ecra_jsre_size(
+    const ecra_jsre *re, size_t *insts, size_t *looks, bool *backrefs);
 
 void ecra_jsre_free(ecra_jsre *re);
 

@@ -1,6 +1,7 @@
 list(APPEND ECRA_SOURCES
   src/ignore/ignore.c
   src/ignore/glob.c
+  src/ignore/glob_mem.c
   src/ignore/glob_ast.c
   src/ignore/glob_brace.c
   src/ignore/glob_unicode.c
