@@ -1706,6 +1706,18 @@ static int look(pike *m, int32_t pc, size_t pos, size_t *regs, bool *holds)
 	return 0;
 }
 
+/* Copy the entry just popped from the closure stack to `out` (the
+ * threads of the next position); NULL when out of memory. */
+static size_t *hand_over(pike *m, scratch *sc, tarr *out)
+{
+	size_t *n = tarr_push(m, out, m->stride);
+
+	if (n != NULL)
+		memcpy(n, &sc->stack.v[m->stride * sc->stack.n],
+		    m->stride * sizeof(size_t));
+	return n;
+}
+
 /*
  * Follow the epsilon moves from the entry `seed` (pc + registers) at
  * `pos`, in priority order, appending consuming threads to `out`. Returns
@@ -1745,10 +1757,8 @@ static int closure(pike *m, scratch *sc, const size_t *seed, size_t pos,
 		r = e + m->roff;
 		if (m->exact && e[1] > 0) {
 			/* inside a backreference: one more unit */
-			if ((n = tarr_push(m, out, stride)) == NULL)
+			if ((n = hand_over(m, sc, out)) == NULL)
 				return m->error;
-			memcpy(n, &sc->stack.v[stride * sc->stack.n],
-			    stride * sizeof(size_t));
 			n[1]--;
 			continue;
 		}
@@ -1758,11 +1768,8 @@ static int closure(pike *m, scratch *sc, const size_t *seed, size_t pos,
 		case OP_CLASS:
 			if (pos >= m->len || !consumes(m, in, at(m, pos)))
 				continue;
-			if ((n = tarr_push(m, out, stride)) == NULL)
+			if ((n = hand_over(m, sc, out)) == NULL)
 				return m->error;
-			/* e may have moved if out is the stack: it is not */
-			memcpy(n, &sc->stack.v[stride * sc->stack.n],
-			    stride * sizeof(size_t));
 			n[0] = (size_t)pc + 1;
 			continue;
 		case OP_MATCH:
@@ -1826,10 +1833,8 @@ static int closure(pike *m, scratch *sc, const size_t *seed, size_t pos,
 			if (k < en - st)
 				continue;
 			/* consume it one unit per step, as a character */
-			if ((n = tarr_push(m, out, stride)) == NULL)
+			if ((n = hand_over(m, sc, out)) == NULL)
 				return m->error;
-			memcpy(n, &sc->stack.v[stride * sc->stack.n],
-			    stride * sizeof(size_t));
 			n[0] = (size_t)pc + 1;
 			n[1] = en - st - 1;
 			continue;
