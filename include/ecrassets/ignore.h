@@ -10,6 +10,15 @@
  * holding re-included files walkable). Queries use paths relative to the
  * context root, '/'-separated, without "./" and without a trailing slash.
  * A matcher is not thread-safe (it caches results).
+ *
+ * All three modes build the JavaScript regular expressions their reference
+ * library builds and run them on one engine (src/ignore/jsre.c) with V8's
+ * semantics: a lazily built DFA, or a Pike VM where the DFA cannot go, so
+ * a query takes time linear in the path for every pattern aws-cdk-lib
+ * accepts and is never refused (backreferences, which a DOCKER pattern
+ * may contain, cost polynomial time). An automaton rather than PCRE2:
+ * PCRE2 backtracks, and is not ECMAScript (docs/internals/
+ * ignore-git-docker.md).
  */
 #ifndef ECRA_IGNORE_H
 #define ECRA_IGNORE_H
@@ -50,8 +59,8 @@ ECRA_API int ecra_ignore_new(ecra_ignore **out, ecra_ignore_mode mode,
  * @param[out] out true when the entry is excluded
  * @param ig the matcher
  * @param rel the path relative to the root, e.g. "a/b.txt"
- * @return 0, or ECRA_EINVALID where the reference throws (GIT mode and
- *         a path made only of dots, such as "...")
+ * @return 0, ECRA_ENOMEM, or ECRA_EINVALID where the reference throws
+ *         (GIT mode and a path made only of dots, such as "...")
  */
 ECRA_API int ecra_ignore_ignores(bool *out, ecra_ignore *ig, const char *rel);
 

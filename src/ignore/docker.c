@@ -48,6 +48,12 @@ typedef struct {
 	docker_rule *rules;
 	size_t count, cap;
 	char *error; /* deferred: the message to fail queries with */
+	/* Per-directory cache: which rules match a parent prefix of the
+	 * last file's directory (files of one directory come together in
+	 * a walk, and that part of _test() depends only on the directory). */
+	ecra_u16 cached_dir;
+	bool *dir_hits; /* count entries, valid when have_dir */
+	bool have_dir;
 } docker_matcher;
 
 typedef struct {
@@ -238,6 +244,8 @@ static void matcher_dispose(docker_matcher *m)
 	}
 	ecra_free(m->rules);
 	ecra_free(m->error);
+	ecra_free(m->dir_hits);
+	ecra_u16_dispose(&m->cached_dir);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -527,18 +535,12 @@ done:
 static int rule_test(
     bool *out, const docker_rule *r, const uint16_t *s, size_t len)
 {
-	const char *why = NULL;
-	int error = ecra_jsre_exec(out, r->re, s, len, 0, NULL, &why);
-
-	if (error == ECRA_EINVALID)
-		return ecra_error_set(
-		    ECRA_EINVALID, "pattern '%s' is too complex", r->origin);
-	return error;
+	return ecra_jsre_exec(out, r->re, s, len, 0, NULL);
 }
 
 /* _test(): whether the rules exclude `file`. */
 static int matcher_test(
-    bool *out, const docker_matcher *m, const uint16_t *file, size_t len)
+    bool *out, docker_matcher *m, const uint16_t *file, size_t len)
 {
 	ecra_u16 dir = { 0 }, parent = { 0 };
 	size_t *ends = NULL; /* parent prefix lengths, by component count */
@@ -550,6 +552,26 @@ static int matcher_test(
 	    (error = clean_path(&parent, dir.ptr, dir.len)) < 0)
 		goto done;
 	has_parent = !u16_is(&parent, ".");
+	if (has_parent && m->have_dir && m->cached_dir.len == parent.len &&
+	    memcmp(m->cached_dir.ptr, parent.ptr, parent.len * 2) == 0) {
+		for (k = 0; k < m->count; k++) {
+			const docker_rule *r = &m->rules[k];
+			bool hit = m->dir_hits[k];
+
+			if (!hit && (error = rule_test(&hit, r, file, len)) < 0)
+				goto done;
+			if (hit)
+				matched = !r->negative;
+		}
+		*out = matched;
+		goto done;
+	}
+	m->have_dir = false;
+	if (m->dir_hits == NULL && m->count > 0 &&
+	    (m->dir_hits = ecra_calloc(m->count, sizeof(bool))) == NULL) {
+		error = ECRA_ENOMEM;
+		goto done;
+	}
 	if ((ends = ecra_alloc((parent.len + 2) * sizeof(*ends))) == NULL) {
 		error = ECRA_ENOMEM;
 		goto done;
@@ -563,9 +585,8 @@ static int matcher_test(
 		const docker_rule *r = &m->rules[k];
 		bool hit = false;
 
-		if ((error = rule_test(&hit, r, file, len)) < 0)
-			goto done;
-		if (!hit && has_parent) {
+		m->dir_hits[k] = false;
+		if (has_parent) {
 			if (r->doublestar) {
 				for (i = r->nplain; i <= nparts && !hit; i++)
 					if ((error = rule_test(&hit, r,
@@ -576,9 +597,19 @@ static int matcher_test(
 				         ends[r->ndirs])) < 0)
 					goto done;
 			}
+			m->dir_hits[k] = hit;
 		}
+		if (!hit && (error = rule_test(&hit, r, file, len)) < 0)
+			goto done;
 		if (hit)
 			matched = !r->negative;
+	}
+	if (has_parent) {
+		m->cached_dir.len = 0;
+		if ((error = ecra_u16_put(
+		         &m->cached_dir, parent.ptr, parent.len)) < 0)
+			goto done;
+		m->have_dir = true;
 	}
 	*out = matched;
 done:
@@ -605,7 +636,7 @@ static bool is_prototype_name(const char *rel)
 
 /* IgnoreBase.ignores() */
 static int matcher_ignores(
-    bool *out, const docker_matcher *m, const char *rel, const ecra_u16 *path)
+    bool *out, docker_matcher *m, const char *rel, const ecra_u16 *path)
 {
 	*out = false;
 	if (rel[0] == '\0') {
@@ -621,7 +652,7 @@ static int matcher_ignores(
 
 static int match(bool *out, void *state, const char *rel, bool complete)
 {
-	const docker_state *st = state;
+	docker_state *st = state;
 	ecra_u16 path = { 0 };
 	int error;
 

@@ -105,7 +105,6 @@ typedef struct {
 	ecra_jsre *rx[RX_COUNT];
 	const char *origin;      /* the rule being compiled, for messages */
 	const uint16_t *pattern; /* `this` of the replacers */
-	long budget;             /* steps left for this rule's replacements */
 	size_t pattern_len;
 } builder;
 
@@ -118,13 +117,7 @@ static int too_complex(const char *origin)
 static int rx_test(
     bool *out, builder *b, int which, const uint16_t *s, size_t len)
 {
-	const char *why = NULL;
-	int error = ecra_jsre_exec_budget(
-	    out, b->rx[which], s, len, 0, NULL, &why, &b->budget);
-
-	if (error == ECRA_EINVALID)
-		return too_complex(b->origin);
-	return error;
+	return ecra_jsre_exec(out, b->rx[which], s, len, 0, NULL);
 }
 
 static int put_cap(ecra_u16 *out, const uint16_t *s, const size_t *caps, int k)
@@ -254,7 +247,6 @@ static int replace(
 {
 	size_t caps[10];
 	size_t at = 0, copied = 0;
-	const char *why = NULL;
 	int error;
 
 	for (;;) {
@@ -262,10 +254,7 @@ static int replace(
 
 		if (at > len)
 			break;
-		error = ecra_jsre_exec_budget(
-		    &m, b->rx[which], s, len, at, caps, &why, &b->budget);
-		if (error == ECRA_EINVALID)
-			return too_complex(b->origin);
+		error = ecra_jsre_exec(&m, b->rx[which], s, len, at, caps);
 		if (error < 0)
 			return error;
 		if (!m)
@@ -492,7 +481,6 @@ static int compile(void **state_out, const char *const *patterns, size_t count)
 		pat.len = 0;
 		src.len = 0;
 		b.origin = patterns[k];
-		b.budget = 4 * ECRA_JSRE_MAX_STEPS;
 		if ((error = ecra_jsre_utf8_to_utf16(
 		         &pat, patterns[k], strlen(patterns[k]))) < 0 ||
 		    (error = check_pattern(&ok, &b, &pat)) < 0)
@@ -543,16 +531,12 @@ static int test_one(
 	*ignored = false;
 	for (k = 0; k < st->count; k++) {
 		const git_rule *r = &st->rules[k];
-		const char *why = NULL;
 		bool m;
 
 		/* a rule that cannot change the answer is skipped */
 		if (r->negative != *ignored)
 			continue;
-		error = ecra_jsre_exec(&m, r->re, s, len, 0, NULL, &why);
-		if (error == ECRA_EINVALID)
-			return too_complex(r->origin);
-		if (error < 0)
+		if ((error = ecra_jsre_exec(&m, r->re, s, len, 0, NULL)) < 0)
 			return error;
 		if (m)
 			*ignored = !r->negative;

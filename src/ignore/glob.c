@@ -23,6 +23,7 @@
 #include "core/alloc.h"
 #include "core/error.h"
 #include "ignore/glob_internal.h"
+#include "ignore/jsre.h"
 
 #define MAX_PATTERN_LENGTH     (1024 * 64)
 #define MAX_GLOBSTAR_RECURSION 200
@@ -32,202 +33,6 @@
 /* Brace expansion alone may hold two lists of 4,000,000 characters (the
  * brace-expansion cap) */
 #define EXPANSION_BUDGET ((size_t)256 << 20)
-
-/* ---------------------------------------------------------------- arena */
-
-struct ecra_glob_chunk {
-	ecra_glob_chunk *next;
-	size_t size;
-	max_align_t data[];
-};
-
-void ecra_glob_arena_init(ecra_glob_arena *a, jmp_buf *oom, size_t budget)
-{
-	a->head = NULL;
-	a->used = 0;
-	a->budget = budget;
-	a->oom = oom;
-}
-
-void *ecra_glob_arena_alloc(ecra_glob_arena *a, size_t size)
-{
-	ecra_glob_chunk *c;
-	size_t chunk;
-
-	size = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
-	if (size == 0)
-		size = sizeof(max_align_t);
-	if (a->head && a->used + size <= a->head->size) {
-		void *p = (char *)a->head->data + a->used;
-		a->used += size;
-		return p;
-	}
-	chunk = size > 65536 ? size : 65536;
-	if (chunk > a->budget)
-		longjmp(*a->oom, 2);
-	if ((c = ecra_alloc(sizeof(*c) + chunk)) == NULL)
-		longjmp(*a->oom, 1);
-	a->budget -= chunk;
-	c->next = a->head;
-	c->size = chunk;
-	a->head = c;
-	a->used = size;
-	return c->data;
-}
-
-void ecra_glob_arena_reset(ecra_glob_arena *a, size_t budget)
-{
-	ecra_glob_chunk *keep = NULL;
-
-	while (a->head) {
-		ecra_glob_chunk *n = a->head->next;
-		if (keep == NULL && a->head->size == 65536) {
-			keep = a->head;
-			keep->next = NULL;
-		} else {
-			ecra_free(a->head);
-		}
-		a->head = n;
-	}
-	a->head = keep;
-	a->used = 0;
-	a->budget = keep ? budget - keep->size : budget;
-}
-
-void ecra_glob_arena_fini(ecra_glob_arena *a)
-{
-	while (a->head) {
-		ecra_glob_chunk *n = a->head->next;
-		ecra_free(a->head);
-		a->head = n;
-	}
-	a->used = 0;
-}
-
-void ecra_glob_str_push(ecra_glob_arena *a, ecra_glob_str *s, uint16_t c)
-{
-	if (s->n == s->cap || s->p == NULL) {
-		size_t cap = s->cap ? s->cap * 2 : 16;
-		uint16_t *p = ecra_glob_arena_alloc(a, sizeof(*p) * cap);
-		if (s->n)
-			memcpy(p, s->p, sizeof(*p) * s->n);
-		s->p = p;
-		s->cap = cap;
-	}
-	s->p[s->n++] = c;
-}
-
-void ecra_glob_str_append(
-    ecra_glob_arena *a, ecra_glob_str *s, const uint16_t *p, size_t n)
-{
-	if (s->p == NULL || s->n + n > s->cap) {
-		size_t cap = s->cap ? s->cap : 16;
-		uint16_t *q;
-		while (cap < s->n + n)
-			cap *= 2;
-		q = ecra_glob_arena_alloc(a, sizeof(*q) * cap);
-		if (s->n)
-			memcpy(q, s->p, sizeof(*q) * s->n);
-		s->p = q;
-		s->cap = cap;
-	}
-	if (n)
-		memcpy(s->p + s->n, p, sizeof(*p) * n);
-	s->n += n;
-}
-
-void ecra_glob_str_cat(ecra_glob_arena *a, ecra_glob_str *s, const char *ascii)
-{
-	for (; *ascii; ascii++)
-		ecra_glob_str_push(a, s, (unsigned char)*ascii);
-	if (s->p == NULL)
-		ecra_glob_str_append(a, s, NULL, 0);
-}
-
-void ecra_glob_strlist_push(
-    ecra_glob_arena *a, ecra_glob_strlist *l, ecra_glob_str s)
-{
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 8;
-		ecra_glob_str *v = ecra_glob_arena_alloc(a, sizeof(*v) * cap);
-		if (l->n)
-			memcpy(v, l->v, sizeof(*v) * l->n);
-		l->v = v;
-		l->cap = cap;
-	}
-	l->v[l->n++] = s;
-}
-
-/* --------------------------------------------------------------- UTF-8 */
-
-/*
- * Decode UTF-8 to UTF-16 as Node's decoder does (WHATWG: each maximal
- * ill-formed subpart becomes one U+FFFD). `out` must hold n units (the
- * UTF-16 form is never longer than the UTF-8 one). Returns the length.
- */
-static size_t utf8_to_utf16(const unsigned char *s, size_t n, uint16_t *out)
-{
-	size_t i = 0, o = 0;
-
-	while (i < n) {
-		unsigned c = s[i];
-		unsigned need, lo = 0x80, hi = 0xBF;
-		uint32_t cp;
-		size_t j;
-		if (c < 0x80) {
-			out[o++] = (uint16_t)c;
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF) {
-			need = 1;
-			cp = c & 0x1F;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			need = 2;
-			cp = c & 0x0F;
-			if (c == 0xE0)
-				lo = 0xA0;
-			if (c == 0xED)
-				hi = 0x9F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			need = 3;
-			cp = c & 0x07;
-			if (c == 0xF0)
-				lo = 0x90;
-			if (c == 0xF4)
-				hi = 0x8F;
-		} else {
-			out[o++] = 0xFFFD;
-			i++;
-			continue;
-		}
-		for (j = 1; j <= need; j++) {
-			unsigned b;
-			if (i + j >= n)
-				break;
-			b = s[i + j];
-			if (b < lo || b > hi)
-				break;
-			lo = 0x80;
-			hi = 0xBF;
-			cp = (cp << 6) | (b & 0x3F);
-		}
-		if (j <= need) {
-			out[o++] = 0xFFFD;
-			i += j;
-			continue;
-		}
-		i += need + 1;
-		if (cp >= 0x10000) {
-			cp -= 0x10000;
-			out[o++] = (uint16_t)(0xD800 + (cp >> 10));
-			out[o++] = (uint16_t)(0xDC00 + (cp & 0x3FF));
-		} else {
-			out[o++] = (uint16_t)cp;
-		}
-	}
-	return o;
-}
 
 /* ------------------------------------------------------- compiled form */
 
@@ -247,7 +52,7 @@ typedef struct {
 	const uint16_t *lit; /* literal, or the fast test's extension */
 	size_t nlit;
 	size_t qlen; /* FT_QMARKS: the whole part's length */
-	ecra_glob_re *re;
+	ecra_jsre *re;
 } gpart;
 
 typedef struct {
@@ -274,7 +79,8 @@ typedef struct {
 	ecra_glob_arena part; /* per-part compile work (reset per part) */
 	gpattern *pats;
 	size_t npats;
-	ecra_glob_scratch *scratch;
+	ecra_jsre **res; /* every regex compiled, to free them */
+	size_t nres, capres;
 	uint16_t *buf;
 	size_t bufcap;
 	gseg *segs;
@@ -413,10 +219,27 @@ static bool compile_part(
 		ecra_glob_str_push(tmp, &src, '^');
 		ecra_glob_str_append(tmp, &src, ss.src.p, ss.src.n);
 		ecra_glob_str_push(tmp, &src, '$');
-		out->re =
-		    ecra_glob_re_compile(&st->perm, src.p, src.n, ss.uflag);
+		const char *why = NULL;
+		int rc;
+
+		if (st->nres == st->capres) {
+			size_t cap = st->capres ? 2 * st->capres : 8;
+			ecra_jsre **v = ecra_realloc(st->res, cap * sizeof(*v));
+
+			if (v == NULL)
+				longjmp(*st->perm.oom, 1);
+			st->res = v;
+			st->capres = cap;
+		}
+		rc = ecra_jsre_compile(&out->re, src.p, src.n,
+		    ss.uflag ? ECRA_JSRE_UNICODE : 0, &why);
+		if (rc == ECRA_ENOMEM)
+			longjmp(*st->perm.oom, 1);
+		if (rc < 0)
+			return false;
+		st->res[st->nres++] = out->re;
 	}
-	return out->re != NULL;
+	return true;
 }
 
 /* p.split(/\/+/) */
@@ -522,7 +345,7 @@ static int compile_one(gstate *st, gpattern *gp, const char *pattern)
 	gp->cdk_negate = pattern[0] == '!';
 	if ((u = ecra_alloc(sizeof(*u) * (len + 1))) == NULL)
 		return ECRA_ENOMEM;
-	n = utf8_to_utf16((const unsigned char *)pattern, len, u);
+	n = ecra_utf8_to_utf16_units(pattern, len, u);
 	if (n > MAX_PATTERN_LENGTH) {
 		ecra_free(u);
 		return ecra_error_set(ECRA_EINVALID,
@@ -605,7 +428,9 @@ static void release(void *state)
 		return;
 	ecra_glob_arena_fini(&st->perm);
 	ecra_free(st->pats);
-	ecra_glob_scratch_free(st->scratch);
+	for (size_t k = 0; k < st->nres; k++)
+		ecra_jsre_free(st->res[k]);
+	ecra_free(st->res);
 	ecra_free(st->buf);
 	ecra_free(st->segs);
 	ecra_free(st->memo);
@@ -658,7 +483,7 @@ static bool part_test(gfile *f, const gpart *p, size_t i)
 {
 	const uint16_t *s = f->buf + f->seg[i].off;
 	size_t n = f->seg[i].len;
-	int r;
+	bool m = false;
 
 	if (p->kind == PK_LITERAL)
 		return n == p->nlit &&
@@ -685,12 +510,11 @@ static bool part_test(gfile *f, const gpart *p, size_t i)
 	default:
 		break;
 	}
-	r = ecra_glob_re_test(p->re, &f->st->scratch, s, n);
-	if (r < 0) {
+	if (ecra_jsre_exec(&m, p->re, s, n, 0, NULL) < 0) {
 		f->error = ECRA_ENOMEM;
 		return false;
 	}
-	return r == 1;
+	return m;
 }
 
 /* #matchOne(file.slice(0, flen), pattern[pi0..pl), false, fi0, pi0) */
@@ -939,7 +763,7 @@ static int match(bool *out, void *state, const char *rel, bool complete)
 		st->buf = b;
 		st->bufcap = len + 1;
 	}
-	n = utf8_to_utf16((const unsigned char *)rel, len, st->buf);
+	n = ecra_utf8_to_utf16_units(rel, len, st->buf);
 	if (n / 2 + 2 > st->segcap) {
 		size_t cap = n / 2 + 2 < 16 ? 16 : n / 2 + 2;
 		gseg *s = ecra_alloc(sizeof(*s) * cap);

@@ -4,10 +4,11 @@
  * ignore/jsre.c - a JavaScript-compatible (non-unicode, Annex B) regular
  * expression engine over UTF-16 code units; see jsre.h for the scope.
  *
- * The pattern is parsed into a tree, compiled to a program for a
- * backtracking machine (in the style of V8's irregexp semantics, not its
- * implementation) and run with an explicit stack holding choice points
- * and a trail of register writes, so backtracking never recurses.
+ * The pattern is parsed into a tree, compiled to a program whose
+ * instruction order is the order a backtracking machine (V8's irregexp
+ * semantics) tries alternatives in, and run by a Pike VM that advances all
+ * threads together in that order: the answers are the backtracking ones,
+ * in time linear in the input for a yes/no question.
  */
 #include "ignore/jsre.h"
 
@@ -16,6 +17,7 @@
 
 #include "core/alloc.h"
 #include "ecrassets/errors.h"
+#include "ignore/glob_internal.h"
 
 /* ------------------------------------------------------------------ */
 /* UTF-16 strings and character predicates                             */
@@ -63,65 +65,86 @@ void ecra_u16_dispose(ecra_u16 *s)
 	s->len = s->cap = 0;
 }
 
-int ecra_jsre_utf8_to_utf16(ecra_u16 *out, const char *str, size_t len)
+/*
+ * The one UTF-8 decoder of src/ignore (see jsre.h).
+ */
+size_t ecra_utf8_to_utf16_units(const char *str, size_t n, uint16_t *out)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
-	int error;
+	size_t i = 0, o = 0;
 
-	if ((error = ecra_u16_put(out, NULL, 0)) < 0)
-		return error;
-	while (i < len) {
-		unsigned int c = s[i], cp, need, lo = 0x80, hi = 0xBF, k;
-
+	while (i < n) {
+		unsigned c = s[i];
+		unsigned need, lo = 0x80, hi = 0xBF;
+		uint32_t cp;
+		size_t j;
 		if (c < 0x80) {
-			cp = c;
-			need = 0;
-		} else if (c >= 0xC2 && c <= 0xDF) {
-			cp = c & 0x1F;
+			out[o++] = (uint16_t)c;
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF) {
 			need = 1;
+			cp = c & 0x1F;
 		} else if (c >= 0xE0 && c <= 0xEF) {
-			cp = c & 0x0F;
 			need = 2;
+			cp = c & 0x0F;
 			if (c == 0xE0)
 				lo = 0xA0;
 			if (c == 0xED)
 				hi = 0x9F;
 		} else if (c >= 0xF0 && c <= 0xF4) {
-			cp = c & 0x07;
 			need = 3;
+			cp = c & 0x07;
 			if (c == 0xF0)
 				lo = 0x90;
 			if (c == 0xF4)
 				hi = 0x8F;
 		} else {
-			if ((error = ecra_u16_putc(out, 0xFFFD)) < 0)
-				return error;
+			out[o++] = 0xFFFD;
 			i++;
 			continue;
 		}
-		i++;
-		for (k = 0; k < need; k++) {
-			if (i >= len || s[i] < lo || s[i] > hi)
+		for (j = 1; j <= need; j++) {
+			unsigned b;
+			if (i + j >= n)
 				break;
-			cp = (cp << 6) | (s[i] & 0x3F);
+			b = s[i + j];
+			if (b < lo || b > hi)
+				break;
 			lo = 0x80;
 			hi = 0xBF;
-			i++;
+			cp = (cp << 6) | (b & 0x3F);
 		}
-		if (k < need)
-			error = ecra_u16_putc(out, 0xFFFD);
-		else if (cp >= 0x10000) {
-			uint16_t pair[2];
-
-			pair[0] = (uint16_t)(0xD800 + ((cp - 0x10000) >> 10));
-			pair[1] = (uint16_t)(0xDC00 + ((cp - 0x10000) & 0x3FF));
-			error = ecra_u16_put(out, pair, 2);
-		} else
-			error = ecra_u16_putc(out, (uint16_t)cp);
-		if (error < 0)
-			return error;
+		if (j <= need) {
+			out[o++] = 0xFFFD;
+			i += j;
+			continue;
+		}
+		i += need + 1;
+		if (cp >= 0x10000) {
+			cp -= 0x10000;
+			out[o++] = (uint16_t)(0xD800 + (cp >> 10));
+			out[o++] = (uint16_t)(0xDC00 + (cp & 0x3FF));
+		} else {
+			out[o++] = (uint16_t)cp;
+		}
 	}
+	return o;
+}
+
+int ecra_jsre_utf8_to_utf16(ecra_u16 *out, const char *str, size_t len)
+{
+	if (out->cap < len + 1) {
+		uint16_t *p = ecra_realloc(out->ptr, (len + 1) * sizeof(*p));
+
+		if (p == NULL)
+			return ECRA_ENOMEM;
+		out->ptr = p;
+		out->cap = len + 1;
+	}
+	out->len = ecra_utf8_to_utf16_units(str, len, out->ptr);
+	out->ptr[out->len] = 0;
 	return 0;
 }
 
@@ -210,13 +233,12 @@ typedef struct {
 	int32_t mark;           /* N_REPEAT: its progress register */
 } node;
 
-typedef struct {
-	uint16_t lo, hi;
-} range;
+typedef ecra_glob_range range; /* lo, hi: code points */
 
 typedef struct {
 	range *ranges;
 	size_t count, cap;
+	uint32_t props; /* u flag: bit q is ecra_glob_props[q] (\p{...}) */
 	bool neg;
 } cclass;
 
@@ -232,7 +254,8 @@ enum {
 	OP_EOL,
 	OP_WORDB,
 	OP_BACKREF,
-	OP_LOOK,  /* sub-program at pc + 1, continue at x */
+	OP_LOOK,  /* sub-program at pc + 1, continue at x; y: its number,
+	           * c: 1 when it holds a group or a backreference */
 	OP_MARK,  /* reg x = pos */
 	OP_CHECK, /* fail if pos == reg x */
 	OP_RESET, /* captures [x, y) undefined */
@@ -242,7 +265,7 @@ enum {
 typedef struct {
 	uint8_t op;
 	uint8_t neg;
-	uint16_t c;
+	uint32_t c;
 	int32_t x, y;
 } inst;
 
@@ -254,12 +277,17 @@ struct ecra_jsre {
 	size_t nprog;
 	cclass *classes;
 	size_t nclasses;
-	bool anchored; /* every match starts at 0 */
+	bool anchored;             /* every match starts at 0 */
+	bool has_backref;          /* needs the exact mode */
+	bool dfa_ok;               /* no lookahead, \b or backreference */
+	struct ecra_jsre_dfa *dfa; /* built lazily by yes/no tests */
+	size_t nlooks; /* lookaheads, numbered in their OP_LOOK's y */
 };
 
 typedef struct {
 	const uint16_t *s;
 	size_t n, i;
+	bool u; /* the u flag: code points, strict syntax */
 	node *nodes;
 	size_t nnodes, capnodes;
 	cclass *classes;
@@ -313,7 +341,7 @@ static void add_kid(parser *p, int parent, int kid)
 	n->last = kid;
 }
 
-static int class_add(parser *p, cclass *c, uint16_t lo, uint16_t hi)
+static int class_add(parser *p, cclass *c, uint32_t lo, uint32_t hi)
 {
 	if (c->count == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 8;
@@ -368,12 +396,12 @@ static int class_add_escape(parser *p, cclass *c, uint16_t which)
 		return 0;
 	}
 	for (k = 0; k < n; k++) {
-		if (r[k].lo > next && class_add(p, c, (uint16_t)next,
-		                          (uint16_t)(r[k].lo - 1)) < 0)
+		if (r[k].lo > next && class_add(p, c, next, r[k].lo - 1) < 0)
 			return -1;
-		next = (uint32_t)r[k].hi + 1;
+		next = r[k].hi + 1;
 	}
-	if (next <= 0xFFFF && class_add(p, c, (uint16_t)next, 0xFFFF) < 0)
+	if (next <= (p->u ? 0x10FFFFu : 0xFFFFu) &&
+	    class_add(p, c, next, p->u ? 0x10FFFF : 0xFFFF) < 0)
 		return -1;
 	return 0;
 }
@@ -419,6 +447,50 @@ static bool is_letter(uint16_t c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* The source character at p->i (a code point with the u flag). */
+static uint32_t read_char(parser *p)
+{
+	uint32_t c = p->s[p->i++];
+
+	if (p->u && c >= 0xD800 && c <= 0xDBFF && p->i < p->n &&
+	    p->s[p->i] >= 0xDC00 && p->s[p->i] <= 0xDFFF)
+		c = 0x10000 + ((c - 0xD800) << 10) + (p->s[p->i++] - 0xDC00u);
+	return c;
+}
+
+/* u flag: what may follow '\' as an identity escape. */
+static bool is_syntax_char(uint32_t c)
+{
+	return c < 128 && c != 0 && strchr("^$\\.*+?()[]{}|/", (int)c);
+}
+
+/* u flag: \p{Name} or \P{Name} at p->i (at the p); the property index,
+ * or -1 after failing. Only the names minimatch emits are known. */
+static int parse_property(parser *p, bool *negated)
+{
+	char name[32];
+	size_t j = p->i + 1, k;
+	int q;
+
+	*negated = p->s[p->i] == 'P';
+	if (j >= p->n || p->s[j] != '{')
+		FAIL(p, "Invalid property name");
+	for (k = j + 1; k < p->n && p->s[k] != '}'; k++)
+		if (k - j - 1 >= sizeof(name) - 1 || p->s[k] > 127)
+			FAIL(p, "Invalid property name");
+	if (k >= p->n || k == j + 1)
+		FAIL(p, "Invalid property name");
+	for (q = 0; (size_t)q < k - j - 1; q++)
+		name[q] = (char)p->s[j + 1 + (size_t)q];
+	name[k - j - 1] = '\0';
+	for (q = 0; ecra_glob_props[q].name != NULL; q++)
+		if (strcmp(ecra_glob_props[q].name, name) == 0) {
+			p->i = k + 1;
+			return q;
+		}
+	FAIL(p, "Invalid property name");
+}
+
 /* Legacy octal escape starting at p->i (a digit 0-7): at most three
  * digits, with a value of at most 0377. */
 static uint16_t parse_octal(parser *p)
@@ -434,7 +506,7 @@ static uint16_t parse_octal(parser *p)
 }
 
 /* \x \u with `digits` hex digits after p->i (pointing at x or u). */
-static bool parse_hex(parser *p, int digits, uint16_t *out)
+static bool parse_hex(parser *p, int digits, uint32_t *out)
 {
 	unsigned int v = 0;
 	int k;
@@ -449,7 +521,7 @@ static bool parse_hex(parser *p, int digits, uint16_t *out)
 		v = v * 16 + (unsigned int)h;
 	}
 	p->i += 1 + (size_t)digits;
-	*out = (uint16_t)v;
+	*out = v;
 	return true;
 }
 
@@ -457,9 +529,9 @@ static bool parse_hex(parser *p, int digits, uint16_t *out)
  * A character escape after '\' (p->i at the letter), shared by atoms and
  * classes (digits and c are handled by the callers). Sets *out.
  */
-static void parse_char_escape(parser *p, uint16_t *out)
+static int parse_char_escape(parser *p, uint32_t *out, bool in_class)
 {
-	uint16_t c = p->s[p->i];
+	uint32_t c = p->s[p->i];
 
 	switch (c) {
 	case 'f':
@@ -479,31 +551,43 @@ static void parse_char_escape(parser *p, uint16_t *out)
 		break;
 	case 'x':
 		if (parse_hex(p, 2, out))
-			return;
+			return 0;
+		if (p->u)
+			FAIL(p, "Invalid escape");
 		*out = 'x';
 		break;
 	case 'u':
 		if (parse_hex(p, 4, out))
-			return;
+			return 0;
+		if (p->u)
+			FAIL(p, "Invalid Unicode escape");
 		*out = 'u';
 		break;
 	default:
+		if (p->u && !is_syntax_char(c) && !(in_class && c == '-'))
+			FAIL(p, "Invalid escape");
+		if (p->u) {
+			*out = read_char(p);
+			return 0;
+		}
 		*out = c; /* identity escape */
 		break;
 	}
 	p->i++;
+	return 0;
 }
 
 /*
  * One class atom. Returns 0 with *unit set, 1 for a class escape (letter
  * in *unit), -1 on error.
  */
-static int parse_class_atom(parser *p, uint16_t *unit)
+static int parse_class_atom(parser *p, uint32_t *unit, int *prop)
 {
-	uint16_t c;
+	uint32_t c;
+	bool negated;
 
 	if (p->s[p->i] != '\\') {
-		*unit = p->s[p->i++];
+		*unit = read_char(p);
 		return 0;
 	}
 	p->i++;
@@ -524,23 +608,59 @@ static int parse_class_atom(parser *p, uint16_t *unit)
 		p->i++;
 		*unit = 8;
 		return 0;
+	case 'p':
+	case 'P':
+		if (!p->u)
+			break;
+		if ((*prop = parse_property(p, &negated)) < 0)
+			return -1;
+		if (negated) /* minimatch never emits \P */
+			FAIL(p, "Invalid property name in character class");
+		*unit = 'p';
+		return 1;
 	case 'c':
 		if (p->i + 1 < p->n &&
-		    (is_letter(p->s[p->i + 1]) || is_digit(p->s[p->i + 1]) ||
-		        p->s[p->i + 1] == '_')) {
-			*unit = (uint16_t)(p->s[p->i + 1] & 0x1F);
+		    (is_letter(p->s[p->i + 1]) ||
+		        (!p->u && (is_digit(p->s[p->i + 1]) ||
+		                      p->s[p->i + 1] == '_')))) {
+			*unit = (uint32_t)(p->s[p->i + 1] & 0x1F);
 			p->i += 2;
-		} else
+		} else if (p->u)
+			FAIL(p, "Invalid class escape");
+		else
 			*unit = '\\'; /* the c is read next */
 		return 0;
 	default:
-		if (is_octal(c)) {
-			*unit = parse_octal(p);
-			return 0;
-		}
-		parse_char_escape(p, unit);
+		break;
+	}
+	if (is_octal(c) &&
+	    !(p->u && c == '0' &&
+	        (p->i + 1 >= p->n || !is_digit(p->s[p->i + 1])))) {
+		if (p->u)
+			FAIL(p, "Invalid class escape");
+		*unit = parse_octal(p);
 		return 0;
 	}
+	if (p->u && c == '0') {
+		p->i++;
+		*unit = 0;
+		return 0;
+	}
+	if (p->u && is_digit(c))
+		FAIL(p, "Invalid class escape");
+	return parse_char_escape(p, unit, true);
+}
+
+/* Add a class atom (kind 1: a class escape, or a property `prop`). */
+static int class_add_atom(parser *p, cclass *c, int kind, uint32_t a, int prop)
+{
+	if (kind == 0)
+		return class_add(p, c, a, a);
+	if (prop >= 0) {
+		c->props |= 1u << prop;
+		return 0;
+	}
+	return class_add_escape(p, c, (uint16_t)a);
 }
 
 static int parse_class(parser *p)
@@ -555,8 +675,8 @@ static int parse_class(parser *p)
 		p->i++;
 	}
 	for (;;) {
-		uint16_t a, b;
-		int ka, kb;
+		uint32_t a, b;
+		int ka, kb, pa = -1, pb = -1;
 
 		if (p->i >= p->n)
 			FAIL(p, "Unterminated character class");
@@ -564,21 +684,22 @@ static int parse_class(parser *p)
 			p->i++;
 			break;
 		}
-		if ((ka = parse_class_atom(p, &a)) < 0)
+		if ((ka = parse_class_atom(p, &a, &pa)) < 0)
 			return -1;
 		c = &p->classes[ci];
 		if (p->i + 1 < p->n && p->s[p->i] == '-' &&
 		    p->s[p->i + 1] != ']') {
 			p->i++;
-			if ((kb = parse_class_atom(p, &b)) < 0)
+			if ((kb = parse_class_atom(p, &b, &pb)) < 0)
 				return -1;
+			c = &p->classes[ci];
 			if (ka == 1 || kb == 1) {
+				if (p->u)
+					FAIL(p, "Invalid character class");
 				/* Annex B: a class escape makes '-' literal */
-				if ((ka ? class_add_escape(p, c, a)
-				        : class_add(p, c, a, a)) < 0 ||
+				if (class_add_atom(p, c, ka, a, pa) < 0 ||
 				    class_add(p, c, '-', '-') < 0 ||
-				    (kb ? class_add_escape(p, c, b)
-				        : class_add(p, c, b, b)) < 0)
+				    class_add_atom(p, c, kb, b, pb) < 0)
 					return -1;
 				continue;
 			}
@@ -589,8 +710,7 @@ static int parse_class(parser *p)
 				return -1;
 			continue;
 		}
-		if ((ka ? class_add_escape(p, c, a) : class_add(p, c, a, a)) <
-		    0)
+		if (class_add_atom(p, c, ka, a, pa) < 0)
 			return -1;
 	}
 	if ((id = new_node(p, N_CLASS)) < 0)
@@ -641,7 +761,7 @@ static bool parse_braces(parser *p, int32_t *min, int32_t *max)
 
 static int parse_disjunction(parser *p);
 
-static int char_node(parser *p, uint16_t c)
+static int char_node(parser *p, uint32_t c)
 {
 	int id = new_node(p, N_CHAR);
 
@@ -656,8 +776,9 @@ static int char_node(parser *p, uint16_t c)
  */
 static int parse_atom_escape(parser *p, bool *assertion)
 {
-	uint16_t c, u;
-	int id;
+	uint32_t c, u;
+	int id, ci, prop;
+	bool negated;
 
 	if (p->i >= p->n)
 		FAIL(p, "\\ at end of pattern");
@@ -676,28 +797,41 @@ static int parse_atom_escape(parser *p, bool *assertion)
 	case 's':
 	case 'S':
 	case 'w':
-	case 'W': {
-		int ci = new_class(p);
-
+	case 'W':
 		p->i++;
-		if (ci < 0 || class_add_escape(p, &p->classes[ci], c) < 0 ||
+		if ((ci = new_class(p)) < 0 ||
+		    class_add_escape(p, &p->classes[ci], (uint16_t)c) < 0 ||
 		    (id = new_node(p, N_CLASS)) < 0)
 			return -1;
 		p->nodes[id].a = ci;
 		return id;
-	}
+	case 'p':
+	case 'P':
+		if (!p->u)
+			break;
+		if ((prop = parse_property(p, &negated)) < 0 ||
+		    (ci = new_class(p)) < 0 || (id = new_node(p, N_CLASS)) < 0)
+			return -1;
+		p->classes[ci].props = 1u << prop;
+		p->classes[ci].neg = negated;
+		p->nodes[id].a = ci;
+		return id;
 	case 'c':
 		if (p->i + 1 < p->n && is_letter(p->s[p->i + 1])) {
-			u = (uint16_t)(p->s[p->i + 1] & 0x1F);
+			u = (uint32_t)(p->s[p->i + 1] & 0x1F);
 			p->i += 2;
 			return char_node(p, u);
 		}
+		if (p->u)
+			FAIL(p, "Invalid unicode escape");
 		return char_node(p, '\\'); /* the c is read next */
 	case '0':
 		if (p->i + 1 >= p->n || !is_digit(p->s[p->i + 1])) {
 			p->i++;
 			return char_node(p, 0);
 		}
+		if (p->u)
+			FAIL(p, "Invalid decimal escape");
 		return char_node(p, parse_octal(p));
 	default:
 		break;
@@ -718,13 +852,16 @@ static int parse_atom_escape(parser *p, bool *assertion)
 			p->nodes[id].a = (int32_t)v;
 			return id;
 		}
+		if (p->u)
+			FAIL(p, "Invalid escape");
 		if (c >= '8') {
 			p->i++;
 			return char_node(p, c);
 		}
 		return char_node(p, parse_octal(p));
 	}
-	parse_char_escape(p, &u);
+	if (parse_char_escape(p, &u, false) < 0)
+		return -1;
 	return char_node(p, u);
 }
 
@@ -760,6 +897,8 @@ static int parse_term(parser *p, int seq)
 
 		if (parse_braces(p, &min, &max))
 			FAIL(p, "Nothing to repeat");
+		if (p->u)
+			FAIL(p, "Lone quantifier brackets");
 		p->i = save + 1;
 		if ((atom = char_node(p, '{')) < 0)
 			return -1;
@@ -810,15 +949,20 @@ static int parse_term(parser *p, int seq)
 		if ((atom = new_node(p, kind >= 2 ? N_LOOK : N_GROUP)) < 0)
 			return -1;
 		p->nodes[atom].kid = inner;
-		if (kind >= 2)
+		if (kind >= 2) {
 			p->nodes[atom].neg = kind == 3;
-		else
+			quantifiable = !p->u;
+		} else
 			p->nodes[atom].a = kind == 0 ? first : 0;
 		break;
 	}
+	case '}':
+	case ']':
+		if (p->u)
+			FAIL(p, "Lone quantifier brackets");
+		/* fall through */
 	default:
-		p->i++;
-		if ((atom = char_node(p, c)) < 0)
+		if ((atom = char_node(p, read_char(p))) < 0)
 			return -1;
 		break;
 	}
@@ -936,7 +1080,7 @@ typedef struct {
 	const char *why;
 } emitter;
 
-static int emit(emitter *e, uint8_t op, uint16_t c, int32_t x, int32_t y)
+static int emit(emitter *e, uint8_t op, uint32_t c, int32_t x, int32_t y)
 {
 	if (e->n >= ECRA_JSRE_MAX_PROGRAM) {
 		e->error = ECRA_EINVALID;
@@ -1034,7 +1178,7 @@ static int gen(emitter *e, int id)
 	case N_EMPTY:
 		return 0;
 	case N_CHAR:
-		return emit(e, OP_CHAR, (uint16_t)n->a, 0, 0) < 0 ? -1 : 0;
+		return emit(e, OP_CHAR, (uint32_t)n->a, 0, 0) < 0 ? -1 : 0;
 	case N_ANY:
 		return emit(e, OP_ANY, 0, 0, 0) < 0 ? -1 : 0;
 	case N_CLASS:
@@ -1145,6 +1289,36 @@ static void parser_dispose(parser *p)
 	ecra_free(p->nodes);
 }
 
+struct ecra_jsre_dfa;
+static void dfa_free(struct ecra_jsre_dfa *d);
+
+/*
+ * Whether a lookahead is positive and nothing but the end of the match
+ * follows it (ignore's "(?=$|\/$)"). For a yes/no answer such a
+ * lookahead is the same as its body matched in place, which a DFA can do.
+ */
+static bool tail_lookahead(const ecra_jsre *re, const inst *in)
+{
+	int32_t pc = in->x;
+	size_t hops = 0;
+
+	if (in->neg)
+		return false;
+	while (hops++ < re->nprog) {
+		const inst *at = &re->prog[pc];
+
+		if (at->op == OP_MATCH)
+			return true;
+		if (at->op == OP_JMP)
+			pc = at->x;
+		else if (at->op == OP_CLOSE)
+			pc++;
+		else
+			return false;
+	}
+	return false;
+}
+
 void ecra_jsre_free(ecra_jsre *re)
 {
 	size_t k;
@@ -1155,6 +1329,7 @@ void ecra_jsre_free(ecra_jsre *re)
 		ecra_free(re->classes[k].ranges);
 	ecra_free(re->classes);
 	ecra_free(re->prog);
+	dfa_free(re->dfa);
 	ecra_free(re);
 }
 
@@ -1173,7 +1348,13 @@ int ecra_jsre_compile(ecra_jsre **out, const uint16_t *src, size_t len,
 	memset(&e, 0, sizeof(e));
 	p.s = src;
 	p.n = len;
+	p.u = (flags & ECRA_JSRE_UNICODE) != 0;
 	p.ncaps = count_captures(src, len);
+	if (p.u && (flags & ECRA_JSRE_ICASE)) {
+		/* no strategy builds it: minimatch runs without nocase */
+		*why = "the i and u flags together are not supported";
+		return ECRA_EINVALID;
+	}
 	if ((root = parse_disjunction(&p)) < 0)
 		goto parse_failed;
 	if (p.i < p.n) {
@@ -1208,6 +1389,24 @@ int ecra_jsre_compile(ecra_jsre **out, const uint16_t *src, size_t len,
 	p.classes = NULL;
 	p.nclasses = 0;
 	re->anchored = re->nprog > 1 && re->prog[1].op == OP_BOL;
+	re->dfa_ok = (flags & ECRA_JSRE_NO_DFA) == 0;
+	for (k = 0; k < re->nprog; k++) {
+		inst *in = &re->prog[k];
+		size_t j;
+
+		if (in->op == OP_BACKREF || in->op == OP_WORDB ||
+		    (in->op == OP_LOOK && !tail_lookahead(re, in)))
+			re->dfa_ok = false;
+		if (in->op == OP_BACKREF)
+			re->has_backref = true;
+		if (in->op != OP_LOOK)
+			continue;
+		in->y = (int32_t)re->nlooks++;
+		for (j = k + 1; j < (size_t)in->x; j++)
+			if (re->prog[j].op == OP_OPEN ||
+			    re->prog[j].op == OP_BACKREF)
+				in->c = 1;
+	}
 	*out = re;
 	re = NULL;
 	goto done;
@@ -1225,101 +1424,154 @@ done:
 	return error;
 }
 
+void ecra_jsre_size(
+    const ecra_jsre *re, size_t *insts, size_t *looks, bool *backrefs)
+{
+	*insts = re->nprog;
+	*looks = re->nlooks;
+	*backrefs = re->has_backref;
+}
+
 size_t ecra_jsre_groups(const ecra_jsre *re)
 {
 	return re->ngroups;
 }
 
 /* ------------------------------------------------------------------ */
-/* Matching                                                            */
+/* Matching: a Pike VM                                                 */
+
+/*
+ * The program runs as a Thompson/Pike simulation: all threads advance
+ * together over the input, one code unit per step, in priority order (the
+ * order a backtracking machine would try them), so the first thread to
+ * reach MATCH is the match a backtracking engine finds.
+ *
+ * Two modes:
+ * - plain (a yes/no answer, no backreference): a thread is just its pc
+ *   and a pc is kept once per step. Registers are not needed: an empty
+ *   iteration that CHECK would reject leads back to a loop head already
+ *   visited at this position, so the set of reachable states is the same.
+ *   Work is O(program x length); a lookahead's answer at a position is
+ *   memoised, so each is computed at most once per position.
+ * - exact (captures asked for, or the program has a backreference): a
+ *   thread carries its registers (captures, open groups, iteration marks)
+ *   and is kept once per (pc, registers) per step, which is what a
+ *   backtracking machine visits minus the repeats whose futures are
+ *   identical. Answers and captures are exactly the backtracking ones; the
+ *   work is polynomial (the number of distinct register vectors), which
+ *   only regexes with backreferences or callers asking for captures (the
+ *   GIT strategy rewriting a rule's text) pay.
+ */
 
 typedef struct {
-	int32_t pc;   /* >= 0: choice point; -1: register restore */
-	uint32_t reg; /* for restores */
-	size_t pos;   /* position, or the old register value */
-} frame;
+	size_t *v; /* n entries of `stride` words: pc; in exact mode the
+	            * units still to skip inside a backreference, then the
+	            * registers */
+	size_t n, cap;
+} tarr;
 
 typedef struct {
 	const ecra_jsre *re;
 	const uint16_t *s;
+	const uint32_t *cp; /* u flag: the input as code points */
 	size_t len;
-	size_t *regs; /* caps[2 * (ngroups + 1)], open[ngroups + 1], marks */
-	size_t open_base, mark_base;
-	frame *stack;
-	size_t top, cap;
-	long steps, limit;
 	bool icase;
-	frame local_stack[128];
-	size_t local_regs[64];
-} vm;
-
-static int push(vm *m, int32_t pc, uint32_t reg, size_t pos)
-{
-	if (m->top == m->cap) {
-		size_t cap = m->cap * 2;
-		frame *f;
-
-		if (cap > ECRA_JSRE_MAX_STACK)
-			return ECRA_EINVALID; /* reported as too complex */
-
-		/* the first stack lives in the caller's frame */
-		if (m->stack == m->local_stack) {
-			if ((f = ecra_alloc(cap * sizeof(*f))) == NULL)
-				return ECRA_ENOMEM;
-			memcpy(f, m->stack, m->top * sizeof(*f));
-		} else if ((f = ecra_realloc(m->stack, cap * sizeof(*f))) ==
-		           NULL)
-			return ECRA_ENOMEM;
-		m->stack = f;
-		m->cap = cap;
-	}
-	m->stack[m->top].pc = pc;
-	m->stack[m->top].reg = reg;
-	m->stack[m->top].pos = pos;
-	m->top++;
-	return 0;
-}
-
-static int set_reg(vm *m, size_t reg, size_t value)
-{
+	bool exact;
+	size_t nregs, stride;
+	size_t roff; /* where the registers start in an entry */
+	size_t open_base, mark_base;
+	int8_t *memo; /* nlooks x (len + 1): -1 unknown, 0, 1 */
+	size_t work;
 	int error;
+} pike;
 
-	if (m->regs[reg] == value)
-		return 0;
-	if ((error = push(m, -1, (uint32_t)reg, m->regs[reg])) < 0)
-		return error;
-	m->regs[reg] = value;
-	return 0;
+typedef struct {
+	tarr stack; /* closure work list */
+	tarr cur;   /* threads waiting for a unit, in priority order */
+	tarr next;  /* the same, for the next position */
+	tarr seen;  /* exact mode: (pc, registers) visited this step */
+	size_t *table;
+	size_t table_cap;
+	uint32_t *mark; /* plain mode: pc visited at generation mark[pc] */
+	size_t *tmp;    /* two entries: a seed, a lookahead's thread */
+	uint32_t gen;
+} scratch;
+
+static size_t *tarr_push(pike *m, tarr *a, size_t stride)
+{
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 16;
+		size_t *v = ecra_realloc(a->v, cap * stride * sizeof(size_t));
+
+		if (v == NULL) {
+			m->error = ECRA_ENOMEM;
+			return NULL;
+		}
+		a->v = v;
+		a->cap = cap;
+	}
+	return &a->v[stride * a->n++];
 }
 
-static bool is_word(uint16_t c)
+static void scratch_dispose(scratch *sc)
+{
+	ecra_free(sc->stack.v);
+	ecra_free(sc->cur.v);
+	ecra_free(sc->next.v);
+	ecra_free(sc->seen.v);
+	ecra_free(sc->table);
+	ecra_free(sc->mark);
+	ecra_free(sc->tmp);
+}
+
+/* The input unit (code point with the u flag) at i. */
+static uint32_t at(const pike *m, size_t i)
+{
+	return m->cp != NULL ? m->cp[i] : m->s[i];
+}
+
+static bool is_word(uint32_t c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	       (c >= '0' && c <= '9') || c == '_';
 }
 
 /* Ranges are sorted and disjoint (normalize_class): binary search. */
-static bool class_has(const cclass *c, uint16_t u)
+static bool ranges_have(const range *r, size_t count, uint32_t u)
 {
-	size_t lo = 0, hi = c->count;
+	size_t lo = 0, hi = count;
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 
-		if (c->ranges[mid].hi < u)
+		if (r[mid].hi < u)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < c->count && c->ranges[lo].lo <= u;
+	return lo < count && r[lo].lo <= u;
 }
 
-static bool class_match(const vm *m, const cclass *c, uint16_t u)
+static bool class_has(const cclass *c, uint32_t u)
+{
+	uint32_t props = c->props;
+	int q;
+
+	if (ranges_have(c->ranges, c->count, u))
+		return true;
+	for (q = 0; props != 0; q++, props >>= 1)
+		if ((props & 1) != 0 && ranges_have(ecra_glob_props[q].ranges,
+		                            ecra_glob_props[q].count, u))
+			return true;
+	return false;
+}
+
+static bool class_match(const pike *m, const cclass *c, uint32_t u)
 {
 	bool found = class_has(c, u);
 
 	if (!found && m->icase) {
-		uint16_t k = ecra_jsre_canonicalize(u);
+		uint16_t k = ecra_jsre_canonicalize((uint16_t)u);
 		size_t j;
 
 		if (k != u && class_has(c, k))
@@ -1333,260 +1585,742 @@ static bool class_match(const vm *m, const cclass *c, uint16_t u)
 	return found != c->neg;
 }
 
-static bool unit_eq(const vm *m, uint16_t a, uint16_t b)
+static bool unit_eq(const pike *m, uint32_t a, uint32_t b)
 {
 	if (a == b)
 		return true;
-	return m->icase &&
-	       ecra_jsre_canonicalize(a) == ecra_jsre_canonicalize(b);
+	return m->icase && ecra_jsre_canonicalize((uint16_t)a) ==
+	                       ecra_jsre_canonicalize((uint16_t)b);
 }
 
-/* Drop choice points above `base`, keeping the register trail. */
-static void cut(vm *m, size_t base)
+static bool consumes(const pike *m, const inst *in, uint32_t u)
 {
-	size_t r, w = base;
-
-	for (r = base; r < m->top; r++)
-		if (m->stack[r].pc < 0)
-			m->stack[w++] = m->stack[r];
-	m->top = w;
-}
-
-/* Undo everything above `base`. */
-static void unwind(vm *m, size_t base)
-{
-	while (m->top > base) {
-		frame *f = &m->stack[--m->top];
-
-		if (f->pc < 0)
-			m->regs[f->reg] = f->pos;
+	switch (in->op) {
+	case OP_CHAR:
+		return unit_eq(m, u, in->c);
+	case OP_ANY:
+		return !ecra_jsre_is_line_terminator(u);
+	default:
+		return class_match(m, &m->re->classes[in->x], u);
 	}
+}
+
+static uint64_t entry_hash(const size_t *e, size_t stride)
+{
+	uint64_t h = 1469598103934665603ull;
+	size_t k;
+
+	for (k = 0; k < stride; k++)
+		h = (h ^ (uint64_t)e[k]) * 1099511628211ull;
+	return h;
+}
+
+/* Exact mode: whether (pc, registers) was visited this step; marks it. */
+static int seen_add(pike *m, scratch *sc, const size_t *e)
+{
+	size_t k, slot, *copy;
+
+	if (2 * (sc->seen.n + 1) > sc->table_cap) {
+		size_t cap = sc->table_cap ? sc->table_cap * 2 : 64;
+		size_t *t = ecra_alloc(cap * sizeof(*t));
+
+		if (t == NULL) {
+			m->error = ECRA_ENOMEM;
+			return -1;
+		}
+		for (k = 0; k < cap; k++)
+			t[k] = SIZE_MAX;
+		for (k = 0; k < sc->seen.n; k++) {
+			slot = (size_t)entry_hash(
+			    &sc->seen.v[k * m->stride], m->stride);
+			while (t[slot & (cap - 1)] != SIZE_MAX)
+				slot++;
+			t[slot & (cap - 1)] = k;
+		}
+		ecra_free(sc->table);
+		sc->table = t;
+		sc->table_cap = cap;
+	}
+	for (slot = (size_t)entry_hash(e, m->stride);; slot++) {
+		size_t at = sc->table[slot & (sc->table_cap - 1)];
+
+		if (at == SIZE_MAX)
+			break;
+		if (memcmp(&sc->seen.v[at * m->stride], e,
+		        m->stride * sizeof(size_t)) == 0)
+			return 1;
+	}
+	sc->table[slot & (sc->table_cap - 1)] = sc->seen.n;
+	if ((copy = tarr_push(m, &sc->seen, m->stride)) == NULL)
+		return -1;
+	memcpy(copy, e, m->stride * sizeof(size_t));
+	return 0;
+}
+
+static void seen_clear(scratch *sc)
+{
+	size_t k;
+
+	for (k = 0; k < sc->table_cap; k++)
+		sc->table[k] = SIZE_MAX;
+	sc->seen.n = 0;
+}
+
+static int run(pike *m, int32_t pc0, size_t start, bool search, size_t *regs,
+    bool *matched);
+
+/* Whether the lookahead at `pc` holds at `pos` (exact mode: with the
+ * thread's registers `regs`, which a positive one updates). */
+static int look(pike *m, int32_t pc, size_t pos, size_t *regs, bool *holds)
+{
+	const inst *in = &m->re->prog[pc];
+	int8_t *memo = NULL;
+	bool found = false;
+	int error;
+
+	if (!m->exact || in->c == 0)
+		memo = &m->memo[(size_t)in->y * (m->len + 1) + pos];
+	if (memo != NULL && *memo >= 0) {
+		*holds = (*memo != 0) != (in->neg != 0);
+		return 0;
+	}
+	if (m->exact) {
+		size_t save[64], *copy = save;
+
+		if (m->nregs > 64 &&
+		    (copy = ecra_alloc(m->nregs * sizeof(*copy))) == NULL)
+			return m->error = ECRA_ENOMEM;
+		memcpy(copy, regs, m->nregs * sizeof(*copy));
+		error = run(m, pc + 1, pos, false, copy, &found);
+		if (error == 0 && found && !in->neg)
+			memcpy(regs, copy, m->nregs * sizeof(*copy));
+		if (copy != save)
+			ecra_free(copy);
+	} else
+		error = run(m, pc + 1, pos, false, NULL, &found);
+	if (error < 0)
+		return error;
+	if (memo != NULL)
+		*memo = found ? 1 : 0;
+	*holds = found != (in->neg != 0);
+	return 0;
+}
+
+/* Copy the entry just popped from the closure stack to `out` (the
+ * threads of the next position); NULL when out of memory. */
+static size_t *hand_over(pike *m, scratch *sc, tarr *out)
+{
+	size_t *n = tarr_push(m, out, m->stride);
+
+	if (n != NULL)
+		memcpy(n, &sc->stack.v[m->stride * sc->stack.n],
+		    m->stride * sizeof(size_t));
+	return n;
 }
 
 /*
- * Run from pc at pos until MATCH (1, *end set), failure back to `base`
- * (0), or an error (< 0).
+ * Follow the epsilon moves from the entry `seed` (pc + registers) at
+ * `pos`, in priority order, appending consuming threads to `out`. Returns
+ * 1 when a MATCH is reached (its registers copied to `regs` in exact
+ * mode; lower-priority paths are dropped), 0, or an error.
  */
-static int run(vm *m, int32_t pc, size_t pos, size_t base, size_t *end)
+static int closure(pike *m, scratch *sc, const size_t *seed, size_t pos,
+    tarr *out, size_t *regs)
 {
 	const inst *prog = m->re->prog;
+	size_t stride = m->stride, *e, *n;
 	int error;
 
-	for (;;) {
-		const inst *in = &prog[pc];
+	sc->stack.n = 0;
+	if ((e = tarr_push(m, &sc->stack, stride)) == NULL)
+		return m->error;
+	memcpy(e, seed, stride * sizeof(size_t));
+	while (sc->stack.n > 0) {
+		size_t *r, *top = sc->tmp + stride;
+		int32_t pc;
+		const inst *in;
 
-		if (++m->steps > m->limit)
-			return ECRA_EINVALID;
-		switch (in->op) {
-		case OP_CHAR:
-			if (pos < m->len && unit_eq(m, m->s[pos], in->c)) {
-				pos++;
-				pc++;
-				continue;
-			}
-			goto fail;
-		case OP_ANY:
-			if (pos < m->len &&
-			    !ecra_jsre_is_line_terminator(m->s[pos])) {
-				pos++;
-				pc++;
-				continue;
-			}
-			goto fail;
-		case OP_CLASS:
-			if (pos < m->len &&
-			    class_match(m, &m->re->classes[in->x], m->s[pos])) {
-				pos++;
-				pc++;
-				continue;
-			}
-			goto fail;
-		case OP_SPLIT:
-			if ((error = push(m, in->y, 0, pos)) < 0)
+		e = &sc->stack.v[stride * --sc->stack.n];
+		m->work++;
+		if (m->exact) {
+			if ((error = seen_add(m, sc, e)) < 0)
 				return error;
-			pc = in->x;
-			continue;
-		case OP_JMP:
-			pc = in->x;
-			continue;
-		case OP_OPEN:
-			if ((error = set_reg(
-			         m, m->open_base + (size_t)in->x, pos)) < 0)
-				return error;
-			pc++;
-			continue;
-		case OP_CLOSE:
-			if ((error = set_reg(m, 2 * (size_t)in->x,
-			         m->regs[m->open_base + (size_t)in->x])) < 0 ||
-			    (error = set_reg(m, 2 * (size_t)in->x + 1, pos)) <
-			        0)
-				return error;
-			pc++;
-			continue;
-		case OP_BOL:
-			if (pos != 0)
-				goto fail;
-			pc++;
-			continue;
-		case OP_EOL:
-			if (pos != m->len)
-				goto fail;
-			pc++;
-			continue;
-		case OP_WORDB: {
-			bool a = pos > 0 && is_word(m->s[pos - 1]);
-			bool b = pos < m->len && is_word(m->s[pos]);
-
-			if ((a != b) == (in->neg != 0))
-				goto fail;
-			pc++;
+			if (error == 1)
+				continue;
+		} else {
+			if (sc->mark[e[0]] == sc->gen)
+				continue;
+			sc->mark[e[0]] = sc->gen;
+		}
+		pc = (int32_t)e[0];
+		in = &prog[pc];
+		r = e + m->roff;
+		if (m->exact && e[1] > 0) {
+			/* inside a backreference: one more unit */
+			if ((n = hand_over(m, sc, out)) == NULL)
+				return m->error;
+			n[1]--;
 			continue;
 		}
+		switch (in->op) {
+		case OP_CHAR:
+		case OP_ANY:
+		case OP_CLASS:
+			if (pos >= m->len || !consumes(m, in, at(m, pos)))
+				continue;
+			if ((n = hand_over(m, sc, out)) == NULL)
+				return m->error;
+			n[0] = (size_t)pc + 1;
+			continue;
+		case OP_MATCH:
+			if (regs != NULL)
+				memcpy(regs, r, m->nregs * sizeof(size_t));
+			sc->stack.n = 0;
+			return 1;
+		case OP_JMP:
+			e[0] = (size_t)in->x;
+			sc->stack.n++;
+			continue;
+		case OP_SPLIT:
+			/* push y, then x on top of it: x runs first */
+			e[0] = (size_t)in->y;
+			sc->stack.n++;
+			if ((n = tarr_push(m, &sc->stack, stride)) == NULL)
+				return m->error;
+			memcpy(n, n - stride, stride * sizeof(size_t));
+			n[0] = (size_t)in->x;
+			continue;
+		case OP_OPEN:
+			if (m->exact)
+				r[m->open_base + (size_t)in->x] = pos;
+			break;
+		case OP_CLOSE:
+			if (m->exact) {
+				r[2 * (size_t)in->x] =
+				    r[m->open_base + (size_t)in->x];
+				r[2 * (size_t)in->x + 1] = pos;
+			}
+			break;
+		case OP_BOL:
+			if (pos != 0)
+				continue;
+			break;
+		case OP_EOL:
+			if (pos != m->len)
+				continue;
+			break;
+		case OP_WORDB: {
+			bool a = pos > 0 && is_word(at(m, pos - 1));
+			bool b = pos < m->len && is_word(at(m, pos));
+
+			if ((a != b) == (in->neg != 0))
+				continue;
+			break;
+		}
 		case OP_BACKREF: {
-			size_t st = m->regs[2 * (size_t)in->x];
-			size_t en = m->regs[2 * (size_t)in->x + 1];
+			size_t st = r[2 * (size_t)in->x];
+			size_t en = r[2 * (size_t)in->x + 1];
 			size_t k;
 
-			if (st != SIZE_MAX && en != SIZE_MAX) {
-				if (en - st > m->len - pos)
-					goto fail;
-				m->steps += (long)(en - st);
-				for (k = 0; k < en - st; k++)
-					if (!unit_eq(
-					        m, m->s[st + k], m->s[pos + k]))
-						goto fail;
-				pos += en - st;
-			}
-			pc++;
+			if (st == SIZE_MAX || en == SIZE_MAX || st == en)
+				break;
+			if (en - st > m->len - pos)
+				continue;
+			m->work += en - st;
+			for (k = 0; k < en - st; k++)
+				if (!unit_eq(m, at(m, st + k), at(m, pos + k)))
+					break;
+			if (k < en - st)
+				continue;
+			/* consume it one unit per step, as a character */
+			if ((n = hand_over(m, sc, out)) == NULL)
+				return m->error;
+			n[0] = (size_t)pc + 1;
+			n[1] = en - st - 1;
 			continue;
 		}
 		case OP_LOOK: {
-			size_t mark = m->top, dummy;
-			int r = run(m, pc + 1, pos, mark, &dummy);
+			bool holds;
 
-			if (r < 0)
-				return r;
-			if (in->neg) {
-				if (r == 1) {
-					unwind(m, mark);
-					goto fail;
-				}
-			} else {
-				if (r == 0)
-					goto fail;
-				cut(m, mark);
-			}
-			pc = in->x;
+			/* the nested run reuses nothing of sc, but look()
+			 * may update r: keep a private copy */
+			memcpy(top, e, stride * sizeof(size_t));
+			if ((error = look(m, pc, pos, top + m->roff, &holds)) <
+			    0)
+				return error;
+			if (!holds)
+				continue;
+			e = &sc->stack.v[stride * sc->stack.n];
+			memcpy(e, top, stride * sizeof(size_t));
+			e[0] = (size_t)in->x;
+			sc->stack.n++;
 			continue;
 		}
 		case OP_MARK:
-			if ((error = set_reg(
-			         m, m->mark_base + (size_t)in->x, pos)) < 0)
-				return error;
-			pc++;
-			continue;
-		case OP_CHECK:
-			if (m->regs[m->mark_base + (size_t)in->x] == pos)
-				goto fail;
-			pc++;
-			continue;
-		case OP_RESET: {
-			int32_t g;
-
-			m->steps += in->y - in->x; /* work, for the bound */
-			for (g = in->x; g < in->y; g++)
-				if ((error = set_reg(
-				         m, 2 * (size_t)g, SIZE_MAX)) < 0 ||
-				    (error = set_reg(
-				         m, 2 * (size_t)g + 1, SIZE_MAX)) < 0)
-					return error;
-			pc++;
-			continue;
-		}
-		case OP_MATCH:
-			*end = pos;
-			return 1;
-		default:
-			return ECRA_EINVALID;
-		}
-	fail:
-		for (;;) {
-			frame *f;
-
-			if (m->top <= base)
-				return 0;
-			f = &m->stack[--m->top];
-			if (f->pc < 0) {
-				m->regs[f->reg] = f->pos;
-				continue;
-			}
-			pc = f->pc;
-			pos = f->pos;
+			if (m->exact)
+				r[m->mark_base + (size_t)in->x] = pos;
 			break;
+		case OP_CHECK:
+			if (m->exact && r[m->mark_base + (size_t)in->x] == pos)
+				continue;
+			break;
+		case OP_RESET:
+			if (m->exact) {
+				int32_t g;
+
+				for (g = in->x; g < in->y; g++)
+					r[2 * (size_t)g] =
+					    r[2 * (size_t)g + 1] = SIZE_MAX;
+			}
+			break;
+		default:
+			continue;
 		}
+		/* fall through to the next instruction, same registers */
+		e[0] = (size_t)pc + 1;
+		sc->stack.n++;
 	}
+	return 0;
 }
 
-int ecra_jsre_exec(bool *matched, const ecra_jsre *re, const uint16_t *str,
-    size_t len, size_t start, size_t *caps, const char **why)
+/*
+ * Run from pc0 at `start`: anchored, or searching forward like exec().
+ * `regs` (exact mode) holds the initial registers and receives the
+ * match's.
+ */
+static int run(pike *m, int32_t pc0, size_t start, bool search, size_t *regs,
+    bool *matched)
 {
-	long budget = ECRA_JSRE_MAX_STEPS;
-
-	return ecra_jsre_exec_budget(
-	    matched, re, str, len, start, caps, why, &budget);
-}
-
-int ecra_jsre_exec_budget(bool *matched, const ecra_jsre *re,
-    const uint16_t *str, size_t len, size_t start, size_t *caps,
-    const char **why, long *budget)
-{
-	vm m;
-	size_t nregs, k, at, end;
-	int error = 0, r = 0;
+	scratch sc;
+	size_t pos, k, stride = m->stride, *seed;
+	bool found = false;
+	int error = 0, r;
 
 	*matched = false;
-	*why = NULL;
+	memset(&sc, 0, sizeof(sc));
+	if ((sc.tmp = ecra_alloc(2 * stride * sizeof(size_t))) == NULL ||
+	    (!m->exact && (sc.mark = ecra_calloc(
+	                       m->re->nprog, sizeof(*sc.mark))) == NULL)) {
+		scratch_dispose(&sc);
+		return m->error = ECRA_ENOMEM;
+	}
+	seed = sc.tmp;
+	for (pos = start;; pos++) {
+		tarr t;
+
+		sc.gen++;
+		if (m->exact)
+			seen_clear(&sc);
+		/* threads from the previous step, in priority order */
+		for (k = 0; k < sc.cur.n && error == 0; k++) {
+			r = closure(
+			    m, &sc, &sc.cur.v[k * stride], pos, &sc.next, regs);
+			if (r < 0)
+				error = r;
+			else if (r == 1) {
+				found = true;
+				break;
+			}
+		}
+		/* a new attempt starting here, lowest priority */
+		if (error == 0 && !found && !*matched &&
+		    (pos == start || search)) {
+			seed[0] = (size_t)pc0;
+			if (m->exact) {
+				seed[1] = 0;
+				memcpy(
+				    seed + 2, regs, m->nregs * sizeof(size_t));
+			}
+			r = closure(m, &sc, seed, pos, &sc.next, regs);
+			if (r < 0)
+				error = r;
+			else if (r == 1)
+				found = true;
+		}
+		if (error < 0)
+			break;
+		if (found) {
+			*matched = true;
+			found = false;
+			/* plain mode: any match answers; exact: keep the
+			 * higher-priority threads, they may still match */
+			if (!m->exact)
+				break;
+		}
+		t = sc.cur;
+		sc.cur = sc.next;
+		sc.next = t;
+		sc.next.n = 0;
+		if (pos >= m->len)
+			break;
+		if (sc.cur.n == 0 && (*matched || !search))
+			break;
+	}
+	scratch_dispose(&sc);
+	return error;
+}
+
+/* ------------------------------------------------------------------ */
+/* Matching: a lazily built DFA over the plain mode                    */
+
+/*
+ * A yes/no test of a program without word boundaries, backreferences or
+ * lookaheads (but for tail ones, see tail_lookahead()) runs on a DFA built as
+ * it goes (as RE2 and Rust's regex-automata do): a state is the set of threads
+ * (pcs) waiting at a position, plus whether the position is 0 (where ^ holds);
+ * its closure is computed once, for a middle position (where $ fails) and for
+ * the end (where it holds), and its transitions on units below 256 are cached.
+ * Each unit then costs one table lookup. States are kept while the cache
+ * holds fewer than DFA_MAX_STATES; past that the test runs on the Pike VM
+ * (still linear), so memory stays bounded.
+ */
+
+#define DFA_MAX_STATES 2000
+#define DFA_UNKNOWN    (-1)
+
+typedef struct {
+	int32_t *seeds; /* sorted pcs: the key */
+	size_t nseeds;
+	bool start;
+	int32_t *cons; /* consuming threads after the closure */
+	size_t ncons;
+	bool mid_match, end_match;
+	int32_t next[256];
+} dstate;
+
+struct ecra_jsre_dfa {
+	dstate *states;
+	size_t n, cap;
+	int32_t *table; /* open addressing: state indexes, -1 empty */
+	size_t table_cap;
+	uint32_t *mark; /* closure: pc seen at generation mark[pc] */
+	uint32_t gen;
+	int32_t *stack, *buf; /* closure stack; a seed set being built */
+	bool full;            /* over DFA_MAX_STATES: use the Pike VM */
+};
+
+static uint64_t seeds_hash(const int32_t *s, size_t n, bool start)
+{
+	uint64_t h = start ? 0x9E3779B97F4A7C15ull : 1469598103934665603ull;
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		h = (h ^ (uint64_t)(uint32_t)s[k]) * 1099511628211ull;
+	return h;
+}
+
+/* Closure of `seeds` with ^ holding when `bol`, $ when `eol`: appends
+ * the consuming pcs to cons (may be NULL) and tells whether MATCH is
+ * reached. */
+static bool dfa_closure(const ecra_jsre *re, struct ecra_jsre_dfa *d,
+    const int32_t *seeds, size_t nseeds, bool bol, bool eol, int32_t *cons,
+    size_t *ncons)
+{
+	size_t top = 0, k;
+	bool match = false;
+
+	if (++d->gen == 0) {
+		memset(d->mark, 0, re->nprog * sizeof(*d->mark));
+		d->gen = 1;
+	}
+	if (ncons != NULL)
+		*ncons = 0;
+	for (k = nseeds; k > 0; k--)
+		d->stack[top++] = seeds[k - 1];
+	while (top > 0) {
+		int32_t pc = d->stack[--top];
+		const inst *in = &re->prog[pc];
+
+		if (d->mark[pc] == d->gen)
+			continue;
+		d->mark[pc] = d->gen;
+		switch (in->op) {
+		case OP_CHAR:
+		case OP_ANY:
+		case OP_CLASS:
+			if (cons != NULL)
+				cons[(*ncons)++] = pc;
+			continue;
+		case OP_MATCH:
+			match = true;
+			continue;
+		case OP_JMP:
+			d->stack[top++] = in->x;
+			continue;
+		case OP_SPLIT:
+			d->stack[top++] = in->y;
+			d->stack[top++] = in->x;
+			continue;
+		case OP_BOL:
+			if (!bol)
+				continue;
+			break;
+		case OP_EOL:
+			if (!eol)
+				continue;
+			break;
+		default: /* OPEN CLOSE MARK CHECK RESET, and LOOK (a tail
+		          * lookahead, see tail_lookahead(), runs its body,
+		          * which ends in a MATCH) */
+			break;
+		}
+		d->stack[top++] = pc + 1;
+	}
+	return match;
+}
+
+static int int32_cmp(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The state for a seed set (sorted, deduplicated here); -1 when out of
+ * memory or full. */
+static int32_t dfa_state(const ecra_jsre *re, struct ecra_jsre_dfa *d,
+    int32_t *seeds, size_t n, bool start)
+{
+	size_t w = 0, k, slot;
+	uint64_t h;
+	dstate *st;
+
+	qsort(seeds, n, sizeof(*seeds), int32_cmp);
+	for (k = 0; k < n; k++)
+		if (w == 0 || seeds[w - 1] != seeds[k])
+			seeds[w++] = seeds[k];
+	n = w;
+	h = seeds_hash(seeds, n, start);
+	for (slot = (size_t)h;; slot++) {
+		int32_t at = d->table[slot & (d->table_cap - 1)];
+
+		if (at < 0)
+			break;
+		st = &d->states[at];
+		if (st->start == start && st->nseeds == n &&
+		    (n == 0 ||
+		        memcmp(st->seeds, seeds, n * sizeof(*seeds)) == 0))
+			return at;
+	}
+	if (d->n >= DFA_MAX_STATES) {
+		d->full = true;
+		return -1;
+	}
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? 2 * d->cap : 16;
+		dstate *v = ecra_realloc(d->states, cap * sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		d->states = v;
+		d->cap = cap;
+	}
+	st = &d->states[d->n];
+	memset(st, 0, sizeof(*st));
+	st->start = start;
+	st->nseeds = n;
+	st->seeds = ecra_alloc((n + 1) * sizeof(int32_t));
+	st->cons = ecra_alloc(re->nprog * sizeof(int32_t));
+	if (st->seeds == NULL || st->cons == NULL) {
+		ecra_free(st->seeds);
+		ecra_free(st->cons);
+		return -1;
+	}
+	memcpy(st->seeds, seeds, n * sizeof(*seeds));
+	for (k = 0; k < 256; k++)
+		st->next[k] = DFA_UNKNOWN;
+	st->mid_match =
+	    dfa_closure(re, d, seeds, n, start, false, st->cons, &st->ncons);
+	st->end_match = dfa_closure(re, d, seeds, n, start, true, NULL, NULL);
+	{
+		int32_t *c =
+		    ecra_realloc(st->cons, (st->ncons + 1) * sizeof(*st->cons));
+
+		if (c != NULL)
+			st->cons = c;
+	}
+	d->table[slot & (d->table_cap - 1)] = (int32_t)d->n;
+	return (int32_t)d->n++;
+}
+
+static void dfa_free(struct ecra_jsre_dfa *d)
+{
+	size_t k;
+
+	if (d == NULL)
+		return;
+	for (k = 0; k < d->n; k++) {
+		ecra_free(d->states[k].seeds);
+		ecra_free(d->states[k].cons);
+	}
+	ecra_free(d->states);
+	ecra_free(d->table);
+	ecra_free(d->mark);
+	ecra_free(d->stack);
+	ecra_free(d->buf);
+	ecra_free(d);
+}
+
+static struct ecra_jsre_dfa *dfa_new(const ecra_jsre *re)
+{
+	struct ecra_jsre_dfa *d = ecra_calloc(1, sizeof(*d));
+	size_t k;
+
+	if (d == NULL)
+		return NULL;
+	d->table_cap = (size_t)1 << 12; /* > 2 x DFA_MAX_STATES */
+	if ((d->table = ecra_alloc(d->table_cap * sizeof(int32_t))) == NULL ||
+	    (d->mark = ecra_calloc(re->nprog, sizeof(uint32_t))) == NULL ||
+	    (d->stack = ecra_alloc((3 * re->nprog + 2) * sizeof(int32_t))) ==
+	        NULL ||
+	    (d->buf = ecra_alloc((re->nprog + 1) * sizeof(int32_t))) == NULL) {
+		dfa_free(d);
+		return NULL;
+	}
+	for (k = 0; k < d->table_cap; k++)
+		d->table[k] = -1;
+	return d;
+}
+
+/*
+ * The DFA's answer: 1 match, 0 none, -1 when the DFA cannot answer (out
+ * of memory or full: the caller runs the Pike VM).
+ */
+static int dfa_run(ecra_jsre *re, const uint16_t *str, size_t len,
+    const uint32_t *cp, size_t *work)
+{
+	struct ecra_jsre_dfa *d = re->dfa;
+	bool search = !re->anchored;
+	int32_t s;
+	size_t pos;
+
+	if (d == NULL && (d = re->dfa = dfa_new(re)) == NULL)
+		return -1;
+	if (d->full)
+		return -1;
+	if (d->n == 0) {
+		d->buf[0] = 0;
+		if (dfa_state(re, d, d->buf, 1, true) != 0)
+			return -1;
+	}
+	s = 0;
+	for (pos = 0; pos < len; pos++) {
+		const dstate *st = &d->states[s];
+		uint32_t u = cp != NULL ? cp[pos] : str[pos];
+		int32_t nx = u < 256 ? st->next[u] : DFA_UNKNOWN;
+
+		if (st->mid_match)
+			return 1;
+		if (nx == DFA_UNKNOWN) {
+			size_t k, n = 0;
+			pike m;
+
+			memset(&m, 0, sizeof(m));
+			m.re = re;
+			m.icase = (re->flags & ECRA_JSRE_ICASE) != 0;
+			for (k = 0; k < st->ncons; k++)
+				if (consumes(&m, &re->prog[st->cons[k]], u))
+					d->buf[n++] = st->cons[k] + 1;
+			if (search)
+				d->buf[n++] = 0;
+			if ((nx = dfa_state(re, d, d->buf, n, false)) < 0)
+				return -1;
+			/* states may have moved */
+			if (u < 256)
+				d->states[s].next[u] = nx;
+		}
+		s = nx;
+		if (work != NULL)
+			(*work)++;
+		if (d->states[s].nseeds == 0)
+			return 0; /* dead: nothing can match any more */
+	}
+	return d->states[s].mid_match || d->states[s].end_match ? 1 : 0;
+}
+
+int ecra_jsre_exec_work(bool *matched, ecra_jsre *re, const uint16_t *str,
+    size_t len, size_t start, size_t *caps, size_t *work)
+{
+	pike m;
+	size_t nlooks = re->nlooks, k;
+	size_t *regs = NULL;
+	uint32_t *cp = NULL;
+	int error;
+
+	*matched = false;
 	memset(&m, 0, sizeof(m));
 	m.re = re;
 	m.s = str;
 	m.len = len;
 	m.icase = (re->flags & ECRA_JSRE_ICASE) != 0;
-	m.limit = *budget;
+	m.exact = caps != NULL || re->has_backref;
 	m.open_base = 2 * (re->ngroups + 1);
 	m.mark_base = m.open_base + re->ngroups + 1;
-	nregs = m.mark_base + re->nmarks;
-	m.stack = m.local_stack;
-	m.cap = sizeof(m.local_stack) / sizeof(m.local_stack[0]);
-	if (nregs <= sizeof(m.local_regs) / sizeof(m.local_regs[0]))
-		m.regs = m.local_regs;
-	else if ((m.regs = ecra_alloc(nregs * sizeof(*m.regs))) == NULL)
-		return ECRA_ENOMEM;
-	for (at = start; at <= len; at++) {
-		for (k = 0; k < nregs; k++)
-			m.regs[k] = SIZE_MAX;
-		m.top = 0;
-		if ((r = run(&m, 0, at, 0, &end)) != 0)
-			break;
-		if (re->anchored)
-			break;
+	m.nregs = m.exact ? m.mark_base + re->nmarks : 0;
+	m.roff = m.exact ? 2 : 1;
+	m.stride = m.roff + m.nregs;
+	if (start > len)
+		return 0;
+	if ((re->flags & ECRA_JSRE_UNICODE) != 0) {
+		/* code points; offsets below count code points */
+		size_t i, n = 0;
+
+		if ((cp = ecra_alloc((len + 1) * sizeof(*cp))) == NULL)
+			return ECRA_ENOMEM;
+		for (i = 0; i < len; i++) {
+			uint32_t c = str[i];
+
+			if (c >= 0xD800 && c <= 0xDBFF && i + 1 < len &&
+			    str[i + 1] >= 0xDC00 && str[i + 1] <= 0xDFFF) {
+				c = 0x10000 + ((c - 0xD800) << 10) +
+				    (str[i + 1] - 0xDC00u);
+				i++;
+			}
+			cp[n++] = c;
+		}
+		m.cp = cp;
+		len = n;
+		m.len = n;
 	}
-	if (r < 0) {
-		error = r;
-		if (r == ECRA_EINVALID)
-			*why = ECRA_JSRE_TOO_COMPLEX;
-		goto done;
+	if (!m.exact && re->dfa_ok && start == 0) {
+		int r = dfa_run(re, str, len, cp, work);
+
+		if (r >= 0) {
+			*matched = r == 1;
+			ecra_free(cp);
+			return 0;
+		}
 	}
-	if (r == 1) {
-		*matched = true;
-		if (caps != NULL)
-			for (k = 0; k < 2 * (re->ngroups + 1); k++)
-				caps[k] = m.regs[k];
+	if (nlooks > 0) {
+		if ((m.memo = ecra_alloc(nlooks * (len + 1))) == NULL) {
+			ecra_free(cp);
+			return ECRA_ENOMEM;
+		}
+		memset(m.memo, -1, nlooks * (len + 1));
 	}
-done:
-	*budget -= m.steps < *budget ? m.steps : *budget;
-	if (m.regs != m.local_regs)
-		ecra_free(m.regs);
-	if (m.stack != m.local_stack)
-		ecra_free(m.stack);
+	if (m.exact) {
+		if ((regs = ecra_alloc(m.nregs * sizeof(*regs))) == NULL) {
+			ecra_free(m.memo);
+			ecra_free(cp);
+			return ECRA_ENOMEM;
+		}
+		for (k = 0; k < m.nregs; k++)
+			regs[k] = SIZE_MAX;
+	}
+	error = run(&m, 0, start, !re->anchored, regs, matched);
+	if (error == 0 && *matched && caps != NULL)
+		for (k = 0; k < 2 * (re->ngroups + 1); k++)
+			caps[k] = regs[k];
+	ecra_free(m.memo);
+	ecra_free(regs);
+	ecra_free(cp);
+	if (work != NULL)
+		*work += m.work;
 	return error;
+}
+
+int ecra_jsre_exec(bool *matched, ecra_jsre *re, const uint16_t *str,
+    size_t len, size_t start, size_t *caps)
+{
+	return ecra_jsre_exec_work(matched, re, str, len, start, caps, NULL);
 }

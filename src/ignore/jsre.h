@@ -26,14 +26,25 @@
  *   regexes (simple upper-casing over the whole BMP, never mapping a
  *   non-ASCII unit to ASCII), table in jsre_fold.c.
  *
+ * - flag ECRA_JSRE_UNICODE (the u flag, for the GLOB strategy): source and
+ *   input are code points, the u-mode syntax rules apply (identity escapes
+ *   only for syntax characters, no Annex B braces, octal or \c forms,
+ *   lookaheads not quantifiable) and \p{Name} / \P{Name} name the
+ *   properties of glob_unicode.c (the ones minimatch emits). Capture
+ *   offsets then count code points. Not combined with ECRA_JSRE_ICASE.
+ *
  * Not supported (rejected as syntax errors, and unreachable from the
  * patterns the strategies build): lookbehind (?<= ) (?<! ), named groups
  * (?<name> ) and \k<name>, flags other than i.
  *
- * Matching is bounded: more than ECRA_JSRE_MAX_STEPS steps (or
- * ECRA_JSRE_MAX_STACK backtracking entries) in one ecra_jsre_exec() call,
+ * Matching is a Pike VM (see jsre.c): a yes/no test of a regex without
+ * backreferences takes time linear in the input (program size x length,
+ * lookaheads memoised per position) and is never refused. Asking for
+ * captures, or a backreference in the regex, switches to an exact mode
+ * whose work is polynomial in the input. Only compiling is bounded:
  * programs above ECRA_JSRE_MAX_PROGRAM instructions and nesting deeper
- * than ECRA_JSRE_MAX_DEPTH fail with ECRA_JSRE_TOO_COMPLEX.
+ * than ECRA_JSRE_MAX_DEPTH fail with ECRA_JSRE_TOO_COMPLEX (V8 has the
+ * same kind of limits, "RegExp too big" and its stack limit).
  */
 #ifndef SRC_IGNORE_JSRE_H
 #define SRC_IGNORE_JSRE_H
@@ -42,12 +53,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ECRA_JSRE_ICASE 1u
+#define ECRA_JSRE_ICASE   1u
+#define ECRA_JSRE_UNICODE 2u
+/* Testing: run yes/no tests on the Pike VM even where the DFA could. */
+#define ECRA_JSRE_NO_DFA 4u
 
-#define ECRA_JSRE_MAX_STEPS   5000000L
 #define ECRA_JSRE_MAX_PROGRAM 200000
 #define ECRA_JSRE_MAX_DEPTH   400
-#define ECRA_JSRE_MAX_STACK   ((size_t)1 << 21) /* backtrack entries */
 
 /* Reason given by ecra_jsre_compile()/ecra_jsre_exec() for limits. */
 #define ECRA_JSRE_TOO_COMPLEX "too complex"
@@ -65,7 +77,13 @@ int ecra_u16_putc(ecra_u16 *s, uint16_t unit);
 int ecra_u16_puts(ecra_u16 *s, const char *ascii);
 void ecra_u16_dispose(ecra_u16 *s);
 
-/* Decode UTF-8 (WHATWG: each maximal invalid subpart becomes U+FFFD). */
+/* Decode UTF-8 to UTF-16 as Node's decoder does (WHATWG: each maximal
+ * ill-formed subpart becomes one U+FFFD) into `out`, which must hold
+ * `len` units (the UTF-16 form is never longer). Returns the length. The
+ * one decoder of src/ignore: every strategy calls it. */
+size_t ecra_utf8_to_utf16_units(const char *s, size_t len, uint16_t *out);
+
+/* The same, into a growable string (replacing its contents). */
 int ecra_jsre_utf8_to_utf16(ecra_u16 *out, const char *s, size_t len);
 
 /* JavaScript's WhiteSpace or LineTerminator (\s, String.trim()). */
@@ -103,19 +121,20 @@ size_t ecra_jsre_groups(const ecra_jsre *re);
  * regex without the y flag). On a match *matched is true and, when caps
  * is not NULL, caps[0..1] hold the match and caps[2k..2k+1] group k, as
  * code unit offsets; SIZE_MAX marks an undefined group. caps must hold
- * 2 * (groups + 1) entries. Returns 0, ECRA_ENOMEM, or ECRA_EINVALID
- * with *why = ECRA_JSRE_TOO_COMPLEX when the step bound is exceeded.
+ * 2 * (groups + 1) entries. Returns 0 or ECRA_ENOMEM.
  */
-int ecra_jsre_exec(bool *matched, const ecra_jsre *re, const uint16_t *str,
-    size_t len, size_t start, size_t *caps, const char **why);
+int ecra_jsre_exec(bool *matched, ecra_jsre *re, const uint16_t *str,
+    size_t len, size_t start, size_t *caps);
 
-/*
- * ecra_jsre_exec() spending at most *budget steps, and deducting the
- * steps it took from *budget, so a caller can bound a series of calls.
- */
-int ecra_jsre_exec_budget(bool *matched, const ecra_jsre *re,
-    const uint16_t *str, size_t len, size_t start, size_t *caps,
-    const char **why, long *budget);
+/* ecra_jsre_exec() adding the VM's work (thread steps) to *work, so tests
+ * and the fuzz target can check that it stays linear. */
+int ecra_jsre_exec_work(bool *matched, ecra_jsre *re, const uint16_t *str,
+    size_t len, size_t start, size_t *caps, size_t *work);
+
+/* Instructions in the program, lookaheads in it, and whether it has a
+ * backreference (for work bounds in tests). */
+void ecra_jsre_size(
+    const ecra_jsre *re, size_t *insts, size_t *looks, bool *backrefs);
 
 void ecra_jsre_free(ecra_jsre *re);
 

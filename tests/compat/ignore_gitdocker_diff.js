@@ -215,6 +215,36 @@ function fixedCases() {
 		cases.push({ mode: 'git', patterns: ['!' + p, 'a'], queries: qs });
 	}
 	cases.push({ mode: 'git', patterns: ['x'], queries: qs });
+	/*
+	 * Patterns a backtracking engine takes exponential or cubic time on
+	 * (the old C engine refused them as "too complex"): long names,
+	 * kept short enough for V8 itself to answer quickly.
+	 */
+	const long = (c, n, tail) => c.repeat(n) + tail;
+	const lq = q([long('a', 60, ''), long('a', 60, 'b'), 'd/' + long('a',
+		60, 'b'), 'x/' + long('-', 40, '.lo'), 'x/' + long('-', 40,
+		'.log'), long('-', 40, '.log')]);
+	for (const mode of ['git', 'docker'])
+		for (const p of ['*a*a*b', '**/*-*-*-*.log', '!*a*a*b'])
+			cases.push({ mode, patterns: ['*', p], queries: lq });
+	/* backreferences reach the regex in DOCKER mode */
+	const bq = q(['aa', 'ab', 'abbc', 'abc', 'xyy', 'xyz', 'aa/b',
+		'AA', 'xyY']);
+	for (const p of ['(a)\\1', '(a|b)\\1*c', 'x(.)\\1', '(a)|\\1b',
+		'(?:(a)|b)\\1', '!x(.)\\1'])
+		cases.push({ mode: 'docker', patterns: ['*', p], queries: bq });
+	/*
+	 * Several files of one directory in a row, with negations, as a walk
+	 * asks (DOCKER caches per directory which rules match a parent).
+	 */
+	const walk = q(['keep', 'keep/a', 'keep/x', 'keep/b.md', 'keep/sub',
+		'keep/sub/x', 'keep/sub/y', 'other/a', 'other/x', 'keep/a',
+		'a/b/c/d', 'a/b/c/e', 'a/b/x/d']);
+	for (const mode of ['git', 'docker'])
+		for (const ps of [['*', '!keep/**', 'keep/x'],
+			['**/x', '!keep/x', 'a/b'], ['keep', '!keep/sub/**',
+			'**/*.md'], ['a/**/d', '!a/b/c', 'other']])
+			cases.push({ mode, patterns: ps, queries: walk });
 	cases.push({ mode: 'docker', patterns: ['*'], queries:
 		q(['constructor', 'toString', 'valueOf', '__proto__',
 			'hasOwnProperty', 'a/constructor', '']) });

@@ -41,9 +41,9 @@ static json_t *run_case(json_t *c)
 		goto done;
 	}
 	ng = ecra_jsre_groups(re);
-	if (ecra_jsre_exec(
-	        &m, re, s.ptr, s.len, 0, ng < 63 ? caps : NULL, &why) < 0) {
-		out = json_pack("{s:s}", "limit", why ? why : "?");
+	if (ecra_jsre_exec(&m, re, s.ptr, s.len, 0, ng < 63 ? caps : NULL) <
+	    0) {
+		out = json_pack("{s:s}", "error", "out of memory");
 		goto done;
 	}
 	if (!m) {

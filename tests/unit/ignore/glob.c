@@ -9,6 +9,7 @@
  * throws, i.e. ecra_ignore_new must reject the list).
  */
 #include "helpers.h"
+#include "unit/ignore/long_names.h"
 
 #include <time.h>
 
@@ -311,6 +312,7 @@ static void ignore_glob_pathological_patterns_are_bounded(void **state)
 	size_t n = 0;
 
 	(void)state;
+	assert_long_names(ECRA_IGNORE_GLOB);
 	cases[n].pattern = repeat("**/", 300, "x");
 	cases[n].path = repeat("a/", 60, "x");
 	cases[n++].expect = 1;

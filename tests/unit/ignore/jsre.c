@@ -121,8 +121,16 @@ static void ignore_jsre_matches_like_v8(void **state)
 			start = SYNTAX;
 		} else {
 			assert_true(ecra_jsre_groups(re) < 8);
-			assert_ok(ecra_jsre_exec(
-			    &m, re, s.ptr, s.len, 0, caps, &why));
+			assert_ok(
+			    ecra_jsre_exec(&m, re, s.ptr, s.len, 0, caps));
+			/* the yes/no mode agrees with the exact one */
+			{
+				bool yes = !m;
+
+				assert_ok(ecra_jsre_exec(
+				    &yes, re, s.ptr, s.len, 0, NULL));
+				assert_int_equal(yes, m);
+			}
 			if (m) {
 				start = (int)caps[0];
 				end = (int)caps[1];
@@ -184,35 +192,85 @@ static void ignore_jsre_decodes_like_node(void **state)
 	}
 }
 
-static void ignore_jsre_bounds_backtracking(void **state)
+/* Work of a yes/no test of `pattern` on `n` copies of `fill` then
+ * `tail`; checks the answer. */
+static size_t work_for(const char *pattern, char fill, size_t n,
+    const char *tail, unsigned flags, bool expected)
 {
 	ecra_u16 p = { 0 }, s = { 0 };
 	ecra_jsre *re = NULL;
 	const char *why = NULL;
-	char subject[64];
-	bool m = true;
+	char subject[4200];
+	size_t work = 0;
+	bool m = !expected;
 
-	(void)state;
-	memset(subject, 'a', 40);
-	subject[40] = '!';
-	subject[41] = '\0';
-	assert_ok(ecra_jsre_utf8_to_utf16(&p, "^(a+)+$", 7));
+	assert_true(n + strlen(tail) < sizeof(subject));
+	memset(subject, fill, n);
+	strcpy(subject + n, tail);
+	assert_ok(ecra_jsre_utf8_to_utf16(&p, pattern, strlen(pattern)));
 	assert_ok(ecra_jsre_utf8_to_utf16(&s, subject, strlen(subject)));
-	assert_ok(ecra_jsre_compile(&re, p.ptr, p.len, 0, &why));
-	assert_int_equal(
-	    ECRA_EINVALID, ecra_jsre_exec(&m, re, s.ptr, s.len, 0, NULL, &why));
-	assert_string_equal(why, ECRA_JSRE_TOO_COMPLEX);
-	assert_false(m);
+	assert_ok(ecra_jsre_compile(&re, p.ptr, p.len, flags, &why));
+	assert_ok(ecra_jsre_exec_work(&m, re, s.ptr, s.len, 0, NULL, &work));
+	assert_int_equal(m, expected);
 	ecra_jsre_free(re);
 	ecra_u16_dispose(&p);
-	/* programs too large to build are refused, not built */
+	ecra_u16_dispose(&s);
+	return work;
+}
+
+static void ignore_jsre_is_linear(void **state)
+{
+	/* what a backtracking engine takes exponential or cubic time on,
+	 * and the old engine refused as "too complex": the work doubles
+	 * (at most) when the input doubles */
+	static const struct {
+		const char *pattern;
+		char fill;
+		const char *tail;
+		unsigned flags;
+		bool expected;
+	} cases[] = {
+		{ "^(a+)+$", 'a', "!", 0, false },
+		{ "^(?:[^/]*a[^/]*a[^/]*b)$", 'a', "c", ECRA_JSRE_ICASE,
+		    false },
+		{ "^(?:[^/]*a[^/]*a[^/]*b)$", 'a', "b", ECRA_JSRE_ICASE, true },
+		{ "^(?:(?:.*/)?[^/]*-[^/]*-[^/]*-[^/]*\\.log)$", '-', ".lo",
+		    ECRA_JSRE_ICASE, false },
+		{ "(x+x+)+y", 'x', "", 0, false },
+		{ "^(?:(?!\\.)[^/]*?a)*b$", 'a', "c", 0, false },
+	};
+	size_t k;
+
+	(void)state;
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		size_t w1 = work_for(cases[k].pattern, cases[k].fill, 1000,
+		    cases[k].tail, cases[k].flags, cases[k].expected);
+		size_t w2 = work_for(cases[k].pattern, cases[k].fill, 2000,
+		    cases[k].tail, cases[k].flags, cases[k].expected);
+		size_t w4 = work_for(cases[k].pattern, cases[k].fill, 4000,
+		    cases[k].tail, cases[k].flags, cases[k].expected);
+
+		if (w2 > 2 * w1 + 100 || w4 > 2 * w2 + 100)
+			fail_msg("%s: work %zu, %zu, %zu for 1000, 2000, 4000",
+			    cases[k].pattern, w1, w2, w4);
+	}
+}
+
+static void ignore_jsre_refuses_huge_programs(void **state)
+{
+	ecra_u16 p = { 0 };
+	ecra_jsre *re = NULL;
+	const char *why = NULL;
+
+	(void)state;
+	/* programs too large to build are refused, not built (V8 has its
+	 * own "RegExp too big") */
 	assert_ok(ecra_jsre_utf8_to_utf16(&p, "(a{1000}){1000}", 15));
 	assert_int_equal(
 	    ECRA_EINVALID, ecra_jsre_compile(&re, p.ptr, p.len, 0, &why));
 	assert_string_equal(why, ECRA_JSRE_TOO_COMPLEX);
 	assert_null(re);
 	ecra_u16_dispose(&p);
-	ecra_u16_dispose(&s);
 }
 
 int main(void)
@@ -220,7 +278,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(ignore_jsre_matches_like_v8),
 		cmocka_unit_test(ignore_jsre_decodes_like_node),
-		cmocka_unit_test(ignore_jsre_bounds_backtracking),
+		cmocka_unit_test(ignore_jsre_is_linear),
+		cmocka_unit_test(ignore_jsre_refuses_huge_programs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
