@@ -36,6 +36,11 @@ void cmd_hash_help(void)
 	    "  -x, --extra-hash STRING   extra string mixed into the hash\n"
 	    "  -j, --threads N           threads hashing file contents\n"
 	    "                            (default: one per CPU)\n"
+	    "      --no-cache            do not use the warm cache of file\n"
+	    "                            digests (also ECRA_NO_CACHE=1)\n"
+	    "  -v, --verbose             say on stderr how many files were\n"
+	    "                            hashed and how many came from the "
+	    "cache\n"
 	    "      --explain             list every hashed field, then the "
 	    "hash\n"
 	    "      --json                print a JSON object {\"hash\": ...}\n"
@@ -119,7 +124,24 @@ static int on_field(ecra_fingerprint_field_kind kind, const char *header,
 	return 0;
 }
 
-enum { OPT_EXPLAIN = 256, OPT_JSON };
+/* -v: what the cache did, on stderr. */
+static void print_stats(const ecra_fingerprint_stats *st)
+{
+	if (!st->cache_enabled) {
+		fprintf(stderr, "%zu files hashed (cache off)\n", st->files);
+		return;
+	}
+	fprintf(stderr, "%zu files: %zu from the cache, %zu hashed", st->files,
+	    st->cache_hits, st->files - st->cache_hits);
+	if (st->cache_racy > 0)
+		fprintf(stderr, " (%zu changed too recently to trust)",
+		    st->cache_racy);
+	if (st->cache_rejected)
+		fputs("; the cache file was invalid and ignored", stderr);
+	fputs(st->cache_written ? "; cache updated\n" : "\n", stderr);
+}
+
+enum { OPT_EXPLAIN = 256, OPT_JSON, OPT_NO_CACHE };
 
 static const struct option long_options[] = {
 	{ "exclude", required_argument, NULL, 'e' },
@@ -129,6 +151,8 @@ static const struct option long_options[] = {
 	{ "threads", required_argument, NULL, 'j' },
 	{ "explain", no_argument, NULL, OPT_EXPLAIN },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
+	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -142,7 +166,8 @@ int cmd_hash(int argc, char **argv)
 	explain_ctx x = { NULL, false, 0 };
 	char *fields = NULL;
 	size_t fields_len = 0;
-	bool is_explain = false, is_json = false;
+	ecra_fingerprint_stats stats;
+	bool is_explain = false, is_json = false, is_verbose = false;
 	unsigned long n;
 	char *end;
 	int c, status = CLI_EXIT_OK;
@@ -150,7 +175,7 @@ int cmd_hash(int argc, char **argv)
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(
-	            argc, argv, ":e:i:f:x:j:h", long_options, NULL)) != -1) {
+	            argc, argv, ":e:i:f:x:j:vh", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			grown = realloc(
@@ -199,6 +224,12 @@ int cmd_hash(int argc, char **argv)
 		case OPT_JSON:
 			is_json = true;
 			break;
+		case OPT_NO_CACHE:
+			opts.no_cache = true;
+			break;
+		case 'v':
+			is_verbose = true;
+			break;
 		case 'h':
 			cmd_hash_help();
 			goto done;
@@ -220,6 +251,7 @@ int cmd_hash(int argc, char **argv)
 	}
 	opts.exclude = exclude;
 	opts.exclude_count = exclude_count;
+	opts.stats = &stats;
 	if (is_explain) {
 		if ((x.out = open_memstream(&fields, &fields_len)) == NULL) {
 			status = cli_fail("out of memory");
@@ -237,6 +269,8 @@ int cmd_hash(int argc, char **argv)
 		fclose(x.out);
 		x.out = NULL;
 	}
+	if (is_verbose)
+		print_stats(&stats);
 	if (is_json) {
 		printf("{\"hash\": \"%s\"", hex);
 		if (is_explain)

@@ -64,6 +64,9 @@ typedef struct field {
 	int rc;        /* hashing result */
 	char *message; /* error message when rc < 0 */
 	bool is_done;  /* hashed (under the pool lock) */
+	bool has_st;   /* st holds the stat taken before hashing */
+	bool is_hit;   /* content came from the cache */
+	ecra_fp_stat st;
 	struct field *next_job;
 } field;
 
@@ -101,6 +104,10 @@ typedef struct {
 	bool is_cancelled; /* skip what is still queued */
 	bool has_pool;
 	size_t nthreads; /* in the pool */
+
+	/* The warm cache (NULL: off), and the files emitted. */
+	ecra_fp_cache *cache;
+	size_t files;
 } fp_state;
 
 /*
@@ -466,6 +473,13 @@ static int emit_ready(fp_state *s)
 			else
 				error = put_field(
 				    s, f->kind, f->header, f->content);
+			if (error == 0) {
+				s->files++;
+				if (f->has_st)
+					ecra_fp_cache_put(s->cache,
+					    f->header + 5, &f->st, f->content,
+					    f->is_hit);
+			}
 		} else {
 			error = put_field(s, f->kind, f->header, f->value);
 		}
@@ -499,6 +513,17 @@ static int on_file_at(
 	if ((error = add_field(s, f)) < 0) {
 		field_free(f);
 		return error;
+	}
+	/* The stat comes before the read: a change after it shows in the
+	 * next run's stat (or in the racy check). */
+	if (s->cache != NULL && ecra_fp_cache_stat(&f->st, dfd, name) == 0) {
+		f->has_st = true;
+		if (ecra_fp_cache_lookup(
+		        s->cache, f->content, f->header + 5, &f->st)) {
+			f->is_hit = true;
+			f->is_done = true;
+			return emit_ready(s);
+		}
 	}
 	if (s->has_pool && dfd != AT_FDCWD &&
 	    (s->cur_dir == NULL || s->cur_dfd != dfd)) {
@@ -721,6 +746,9 @@ int ecra_fingerprint(char out[ECRA_FINGERPRINT_HEX_SIZE], const char *path,
 	struct stat st;
 	char *root = NULL;
 	const char *mode_name;
+	ecra_fingerprint_stats *stats = NULL;
+	ecra_fp_cache_stats cs;
+	bool use_cache;
 	size_t i;
 	int error;
 
@@ -739,6 +767,11 @@ int ecra_fingerprint(char out[ECRA_FINGERPRINT_HEX_SIZE], const char *path,
 		    (int)opts->ignore_mode);
 	if (opts->exclude_count > 0)
 		ECRA_ASSERT_ARG(opts->exclude);
+	use_cache = !ecra_fp_cache_env_disabled();
+	if (opts->version >= 2) {
+		use_cache = use_cache && !opts->no_cache;
+		stats = opts->stats;
+	}
 
 	memset(&s, 0, sizeof(s));
 	s.opts = opts;
@@ -801,13 +834,31 @@ int ecra_fingerprint(char out[ECRA_FINGERPRINT_HEX_SIZE], const char *path,
 		    (error = put_field(&s, ECRA_FINGERPRINT_FIELD_FILE,
 		         "file:", content)) < 0)
 			goto done;
+		s.files = 1;
 	} else {
+		if (use_cache &&
+		    (error = ecra_fp_cache_open(&s.cache,
+		         opts->version >= 2 ? opts->cache_dir : NULL, root)) <
+		        0)
+			goto done;
 		if ((error = walk_and_hash(&s, thread_count(opts))) < 0 ||
 		    (error = finish_fields(&s)) < 0)
 			goto done;
 	}
 	error = finish_digest(s.md, out);
 done:
+	if (stats != NULL) {
+		memset(stats, 0, sizeof(*stats));
+		stats->cache_enabled = s.cache != NULL;
+	}
+	ecra_fp_cache_close(s.cache, error == 0, &cs);
+	if (stats != NULL) {
+		stats->files = s.files;
+		stats->cache_hits = cs.hits;
+		stats->cache_racy = cs.racy;
+		stats->cache_rejected = cs.is_rejected;
+		stats->cache_written = cs.is_written;
+	}
 	for (i = 0; i < s.count; i++)
 		field_free(s.fields[i]);
 	ecra_free(s.fields);
