@@ -89,6 +89,7 @@ struct ecra_fp_cache {
 	size_t old_count;
 	uint32_t *slots;
 	size_t slot_mask;
+	unsigned char *used; /* per old entry: this run looked it up */
 	int64_t old_stat_time_ns;
 	/* What this run saw, in walk order. */
 	entry *seen;
@@ -301,7 +302,8 @@ static void load(ecra_fp_cache *c)
 		goto bad;
 	for (slots = 16; slots < 2 * count; slots *= 2)
 		;
-	if ((c->slots = ecra_calloc(slots, sizeof(*c->slots))) == NULL)
+	if ((c->slots = ecra_calloc(slots, sizeof(*c->slots))) == NULL ||
+	    (c->used = ecra_calloc(count + 1, 1)) == NULL)
 		goto bad;
 	c->slot_mask = slots - 1;
 	c->old_count = (size_t)count;
@@ -321,6 +323,8 @@ bad:
 	c->old = NULL;
 	ecra_free(c->slots);
 	c->slots = NULL;
+	ecra_free(c->used);
+	c->used = NULL;
 	close(fd);
 }
 
@@ -415,6 +419,7 @@ bool ecra_fp_cache_lookup(ecra_fp_cache *c,
 		e = &c->old[v - 1];
 		if (!same_key(e, &key))
 			continue;
+		c->used[v - 1] = 1;
 		if (e->size != key.size || e->mtime_ns != key.mtime_ns ||
 		    e->ctime_ns != key.ctime_ns || e->mode != key.mode)
 			return false;
@@ -476,6 +481,40 @@ static int write_all(int fd, const void *p, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+/* Old entries this run did not look up (other excludes or follow mode
+ * than the last run's, or deleted files) are kept after the seen ones,
+ * at most as many as were seen plus KEEP_EXTRA, so runs with different
+ * options on one context do not evict each other and deleted files do
+ * not pile up. Appends them to c->seen; returns how many. */
+#define KEEP_EXTRA 1024
+
+static size_t keep_unseen(ecra_fp_cache *c)
+{
+	size_t i, kept = 0, limit = c->seen_count + KEEP_EXTRA;
+	entry *grown;
+
+	if (c->old_count == 0)
+		return 0;
+	if (c->seen_alloc < c->seen_count + c->old_count) {
+		grown = ecra_realloc(
+		    c->seen, (c->seen_count + c->old_count) * sizeof(*grown));
+		if (grown == NULL)
+			return 0;
+		c->seen = grown;
+		c->seen_alloc = c->seen_count + c->old_count;
+	}
+	for (i = 0; i < c->old_count && kept < limit; i++)
+		/* A racy entry is never carried over unverified. */
+		if (!c->used[i] &&
+		    c->old[i].mtime_ns < c->old_stat_time_ns - RACY_NS &&
+		    c->old[i].ctime_ns < c->old_stat_time_ns - RACY_NS) {
+			c->seen[c->seen_count + kept] = c->old[i];
+			kept++;
+		}
+	c->seen_count += kept;
+	return kept;
 }
 
 /* Write c->seen to a temporary file and rename it over the cache. */
@@ -542,15 +581,18 @@ void ecra_fp_cache_close(
 	/* Save when the run saw something the file does not hold: a
 	 * file hashed, or fewer files than it holds. A run that stopped
 	 * early saw only part of the tree: keep the old file then. */
-	if (is_complete && !c->has_failed &&
-	    (c->stats.hashed > 0 || c->seen_count != c->old_count ||
-	        c->stats.is_rejected))
-		save(c);
+	if (is_complete && !c->has_failed) {
+		(void)keep_unseen(c);
+		if (c->stats.hashed > 0 || c->seen_count != c->old_count ||
+		    c->stats.is_rejected)
+			save(c);
+	}
 	if (stats != NULL)
 		*stats = c->stats;
 	ecra_free(c->path);
 	ecra_free(c->old);
 	ecra_free(c->slots);
+	ecra_free(c->used);
 	ecra_free(c->seen);
 	ecra_free(c);
 }

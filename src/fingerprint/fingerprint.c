@@ -108,6 +108,11 @@ typedef struct {
 	/* The warm cache (NULL: off), and the files emitted. */
 	ecra_fp_cache *cache;
 	size_t files;
+	/* With a cache the pool starts at the first miss (a warm run
+	 * starts no thread): its workers, and how many it wants. */
+	struct worker *workers;
+	unsigned int want_threads;
+	bool is_pool_pending;
 } fp_state;
 
 /*
@@ -275,7 +280,7 @@ static void hash_jobs(
  * The pool
  */
 
-typedef struct {
+typedef struct worker {
 	fp_state *s;
 	ecra_fp_content *hasher;
 	pthread_t thread;
@@ -493,6 +498,39 @@ static int emit_ready(fp_state *s)
 	return 0;
 }
 
+/* Start the pool's threads (s->want_threads of them). Without any, files
+ * are hashed inline. */
+static int start_pool(fp_state *s)
+{
+	unsigned int i, started = 0;
+	int error;
+
+	s->is_pool_pending = false;
+	for (i = 0; i < s->want_threads; i++) {
+		s->workers[i].s = s;
+		if ((error = ecra_fp_content_new(&s->workers[i].hasher)) < 0)
+			return error;
+	}
+	s->has_pool = true;
+	s->nthreads = s->want_threads;
+	for (i = 0; i < s->want_threads; i++) {
+		if (pthread_create(&s->workers[i].thread, NULL, worker_main,
+		        &s->workers[i]) != 0)
+			break;
+		s->workers[i].is_started = true;
+		started++;
+	}
+	/* No thread at all: hash inline after all. */
+	if (started == 0) {
+		s->has_pool = false;
+	} else {
+		pthread_mutex_lock(&s->lock);
+		s->nthreads = started;
+		pthread_mutex_unlock(&s->lock);
+	}
+	return 0;
+}
+
 /*
  * Visitor
  */
@@ -508,7 +546,7 @@ static int on_file_at(
 
 	(void)real;
 	if ((f = new_field(ECRA_FINGERPRINT_FIELD_FILE, "file:", rel, s->root,
-	         s->has_pool ? name : NULL)) == NULL)
+	         s->has_pool || s->is_pool_pending ? name : NULL)) == NULL)
 		return ECRA_ENOMEM;
 	if ((error = add_field(s, f)) < 0) {
 		field_free(f);
@@ -525,6 +563,8 @@ static int on_file_at(
 			return emit_ready(s);
 		}
 	}
+	if (s->is_pool_pending && (error = start_pool(s)) < 0)
+		return error;
 	if (s->has_pool && dfd != AT_FDCWD &&
 	    (s->cur_dir == NULL || s->cur_dfd != dfd)) {
 		dirref_put(s->cur_dir);
@@ -618,8 +658,7 @@ static int walk_and_hash(fp_state *s, unsigned int nthreads)
 	const ecra_fingerprint_options *o = s->opts;
 	ecra_fp_walk_options wo;
 	ecra_fp_visitor v;
-	worker *workers = NULL;
-	unsigned int i, started = 0;
+	unsigned int i;
 	int error = 0, walk_error;
 
 	memset(&wo, 0, sizeof(wo));
@@ -636,31 +675,14 @@ static int walk_and_hash(fp_state *s, unsigned int nthreads)
 	v.ctx = s;
 
 	if (nthreads > 1) {
-		if ((workers = ecra_calloc(nthreads, sizeof(*workers))) == NULL)
+		if ((s->workers = ecra_calloc(nthreads, sizeof(worker))) ==
+		    NULL)
 			return ECRA_ENOMEM;
-		for (i = 0; i < nthreads; i++) {
-			workers[i].s = s;
-			if ((error = ecra_fp_content_new(&workers[i].hasher)) <
-			    0)
-				goto done;
-		}
-		s->has_pool = true;
-		s->nthreads = nthreads;
-		for (i = 0; i < nthreads; i++) {
-			if (pthread_create(&workers[i].thread, NULL,
-			        worker_main, &workers[i]) != 0)
-				break;
-			workers[i].is_started = true;
-			started++;
-		}
-		/* No thread at all: hash inline after all. */
-		if (started == 0) {
-			s->has_pool = false;
-		} else {
-			pthread_mutex_lock(&s->lock);
-			s->nthreads = started;
-			pthread_mutex_unlock(&s->lock);
-		}
+		s->want_threads = nthreads;
+		if (s->cache != NULL)
+			s->is_pool_pending = true;
+		else if ((error = start_pool(s)) < 0)
+			goto done;
 	}
 
 	walk_error = ecra_fp_walk(&wo, &v);
@@ -672,17 +694,18 @@ static int walk_and_hash(fp_state *s, unsigned int nthreads)
 	if (s->has_pool)
 		drain(s, s->is_stopped);
 done:
-	if (workers != NULL) {
+	if (s->workers != NULL) {
 		pthread_mutex_lock(&s->lock);
 		s->is_closed = true;
 		pthread_cond_broadcast(&s->more);
 		pthread_mutex_unlock(&s->lock);
 		for (i = 0; i < nthreads; i++) {
-			if (workers[i].is_started)
-				pthread_join(workers[i].thread, NULL);
-			ecra_fp_content_free(workers[i].hasher);
+			if (s->workers[i].is_started)
+				pthread_join(s->workers[i].thread, NULL);
+			ecra_fp_content_free(s->workers[i].hasher);
 		}
-		ecra_free(workers);
+		ecra_free(s->workers);
+		s->workers = NULL;
 	}
 	return error;
 }

@@ -576,6 +576,34 @@ static void test_concurrent_writers(void **state)
 	teardown_ctx(ctx);
 }
 
+/* Runs with other options on one context keep each other's entries:
+ * alternating them does not rewrite the cache or hash again. */
+static void test_options_alternate(void **state)
+{
+	static const char *const ex[] = { "d1" };
+	size_t files;
+	char *ctx = setup(&files);
+	ecra_fingerprint_stats st;
+	fp_args a;
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	a.exclude = ex;
+	a.exclude_count = 1;
+	check_warm_is_cold(ctx, &a, &st);
+	assert_int_equal(st.cache_hits, st.files);
+	assert_true(st.files < files);
+	assert_false(st.cache_written);
+	check_warm_is_cold(ctx, NULL, &st);
+	assert_int_equal(st.cache_hits, files);
+	assert_false(st.cache_written);
+	/* A deleted file's entry is dropped once others are seen. */
+	assert_int_equal(unlink(path_in(ctx, "d1/f01.txt")), 0);
+	check_warm_is_cold(ctx, NULL, &st);
+	assert_int_equal(st.cache_hits, files - 1);
+	teardown_ctx(ctx);
+}
+
 /* An unwritable cache directory is no error: the hash runs cold. */
 static void test_unwritable(void **state)
 {
@@ -634,6 +662,7 @@ int main(void)
 		cmocka_unit_test(test_off),
 		cmocka_unit_test(test_default_dir),
 		cmocka_unit_test(test_concurrent_writers),
+		cmocka_unit_test(test_options_alternate),
 		cmocka_unit_test(test_unwritable),
 		cmocka_unit_test(test_oom),
 	};
