@@ -12,7 +12,8 @@
 // --cache-home DIR: HOME=DIR; one call fills the cache, then N timed calls
 // each load it from disk anew (a new FingerprintDiskCache per call, as
 // every synth does) and hash only the walk and the misses. Prints the hash
-// on stdout and "call_ms <ms>" per timed call on stderr. Node start-up and
+// on stdout and "call_ms <ms> cpu_ms <user+system ms>" per timed call on
+// stderr. Node start-up and
 // module loading are not timed (in aws-cdk-lib's favour).
 'use strict';
 
@@ -40,9 +41,10 @@ let hash;
 if (!cold)
 	hash = cdk.FileSystem.fingerprint(target, opts); // fills the cache
 for (let i = 0; i < repeat; i++) {
-	const t0 = process.hrtime.bigint();
+	const t0 = process.hrtime.bigint(), c0 = process.cpuUsage();
 	hash = cdk.FileSystem.fingerprint(target, opts);
 	const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-	process.stderr.write(`call_ms ${ms.toFixed(1)}\n`);
+	const c = process.cpuUsage(c0);
+	process.stderr.write(`call_ms ${ms.toFixed(1)} cpu_ms ${((c.user + c.system) / 1000).toFixed(1)}\n`);
 }
 process.stdout.write(hash + '\n');

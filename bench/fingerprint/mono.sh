@@ -65,8 +65,14 @@ done
 	[ -f "$mono.done" ] && echo "mono: $(cat "$mono.done")"
 } | tee "$results/mono-machine.txt"
 
-median_json() { node -e 'const r=require(process.argv[1]).results[0];const t=r.times.slice().sort((a,b)=>a-b);console.log((t[t.length>>1]*1000).toFixed(1))' "$1"; }
-median_calls() { awk '/^call_ms/ {print $2}' "$1" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# "<median wall ms> <mean user+system ms>"
+median_json() { node -e 'const r=require(process.argv[1]).results[0];const t=r.times.slice().sort((a,b)=>a-b);console.log((t[t.length>>1]*1000).toFixed(1), ((r.user+r.system)*1000).toFixed(1))' "$1"; }
+median_calls() {
+	local wall cpu
+	wall=$(awk '/^call_ms/ {print $2}' "$1" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+	cpu=$(awk '/^call_ms/ {s += $4; n++} END {printf "%.1f", s / n}' "$1")
+	echo "$wall $cpu"
+}
 
 # ecr NAME ARGS...: median wall ms of the whole `ecr-assets hash` process.
 ecr() {
@@ -83,10 +89,13 @@ cdk() {
 	node "$here/cdk_time.js" --repeat "$runs" "$@" >"$results/$name.hash" 2>"$results/$name.calls"
 	median_calls "$results/$name.calls"
 }
-row() { # label ours theirs target
-	local ratio
-	ratio=$(echo "scale=2; $3 / $2" | bc -l)
-	printf '%-34s %10s ms %10s ms %7sx   (target >= %s)\n' "$1" "$2" "$3" "$ratio" "$4" | tee -a "$results/mono-table.txt"
+row() { # label "ours-wall ours-cpu" "theirs-wall theirs-cpu" target
+	local ow oc tw tc
+	read -r ow oc <<<"$2"
+	read -r tw tc <<<"$3"
+	printf '%-30s %9s %9s %6sx | %8s %8s %6sx  (>= %s)\n' "$1" "$ow" "$tw" \
+	    "$(echo "scale=2; $tw / $ow" | bc -l)" "$oc" "$tc" \
+	    "$(echo "scale=2; $tc / $oc" | bc -l)" "$4" | tee -a "$results/mono-table.txt"
 }
 same() { # ours-args... : check the hash against the last cdk run's
 	local ours theirs
@@ -96,7 +105,11 @@ same() { # ours-args... : check the hash against the last cdk run's
 }
 
 : >"$results/mono-table.txt"
-printf '%-34s %13s %13s %8s\n' workload ecr-assets aws-cdk-lib ratio | tee -a "$results/mono-table.txt"
+{
+	echo "wall ms: median, whole ecr-assets process vs the aws-cdk-lib call alone;"
+	echo "cpu ms: mean user+system of the same runs"
+	printf '%-30s %9s %9s %7s | %8s %8s %7s\n' workload ecr-wall cdk-wall ratio ecr-cpu cdk-cpu ratio
+} | tee -a "$results/mono-table.txt"
 
 for w in "${wanted[@]}"; do
 	case $w in
@@ -120,8 +133,10 @@ for w in "${wanted[@]}"; do
 		theirs=$(cdk mono-docker-cdk-warm --cache-home "$cdk_home" -i docker "${pats[@]}" "$dir")
 		row "monorepo warm, docker mode" "$ours" "$theirs" 10
 		same mono-docker-cdk-warm -i docker "${pats[@]}" "$dir"
-		printf '%-34s %10s ms   (warm / stat = %sx, target <= 2)\n' "stat every file (find -printf %s)" "$st" \
-		    "$(echo "scale=2; $ours / $st" | bc -l)" | tee -a "$results/mono-table.txt"
+		read -r ow oc <<<"$ours"
+		read -r sw sc <<<"$st"
+		printf '%-30s %9s %9s %7s | %8s %8s %7s\n' "stat every file (find)" "$sw" "" "" "$sc" "" "" | tee -a "$results/mono-table.txt"
+		echo "warm / stat: wall $(echo "scale=2; $ow / $sw" | bc -l)x, cpu $(echo "scale=2; $oc / $sc" | bc -l)x (target <= 2)" | tee -a "$results/mono-table.txt"
 		;;
 	small|bin1)
 		dir=$work/$w
