@@ -43,6 +43,7 @@
  */
 #include "fingerprint/fingerprint.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -517,6 +518,32 @@ static size_t keep_unseen(ecra_fp_cache *c)
 	return kept;
 }
 
+/* Temporary files of runs killed between mkstemp() and rename(): ours by
+ * name and owner, and older than an hour (a live writer's is seconds
+ * old). */
+static void remove_stale_temps(const char *dir)
+{
+	struct timespec now;
+	struct dirent *d;
+	struct stat st;
+	DIR *dp;
+
+	if ((dp = opendir(dir)) == NULL)
+		return;
+	clock_gettime(CLOCK_REALTIME, &now);
+	while ((d = readdir(dp)) != NULL) {
+		if (strncmp(d->d_name, "fp-", 3) != 0 ||
+		    strstr(d->d_name, ".cache.tmp-") == NULL)
+			continue;
+		if (fstatat(dirfd(dp), d->d_name, &st, AT_SYMLINK_NOFOLLOW) ==
+		        0 &&
+		    S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+		    st.st_mtime < now.tv_sec - 3600)
+			(void)unlinkat(dirfd(dp), d->d_name, 0);
+	}
+	closedir(dp);
+}
+
 /* Write c->seen to a temporary file and rename it over the cache. */
 static void save(ecra_fp_cache *c)
 {
@@ -550,6 +577,7 @@ static void save(ecra_fp_cache *c)
 	*slash = '\0';
 	if (make_dirs(dir.ptr) < 0)
 		goto done;
+	remove_stale_temps(dir.ptr);
 	if (ecra_buf_printf(&tmp, "%s.tmp-XXXXXX", c->path) < 0)
 		goto done;
 	if ((fd = mkstemp(tmp.ptr)) < 0)

@@ -567,6 +567,23 @@ static void test_concurrent_writers(void **state)
 		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	}
 	(void)cache_file(); /* one file, no temporary left */
+	/* A killed writer's temporary file: removed once an hour old. */
+	{
+		char tmp[4400], fresh[4400];
+		struct timespec old[2] = { { 1000, 0 }, { 1000, 0 } };
+
+		snprintf(tmp, sizeof(tmp), "%s.tmp-AAAAAA", cache_file());
+		snprintf(fresh, sizeof(fresh), "%s.tmp-BBBBBB", cache_file());
+		write_text("/", tmp + 1, "partial");
+		write_text("/", fresh + 1, "partial");
+		assert_int_equal(utimensat(AT_FDCWD, tmp, old, 0), 0);
+		write_text(ctx, "w0.txt", "changed");
+		hash_ex(warm, ctx, NULL, false, &st);
+		assert_true(st.cache_written);
+		assert_int_equal(access(tmp, F_OK), -1);
+		assert_int_equal(access(fresh, F_OK), 0);
+		assert_int_equal(unlink(fresh), 0);
+	}
 	hash_ex(warm, ctx, NULL, false, &st);
 	assert_false(st.cache_rejected);
 	hash_ex(cold, ctx, NULL, true, NULL);
