@@ -71,7 +71,7 @@ void cmd_synth_help(void)
 	    "                        [-c KEY=VALUE]... [--no-path-metadata]\n"
 	    "                        [--no-asset-metadata] "
 	    "[--no-version-reporting]\n"
-	    "                        [--no-staging] [-q]\n\n"
+	    "                        [--no-staging] [--no-cache] [-q]\n\n"
 	    "Synthesize a cloud assembly (default directory cdk.out).\n\n"
 	    "  -a, --app APP      a declarative app file (*.json), a command "
 	    "run like the\n"
@@ -86,6 +86,8 @@ void cmd_synth_help(void)
 	    "  --no-path-metadata, --no-asset-metadata, "
 	    "--no-version-reporting,\n"
 	    "  --no-staging       as in the CDK CLI (command apps only)\n"
+	    "  --no-cache         do not use the warm cache of file digests\n"
+	    "                     (also ECRA_NO_CACHE=1)\n"
 	    "  -q, --quiet        do not list the synthesized stacks\n\n"
 	    "Prints one line per stack: \"<name>  <environment>\".\n");
 }
@@ -827,6 +829,9 @@ static int parse_args(synth_args *a, int argc, char **argv, int *exit_out)
 			a->staging = 0;
 		else if (strcmp(s, "--quiet") == 0 || strcmp(s, "-q") == 0)
 			a->quiet = true;
+		else if (strcmp(s, "--no-cache") == 0)
+			/* The library reads it where it fingerprints. */
+			setenv("ECRA_NO_CACHE", "1", 1);
 		else {
 			*exit_out = cli_fail_usage("synth",
 			    s[0] == '-' ? "unknown option '%s'"

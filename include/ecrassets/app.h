@@ -511,6 +511,22 @@ ECRA_API const char *ecra_image_asset_path(const ecra_image_asset *asset);
 ECRA_API ecra_stack *ecra_image_asset_stack(const ecra_image_asset *asset);
 /** assetHash: 64 hex characters. */
 ECRA_API const char *ecra_image_asset_hash(const ecra_image_asset *asset);
+/**
+ * The inputs of the asset's fingerprint: fills the exclude list (for a
+ * DockerImageAsset: .is_custom_resource, the .dockerignore lines, the
+ * exclude prop, !.dockerignore, !<Dockerfile> and the outdir), the ignore
+ * mode, the follow mode, the extraHash as hashed (the asset's options as
+ * JSON, plus the asset hash salt) and the thread count into `opts`
+ * (initialised by the caller, whose other fields are kept), and the
+ * hashed path into `*path_out`. ecra_fingerprint(out, *path_out, opts)
+ * then gives ecra_image_asset_hash(asset); with a field_cb it lists every
+ * field (--explain). The strings live as long as the asset.
+ *
+ * @return 0, or ECRA_EINVALID for a bad options version
+ */
+ECRA_API int ecra_image_asset_fingerprint_options(
+    ecra_fingerprint_options *opts, const char **path_out,
+    const ecra_image_asset *asset);
 /** sourceHash (deprecated alias of assetHash). */
 ECRA_API const char *ecra_image_asset_source_hash(
     const ecra_image_asset *asset);

@@ -80,6 +80,23 @@ typedef struct {
 	/** Passed to field_cb. */
 	void *field_payload;
 
+	/* Version 2. */
+
+	/**
+	 * Do not read or write the warm cache of per-file content digests
+	 * (also off when the environment has ECRA_NO_CACHE set to anything
+	 * but "" or "0"). The cache never changes a hash: it only spares
+	 * reading files whose (device, inode, size, mtime, ctime, mode) are
+	 * unchanged since an earlier run; see docs/performance.md.
+	 */
+	bool no_cache;
+	/**
+	 * Directory of the cache files; NULL means $XDG_CACHE_HOME/ecr-assets
+	 * or else ~/.cache/ecr-assets. Created (mode 0700) when missing.
+	 */
+	const char *cache_dir;
+	/** Optional: receives what the cache did in this call. */
+	struct ecra_fingerprint_stats *stats;
 	/** Cancellation: when non-NULL and *cancel becomes non-zero (say,
 	 * from a signal handler), the walk stops at the next entry with
 	 * ECRA_EUSER. */
@@ -87,7 +104,25 @@ typedef struct {
 } ecra_fingerprint_options;
 
 /** Current version of ecra_fingerprint_options. */
-#define ECRA_FINGERPRINT_OPTIONS_VERSION 1
+#define ECRA_FINGERPRINT_OPTIONS_VERSION 2
+
+/** What one ecra_fingerprint() call did (options.stats). */
+typedef struct ecra_fingerprint_stats {
+	/** Files whose content went into the hash. */
+	size_t files;
+	/** ... of which the digest came from the cache. */
+	size_t cache_hits;
+	/** Cached entries not trusted: changed too close to the cache's
+	 *  write (git's "racy" case), hashed again. */
+	size_t cache_racy;
+	/** The cache file was unreadable as a cache (corrupt, truncated,
+	 *  foreign) and ignored. */
+	bool cache_rejected;
+	/** The cache file was (re)written. */
+	bool cache_written;
+	/** The cache was used at all (not disabled, a location found). */
+	bool cache_enabled;
+} ecra_fingerprint_stats;
 
 /* clang-format off */
 /** Defaults for ecra_fingerprint_options. */

@@ -120,6 +120,11 @@ struct ecra_image_asset {
 	ecra_strvec exclude;
 	ecra_ignore_mode ignore_mode;
 	ecra_follow_mode follow;
+	/* The fingerprint's other inputs, for
+	 * ecra_image_asset_fingerprint_options(): the extraHash as hashed
+	 * (with the salt; NULL = "") and whether ignore_mode was used. */
+	char *fp_extra;
+	bool fp_has_mode;
 
 	/* Manifest "source" keys after directory/executable (docker). */
 	ecra_json *source_extra;

@@ -30,6 +30,7 @@ void ecra_image_asset_free_(ecra_image_asset *a)
 	ecra_free(a->source_path);
 	ecra_free(a->docker_command);
 	ecra_strvec_dispose(&a->exclude);
+	ecra_free(a->fp_extra);
 	ecra_json_free(a->source_extra);
 	ecra_json_free(a->metadata);
 	ecra_free(a);
@@ -415,9 +416,33 @@ int ecra_assembly_fingerprint_asset(ecra_image_asset *a, const char *path,
 	fo.threads = a->stack->app->threads;
 	fo.cancel = a->stack->app->cancel;
 	rc = ecra_fingerprint(a->hash, path, &fo);
+	if (rc == 0) {
+		ecra_free(a->fp_extra);
+		a->fp_extra = ecra_buf_detach(&extra);
+		a->fp_has_mode = has_mode;
+	}
 done:
 	ecra_buf_dispose(&extra);
 	return rc;
+}
+
+int ecra_image_asset_fingerprint_options(ecra_fingerprint_options *out,
+    const char **path_out, const ecra_image_asset *asset)
+{
+	ECRA_ASSERT_ARG(out);
+	ECRA_ASSERT_ARG(asset);
+	ECRA_CHECK_VERSION(
+	    out, ECRA_FINGERPRINT_OPTIONS_VERSION, ecra_fingerprint_options);
+	out->exclude = (const char *const *)asset->exclude.items;
+	out->exclude_count = asset->exclude.count;
+	out->ignore_mode =
+	    asset->fp_has_mode ? asset->ignore_mode : ECRA_IGNORE_GLOB;
+	out->follow = asset->follow;
+	out->extra_hash = asset->fp_extra;
+	out->threads = asset->stack->app->threads;
+	if (path_out != NULL)
+		*path_out = asset->source_path;
+	return 0;
 }
 
 static bool context_flag_true(const ecra_json *v)

@@ -64,6 +64,9 @@ typedef struct field {
 	int rc;        /* hashing result */
 	char *message; /* error message when rc < 0 */
 	bool is_done;  /* hashed (under the pool lock) */
+	bool has_st;   /* st holds the stat taken before hashing */
+	bool is_hit;   /* content came from the cache */
+	ecra_fp_stat st;
 	struct field *next_job;
 } field;
 
@@ -101,6 +104,15 @@ typedef struct {
 	bool is_cancelled; /* skip what is still queued */
 	bool has_pool;
 	size_t nthreads; /* in the pool */
+
+	/* The warm cache (NULL: off), and the files emitted. */
+	ecra_fp_cache *cache;
+	size_t files;
+	/* With a cache the pool starts at the first miss (a warm run
+	 * starts no thread): its workers, and how many it wants. */
+	struct worker *workers;
+	unsigned int want_threads;
+	bool is_pool_pending;
 } fp_state;
 
 /*
@@ -268,7 +280,7 @@ static void hash_jobs(
  * The pool
  */
 
-typedef struct {
+typedef struct worker {
 	fp_state *s;
 	ecra_fp_content *hasher;
 	pthread_t thread;
@@ -466,6 +478,13 @@ static int emit_ready(fp_state *s)
 			else
 				error = put_field(
 				    s, f->kind, f->header, f->content);
+			if (error == 0) {
+				s->files++;
+				if (f->has_st)
+					ecra_fp_cache_put(s->cache,
+					    f->header + 5, &f->st, f->content,
+					    f->is_hit);
+			}
 		} else {
 			error = put_field(s, f->kind, f->header, f->value);
 		}
@@ -475,6 +494,39 @@ static int emit_ready(fp_state *s)
 		}
 		field_free(f);
 		s->fields[s->emitted++] = NULL;
+	}
+	return 0;
+}
+
+/* Start the pool's threads (s->want_threads of them). Without any, files
+ * are hashed inline. */
+static int start_pool(fp_state *s)
+{
+	unsigned int i, started = 0;
+	int error;
+
+	s->is_pool_pending = false;
+	for (i = 0; i < s->want_threads; i++) {
+		s->workers[i].s = s;
+		if ((error = ecra_fp_content_new(&s->workers[i].hasher)) < 0)
+			return error;
+	}
+	s->has_pool = true;
+	s->nthreads = s->want_threads;
+	for (i = 0; i < s->want_threads; i++) {
+		if (pthread_create(&s->workers[i].thread, NULL, worker_main,
+		        &s->workers[i]) != 0)
+			break;
+		s->workers[i].is_started = true;
+		started++;
+	}
+	/* No thread at all: hash inline after all. */
+	if (started == 0) {
+		s->has_pool = false;
+	} else {
+		pthread_mutex_lock(&s->lock);
+		s->nthreads = started;
+		pthread_mutex_unlock(&s->lock);
 	}
 	return 0;
 }
@@ -494,12 +546,25 @@ static int on_file_at(
 
 	(void)real;
 	if ((f = new_field(ECRA_FINGERPRINT_FIELD_FILE, "file:", rel, s->root,
-	         s->has_pool ? name : NULL)) == NULL)
+	         s->has_pool || s->is_pool_pending ? name : NULL)) == NULL)
 		return ECRA_ENOMEM;
 	if ((error = add_field(s, f)) < 0) {
 		field_free(f);
 		return error;
 	}
+	/* The stat comes before the read: a change after it shows in the
+	 * next run's stat (or in the racy check). */
+	if (s->cache != NULL && ecra_fp_cache_stat(&f->st, dfd, name) == 0) {
+		f->has_st = true;
+		if (ecra_fp_cache_lookup(
+		        s->cache, f->content, f->header + 5, &f->st)) {
+			f->is_hit = true;
+			f->is_done = true;
+			return emit_ready(s);
+		}
+	}
+	if (s->is_pool_pending && (error = start_pool(s)) < 0)
+		return error;
 	if (s->has_pool && dfd != AT_FDCWD &&
 	    (s->cur_dir == NULL || s->cur_dfd != dfd)) {
 		dirref_put(s->cur_dir);
@@ -593,8 +658,7 @@ static int walk_and_hash(fp_state *s, unsigned int nthreads)
 	const ecra_fingerprint_options *o = s->opts;
 	ecra_fp_walk_options wo;
 	ecra_fp_visitor v;
-	worker *workers = NULL;
-	unsigned int i, started = 0;
+	unsigned int i;
 	int error = 0, walk_error;
 
 	memset(&wo, 0, sizeof(wo));
@@ -603,7 +667,7 @@ static int walk_and_hash(fp_state *s, unsigned int nthreads)
 	wo.ignore_mode = o->ignore_mode;
 	wo.exclude = o->exclude;
 	wo.exclude_count = o->exclude_count;
-	wo.cancel = o->cancel;
+	wo.cancel = o->version >= 2 ? o->cancel : NULL;
 	memset(&v, 0, sizeof(v));
 	v.on_file_at = on_file_at;
 	v.on_dir_leave = on_dir_leave;
@@ -612,31 +676,14 @@ static int walk_and_hash(fp_state *s, unsigned int nthreads)
 	v.ctx = s;
 
 	if (nthreads > 1) {
-		if ((workers = ecra_calloc(nthreads, sizeof(*workers))) == NULL)
+		if ((s->workers = ecra_calloc(nthreads, sizeof(worker))) ==
+		    NULL)
 			return ECRA_ENOMEM;
-		for (i = 0; i < nthreads; i++) {
-			workers[i].s = s;
-			if ((error = ecra_fp_content_new(&workers[i].hasher)) <
-			    0)
-				goto done;
-		}
-		s->has_pool = true;
-		s->nthreads = nthreads;
-		for (i = 0; i < nthreads; i++) {
-			if (pthread_create(&workers[i].thread, NULL,
-			        worker_main, &workers[i]) != 0)
-				break;
-			workers[i].is_started = true;
-			started++;
-		}
-		/* No thread at all: hash inline after all. */
-		if (started == 0) {
-			s->has_pool = false;
-		} else {
-			pthread_mutex_lock(&s->lock);
-			s->nthreads = started;
-			pthread_mutex_unlock(&s->lock);
-		}
+		s->want_threads = nthreads;
+		if (s->cache != NULL)
+			s->is_pool_pending = true;
+		else if ((error = start_pool(s)) < 0)
+			goto done;
 	}
 
 	walk_error = ecra_fp_walk(&wo, &v);
@@ -648,17 +695,18 @@ static int walk_and_hash(fp_state *s, unsigned int nthreads)
 	if (s->has_pool)
 		drain(s, s->is_stopped);
 done:
-	if (workers != NULL) {
+	if (s->workers != NULL) {
 		pthread_mutex_lock(&s->lock);
 		s->is_closed = true;
 		pthread_cond_broadcast(&s->more);
 		pthread_mutex_unlock(&s->lock);
 		for (i = 0; i < nthreads; i++) {
-			if (workers[i].is_started)
-				pthread_join(workers[i].thread, NULL);
-			ecra_fp_content_free(workers[i].hasher);
+			if (s->workers[i].is_started)
+				pthread_join(s->workers[i].thread, NULL);
+			ecra_fp_content_free(s->workers[i].hasher);
 		}
-		ecra_free(workers);
+		ecra_free(s->workers);
+		s->workers = NULL;
 	}
 	return error;
 }
@@ -722,6 +770,9 @@ int ecra_fingerprint(char out[ECRA_FINGERPRINT_HEX_SIZE], const char *path,
 	struct stat st;
 	char *root = NULL;
 	const char *mode_name;
+	ecra_fingerprint_stats *stats = NULL;
+	ecra_fp_cache_stats cs;
+	bool use_cache;
 	size_t i;
 	int error;
 
@@ -740,6 +791,11 @@ int ecra_fingerprint(char out[ECRA_FINGERPRINT_HEX_SIZE], const char *path,
 		    (int)opts->ignore_mode);
 	if (opts->exclude_count > 0)
 		ECRA_ASSERT_ARG(opts->exclude);
+	use_cache = !ecra_fp_cache_env_disabled();
+	if (opts->version >= 2) {
+		use_cache = use_cache && !opts->no_cache;
+		stats = opts->stats;
+	}
 
 	memset(&s, 0, sizeof(s));
 	s.opts = opts;
@@ -802,13 +858,31 @@ int ecra_fingerprint(char out[ECRA_FINGERPRINT_HEX_SIZE], const char *path,
 		    (error = put_field(&s, ECRA_FINGERPRINT_FIELD_FILE,
 		         "file:", content)) < 0)
 			goto done;
+		s.files = 1;
 	} else {
+		if (use_cache &&
+		    (error = ecra_fp_cache_open(&s.cache,
+		         opts->version >= 2 ? opts->cache_dir : NULL, root)) <
+		        0)
+			goto done;
 		if ((error = walk_and_hash(&s, thread_count(opts))) < 0 ||
 		    (error = finish_fields(&s)) < 0)
 			goto done;
 	}
 	error = finish_digest(s.md, out);
 done:
+	if (stats != NULL) {
+		memset(stats, 0, sizeof(*stats));
+		stats->cache_enabled = s.cache != NULL;
+	}
+	ecra_fp_cache_close(s.cache, error == 0, &cs);
+	if (stats != NULL) {
+		stats->files = s.files;
+		stats->cache_hits = cs.hits;
+		stats->cache_racy = cs.racy;
+		stats->cache_rejected = cs.is_rejected;
+		stats->cache_written = cs.is_written;
+	}
 	for (i = 0; i < s.count; i++)
 		field_free(s.fields[i]);
 	ecra_free(s.fields);

@@ -92,6 +92,56 @@ int ecra_fp_reader_run(ecra_fp_reader *r, ecra_fp_read_req *reqs, size_t n);
 void ecra_fp_reader_disable(bool disable);
 
 /*
+ * The warm cache of content fingerprints (cache.c).
+ */
+
+/* The stat data a cache entry is trusted on. */
+typedef struct {
+	uint64_t dev, ino, size;
+	int64_t mtime_ns, ctime_ns;
+	uint32_t mode;
+} ecra_fp_stat;
+
+typedef struct {
+	size_t loaded;    /* entries in the file read */
+	size_t hits;      /* lookups answered */
+	size_t racy;      /* entries matched but too recent to trust */
+	size_t hashed;    /* entries put that were not hits */
+	bool is_rejected; /* the file existed but was not a valid cache */
+	bool is_written;
+} ecra_fp_cache_stats;
+
+typedef struct ecra_fp_cache ecra_fp_cache;
+
+/* The cache of the context `root` (a realpath) in `cache_dir` (NULL: the
+ * default). Sets *out to NULL (and returns 0) when there is no usable
+ * location; ECRA_ENOMEM otherwise. Call before the first stat. */
+int ecra_fp_cache_open(
+    ecra_fp_cache **out, const char *cache_dir, const char *root);
+/* Close; saves what the run saw when `is_complete` and it differs from
+ * the file. `stats` may be NULL. */
+void ecra_fp_cache_close(
+    ecra_fp_cache *c, bool is_complete, ecra_fp_cache_stats *stats);
+/* stat() `name` in `dfd` (following links); -1 unless a regular file. */
+int ecra_fp_cache_stat(ecra_fp_stat *out, int dfd, const char *name);
+/* The cached fingerprint of `rel` with stat data `st`, if trusted. */
+bool ecra_fp_cache_lookup(ecra_fp_cache *c,
+    char out[ECRA_CONTENT_FINGERPRINT_SIZE], const char *rel,
+    const ecra_fp_stat *st);
+/* Record the fingerprint this run used for `rel` (hit or hashed). */
+void ecra_fp_cache_put(ecra_fp_cache *c, const char *rel,
+    const ecra_fp_stat *st, const char *content, bool is_hit);
+/* The cache file's path (NULL for NULL). */
+const char *ecra_fp_cache_path(const ecra_fp_cache *c);
+/* $XDG_CACHE_HOME/ecr-assets, else $HOME/.cache/ecr-assets. */
+int ecra_fp_cache_default_dir(ecra_buf *out);
+/* ECRA_NO_CACHE is set to something other than "" and "0". */
+bool ecra_fp_cache_env_disabled(void);
+/* Tests: shift the time later runs record as their stat time by `ns`
+ * (process-wide): +10 s makes every file written before look old. */
+void ecra_fp_cache_test_shift(int64_t ns);
+
+/*
  * The walk (spec synth.md §1.4, §1.5).
  */
 

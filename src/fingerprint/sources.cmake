@@ -1,5 +1,6 @@
 list(APPEND ECRA_SOURCES
   src/fingerprint/content.c
+  src/fingerprint/cache.c
   src/fingerprint/walk.c
   src/fingerprint/fingerprint.c
   src/fingerprint/uring.c

@@ -63,7 +63,8 @@ sums asm >after.txt
 if cmp -s before.txt after.txt; then ok "previous assembly untouched"; else
 	bad "previous assembly changed"; diff before.txt after.txt; fi
 left=$(ls -A . | grep -v -x -e asm -e img -e good.json -e bad.json \
-	-e broken.json -e typed.json -e before.txt -e after.txt -e out.txt -e err.txt)
+	-e broken.json -e typed.json -e before.txt -e after.txt -e out.txt -e err.txt \
+	-e .cache)
 [ -z "$left" ] && ok "no half-written directory left" || bad "left behind: $left"
 
 # outdir below a regular file
