@@ -15,5 +15,6 @@
 #include "ecrassets/app.h"
 #include "ecrassets/publish.h"
 #include "ecrassets/dockercreds.h"
+#include "ecrassets/registry.h"
 
 #endif /* ECRASSETS_H */
