@@ -48,7 +48,7 @@ typedef enum {
 } ecra_xfer_event_type;
 
 /** One transfer event. Valid only during the callback. */
-typedef struct {
+typedef struct ecra_xfer_event_s {
 	ecra_xfer_event_type type;
 	const char *type_name; /**< "prepare", "blob-start", ... */
 	/** "layer", "config", "manifest" or "index". */
@@ -71,6 +71,9 @@ typedef struct {
 	/** The digest of what the destination reference now names. */
 	char digest[72];
 	double seconds;
+	/** After a failure: it was transient (a transport error, HTTP 5xx
+	 * or 429), so trying again may succeed. */
+	bool transient;
 } ecra_xfer_summary;
 
 #define ECRA_XFER_OPTIONS_VERSION 1

@@ -550,9 +550,11 @@ typedef struct {
 	pthread_mutex_t lock;
 } pool;
 
-static void fail_once(eng *e, int error)
+static void fail_once(eng *e, int error, const ecra_registry *r)
 {
 	pthread_mutex_lock(&e->lock);
+	if (ecra_registry_failed_transiently(r) || error == ECRA_ENET)
+		e->sum.transient = true;
 	if (e->first_error == NULL) {
 		e->first_error = ecra_strdup(ecra_error_last()->message);
 		e->first_code = error;
@@ -613,22 +615,22 @@ static void *pool_main(void *arg)
 			break;
 		if (stopped(p->e)) {
 			if (!p->e->stop)
-				fail_once(p->e, cancel_error(p->e));
+				fail_once(p->e, cancel_error(p->e), NULL);
 			break;
 		}
 		if (r == NULL && ecra_registry_new(&r, p->ro) < 0) {
-			fail_once(p->e, ecra_error_last()->code);
+			fail_once(p->e, ecra_error_last()->code, NULL);
 			break;
 		}
 		if (j->src.src_repo != NULL && src == NULL &&
 		    ecra_registry_new(&src, p->src_ro) < 0) {
-			fail_once(p->e, ecra_error_last()->code);
+			fail_once(p->e, ecra_error_last()->code, NULL);
 			break;
 		}
 		if (j->src.src_repo != NULL)
 			j->src.src = src;
 		if ((error = run_job(p, r, j)) < 0) {
-			fail_once(p->e, error);
+			fail_once(p->e, error, r);
 			break;
 		}
 	}
@@ -952,6 +954,8 @@ static int push_plan(eng *e, const ecra_registry_options *ro, ecra_plan *p,
 		    p->mans[0].digest);
 	}
 done:
+	if (error < 0 && ecra_registry_failed_transiently(r))
+		e->sum.transient = true;
 	ecra_registry_free(r);
 	ecra_free(jobs);
 	ecra_free(checked);
@@ -1224,6 +1228,9 @@ int ecra_registry_copy_image(const ecra_registry_options *sro,
 		goto done;
 	snprintf(e.sum.digest, sizeof(e.sum.digest), "%s", top.digest);
 done:
+	if (error < 0 && (ecra_registry_failed_transiently(dst) ||
+	                     ecra_registry_failed_transiently(src)))
+		e.sum.transient = true;
 	fetched_dispose(&top);
 	fetched_dispose(&child);
 	ecra_registry_free(src);
