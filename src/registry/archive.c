@@ -59,6 +59,11 @@ typedef struct {
 	ecra_plan *plan;
 } scan_ctx;
 
+static bool is_type(const ecra_json *v, ecra_json_type t)
+{
+	return v != NULL && ecra_json_typeof(v) == t;
+}
+
 bool ecra_media_type_compressed(const char *mt)
 {
 	size_t n = mt ? strlen(mt) : 0;
@@ -388,9 +393,9 @@ static int check_config(scan_ctx *c, const char *entry, ecra_buf *data,
 		    "tarball '%s': config '%s' is not JSON", c->path, entry);
 	rootfs = ecra_json_get(*doc, "rootfs");
 	*diff_ids = ecra_json_get(rootfs, "diff_ids");
-	if (ecra_json_typeof(*doc) != ECRA_JSON_OBJECT ||
-	    ecra_json_typeof(rootfs) != ECRA_JSON_OBJECT ||
-	    ecra_json_typeof(*diff_ids) != ECRA_JSON_ARRAY)
+	if (!is_type(*doc, ECRA_JSON_OBJECT) ||
+	    !is_type(rootfs, ECRA_JSON_OBJECT) ||
+	    !is_type(*diff_ids, ECRA_JSON_ARRAY))
 		return ecra_error_set(ECRA_EINVALID,
 		    "tarball '%s': config '%s' has no rootfs.diff_ids", c->path,
 		    entry);
@@ -449,7 +454,7 @@ static int load_docker_save(scan_ctx *c, ent *mj, const char *image)
 
 	if (ecra_json_parse(&list, mj->data.ptr ? mj->data.ptr : "",
 	        mj->data.size, "manifest.json", 0) < 0 ||
-	    ecra_json_typeof(list) != ECRA_JSON_ARRAY) {
+	    !is_type(list, ECRA_JSON_ARRAY)) {
 		error = ecra_error_set(ECRA_EINVALID,
 		    "tarball '%s': manifest.json is not a JSON array", c->path);
 		goto done;
@@ -489,7 +494,7 @@ static int load_docker_save(scan_ctx *c, ent *mj, const char *image)
 		img = ecra_json_at(list, 0);
 	layers = ecra_json_get(img, "Layers");
 	if (ecra_json_string(ecra_json_get(img, "Config")) == NULL ||
-	    ecra_json_typeof(layers) != ECRA_JSON_ARRAY) {
+	    !is_type(layers, ECRA_JSON_ARRAY)) {
 		error = ecra_error_set(ECRA_EINVALID,
 		    "tarball '%s': manifest.json entry lacks Config or Layers",
 		    c->path);
@@ -641,7 +646,7 @@ static int json_blob(scan_ctx *c, const ecra_json *desc, const char *what,
 		    what, (*e)->name, got, d);
 	if (ecra_json_parse(
 	        doc, (*e)->data.ptr, (*e)->data.size, (*e)->name, 0) < 0 ||
-	    ecra_json_typeof(*doc) != ECRA_JSON_OBJECT)
+	    !is_type(*doc, ECRA_JSON_OBJECT))
 		return ecra_error_set(ECRA_EINVALID,
 		    "tarball '%s': %s '%s' is not a JSON object", c->path, what,
 		    (*e)->name);
@@ -692,7 +697,7 @@ static int load_oci_manifest(
 	    ecra_json_string(
 	        ecra_json_get(ecra_json_get(doc, "config"), "digest")));
 	layers = ecra_json_get(doc, "layers");
-	if (ecra_json_typeof(layers) != ECRA_JSON_ARRAY ||
+	if (!is_type(layers, ECRA_JSON_ARRAY) ||
 	    ecra_json_size(layers) != ecra_json_size(diff_ids)) {
 		error = ecra_error_set(ECRA_EINVALID,
 		    "tarball '%s': manifest '%s' lists %zu layers but config "
@@ -800,8 +805,7 @@ static int load_children(scan_ctx *c, ecra_json *index, const char *platform)
 	size_t i, picked = 0;
 	int error;
 
-	if (ecra_json_typeof(list) != ECRA_JSON_ARRAY ||
-	    ecra_json_size(list) == 0)
+	if (!is_type(list, ECRA_JSON_ARRAY) || ecra_json_size(list) == 0)
 		return ecra_error_set(ECRA_EINVALID,
 		    "tarball '%s': an image index lists no manifest", c->path);
 	for (i = 0; i < ecra_json_size(list); i++) {
@@ -839,12 +843,12 @@ static int load_oci(
 
 	if (ecra_json_parse(&p->index_json, ij->data.ptr ? ij->data.ptr : "",
 	        ij->data.size, "index.json", 0) < 0 ||
-	    ecra_json_typeof(p->index_json) != ECRA_JSON_OBJECT)
+	    !is_type(p->index_json, ECRA_JSON_OBJECT))
 		return ecra_error_set(ECRA_EINVALID,
 		    "tarball '%s': index.json is not a JSON object", c->path);
 	list = ecra_json_get(p->index_json, "manifests");
 	n = ecra_json_size(list);
-	if (ecra_json_typeof(list) != ECRA_JSON_ARRAY || n == 0)
+	if (!is_type(list, ECRA_JSON_ARRAY) || n == 0)
 		return ecra_error_set(ECRA_EINVALID,
 		    "tarball '%s': index.json lists no manifest", c->path);
 	for (i = 0; i < n; i++) {

@@ -1,1 +1,3 @@
 ecra_unit_test(registry client)
+ecra_unit_test(registry archive)
+ecra_unit_test(registry gzip)
