@@ -192,6 +192,71 @@ static void cache_put(const ecra_xfer_options *o, const ecra_blob *b)
 		unlink(tmp);
 }
 
+/* The tarball as it was when every digest in it was last checked: a
+ * later push of the same unchanged file may trust the layer cache and
+ * skip reading layers the registry has. Any change to the file (size,
+ * mtime, ctime, inode) voids it. */
+static void stamp_path(
+    char *out, size_t cap, const ecra_xfer_options *o, const char *real)
+{
+	char key[72];
+
+	ecra_registry_sha256(key, real, strlen(real));
+	snprintf(out, cap, "%s/archives/%s", o->cache_dir, key + 7);
+}
+
+static bool stamp_of(
+    const char *path, char *real, size_t cap, char *out, size_t outcap)
+{
+	struct stat st;
+
+	if (realpath(path, real) == NULL || stat(real, &st) != 0 || cap < 1)
+		return false;
+	snprintf(out, outcap, "%s %llu %llu %llu %lld.%09ld %lld.%09ld\n",
+	    ECRA_GZIP_FORMAT, (unsigned long long)st.st_dev,
+	    (unsigned long long)st.st_ino, (unsigned long long)st.st_size,
+	    (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+	    (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+	return true;
+}
+
+static bool stamp_matches(const ecra_xfer_options *o, const char *path)
+{
+	char real[4096], want[512], have[512] = "", sp[4200];
+	FILE *f;
+	bool ok;
+
+	if (o == NULL || o->cache_dir == NULL ||
+	    !stamp_of(path, real, sizeof(real), want, sizeof(want)))
+		return false;
+	stamp_path(sp, sizeof(sp), o, real);
+	if ((f = fopen(sp, "r")) == NULL)
+		return false;
+	ok = fgets(have, sizeof(have), f) != NULL && strcmp(have, want) == 0;
+	fclose(f);
+	return ok;
+}
+
+static void stamp_write(const ecra_xfer_options *o, const char *path)
+{
+	char real[4096], st[512], dir[4096], sp[4200], tmp[4300];
+	FILE *f;
+
+	if (o == NULL || o->cache_dir == NULL ||
+	    !stamp_of(path, real, sizeof(real), st, sizeof(st)))
+		return;
+	snprintf(dir, sizeof(dir), "%s/archives", o->cache_dir);
+	if (mkdirs(dir) < 0)
+		return;
+	stamp_path(sp, sizeof(sp), o, real);
+	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", sp, (long)getpid());
+	if ((f = fopen(tmp, "w")) == NULL)
+		return;
+	fputs(st, f);
+	if (fclose(f) != 0 || rename(tmp, sp) != 0)
+		unlink(tmp);
+}
+
 /* A repository of `host` other than `repo` known to hold `digest`. */
 static char *cache_mount_from(const ecra_xfer_options *o, const char *host,
     const char *repo, const char *digest)
@@ -793,6 +858,8 @@ static int push_plan(eng *e, const ecra_registry_options *ro, ecra_plan *p,
 
 	if ((checked = ecra_calloc(p->blob_count + 1, sizeof(bool))) == NULL)
 		return ECRA_ENOMEM;
+	/* A tarball not seen unchanged before is read in full. */
+	p->verify_all = !stamp_matches(o, p->path);
 	/* Digests known before staging: configs, OCI compressed layers,
 	 * the layer cache. */
 	for (i = 0; i < p->blob_count; i++) {
@@ -816,7 +883,7 @@ static int push_plan(eng *e, const ecra_registry_options *ro, ecra_plan *p,
 		           ecra_media_type_compressed(b->media_type)) {
 			memcpy(b->digest, b->want, sizeof(b->digest));
 			b->size = b->entry_size;
-		} else if (!(o && o->force) &&
+		} else if (!(o && o->force) && !p->verify_all &&
 		           cache_get(o, b->diff_id, b->digest, &b->size, mt,
 		               sizeof(mt))) {
 			char *dup = ecra_strdup(mt);
@@ -887,6 +954,7 @@ static int push_plan(eng *e, const ecra_registry_options *ro, ecra_plan *p,
 	for (i = 0; i < p->blob_count; i++)
 		if (p->blobs[i].staged && p->blobs[i].kind == ECRA_BLOB_LAYER)
 			cache_put(o, &p->blobs[i]);
+	stamp_write(o, p->path);
 	if ((error = head_all(e, ro, repo, p, checked)) < 0 ||
 	    (error = ecra_plan_finish(p)) < 0)
 		goto done;

@@ -74,6 +74,9 @@ typedef struct {
 	char index_digest[72];
 	char *index_media_type;
 	ecra_json *index_json; /* the layout's index.json, owner */
+	/* Stage (and so check) every layer, even those the destination
+	 * has: the tarball was not validated before in this state. */
+	bool verify_all;
 } ecra_plan;
 
 /* Read the tarball's metadata (one pass over its headers) into a plan

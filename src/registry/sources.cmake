@@ -16,3 +16,7 @@ list(APPEND ECRA_SOURCES
   src/registry/copy.c)
 list(APPEND ECRA_INCLUDE_DIRS ${LIBARCHIVE_INCLUDE_DIRS})
 list(APPEND ECRA_LIBS PkgConfig::ZLIB PkgConfig::ISAL ${CMAKE_DL_LIBS})
+# engine.c needs realpath() (the layer cache's tarball stamps), which
+# glibc hides under strict _POSIX_C_SOURCE.
+set_source_files_properties(src/registry/engine.c PROPERTIES
+  COMPILE_DEFINITIONS _DEFAULT_SOURCE)

@@ -308,9 +308,10 @@ done:
 	return error;
 }
 
-static bool wanted(const ecra_blob *b)
+static bool wanted(const ecra_plan *p, const ecra_blob *b)
 {
-	return b->kind == ECRA_BLOB_LAYER && !b->staged && !b->present;
+	return b->kind == ECRA_BLOB_LAYER && !b->staged &&
+	       (!b->present || p->verify_all);
 }
 
 int ecra_plan_stage(
@@ -324,7 +325,7 @@ int ecra_plan_stage(
 	int error, r;
 
 	for (i = 0; i < p->blob_count; i++)
-		left += wanted(&p->blobs[i]);
+		left += wanted(p, &p->blobs[i]);
 	if (left == 0)
 		return 0;
 	if (threads == 0) {
@@ -348,7 +349,7 @@ int ecra_plan_stage(
 		for (i = 0; i < p->blob_count; i++) {
 			ecra_blob *b = &p->blobs[i];
 
-			if (!wanted(b) || strcmp(b->entry, name) != 0)
+			if (!wanted(p, b) || strcmp(b->entry, name) != 0)
 				continue;
 			if ((error = stage_blob(p, b, a, gz, o, cb, payload)) <
 			    0)
@@ -359,7 +360,7 @@ int ecra_plan_stage(
 	}
 	if (left > 0)
 		for (i = 0; i < p->blob_count; i++)
-			if (wanted(&p->blobs[i])) {
+			if (wanted(p, &p->blobs[i])) {
 				error = ecra_error_set(ECRA_EINVALID,
 				    "tarball '%s': cannot read layer '%s'",
 				    p->path, p->blobs[i].entry);
