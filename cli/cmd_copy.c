@@ -188,6 +188,14 @@ int cmd_copy(int argc, char **argv)
 				return cli_fail_usage("copy",
 				    "--parallel wants 1..64, not '%s'",
 				    argv[i]);
+		} else if (strcmp(a, "--chunk-size") == 0 && more) {
+			unsigned int mb = 0;
+
+			if (!parse_n(argv[++i], &mb))
+				return cli_fail_usage("copy",
+				    "--chunk-size wants 1..64 (MiB), not '%s'",
+				    argv[i]);
+			o.chunk_size = (size_t)mb << 20;
 		} else if (strcmp(a, "--username") == 0 && more) {
 			da.username = argv[++i];
 		} else if (strcmp(a, "--password-stdin") == 0) {
