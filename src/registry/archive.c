@@ -687,9 +687,12 @@ static int load_oci_manifest(
 		goto done;
 	}
 	ecra_registry_sha256(m->digest, e->data.ptr, e->data.size);
-	if ((error = json_blob(c, ecra_json_get(doc, "config"), "config", &ce,
-	         &cfgdoc)) < 0 ||
-	    (error = check_config(c, ce->name, &ce->data, &cfgdoc, &diff_ids)) <
+	if ((error = json_blob(
+	         c, ecra_json_get(doc, "config"), "config", &ce, &cfgdoc)) < 0)
+		goto done;
+	ecra_json_free(cfgdoc);
+	cfgdoc = NULL;
+	if ((error = check_config(c, ce->name, &ce->data, &cfgdoc, &diff_ids)) <
 	        0 ||
 	    (error = add_blob(c, ECRA_BLOB_CONFIG, ce, &m->config)) < 0)
 		goto done;
