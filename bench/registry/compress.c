@@ -85,12 +85,14 @@ static void run(const char *what, const unsigned char *data, size_t len)
 			size_t n = len - i < BLOCK ? len - i : BLOCK;
 
 			if (k < 2)
-				total += z_block(k ? 6 : 1, data + i, n, out, cap);
+				total +=
+				    z_block(k ? 6 : 1, data + i, n, out, cap);
 			else if (k < 4)
 				total += libdeflate_deflate_compress(
 				    c, data + i, n, out, cap);
 			else
-				total += isal_block(k - 4, data + i, n, out, cap, lvl);
+				total += isal_block(
+				    k - 4, data + i, n, out, cap, lvl);
 		}
 		printf("%-6s %-13s %7.0f MB/s  %5.1f%% of input\n", what,
 		    names[k], len / 1e6 / (now() - t0), 100.0 * total / len);

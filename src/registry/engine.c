@@ -886,14 +886,8 @@ static int push_plan(eng *e, const ecra_registry_options *ro, ecra_plan *p,
 		} else if (!(o && o->force) && !p->verify_all &&
 		           cache_get(o, b->diff_id, b->digest, &b->size, mt,
 		               sizeof(mt))) {
-			char *dup = ecra_strdup(mt);
-
-			if (dup == NULL) {
-				error = ECRA_ENOMEM;
+			if ((error = ecra_blob_set_media_type(b, mt)) < 0)
 				goto done;
-			}
-			ecra_free(b->media_type);
-			b->media_type = dup;
 			b->compressed_here = true;
 		}
 	}

@@ -99,6 +99,9 @@ typedef void (*ecra_stage_cb)(const ecra_blob *b, uint64_t done, void *payload);
 int ecra_plan_stage(ecra_plan *plan, const ecra_xfer_options *o,
     ecra_stage_cb cb, void *payload);
 
+/* Replace b->media_type with a copy of `mt`. */
+int ecra_blob_set_media_type(ecra_blob *b, const char *mt);
+
 /* gzip.c: a parallel block compressor. Feed uncompressed bytes in
  * order; compressed bytes come out in order through `out`. */
 typedef struct ecra_gzip ecra_gzip;

@@ -282,16 +282,9 @@ static int stage_blob(ecra_plan *p, ecra_blob *b, struct archive *a,
 			mt = b->media_type;
 		else
 			mt = gzip ? ECRA_MT_DOCKER_LAYER : MT_OCI_ZSTD;
-		if (mt != b->media_type) {
-			char *dup = ecra_strdup(mt);
-
-			if (dup == NULL) {
-				error = ECRA_ENOMEM;
-				goto done;
-			}
-			ecra_free(b->media_type);
-			b->media_type = dup;
-		}
+		if (mt != b->media_type &&
+		    (error = ecra_blob_set_media_type(b, mt)) < 0)
+			goto done;
 	}
 	b->compressed_here = plain;
 	b->staged = true;
@@ -306,6 +299,17 @@ done:
 	EVP_MD_CTX_free(md_out);
 	ecra_free(buf);
 	return error;
+}
+
+int ecra_blob_set_media_type(ecra_blob *b, const char *mt)
+{
+	char *dup = ecra_strdup(mt);
+
+	if (dup == NULL)
+		return ECRA_ENOMEM;
+	ecra_free(b->media_type);
+	b->media_type = dup;
+	return 0;
 }
 
 static bool wanted(const ecra_plan *p, const ecra_blob *b)

@@ -21,32 +21,7 @@
 
 #include "ecrassets/registry.h"
 #include "fuzz_common.h"
-
-static void tar_entry(FILE *f, const char *name, char type, const char *link,
-    const char *data, size_t len)
-{
-	unsigned char h[512];
-	unsigned int sum = 0;
-	size_t i;
-	static const char zeros[512];
-
-	memset(h, 0, sizeof(h));
-	snprintf((char *)h, 100, "%s", name);
-	memcpy(h + 100, "0000644", 7);
-	snprintf((char *)h + 124, 12, "%011zo", len);
-	memset(h + 148, ' ', 8);
-	h[156] = (unsigned char)type;
-	if (link != NULL)
-		snprintf((char *)h + 157, 100, "%s", link);
-	memcpy(h + 257, "ustar", 6);
-	memcpy(h + 263, "00", 2);
-	for (i = 0; i < 512; i++)
-		sum += h[i];
-	snprintf((char *)h + 148, 8, "%06o", sum);
-	fwrite(h, 1, 512, f);
-	fwrite(data, 1, len, f);
-	fwrite(zeros, 1, (512 - len % 512) % 512, f);
-}
+#include "tar_writer.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -68,23 +43,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (data[0] & 1) {
 		fuzz_input in;
 		size_t i;
-		static const char zeros[1024];
 
 		if (fuzz_split(&in, data, size) == 0) {
 			for (i = 0; i + 1 < in.count; i += 2) {
 				const char *n = in.fields[i];
 
 				if (n[0] == '@')
-					tar_entry(f, n + 1, '2',
+					tar_write_entry(f, n + 1, '2',
 					    in.fields[i + 1], "", 0);
 				else
-					tar_entry(f, n, '0', NULL,
+					tar_write_entry(f, n, '0', NULL,
 					    in.fields[i + 1],
 					    strlen(in.fields[i + 1]));
 			}
 			free(in.buf);
 		}
-		fwrite(zeros, 1, sizeof(zeros), f);
+		tar_write_end(f);
 	} else {
 		fwrite(data + 1, 1, size - 1, f);
 	}

@@ -11,6 +11,8 @@
  */
 #include "helpers.h"
 
+#include "fuzz/tar_writer.h"
+
 #include "ecrassets/registry.h"
 #include "registry/registry_int.h"
 
@@ -23,32 +25,7 @@ typedef struct {
 static void tar_entry(tarw *t, const char *name, char type, const char *link,
     const void *data, size_t len)
 {
-	unsigned char h[512];
-	unsigned int sum = 0;
-	size_t i;
-	static const char zeros[512];
-
-	memset(h, 0, sizeof(h));
-	snprintf((char *)h, 100, "%s", name);
-	memcpy(h + 100, "0000644", 7);
-	memcpy(h + 108, "0000000", 7);
-	memcpy(h + 116, "0000000", 7);
-	snprintf((char *)h + 124, 12, "%011zo", len);
-	memcpy(h + 136, "00000000000", 11);
-	memset(h + 148, ' ', 8);
-	h[156] = (unsigned char)type;
-	if (link != NULL)
-		snprintf((char *)h + 157, 100, "%s", link);
-	memcpy(h + 257, "ustar", 6);
-	memcpy(h + 263, "00", 2);
-	for (i = 0; i < 512; i++)
-		sum += h[i];
-	snprintf((char *)h + 148, 8, "%06o", sum);
-	fwrite(h, 1, 512, t->f);
-	if (len > 0) {
-		fwrite(data, 1, len, t->f);
-		fwrite(zeros, 1, (512 - len % 512) % 512, t->f);
-	}
+	tar_write_entry(t->f, name, type, link, data, len);
 }
 
 static void tar_file(tarw *t, const char *name, const char *s)
@@ -67,9 +44,7 @@ static char *tar_open(tarw *t, const char *name)
 
 static void tar_close(tarw *t)
 {
-	static const char zeros[1024];
-
-	fwrite(zeros, 1, sizeof(zeros), t->f);
+	tar_write_end(t->f);
 	fclose(t->f);
 }
 
