@@ -131,4 +131,17 @@ copy docker-archive:"$WORK/bad.tar" "$R/engine/bad-$run:v1" && fail "tampered ta
 expect "rootfs.diff_ids says"
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://$R/v2/engine/bad-$run/tags/list")
 [ "$code" = 404 ] || fail "something reached engine/bad-$run ($code)"
+echo "== SIGINT mid-push: exit 130 quickly, nothing tagged, no temp file left"
+python3 "$here/../../bench/registry/make_image.py" "$WORK/big.tar" save 150 20
+"$ECRA_CLI" copy --no-cache docker-archive:"$WORK/big.tar" "$R/engine/int-$run:v1" >"$WORK/out" 2>&1 &
+pid=$!
+sleep 0.7
+kill -INT "$pid"
+rc=0
+wait "$pid" || rc=$?
+[ "$rc" = 130 ] || fail "interrupted copy exited $rc, expected 130"
+expect "cancelled"
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://$R/v2/engine/int-$run/tags/list")
+[ "$code" = 404 ] || fail "an interrupted push tagged something ($code)"
+[ -z "$(ls "$TMPDIR" 2>/dev/null)" ] || fail "temporary files left: $(ls "$TMPDIR")"
 echo "ok"
