@@ -47,6 +47,9 @@ typedef struct {
 	pthread_mutex_t lock;
 	ecra_xfer_summary sum;
 	volatile int stop; /* set on the first failure */
+	/* Clients kept across the phases of a run, one per worker slot, so
+	 * connections and tokens are reused (destination, source). */
+	ecra_registry *dst[32], *src[32];
 	char *first_error;
 	int first_code;
 } eng;
@@ -604,6 +607,11 @@ typedef struct job {
 } job;
 
 typedef struct {
+	struct pool_s *pool;
+	size_t slot;
+} worker_arg;
+
+typedef struct pool_s {
 	eng *e;
 	const ecra_registry_options *ro;
 	/* Copies between registries: each worker streams from its own
@@ -666,8 +674,9 @@ static int run_job(pool *p, ecra_registry *r, job *j)
 
 static void *pool_main(void *arg)
 {
-	pool *p = arg;
-	ecra_registry *r = NULL, *src = NULL;
+	worker_arg *wa = arg;
+	pool *p = wa->pool;
+	ecra_registry **rp = &p->e->dst[wa->slot], **sp = &p->e->src[wa->slot];
 
 	for (;;) {
 		job *j;
@@ -683,24 +692,22 @@ static void *pool_main(void *arg)
 				fail_once(p->e, cancel_error(p->e), NULL);
 			break;
 		}
-		if (r == NULL && ecra_registry_new(&r, p->ro) < 0) {
+		if (*rp == NULL && ecra_registry_new(rp, p->ro) < 0) {
 			fail_once(p->e, ecra_error_last()->code, NULL);
 			break;
 		}
-		if (j->src.src_repo != NULL && src == NULL &&
-		    ecra_registry_new(&src, p->src_ro) < 0) {
+		if (j->src.src_repo != NULL && *sp == NULL &&
+		    ecra_registry_new(sp, p->src_ro) < 0) {
 			fail_once(p->e, ecra_error_last()->code, NULL);
 			break;
 		}
 		if (j->src.src_repo != NULL)
-			j->src.src = src;
-		if ((error = run_job(p, r, j)) < 0) {
-			fail_once(p->e, error, r);
+			j->src.src = *sp;
+		if ((error = run_job(p, *rp, j)) < 0) {
+			fail_once(p->e, error, *rp);
 			break;
 		}
 	}
-	ecra_registry_free(r);
-	ecra_registry_free(src);
 	return NULL;
 }
 
@@ -709,6 +716,7 @@ static int run_pool_from(eng *e, const ecra_registry_options *src_ro,
 {
 	pool p;
 	pthread_t th[32];
+	worker_arg wa[32];
 	size_t n, i, started = 0;
 
 	if (count == 0)
@@ -726,11 +734,18 @@ static int run_pool_from(eng *e, const ecra_registry_options *src_ro,
 		n = 32;
 	if (n > count)
 		n = count;
-	for (i = 0; i < n; i++)
-		if (pthread_create(&th[i], NULL, pool_main, &p) == 0)
+	for (i = 0; i < n; i++) {
+		wa[started].pool = &p;
+		wa[started].slot = started;
+		if (pthread_create(
+		        &th[started], NULL, pool_main, &wa[started]) == 0)
 			started++;
-	if (started == 0)
-		pool_main(&p);
+	}
+	if (started == 0) {
+		wa[0].pool = &p;
+		wa[0].slot = 0;
+		pool_main(&wa[0]);
+	}
 	for (i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
 	pthread_mutex_destroy(&p.lock);
@@ -988,8 +1003,10 @@ static int push_plan(eng *e, const ecra_registry_options *ro, ecra_plan *p,
 		error = cancel_error(e);
 		goto done;
 	}
-	if ((error = ecra_registry_new(&r, ro)) < 0)
+	if (e->dst[0] == NULL &&
+	    (error = ecra_registry_new(&e->dst[0], ro)) < 0)
 		goto done;
+	r = e->dst[0];
 	if (p->has_index) {
 		for (i = 0; i < p->man_count; i++)
 			if ((error = put_manifest(e, r, repo, p->mans[i].digest,
@@ -1018,7 +1035,6 @@ static int push_plan(eng *e, const ecra_registry_options *ro, ecra_plan *p,
 done:
 	if (error < 0 && ecra_registry_failed_transiently(r))
 		e->sum.transient = true;
-	ecra_registry_free(r);
 	ecra_free(jobs);
 	ecra_free(checked);
 	return error;
@@ -1033,6 +1049,12 @@ static void eng_init(eng *e, const ecra_xfer_options *o)
 
 static void eng_end(eng *e, ecra_xfer_summary *sum, double t0)
 {
+	size_t i;
+
+	for (i = 0; i < 32; i++) {
+		ecra_registry_free(e->dst[i]);
+		ecra_registry_free(e->src[i]);
+	}
 	e->sum.seconds = now_s() - t0;
 	if (sum != NULL)
 		*sum = e->sum;
