@@ -24,5 +24,7 @@ int cmd_ls(int argc, char **argv);
 void cmd_ls_help(void);
 int cmd_publish(int argc, char **argv);
 void cmd_publish_help(void);
+int cmd_copy(int argc, char **argv);
+void cmd_copy_help(void);
 
 #endif /* CLI_CMD_H */

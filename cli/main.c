@@ -17,6 +17,8 @@ static const cli_cmd commands[] = {
 	    "list the stacks and image assets of a cloud assembly" },
 	{ "publish", cmd_publish, cmd_publish_help,
 	    "build and push the docker image assets of a cloud assembly" },
+	{ "copy", cmd_copy, cmd_copy_help,
+	    "copy an image or push an image tarball without a daemon" },
 };
 
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))

@@ -6,7 +6,8 @@ set(ECRA_CLI_SOURCES
   cli/assembly.c
   cli/cmd_synth.c
   cli/cmd_ls.c
-  cli/cmd_publish.c)
+  cli/cmd_publish.c
+  cli/cmd_copy.c)
 
 # docker-credential-cdk-assets: the credential helper of the CDK docker
 # credentials file, built next to ecr-assets (which puts its own directory

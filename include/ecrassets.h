@@ -16,5 +16,6 @@
 #include "ecrassets/aws.h"
 #include "ecrassets/publish.h"
 #include "ecrassets/dockercreds.h"
+#include "ecrassets/registry.h"
 
 #endif /* ECRASSETS_H */

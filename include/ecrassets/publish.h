@@ -108,6 +108,9 @@ typedef enum {
 	/** "retrying push of <imageUri> in <n>s (attempt <k>/<max>):
 	 * <reason>" (level "info"; not a cdk-assets event) */
 	ECRA_EVENT_RETRY,
+	/** A daemonless push's byte counts (see `transfer`; level
+	 * "verbose"; not a cdk-assets event). */
+	ECRA_EVENT_TRANSFER,
 } ecra_publish_event_type;
 
 /** One progress event. Valid only during the callback. */
@@ -133,6 +136,9 @@ typedef struct {
 	 * does not sit at 0% until it ends. `percent` stays cdk-assets' value.
 	 */
 	unsigned int progress;
+	/** ECRA_EVENT_TRANSFER only: the registry engine's event (bytes
+	 * done and total, rate, outcome); NULL otherwise. */
+	const struct ecra_xfer_event_s *transfer;
 } ecra_publish_event;
 
 /**

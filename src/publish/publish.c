@@ -23,6 +23,7 @@
 #include "core/alloc.h"
 #include "core/error.h"
 #include "publish/retry.h"
+#include "registry/engine.h"
 #include "registry/registry.h"
 #include "util/buf.h"
 
@@ -37,7 +38,8 @@ struct pub_asset_state {
 };
 
 static const char *const type_names[] = { "start", "check", "found", "cached",
-	"build", "upload", "success", "fail", "debug", "shell_open", "retry" };
+	"build", "upload", "success", "fail", "debug", "shell_open", "retry",
+	"transfer" };
 
 static double now(void)
 {
@@ -46,6 +48,10 @@ static double now(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
+
+/* The engine event an ECRA_EVENT_TRANSFER carries (set around the
+ * emit by the thread that emits it). */
+static _Thread_local const ecra_xfer_event *ecra_pub_transfer_event;
 
 /* The share of an entry's work done when it reaches a step. */
 static double step_weight(ecra_publish_event_type type)
@@ -113,6 +119,8 @@ static void emit(ecra_pub_run *run, const ecra_pub_entry *e,
 	ev.destination_id = e ? e->dest_id : NULL;
 	ev.image_uri = image_uri;
 	ev.digest = digest;
+	ev.transfer =
+	    type == ECRA_EVENT_TRANSFER ? ecra_pub_transfer_event : NULL;
 	pthread_mutex_lock(&run->event_lock);
 	pthread_mutex_lock(&run->lock);
 	ev.percent =
@@ -704,26 +712,62 @@ static int docker_push_once(ecra_pub_worker *w, void *ctx, bool *transient)
 }
 
 typedef struct {
-	ecra_registry *r;
+	const ecra_registry_options *ro;
 	const char *path, *repo, *tag;
+	ecra_pub_run *run;
+	const ecra_pub_entry *entry;
 	char *digest;
 } tarball_push_ctx;
 
+/* The engine's byte counts as ECRA_EVENT_TRANSFER events. */
+static void on_transfer(const ecra_xfer_event *xe, void *payload)
+{
+	const tarball_push_ctx *c = payload;
+	const char *what = xe->digest ? xe->digest : xe->name;
+
+	if (c->run->o->on_event == NULL)
+		return;
+	ecra_pub_transfer_event = xe;
+	ecra_pub_emit(c->run, c->entry, ECRA_EVENT_TRANSFER,
+	    "%s %s %s %.1f/%.1f MB (%.1f MB/s)",
+	    xe->type == ECRA_XFER_BLOB_DONE || xe->type == ECRA_XFER_MANIFEST
+	        ? (xe->outcome == ECRA_XFER_UPLOADED     ? "uploaded"
+	              : xe->outcome == ECRA_XFER_MOUNTED ? "mounted"
+	                                                 : "skipped")
+	        : xe->type_name,
+	    xe->kind, what ? what : "", (double)xe->done / 1e6,
+	    (double)xe->total / 1e6, xe->rate / 1e6);
+	ecra_pub_transfer_event = NULL;
+}
+
 /* A retry starts over: blobs that arrived are found by HEAD and skipped
- * (ecra_registry_blob_upload checks each one first). */
+ * (the engine HEADs each one first), the layer cache spares the
+ * compression. */
 static int tarball_push_once(ecra_pub_worker *w, void *ctx, bool *transient)
 {
 	tarball_push_ctx *c = ctx;
+	ecra_xfer_options xo;
+	ecra_xfer_summary sum;
 	int error;
 
+	memset(&xo, 0, sizeof(xo));
+	xo.version = ECRA_XFER_OPTIONS_VERSION;
+	xo.parallel = w->run->o->parallel > 1 ? w->run->o->parallel : 0;
+	xo.tmpdir = w->run->o->tmpdir;
+	xo.force = w->run->o->force;
+	xo.cancel = w->run->o->cancel;
+	xo.on_event = on_transfer;
+	xo.payload = c;
+	memset(&sum, 0, sizeof(sum));
 	ecra_free(c->digest);
 	c->digest = NULL;
-	error = ecra_registry_push_tarball(
-	    c->r, c->path, NULL, c->repo, c->tag, &c->digest);
-
-	(void)w;
-	*transient = error < 0 && (error == ECRA_ENET ||
-	                              ecra_registry_failed_transiently(c->r));
+	error = ecra_registry_push_archive(
+	    c->ro, c->path, c->repo, c->tag, &xo, &sum);
+	if (error == 0 && sum.digest[0] != '\0' &&
+	    (c->digest = ecra_strdup(sum.digest)) == NULL)
+		error = ECRA_ENOMEM;
+	*transient = error < 0 && error != ECRA_EUSER &&
+	             (error == ECRA_ENET || sum.transient);
 	return error;
 }
 
@@ -797,13 +841,8 @@ static int push_tarball(ecra_pub_worker *w, const ecra_pub_dest *d,
 	ecra_pub_emit_image(run, d->entry, ECRA_EVENT_UPLOAD, image_uri, NULL,
 	    "Push %s", image_uri);
 	{
-		tarball_push_ctx c = {
-			r,
-			path.ptr,
-			slash + 1,
-			d->image_tag,
-			NULL,
-		};
+		tarball_push_ctx c = { &ro, path.ptr, slash + 1, d->image_tag,
+			run, d->entry, NULL };
 
 		error = push_with_retries(
 		    w, d->entry, image_uri, tarball_push_once, &c);

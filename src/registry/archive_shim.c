@@ -29,6 +29,7 @@ static const char *const names[] = {
 	"archive_entry_hardlink",
 	"archive_entry_symlink",
 	"archive_entry_filetype",
+	"archive_entry_size",
 };
 
 enum {
@@ -44,6 +45,7 @@ enum {
 	F_ENTRY_HARDLINK,
 	F_ENTRY_SYMLINK,
 	F_ENTRY_FILETYPE,
+	F_ENTRY_SIZE,
 	F_COUNT
 };
 
@@ -131,4 +133,9 @@ const char *archive_entry_symlink(struct archive_entry *e)
 __LA_MODE_T archive_entry_filetype(struct archive_entry *e)
 {
 	return FN(__LA_MODE_T(*)(struct archive_entry *), F_ENTRY_FILETYPE)(e);
+}
+
+la_int64_t archive_entry_size(struct archive_entry *e)
+{
+	return FN(la_int64_t(*)(struct archive_entry *), F_ENTRY_SIZE)(e);
 }

@@ -564,6 +564,7 @@ void ecra_registry_resp_dispose(ecra_registry_resp *resp)
 	ecra_free(resp->www_authenticate);
 	ecra_free(resp->content_type);
 	ecra_free(resp->digest);
+	ecra_free(resp->range);
 	memset(resp, 0, sizeof(*resp));
 }
 
@@ -1557,4 +1558,10 @@ int ecra_registry_copy(ecra_registry *src, const char *src_repo,
 	ECRA_ASSERT_ARG(dst_repo);
 	ECRA_ASSERT_ARG(dst_tag);
 	return copy_manifest(src, src_repo, src_ref, dst, dst_repo, dst_tag, 0);
+}
+
+int ecra_registry_upload_url(ecra_buf *out, ecra_registry *r, const char *loc,
+    const char *param, const char *value)
+{
+	return upload_url(out, r, loc, param, value);
 }

@@ -49,6 +49,7 @@ typedef struct {
 	char *www_authenticate;
 	char *content_type;
 	char *digest; /* Docker-Content-Digest */
+	char *range;  /* Range (upload status) */
 } ecra_registry_resp;
 
 void ecra_registry_resp_dispose(ecra_registry_resp *resp);
@@ -106,6 +107,11 @@ int ecra_registry_mount(ecra_registry *r, const char *repo, const char *digest,
 
 /* "sha256:<64 hex>" of data. */
 void ecra_registry_sha256(char out[72], const void *data, size_t len);
+
+/* A Location header as an absolute URL, with `param`=`value` (URL
+ * encoded) added when param is not NULL. */
+int ecra_registry_upload_url(ecra_buf *out, ecra_registry *r, const char *loc,
+    const char *param, const char *value);
 
 /* Load libarchive (archive_shim.c) or say why it cannot be. */
 int ecra_registry_archive_ready(void);

@@ -245,7 +245,8 @@ int ecra_registry_xfer(ecra_registry *r, const char *method, const char *url,
 	    (error = dup_header(&resp->content_type, &res, "Content-Type")) <
 	        0 ||
 	    (error = dup_header(&resp->digest, &res, "Docker-Content-Digest")) <
-	        0)
+	        0 ||
+	    (error = dup_header(&resp->range, &res, "Range")) < 0)
 		goto done;
 	ecra_buf_dispose(&resp->body);
 	resp->body = res.body;

@@ -100,7 +100,11 @@ CDK_DOCKER=/nonexistent/docker run_cli 1 "$tarapp/T.assets.json" \
 expect_out "(attempt 2/3)"
 expect_out "retrying push of $proxy/ecra/retry-down-$$:t3 in 2s (attempt 3/3)"
 expect_out "Failure: tar-t3:d: push failed after 3 attempts: registry '$proxy': starting a blob upload: HTTP 503 UNAVAILABLE"
-[ "$(flaky_stat failed)" = 3 ] || fail "expected 3 failed uploads, got $(flaky_stat failed)"
+# The engine uploads blobs in parallel: each attempt sees one failed
+# upload start per blob in flight (1..nblobs), never more.
+nfailed=$(flaky_stat failed)
+[ "$nfailed" -ge 3 ] && [ "$nfailed" -le $((3 * nblobs)) ] ||
+	fail "expected 3 to $((3 * nblobs)) failed uploads, got $nfailed"
 flaky '{"fail":0}'
 
 echo "== authentication required: not retried"

@@ -165,7 +165,8 @@ start_registry() {
 	mkdir -p "$dir/data"
 	{
 		echo "version: 0.1"
-		echo "log: {level: warn}"
+		# info: access lines (the engine tests look for mounts there)
+		echo "log: {level: info}"
 		echo "storage:"
 		echo "  filesystem: {rootdirectory: $dir/data}"
 		echo "  delete: {enabled: true}"

@@ -6,3 +6,5 @@ add_test(NAME unit_registry_insecure_cli
 set_tests_properties(unit_registry_insecure_cli PROPERTIES SKIP_RETURN_CODE 77
   LABELS "unit;registry")
 ecra_unit_test(registry redirects)
+ecra_unit_test(registry archive)
+ecra_unit_test(registry gzip)
