@@ -39,6 +39,13 @@ soname=$(readelf -d "$libdir/libecrassets.so" | sed -n 's/.*(SONAME).*\[\(.*\)\]
 (cd "$prefix/include" && find . -type f | sort) >"$work/hdr.got"
 diff "$work/hdr.want" "$work/hdr.got" || fail "installed headers differ from include/"
 "$prefix/bin/ecr-assets" --version | grep -q '^ecr-assets [0-9]' || fail "installed ecr-assets --version"
+# man pages (cmake/man.cmake): one per `## ` command section of docs/cli.md
+for f in ecr-assets ecr-assets-hash ecr-assets-synth ecr-assets-ls ecr-assets-publish; do
+	[ -s "$prefix/share/man/man1/$f.1" ] || fail "man page $f.1 not installed"
+done
+MANPATH="$prefix/share/man" man -w ecr-assets-publish >/dev/null 2>&1 ||
+	fail "man -w ecr-assets-publish does not find the installed page"
+
 # -- the reference: the example built in the tree
 ref=$work/ref
 mkdir -p "$ref"
