@@ -118,7 +118,7 @@ def main():
                     if o.replace("-", "\\-") not in text:
                         errors.append("%s: %s missing from %s" % (page, o, man))
                 if shutil.which("groff"):
-                    g = subprocess.run(["groff", "-man", "-Tutf8", "-wmac", "-winput", "-wchar", "-z", man],
+                    g = subprocess.run(["groff", "-man", "-Tutf8", "-ww", "-Wbreak", "-z", man],
                                        capture_output=True, text=True)
                     if g.returncode != 0 or g.stderr.strip():
                         errors.append("%s: groff warns: %s" % (page, g.stderr.strip()))
