@@ -46,6 +46,15 @@ done
 MANPATH="$prefix/share/man" man -w ecr-assets-publish >/dev/null 2>&1 ||
 	fail "man -w ecr-assets-publish does not find the installed page"
 
+# completions (cmake/completions.cmake)
+for f in share/bash-completion/completions/ecr-assets \
+	share/bash-completion/completions/ecr-assets-cdk-assets; do
+	[ -s "$prefix/$f" ] || fail "$f not installed"
+done
+ls "$prefix"/share/zsh/*/_ecr-assets >/dev/null 2>&1 || fail "zsh completion not installed"
+bash -c ". '$prefix/share/bash-completion/completions/ecr-assets' && complete -p ecr-assets" >/dev/null ||
+	fail "the installed bash completion does not register"
+
 # -- the reference: the example built in the tree
 ref=$work/ref
 mkdir -p "$ref"
