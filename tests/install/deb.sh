@@ -23,7 +23,7 @@ fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/ecra-deb.XXXXXX")
 installed=0
 cleanup() {
-	[ $installed = 1 ] && dpkg -r ecr-assets >/dev/null 2>&1
+	[ $installed = 1 ] && dpkg -P ecr-assets >/dev/null 2>&1
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -57,4 +57,6 @@ dpkg -r ecr-assets >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log" >&2; fail "d
 installed=0
 [ ! -e /usr/bin/ecr-assets ] || fail "dpkg -r left /usr/bin/ecr-assets"
 [ ! -e /usr/share/man/man1/ecr-assets-publish.1 ] || fail "dpkg -r left the man page"
+# forget the package entirely (dpkg -r keeps a "config-files" record)
+dpkg -P ecr-assets >/dev/null 2>&1 || fail "dpkg -P"
 echo "ok: built, installed, ran and removed $(basename "$deb")"
