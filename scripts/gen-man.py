@@ -18,7 +18,9 @@ The structure relied on (and nothing else):
     ecr-assets-<cmd>(1) (or ecr-assets-<tool>(1)); `### ` headings inside
     are its subsections ("Examples" becomes the EXAMPLES section).
   * Everything else (the `# ` title, the text before the first `## `, the
-    other `## ` sections such as "Exit status") makes ecr-assets(1).
+    other `## ` sections such as "Exit status") makes ecr-assets(1). In
+    the second and later files the text before their first `## ` is
+    skipped (docs/cdk-assets.md's preface).
   * A command's first fenced code block is its SYNOPSIS; the first
     sentence of its first paragraph is its NAME line.
   * Tables whose first header cell is "option" list options: every `-x` or
@@ -51,11 +53,16 @@ def split_pages(paths):
     cur = None  # None: the main page's current section
     main_sec = ("", [])
     main.sections.append(main_sec)
-    for path in paths:
+    for n, path in enumerate(paths):
         with open(path, encoding="utf-8") as f:
             text = f.read()
         in_code = False
+        # further files: only their `## ` sections count
+        skipping = n > 0
         for line in text.splitlines():
+            if skipping and not line.startswith("## "):
+                continue
+            skipping = False
             if line.startswith("```"):
                 in_code = not in_code
             if not in_code and line.startswith("## "):

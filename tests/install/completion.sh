@@ -84,7 +84,7 @@ expect "ecr-assets ls " cdk.out other
 expect "ecr-assets synth -o oth" other
 expect "ecr-assets publish --parallel "
 if command -v ecr-assets-cdk-assets >/dev/null; then
-	expect "ecr-assets-cdk-assets " publish ls help
+	expect "ecr-assets-cdk-assets " ls publish
 	has "ecr-assets-cdk-assets publish -" -p --path --verbose --profile
 	expect "ecr-assets-cdk-assets publish -p cdk.out --asset " $asset
 fi

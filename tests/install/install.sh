@@ -21,7 +21,7 @@ cmake --install "$build" --prefix "$prefix" >"$work/install.log" ||
 	{ cat "$work/install.log" >&2; fail "cmake --install"; }
 
 # -- the files
-for f in bin/ecr-assets bin/docker-credential-cdk-assets; do
+for f in bin/ecr-assets bin/docker-credential-cdk-assets bin/ecr-assets-cdk-assets; do
 	[ -x "$prefix/$f" ] || fail "$f not installed"
 done
 libdir=$(dirname "$(find "$prefix" -name libecrassets.a | head -n1)")
@@ -40,7 +40,8 @@ soname=$(readelf -d "$libdir/libecrassets.so" | sed -n 's/.*(SONAME).*\[\(.*\)\]
 diff "$work/hdr.want" "$work/hdr.got" || fail "installed headers differ from include/"
 "$prefix/bin/ecr-assets" --version | grep -q '^ecr-assets [0-9]' || fail "installed ecr-assets --version"
 # man pages (cmake/man.cmake): one per `## ` command section of docs/cli.md
-for f in ecr-assets ecr-assets-hash ecr-assets-synth ecr-assets-ls ecr-assets-publish; do
+for f in ecr-assets ecr-assets-hash ecr-assets-synth ecr-assets-ls ecr-assets-publish \
+	ecr-assets-cdk-assets; do
 	[ -s "$prefix/share/man/man1/$f.1" ] || fail "man page $f.1 not installed"
 done
 MANPATH="$prefix/share/man" man -w ecr-assets-publish >/dev/null 2>&1 ||

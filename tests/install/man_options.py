@@ -11,7 +11,8 @@ source, so a rewrite of the parser (getopt_long, say) is still checked:
 candidates are every option named in --help or the docs, every string in
 the binary that starts with '-' or looks like a long option name
 (`dry-run`), and every single-letter short option. A candidate is
-rejected when the tool exits 2 saying it is unknown/unrecognized/invalid.
+rejected when the tool exits 2 (1 for the cdk-assets drop-in, as yargs)
+saying it is unknown/unrecognized/invalid.
 """
 import os
 import re
@@ -22,7 +23,7 @@ import tempfile
 
 TOKEN = re.compile(r"(?<![\w\-/=$])(--?[A-Za-z0-9][\w-]*)")
 REJECT = re.compile(r"unknown option|unrecognized option|invalid option|"
-                    r"is ambiguous|unknown command")
+                    r"is ambiguous|unknown command|unknown argument", re.I)
 
 
 def run(argv, cwd, env, stdin=subprocess.DEVNULL):
@@ -94,7 +95,8 @@ def main():
             accepted = set()
             for c in sorted(cands):
                 rc, _, err = run([prog] + sub + [c], work, env)
-                if not (rc == 2 and REJECT.search(err)):
+                # 2 for ecr-assets; 1 for the cdk-assets drop-in (yargs)
+                if not (rc in (1, 2) and REJECT.search(err)):
                     accepted.add(c)
             # -h/--help of each command are documented by `ecr-assets help`
             exempt = {"-h", "--help"} if page != "ecr-assets" else set()
