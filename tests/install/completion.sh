@@ -34,20 +34,23 @@ complete_line()
 	_ecr_assets
 	printf '%s\n' "${COMPREPLY[@]}" | sort
 }
-# expect "LINE" WORD...: the candidates are exactly WORD...
-expect()
+# exactly SHELL COMPLETER "LINE" WORD...: COMPLETER's candidates for LINE
+# (one per line, or space-separated) are exactly WORD...
+exactly()
 {
-	local line=$1 got want
-	shift
-	got=$(complete_line "$line" | tr '\n' ' ')
-	want=$(printf '%s\n' "$@" | sort | tr '\n' ' ')
+	local sh=$1 fn=$2 line=$3 got want
+	shift 3
+	got=$("$fn" "$line" | tr ' ' '\n' | grep -v '^$' | sort | tr '\n' ' ')
+	want=$(printf '%s\n' "$@" | grep -v '^$' | sort | tr '\n' ' ')
 	if [ "$got" != "$want" ]; then
-		echo "FAIL: '$line': got [$got], want [$want]" >&2
+		echo "FAIL: $sh '$line': got [$got], want [$want]" >&2
 		failed=1
 	else
-		echo "ok: '$line' -> $got"
+		echo "ok: $sh '$line' -> $got"
 	fi
 }
+# expect "LINE" WORD...: the bash candidates are exactly WORD...
+expect() { exactly bash complete_line "$@"; }
 # has "LINE" WORD...: the candidates include WORD...
 has()
 {
@@ -104,19 +107,7 @@ zsh_complete()
 		CURRENT=${#words}
 		_ecr-assets' zsh "$src/completions/_ecr-assets" "$1" | sort | tr '\n' ' '
 }
-zexpect()
-{
-	local line=$1 got want
-	shift
-	got=$(zsh_complete "$line")
-	want=$(printf '%s\n' "$@" | sort | tr '\n' ' ')
-	if [ "$got" != "$want" ]; then
-		echo "FAIL: zsh '$line': got [$got], want [$want]" >&2
-		failed=1
-	else
-		echo "ok: zsh '$line' -> $got"
-	fi
-}
+zexpect() { exactly zsh zsh_complete "$@"; }
 if command -v zsh >/dev/null; then
 	zexpect "ecr-assets " hash synth ls publish help
 	zexpect "ecr-assets help " hash synth ls publish
