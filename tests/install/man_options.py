@@ -14,6 +14,7 @@ the binary that starts with '-' or looks like a long option name
 rejected when the tool exits 2 (1 for the cdk-assets drop-in, as yargs)
 saying it is unknown/unrecognized/invalid.
 """
+import concurrent.futures
 import os
 import re
 import shutil
@@ -92,12 +93,12 @@ def main():
                 continue
             helped = help_options(hout)
             cands = helped | documented | shorts | binary_candidates(prog)
-            accepted = set()
-            for c in sorted(cands):
+            def probe(c):
                 rc, _, err = run([prog] + sub + [c], work, env)
                 # 2 for ecr-assets; 1 for the cdk-assets drop-in (yargs)
-                if not (rc in (1, 2) and REJECT.search(err)):
-                    accepted.add(c)
+                return c, not (rc in (1, 2) and REJECT.search(err))
+            with concurrent.futures.ThreadPoolExecutor(4) as pool:
+                accepted = {c for c, ok in pool.map(probe, sorted(cands)) if ok}
             # -h/--help of each command are documented by `ecr-assets help`
             exempt = {"-h", "--help"} if page != "ecr-assets" else set()
             for o in sorted(accepted - documented - exempt):
