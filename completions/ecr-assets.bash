@@ -75,6 +75,20 @@ _ecr_assets_tool()
 	command -v ecr-assets 2>/dev/null || echo ecr-assets
 }
 
+# _ecr_assets_dropin_ids PROG WORDS...: the docker image ids of the
+# manifest that -p/--path names (default "."), from PROG's own `ls`.
+_ecr_assets_dropin_ids()
+{
+	local prog=$1 path=. prev= w
+	shift
+	for w in "$@"; do
+		case $prev in -p | --path) path=$w ;; esac
+		case $w in --path=*) path=${w#--path=} ;; esac
+		prev=$w
+	done
+	"$prog" -p "$path" ls 2>/dev/null | awk '$2 == "docker-image" { print $1 }'
+}
+
 _ecr_assets_files() # [-d] [GLOB]: files (or only directories)
 {
 	local IFS=$'\n'
@@ -94,9 +108,13 @@ _ecr_assets()
 	COMPREPLY=()
 	tool=$(_ecr_assets_tool "$prog")
 	# the command: the first word after the program that is not an option
+	# (or an option's value)
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
-		case $w in -*) continue ;; esac
+		case $w in
+		-p | --path | --profile) ((i++)); continue ;; # the drop-in's values
+		-*) continue ;;
+		esac
 		cmd=$w
 		break
 	done
@@ -150,8 +168,12 @@ _ecr_assets()
 		COMPREPLY=($(compgen -W "$(_ecr_assets_opts "$prog" "$cmd")" -- "$cur"))
 		;;
 	*)
-		case $cmd in
-		ls) _ecr_assets_files -d ;;
+		case ${prog##*/}:$cmd in
+		*cdk-assets:publish) # ASSET[:DEST] patterns
+			COMPREPLY=($(compgen -W "$(_ecr_assets_dropin_ids "$prog" \
+				"${COMP_WORDS[@]:1:COMP_CWORD-1}")" -- "$cur")) ;;
+		*cdk-assets:*) ;;
+		*:ls) _ecr_assets_files -d ;;
 		*) _ecr_assets_files ;;
 		esac
 		;;

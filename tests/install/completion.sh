@@ -89,7 +89,9 @@ expect "ecr-assets publish --parallel "
 if command -v ecr-assets-cdk-assets >/dev/null; then
 	expect "ecr-assets-cdk-assets " ls publish
 	has "ecr-assets-cdk-assets publish -" -p --path --verbose --profile
-	expect "ecr-assets-cdk-assets publish -p cdk.out --asset " $asset
+	expect "ecr-assets-cdk-assets -p cdk.out/ExampleStack.assets.json publish " $asset
+	expect "ecr-assets-cdk-assets publish --path cdk.out/ExampleStack.assets.json e2" $asset
+	expect "ecr-assets-cdk-assets -p cdk.out publish " # no assets.json there
 fi
 
 # zsh: the same function logic, with compadd/_describe/_files stubbed to
@@ -117,6 +119,7 @@ if command -v zsh >/dev/null; then
 	zexpect "ecr-assets publish other --stack "
 	zexpect "ecr-assets publish --profile " build ci-deploy default
 	zexpect "ecr-assets ls " cdk.out other
+	zexpect "ecr-assets-cdk-assets -p cdk.out/ExampleStack.assets.json publish " $asset
 	[ "$(zsh_complete "ecr-assets publish --" | tr ' ' '\n' | grep -c -- '^--')" -ge 10 ] ||
 		{ echo "FAIL: zsh publish options" >&2; failed=1; }
 else
