@@ -27,11 +27,11 @@ static void usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f,
-	    "usage: ecr-assets [--version] [--help] <command> [<args>]\n\n"
-	    "Turn container images into deployable infrastructure "
-	    "assets, hash-compatible\nwith AWS CDK's aws-ecr-assets.\n\n"
-	    "Commands:\n");
+	fprintf(f, "usage: ecr-assets [-V|--version] [-h|--help] <command> "
+	           "[<args>]\n\n"
+	           "Turn container images into deployable infrastructure "
+	           "assets, hash-compatible\nwith AWS CDK's aws-ecr-assets.\n\n"
+	           "Commands:\n");
 	for (i = 0; i < COMMAND_COUNT; i++)
 		fprintf(
 		    f, "  %-10s %s\n", commands[i].name, commands[i].summary);

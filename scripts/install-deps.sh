@@ -15,7 +15,8 @@ debs=(build-essential cmake pkg-config git libssl-dev libjansson-dev
 	libcmocka-dev libcurl4-openssl-dev libarchive-dev zlib1g-dev clang
 	clang-format valgrind python3 python3-botocore awscli docker.io
 	docker-registry busybox-static apache2-utils skopeo hyperfine
-	libclang-rt-14-dev openssl curl jq iproute2 liburing-dev libisal-dev)
+	libclang-rt-14-dev openssl curl jq iproute2 liburing-dev
+	libisal-dev dpkg-dev man-db zsh)
 missing=()
 for p in "${debs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
