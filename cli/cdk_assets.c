@@ -35,7 +35,7 @@
  *   - 130 after SIGINT/SIGTERM (the private docker config is removed).
  */
 #include "cli/cli.h"
-#include "cli/json.h"
+#include "json/json.h"
 #include "cli/publish_env.h"
 
 #include <errno.h>
@@ -108,49 +108,84 @@ static int usage_error(const char *fmt, ...)
 /* ---- JavaScript key order (Object.entries): array-index keys first,
  * ascending, then the others in insertion order. */
 
-static bool index_key(const char *k, unsigned long *out)
+/* An object's members in JavaScript's order (what JSON.parse gives and
+ * cdk-assets iterates): array-index keys ascending, then the others in
+ * document order. jansson keeps document order; the manifests are small,
+ * so the i-th member is found by a scan. */
+static size_t obj_count(const ecra_json *v)
 {
-	char *end;
-	unsigned long v;
-
-	if (k[0] < '0' || k[0] > '9' || (k[0] == '0' && k[1] != '\0'))
-		return false;
-	errno = 0;
-	v = strtoul(k, &end, 10);
-	if (errno != 0 || *end != '\0' || v >= 4294967295UL)
-		return false;
-	*out = v;
-	return true;
+	return ecra_json_typeof(v) == ECRA_JSON_OBJECT ? ecra_json_size(v) : 0;
 }
 
-static void js_order(cj *v)
+static void *obj_iter_at(const ecra_json *v, size_t i)
 {
-	size_t i, j;
+	void *it, *best = NULL;
+	size_t n_index = 0, k = 0;
+	unsigned long long cur, prev = 0, want;
+	bool have_prev = false;
 
-	if (v == NULL)
-		return;
-	for (i = 0; i < v->count; i++)
-		js_order(v->items[i]);
-	if (v->type != CJ_OBJECT)
-		return;
-	/* stable insertion sort: indices ascending before other keys */
-	for (i = 1; i < v->count; i++) {
-		char *k = v->keys[i];
-		cj *item = v->items[i];
-		unsigned long ki, kj;
-		bool is_index = index_key(k, &ki);
-
-		for (j = i; j > 0; j--) {
-			bool prev_index = index_key(v->keys[j - 1], &kj);
-
-			if (!is_index || (prev_index && kj <= ki))
-				break;
-			v->keys[j] = v->keys[j - 1];
-			v->items[j] = v->items[j - 1];
-		}
-		v->keys[j] = k;
-		v->items[j] = item;
+	for (it = ecra_json_iter(v); it; it = ecra_json_iter_next(v, it))
+		n_index += ecra_json_key_is_index(ecra_json_iter_key(it));
+	if (i >= n_index) {
+		want = i - n_index;
+		for (it = ecra_json_iter(v); it;
+		     it = ecra_json_iter_next(v, it))
+			if (!ecra_json_key_is_index(ecra_json_iter_key(it)) &&
+			    k++ == want)
+				return it;
+		return NULL;
 	}
+	/* the (i+1)-th smallest index key */
+	for (k = 0; k <= i; k++) {
+		best = NULL;
+		for (it = ecra_json_iter(v); it;
+		     it = ecra_json_iter_next(v, it)) {
+			const char *key = ecra_json_iter_key(it);
+
+			if (!ecra_json_key_is_index(key))
+				continue;
+			cur = strtoull(key, NULL, 10);
+			if (have_prev && cur <= prev)
+				continue;
+			if (best == NULL ||
+			    cur < strtoull(ecra_json_iter_key(best), NULL, 10))
+				best = it;
+		}
+		if (best == NULL)
+			return NULL;
+		prev = strtoull(ecra_json_iter_key(best), NULL, 10);
+		have_prev = true;
+	}
+	return best;
+}
+
+static const char *obj_key(const ecra_json *v, size_t i)
+{
+	void *it = obj_iter_at(v, i);
+
+	return it != NULL ? ecra_json_iter_key(it) : "";
+}
+
+static ecra_json *obj_item(const ecra_json *v, size_t i)
+{
+	void *it = obj_iter_at(v, i);
+
+	return it != NULL ? ecra_json_iter_value(it) : NULL;
+}
+
+/* JSON.stringify(v), malloc'd; NULL when out of memory. */
+static char *js_stringify(const ecra_json *v)
+{
+	ecra_buf b = ECRA_BUF_INIT(0);
+	char *out;
+
+	if (ecra_json_write(&b, v, 0) < 0) {
+		ecra_buf_dispose(&b);
+		return NULL;
+	}
+	out = strdup(b.ptr != NULL ? b.ptr : "");
+	ecra_buf_dispose(&b);
+	return out;
 }
 
 /* ---- the manifest */
@@ -172,23 +207,21 @@ static int resolve_manifest(const char *path, char *buf, size_t size)
 	return 0;
 }
 
-static cj *read_manifest(const char *file)
+static ecra_json *read_manifest(const char *file)
 {
-	char err[512];
-	bool missing = false;
-	cj *doc = cj_parse_file(file, &missing, err, sizeof(err));
+	ecra_json *doc = NULL;
 
-	if (doc == NULL) {
-		cli_fail("Cannot read asset manifest '%s': %s", file, err);
+	if (ecra_json_load_file(&doc, file, 0, 0) < 0) {
+		cli_fail("Cannot read asset manifest '%s': %s", file,
+		    ecra_error_last()->message);
 		return NULL;
 	}
-	if (doc->type != CJ_OBJECT) {
+	if (ecra_json_typeof(doc) != ECRA_JSON_OBJECT) {
 		cli_fail(
 		    "Cannot read asset manifest '%s': not a JSON object", file);
-		cj_free(doc);
+		ecra_json_free(doc);
 		return NULL;
 	}
-	js_order(doc);
 	return doc;
 }
 
@@ -215,20 +248,23 @@ static bool selected(
 /* Count the entries (asset x destination) of one section ("files" or
  * "dockerImages") that the patterns select. */
 static size_t count_entries(
-    const cj *doc, const char *section, const pattern *pats, size_t n)
+    const ecra_json *doc, const char *section, const pattern *pats, size_t n)
 {
-	const cj *assets = cj_get(doc, section);
+	const ecra_json *assets = ecra_json_get(doc, section);
 	size_t i, j, count = 0;
 
-	if (assets == NULL || assets->type != CJ_OBJECT)
+	if (assets == NULL || ecra_json_typeof(assets) != ECRA_JSON_OBJECT)
 		return 0;
-	for (i = 0; i < assets->count; i++) {
-		const cj *dests = cj_get(assets->items[i], "destinations");
+	for (i = 0; i < obj_count(assets); i++) {
+		const ecra_json *dests =
+		    ecra_json_get(obj_item(assets, i), "destinations");
 
-		if (dests == NULL || dests->type != CJ_OBJECT)
+		if (dests == NULL ||
+		    ecra_json_typeof(dests) != ECRA_JSON_OBJECT)
 			continue;
-		for (j = 0; j < dests->count; j++)
-			if (selected(pats, n, assets->keys[i], dests->keys[j]))
+		for (j = 0; j < obj_count(dests); j++)
+			if (selected(
+			        pats, n, obj_key(assets, i), obj_key(dests, j)))
 				count++;
 	}
 	return count;
@@ -265,34 +301,36 @@ static int parse_pattern(pattern *out, const char *s)
 
 /* ---- ls */
 
-static int print_section(const cj *doc, const char *section, const char *type)
+static int print_section(
+    const ecra_json *doc, const char *section, const char *type)
 {
-	const cj *assets = cj_get(doc, section);
+	const ecra_json *assets = ecra_json_get(doc, section);
 	size_t i, j;
 
-	if (assets == NULL || assets->type != CJ_OBJECT)
+	if (assets == NULL || ecra_json_typeof(assets) != ECRA_JSON_OBJECT)
 		return 0;
-	for (i = 0; i < assets->count; i++) {
-		const cj *a = assets->items[i];
-		const cj *src = cj_get(a, "source");
-		const cj *dests = cj_get(a, "destinations");
-		char *s = src != NULL ? cj_dump(src) : NULL;
+	for (i = 0; i < obj_count(assets); i++) {
+		const ecra_json *a = obj_item(assets, i);
+		const ecra_json *src = ecra_json_get(a, "source");
+		const ecra_json *dests = ecra_json_get(a, "destinations");
+		char *s = src != NULL ? js_stringify(src) : NULL;
 
 		if (src != NULL && s == NULL)
 			return cli_fail("out of memory");
-		printf("%s %s %s\n", assets->keys[i], type,
+		printf("%s %s %s\n", obj_key(assets, i), type,
 		    s != NULL ? s : "undefined");
 		free(s);
-		if (dests == NULL || dests->type != CJ_OBJECT)
+		if (dests == NULL ||
+		    ecra_json_typeof(dests) != ECRA_JSON_OBJECT)
 			continue;
-		for (j = 0; j < dests->count; j++) {
-			char *d = cj_dump(dests->items[j]);
+		for (j = 0; j < obj_count(dests); j++) {
+			char *d = js_stringify(obj_item(dests, j));
 
 			if (d == NULL)
 				return cli_fail("out of memory");
 			printf("  %s %s:%s %s\n",
-			    j + 1 == dests->count ? "\u2514" : "\u251c",
-			    assets->keys[i], dests->keys[j], d);
+			    j + 1 == obj_count(dests) ? "\u2514" : "\u251c",
+			    obj_key(assets, i), obj_key(dests, j), d);
 			free(d);
 		}
 	}
@@ -303,7 +341,7 @@ static int cmd_ls(const char *path)
 {
 	char file[PATH_MAX + 16];
 	ecra_manifest *m = NULL;
-	cj *doc;
+	ecra_json *doc;
 	int rc;
 
 	if (resolve_manifest(path, file, sizeof(file)) != 0)
@@ -320,7 +358,7 @@ static int cmd_ls(const char *path)
 	             print_section(doc, "dockerImages", "docker-image") != 0
 	         ? CLI_EXIT_FAILED
 	         : CLI_EXIT_OK;
-	cj_free(doc);
+	ecra_json_free(doc);
 	return rc;
 }
 
@@ -356,22 +394,26 @@ static void on_output(int stream, const char *line, size_t len, void *payload)
 /* The ecra selection for the image entries the patterns pick: only the
  * patterns that match an image entry (cdk-assets ignores the others). */
 static size_t image_patterns(
-    const cj *doc, const pattern *pats, size_t n, char **out)
+    const ecra_json *doc, const pattern *pats, size_t n, char **out)
 {
-	const cj *assets = cj_get(doc, "dockerImages");
+	const ecra_json *assets = ecra_json_get(doc, "dockerImages");
 	size_t p, i, j, count = 0;
 
-	for (p = 0; p < n && assets != NULL && assets->type == CJ_OBJECT; p++) {
+	for (p = 0; p < n && assets != NULL &&
+	            ecra_json_typeof(assets) == ECRA_JSON_OBJECT;
+	     p++) {
 		bool hit = false;
 
-		for (i = 0; i < assets->count && !hit; i++) {
-			const cj *d = cj_get(assets->items[i], "destinations");
+		for (i = 0; i < obj_count(assets) && !hit; i++) {
+			const ecra_json *d =
+			    ecra_json_get(obj_item(assets, i), "destinations");
 
-			for (j = 0; d != NULL && d->type == CJ_OBJECT &&
-			            j < d->count && !hit;
+			for (j = 0; d != NULL &&
+			            ecra_json_typeof(d) == ECRA_JSON_OBJECT &&
+			            j < obj_count(d) && !hit;
 			     j++)
-				hit = pattern_matches(
-				    &pats[p], assets->keys[i], d->keys[j]);
+				hit = pattern_matches(&pats[p],
+				    obj_key(assets, i), obj_key(d, j));
 		}
 		if (!hit)
 			continue;
@@ -389,26 +431,30 @@ static size_t image_patterns(
 
 /* Report every selected file destination as a failure. */
 static size_t fail_file_assets(
-    const cj *doc, const pattern *pats, size_t n, out_state *st)
+    const ecra_json *doc, const pattern *pats, size_t n, out_state *st)
 {
-	const cj *assets = cj_get(doc, "files");
+	const ecra_json *assets = ecra_json_get(doc, "files");
 	size_t i, j, count = 0;
 	char msg[1024];
 
-	if (assets == NULL || assets->type != CJ_OBJECT)
+	if (assets == NULL || ecra_json_typeof(assets) != ECRA_JSON_OBJECT)
 		return 0;
-	for (i = 0; i < assets->count; i++) {
-		const cj *d = cj_get(assets->items[i], "destinations");
+	for (i = 0; i < obj_count(assets); i++) {
+		const ecra_json *d =
+		    ecra_json_get(obj_item(assets, i), "destinations");
 
-		for (j = 0; d != NULL && d->type == CJ_OBJECT && j < d->count;
+		for (j = 0;
+		     d != NULL && ecra_json_typeof(d) == ECRA_JSON_OBJECT &&
+		     j < obj_count(d);
 		     j++) {
-			if (!selected(pats, n, assets->keys[i], d->keys[j]))
+			if (!selected(
+			        pats, n, obj_key(assets, i), obj_key(d, j)))
 				continue;
 			snprintf(msg, sizeof(msg),
 			    "file asset %s:%s was not published: %s publishes "
 			    "container images only; publish file assets with "
 			    "cdk-assets (docs/integration.md)",
-			    assets->keys[i], d->keys[j], prog);
+			    obj_key(assets, i), obj_key(d, j), prog);
 			fprintf(stderr, "error  : [%u%%] fail: %s\n",
 			    st->last_percent, msg);
 			if (st->failure_count < MAX_FAILURES)
@@ -431,7 +477,7 @@ static int cmd_publish(const char *path, const char *profile, int verbose,
 	cli_publish_env_storage envbuf;
 	ecra_manifest *m = NULL;
 	out_state st;
-	cj *doc = NULL;
+	ecra_json *doc = NULL;
 	int rc = CLI_EXIT_FAILED, r;
 
 	memset(&st, 0, sizeof(st));
@@ -485,8 +531,8 @@ static int cmd_publish(const char *path, const char *profile, int verbose,
 			            doc, "dockerImages", pats, npats));
 	}
 
-	o.version = ECRA_PUBLISH_OPTIONS_VERSION;
-	o.aws_profile = profile;
+	ecra_publish_options_init(&o, ECRA_PUBLISH_OPTIONS_VERSION);
+	o.aws.profile = profile;
 	o.push_attempts = 1; /* cdk-assets never retries */
 	cli_publish_env(&o, &envbuf);
 	o.on_event = on_event;
@@ -507,7 +553,7 @@ static int cmd_publish(const char *path, const char *profile, int verbose,
 	rc = sum.failed > 0 || files_failed > 0 ? CLI_EXIT_FAILED : CLI_EXIT_OK;
 	rc = cli_signal_exit_status(rc);
 done:
-	cj_free(doc);
+	ecra_json_free(doc);
 	ecra_manifest_free(m);
 	ecra_shutdown();
 	for (i = 0; i < npats; i++)

@@ -14,6 +14,7 @@
  */
 #include "cli/cli.h"
 #include "cli/cmd.h"
+#include "cli/publish_env.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -264,25 +265,6 @@ static const char *env(const char *name)
 	return v != NULL && v[0] != '\0' ? v : NULL;
 }
 
-/* The directory of this executable, if docker-credential-cdk-assets is
- * next to it (build/ and installed bin/ layouts). */
-static const char *helper_dir(char *buf, size_t size)
-{
-	char helper[4200];
-	ssize_t n = readlink("/proc/self/exe", buf, size - 1);
-	char *slash;
-
-	if (n <= 0)
-		return NULL;
-	buf[n] = '\0';
-	if ((slash = strrchr(buf, '/')) == NULL)
-		return NULL;
-	*slash = '\0';
-	snprintf(helper, sizeof(helper), "%s/docker-credential-cdk-assets",
-	    buf[0] ? buf : "/");
-	return access(helper, X_OK) == 0 ? buf : NULL;
-}
-
 static int read_password(char **out)
 {
 	size_t cap = 4096, n = 0;
@@ -479,7 +461,7 @@ int cmd_publish(int argc, char **argv)
 	ecra_publish_summary sum;
 	ecra_manifest *m = NULL;
 	out_state st = { .failures = failures };
-	char home_docker[4096], creds_path[4096], exe_dir[4096];
+	cli_publish_env_storage envbuf;
 	const char *profile = NULL;
 	int rc = CLI_EXIT_OK, r, c;
 
@@ -612,35 +594,8 @@ int cmd_publish(int argc, char **argv)
 	}
 
 	/* The environment, read here only. */
-	o.docker = getenv("CDK_DOCKER"); /* "" is kept: it is an error */
-	o.env = environ;
-	o.tmpdir = env("TMPDIR");
-	o.docker_config = env("DOCKER_CONFIG");
-	if (o.docker_config == NULL && env("HOME") != NULL) {
-		snprintf(home_docker, sizeof(home_docker), "%s/.docker",
-		    env("HOME"));
-		o.docker_config = home_docker;
-	}
-	if (o.account == NULL)
-		o.account = env("CDK_DEFAULT_ACCOUNT");
-	cli_aws_options_from_env(&o.aws);
 	o.aws.profile = profile;
-	/* TLS and proxies as curl and the AWS CLI read them: --ca-cert
-	 * over SSL_CERT_FILE; AWS_CA_BUNDLE for AWS calls; HTTPS_PROXY
-	 * over https_proxy and NO_PROXY over no_proxy, but http_proxy over
-	 * HTTP_PROXY (curl reads only the lower-case one: a CGI request
-	 * header can set HTTP_PROXY; Go reads both). */
-	if (o.ca_file == NULL)
-		o.ca_file = env("SSL_CERT_FILE");
-	o.aws_ca_bundle = env("AWS_CA_BUNDLE");
-	o.https_proxy =
-	    env("HTTPS_PROXY") ? env("HTTPS_PROXY") : env("https_proxy");
-	o.http_proxy =
-	    env("http_proxy") ? env("http_proxy") : env("HTTP_PROXY");
-	o.no_proxy = env("NO_PROXY") ? env("NO_PROXY") : env("no_proxy");
-	o.docker_creds_file =
-	    cli_cdk_docker_creds_file(creds_path, sizeof(creds_path));
-	o.credential_helper_dir = helper_dir(exe_dir, sizeof(exe_dir));
+	cli_publish_env(&o, &envbuf);
 	o.on_event = on_event;
 	o.on_output = on_output;
 	o.payload = &st;

@@ -7,7 +7,6 @@
  */
 #include "cli/publish_env.h"
 
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -43,7 +42,7 @@ static const char *helper_dir(char *buf, size_t size)
 
 void cli_publish_env(ecra_publish_options *o, cli_publish_env_storage *s)
 {
-	struct passwd *pw;
+	const char *profile = o->aws.profile;
 
 	o->docker = getenv("CDK_DOCKER"); /* "" is kept: it is an error */
 	o->env = environ;
@@ -56,22 +55,21 @@ void cli_publish_env(ecra_publish_options *o, cli_publish_env_storage *s)
 	}
 	if (o->account == NULL)
 		o->account = env("CDK_DEFAULT_ACCOUNT");
-	o->aws_env_profile = env("AWS_PROFILE");
-	o->aws_region = env("AWS_REGION");
-	o->aws_access_key_id = env("AWS_ACCESS_KEY_ID");
-	o->aws_secret_access_key = env("AWS_SECRET_ACCESS_KEY");
-	o->aws_session_token = env("AWS_SESSION_TOKEN");
-	o->aws_config_file = env("AWS_CONFIG_FILE");
-	o->aws_credentials_file = env("AWS_SHARED_CREDENTIALS_FILE");
-	o->aws_endpoint_url = env("AWS_ENDPOINT_URL");
-	o->aws_endpoint_url_ecr = env("AWS_ENDPOINT_URL_ECR");
-	o->aws_endpoint_url_sts = env("AWS_ENDPOINT_URL_STS");
-	o->aws_ignore_configured_endpoint_urls =
-	    env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
-	o->aws_max_attempts = env("AWS_MAX_ATTEMPTS");
-	o->home = env("HOME");
-	pw = getpwuid(getuid());
-	o->user_name = pw != NULL ? pw->pw_name : NULL;
+	cli_aws_options_from_env(&o->aws);
+	o->aws.profile = profile; /* --profile, kept */
+	/* TLS and proxies as curl and the AWS CLI read them: --ca-cert
+	 * over SSL_CERT_FILE; AWS_CA_BUNDLE for AWS calls; HTTPS_PROXY
+	 * over https_proxy and NO_PROXY over no_proxy, but http_proxy over
+	 * HTTP_PROXY (curl reads only the lower-case one: a CGI request
+	 * header can set HTTP_PROXY; Go reads both). */
+	if (o->ca_file == NULL)
+		o->ca_file = env("SSL_CERT_FILE");
+	o->aws_ca_bundle = env("AWS_CA_BUNDLE");
+	o->https_proxy =
+	    env("HTTPS_PROXY") ? env("HTTPS_PROXY") : env("https_proxy");
+	o->http_proxy =
+	    env("http_proxy") ? env("http_proxy") : env("HTTP_PROXY");
+	o->no_proxy = env("NO_PROXY") ? env("NO_PROXY") : env("no_proxy");
 	o->docker_creds_file =
 	    cli_cdk_docker_creds_file(s->creds_path, sizeof(s->creds_path));
 	o->credential_helper_dir = helper_dir(s->exe_dir, sizeof(s->exe_dir));

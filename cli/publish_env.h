@@ -16,8 +16,10 @@ typedef struct {
 } cli_publish_env_storage;
 
 /* Set the environment-derived fields of `o` (docker, env, tmpdir,
- * docker_config, account if still NULL, aws_* but aws_profile, home,
- * user_name, docker_creds_file, credential_helper_dir). */
+ * docker_config, account if still NULL, aws (keeping aws.profile: the
+ * --profile flag), ca_file if still NULL, aws_ca_bundle, proxies,
+ * docker_creds_file, credential_helper_dir). Shared by ecr-assets publish
+ * and ecr-assets-cdk-assets. */
 void cli_publish_env(ecra_publish_options *o, cli_publish_env_storage *s);
 
 #endif /* CLI_PUBLISH_ENV_H */
