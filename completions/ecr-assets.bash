@@ -52,7 +52,8 @@ _ecr_assets_ls()
 	[ -f "$dir" ] && dir=$(dirname -- "$dir")
 	case $3 in
 	stacks) "$1" ls "$dir" 2>/dev/null | sed -n 's/^\([^ ][^ ]*\)  .*/\1/p' ;;
-	assets) "$1" ls "$dir" 2>/dev/null | sed -n 's/^  \([^ ][^ ]*\)  .*/\1/p' ;;
+	assets) "$1" ls "$dir" --json 2>/dev/null | grep -o '"key":"[^"]*"' |
+		sed 's/^"key":"\(.*\)"$/\1/' ;;
 	esac
 }
 

@@ -23,7 +23,7 @@ The structure relied on (and nothing else):
     skipped (docs/cdk-assets.md's preface).
   * A command's first fenced code block is its SYNOPSIS; the first
     sentence of its first paragraph is its NAME line.
-  * Tables whose first header cell is "option" list options: every `-x` or
+  * Tables whose first header cell is "option" (or "option (...)") list options: every `-x` or
     `--long` token of their first column is documented.
 Markdown handled: paragraphs, fenced code, `*`/`-` lists, pipe tables,
 `code`, **bold**, *italic*, [links](url).
@@ -230,7 +230,7 @@ def render_blocks(blist, out, skip_first_code=False):
             header, rows = data[0], data[1:]
             if not rows:
                 continue
-            if header and header[0].lower() == "option":
+            if header and header[0].lower().split(" (")[0] == "option":
                 out.append(".SS Options")
             for r in rows:
                 out.append(".TP")
@@ -332,7 +332,7 @@ def render_main(main, pages, version, date):
 def documented_options(page_lines):
     opts = set()
     for kind, data in blocks(page_lines):
-        if kind == "table" and data and data[0] and data[0][0].lower() == "option":
+        if kind == "table" and data and data[0] and data[0][0].lower().split(" (")[0] == "option":
             for r in data[1:]:
                 opts.update(OPTION_TOKEN.findall(r[0]))
     return opts

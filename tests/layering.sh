@@ -30,6 +30,8 @@ public_owner() {
 	fingerprint.h) echo fingerprint ;;
 	app.h) echo assembly ;;
 	dockercreds.h | publish.h) echo publish ;;
+	aws.h) echo aws ;;
+	registry.h) echo registry ;;
 	toolkit.h) echo toolkit ;;
 	*) echo "?$1" ;;
 	esac

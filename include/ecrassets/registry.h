@@ -156,6 +156,15 @@ ECRA_API int ecra_image_copy(const char *src, const char *dst,
  */
 ECRA_API int ecra_image_archive_check(const char *path, const char *image);
 
+/**
+ * Check that `host` is a registry address: `HOST[:PORT]` where HOST is a
+ * DNS name, an IPv4 address or a bracketed IPv6 address and PORT is 1 to
+ * 65535 (`bad host:99999` is not).
+ *
+ * @return 0, or ECRA_EINVALID with a message naming the wrong part
+ */
+ECRA_API int ecra_registry_host_check(const char *host);
+
 ECRA_END_DECL
 
 #endif /* ECRA_REGISTRY_H */

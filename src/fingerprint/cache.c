@@ -47,6 +47,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +59,7 @@
 #include <openssl/evp.h>
 
 #include "core/alloc.h"
+#include "base/path.h"
 #include "core/error.h"
 #include "util/buf.h"
 
@@ -329,6 +331,27 @@ bad:
 	close(fd);
 }
 
+/* Whether the cache directory `dir` (which may not exist yet) lies in the
+ * context `root`: its file would then be hashed as part of the context and
+ * change the next run's hash, so that context gets no cache. The nearest
+ * existing ancestor of `dir` is resolved, as is `root`. */
+static bool inside_root(const char *dir, const char *root)
+{
+	char want[PATH_MAX], got[PATH_MAX], rroot[PATH_MAX], *slash;
+	bool inside;
+
+	if (realpath(root, rroot) == NULL ||
+	    (size_t)snprintf(want, sizeof(want), "%s", dir) >= sizeof(want))
+		return false;
+	while (realpath(want, got) == NULL) {
+		if ((slash = strrchr(want, '/')) == NULL || slash == want)
+			return false;
+		*slash = '\0';
+	}
+	inside = ecra_path_within(got, rroot);
+	return inside;
+}
+
 int ecra_fp_cache_open(
     ecra_fp_cache **out, const char *cache_dir, const char *root)
 {
@@ -353,6 +376,8 @@ int ecra_fp_cache_open(
 	} else if (ecra_fp_cache_default_dir(&dir) < 0) {
 		goto none;
 	}
+	if (dir.ptr == NULL || inside_root(dir.ptr, root))
+		goto none;
 	memcpy(name, "fp-", 3);
 	for (i = 0; i < 16; i++) {
 		name[3 + 2 * i] = hexdig[c->root_sha[i] >> 4];

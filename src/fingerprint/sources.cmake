@@ -5,9 +5,10 @@ list(APPEND ECRA_SOURCES
   src/fingerprint/fingerprint.c
   src/fingerprint/uring.c
   src/fingerprint/copy.c)
-# walk.c needs d_type (DT_*) and realpath(), which glibc hides under
-# strict _POSIX_C_SOURCE; only this file gets the BSD/XSI extensions.
-set_source_files_properties(src/fingerprint/walk.c PROPERTIES
+# walk.c needs d_type (DT_*) and realpath(), cache.c realpath(), which
+# glibc hides under strict _POSIX_C_SOURCE; only these files get the
+# BSD/XSI extensions.
+set_source_files_properties(src/fingerprint/walk.c src/fingerprint/cache.c PROPERTIES
   COMPILE_DEFINITIONS _DEFAULT_SOURCE)
 # Batched small-file reads use io_uring through liburing when it is
 # there (Debian liburing-dev); without it every file is read one by one.

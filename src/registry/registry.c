@@ -23,7 +23,7 @@
 #include "base/base64.h"
 #include "core/alloc.h"
 #include "core/error.h"
-#include "ecrassets/publish.h"
+#include "ecrassets/registry.h"
 #include "http/http.h"
 #include "json/json.h"
 #include "util/buf.h"

@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "ecrassets/buf.h"
+#include "ecrassets/registry.h"
 
 #define ECRA_MT_DOCKER_MANIFEST \
 	"application/vnd.docker.distribution.manifest.v2+json"
@@ -74,7 +75,7 @@ bool ecra_registry_host_insecure(
     const char *host, const char *const *insecure, size_t count);
 
 /* ecra_registry_host_check() (is `host` a valid host[:port]?) is public:
- * include/ecrassets/publish.h. */
+ * include/ecrassets/registry.h. */
 
 /* Repository names and tags (OCI distribution spec; ECR's limits on the
  * length). Every client call checks them before any request. */

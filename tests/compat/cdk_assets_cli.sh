@@ -24,9 +24,9 @@ cat >"$work/assets.json" <<'EOF2'
  "files":{"tpl":{"source":{"path":"T.json","packaging":"file"},
    "destinations":{"b":{"bucketName":"bk","objectKey":"k.json"},"10":{"bucketName":"x","objectKey":"y"},"2":{"bucketName":"z","objectKey":"w"}}}},
  "dockerImages":{"zz":{"source":{"directory":"d","dockerBuildArgs":{"b":"1","10":"ten","2":"two"}},
-   "destinations":{"d1":{"repositoryName":"r","imageTag":"t","region":"eu-west-1"}}},
+   "destinations":{"d1":{"repositoryName":"rr","imageTag":"t","region":"eu-west-1"}}},
   "123":{"displayName":"Num","source":{"executable":["sh","-c","echo img"]},
-   "destinations":{"x":{"repositoryName":"r","imageTag":"u"},"y":{"repositoryName":"r2","imageTag":"u"}}}}}
+   "destinations":{"x":{"repositoryName":"rr","imageTag":"u"},"y":{"repositoryName":"r2","imageTag":"u"}}}}}
 EOF2
 mkdir -p "$work/d"
 cp "$work/assets.json" "$work/d/assets.json"

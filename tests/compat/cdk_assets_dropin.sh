@@ -29,7 +29,11 @@ fi
 : "${ECRA_AUTH_REGISTRY:?}" "${ECRA_AWS_ACCOUNT:?}"
 reg=$ECRA_AUTH_REGISTRY
 repo=cdk-hnb659fds-container-assets-$ECRA_AWS_ACCOUNT-us-east-1
-mkdir -p "$WORK/home"
+mkdir -p "$WORK/home" "$WORK/docker-config"
+# cdk-assets runs `docker login` into $DOCKER_CONFIG: a private one, so its
+# credentials never reach the services' config that other tests share.
+echo '{}' >"$WORK/docker-config/config.json"
+export DOCKER_CONFIG=$WORK/docker-config
 run=$(date +%s%N)
 
 # make_manifest DIR TOOL: an asset manifest (schema 54, the newest that

@@ -22,7 +22,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
-#include "ecrassets/publish.h"
+#include "ecrassets/registry.h"
 #include "fuzz_common.h"
 #include "json/json.h"
 #include "registry/registry_int.h"

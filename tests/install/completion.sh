@@ -11,7 +11,7 @@ set -u
 bindir=$1 src=$2
 work=$(mktemp -d "${TMPDIR:-/tmp}/ecra-compl.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-export PATH="$bindir:$PATH" HOME=$work
+export PATH="$bindir:$PATH" HOME=$work ECRA_NO_CACHE=1
 # shellcheck source=/dev/null
 . "$src/completions/ecr-assets.bash" || exit 1
 cd "$work" || exit 1
@@ -65,10 +65,10 @@ has()
 }
 
 asset=e2dff1c0da86cf6414a1c2d16b8045030c166b16def1c69501a7b0cb1f33db85
-expect "ecr-assets " hash synth ls publish help
+expect "ecr-assets " hash synth ls publish copy help
 expect "ecr-assets pu" publish
 expect "ecr-assets --v" --version
-expect "ecr-assets help " hash synth ls publish
+expect "ecr-assets help " hash synth ls publish copy
 expect "ecr-assets publish --st" --stack
 expect "ecr-assets publish --dr" --dry-run
 has "ecr-assets publish --" --asset --stack --force --parallel --retries --profile --registry --verbose --quiet
@@ -111,8 +111,8 @@ zsh_complete()
 }
 zexpect() { exactly zsh zsh_complete "$@"; }
 if command -v zsh >/dev/null; then
-	zexpect "ecr-assets " hash synth ls publish help
-	zexpect "ecr-assets help " hash synth ls publish
+	zexpect "ecr-assets " hash synth ls publish copy help
+	zexpect "ecr-assets help " hash synth ls publish copy
 	zexpect "ecr-assets hash --ignore-mode " glob git docker
 	zexpect "ecr-assets publish --stack " ExampleStack
 	zexpect "ecr-assets publish cdk.out --asset " $asset

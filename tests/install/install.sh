@@ -70,7 +70,7 @@ run() {
 		{ cat "$d/stderr" >&2; fail "$1: the example failed"; }
 	grep -q '^c-app: image e2dff1c0' "$d/stderr" || fail "$1: unexpected asset hash: $(cat "$d/stderr")"
 	diff -r "$ref/cdk.out" "$d/cdk.out" >&2 || fail "$1: assembly differs from the build tree's"
-	"$prefix/bin/ecr-assets" ls "$d/cdk.out" | grep -q '^  e2dff1c0' ||
+	"$prefix/bin/ecr-assets" ls "$d/cdk.out" | grep -q '^  Image  e2dff1c0' ||
 		fail "$1: installed ecr-assets ls does not list the image"
 	echo "ok: $1"
 }

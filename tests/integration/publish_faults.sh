@@ -96,7 +96,7 @@ wait_stat manifest_puts 1 60
 kill_registry
 wait_bg 1
 expect_out "retrying push of $proxy/ecra/faults-a:t1"
-expect_out "Failure: push failed after 2 attempts: registry '$proxy': "
+expect_failure "push failed after 2 attempts: registry '$proxy': "
 no_temp_left
 start_registry
 flaky '{"fail":0}'
@@ -115,7 +115,7 @@ wait_stat writes 2 60
 sleep 1
 kill_registry
 wait_bg 1
-expect_out "Failure: push failed after 2 attempts: registry '$proxy': "
+expect_failure "push failed after 2 attempts: registry '$proxy': "
 [ "$(flaky_stat manifest_puts)" = 0 ] || fail "a manifest was PUT for an incomplete image"
 start_registry
 flaky '{"fail":0}'
@@ -129,7 +129,7 @@ id1=$(printf 'faults-%s' "$$$(date +%s%N)" | sha256sum | cut -c1-64)
 make_app "$WORK/app" FaultStack "$id1" "faults $id1"
 kill_registry
 run_cli 1 "$WORK/app" --registry "127.0.0.1:$REG_PORT" --account $acct --retries 1
-expect_out "Failure: "
+expect_failure ""
 expect_out "127.0.0.1:$REG_PORT"
 no_temp_left
 start_registry
@@ -151,7 +151,7 @@ t0=$(date +%s)
 dl run_cli 1 "$tarapp/T.assets.json" --registry "$proxy" --daemonless-tarballs --retries 0
 t1=$(date +%s)
 [ $((t1 - t0)) -lt 90 ] || fail "the stalled push took $((t1 - t0)) s"
-expect_out "Failure: registry '$proxy': "
+expect_failure "registry '$proxy': "
 expect_out "too slow"
 flaky '{"fail":0}'
 

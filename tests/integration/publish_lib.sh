@@ -104,6 +104,12 @@ expect_out() {
 	grep -qF -- "$1" "$WORK/out" || fail "output lacks '$1'"
 }
 
+# expect_failure MSG: a "Failure: <asset>:<destination>: MSG..." line.
+expect_failure() {
+	grep '^Failure: ' "$WORK/out" | grep -qF -- ": $1" ||
+		fail "output lacks a Failure line with '$1'"
+}
+
 expect_no_out() {
 	! grep -qF -- "$1" "$WORK/out" || fail "output has '$1'"
 }

@@ -96,7 +96,7 @@ kill -TERM "$bg"
 wait_bg 143
 [ "$(ms_since "$t0")" -lt 5000 ] || fail "the run took $(ms_since "$t0") ms to stop"
 grep -qx TERM "$WORK/child-signals" || fail "docker build did not get SIGTERM"
-expect_out "Failure: interrupted by SIGTERM: "
+expect_failure "interrupted by SIGTERM: "
 expect_out "error  : interrupted by SIGTERM"
 expect_no_out "published 1"
 ! grep -qx push "$LOG" || fail "docker push ran after the signal"
@@ -111,7 +111,7 @@ wait_for "$WORK/child.pid" 120
 kill -INT -- "-$bg"
 wait_bg 130
 grep -qx INT "$WORK/child-signals" || fail "docker push did not get SIGINT"
-expect_out "Failure: interrupted by SIGINT: "
+expect_failure "interrupted by SIGINT: "
 expect_out "error  : interrupted by SIGINT"
 expect_out "published 0"
 [ "$(configs_left)" = 0 ] || fail "a private docker config was left after SIGINT"
@@ -169,7 +169,7 @@ t0=$(date +%s%N)
 kill -INT "$bg"
 wait_bg 130
 [ "$(ms_since "$t0")" -lt 3000 ] || fail "the push took $(ms_since "$t0") ms to stop"
-expect_out "Failure: interrupted by SIGINT: "
+expect_failure "interrupted by SIGINT: "
 expect_out "error  : interrupted by SIGINT"
 expect_out "published 0"
 [ "$(flaky_stat manifest_puts)" = 0 ] || fail "a manifest was PUT after the signal"

@@ -630,13 +630,42 @@ static void test_unwritable(void **state)
 	ecra_fingerprint_stats st;
 	char bad[4300];
 
+	FILE *f;
+
 	(void)state;
-	snprintf(bad, sizeof(bad), "%s/big.bin/sub", ctx);
+	/* a regular file where a directory should be, outside the context */
+	snprintf(bad, sizeof(bad), "%s/../notadir", ctx);
+	assert_non_null(f = fopen(bad, "w"));
+	fclose(f);
+	snprintf(bad, sizeof(bad), "%s/../notadir/sub", ctx);
 	o.cache_dir = bad;
 	o.stats = &st;
 	assert_ok(ecra_fingerprint(h, ctx, &o));
 	assert_true(st.cache_enabled);
 	assert_false(st.cache_written);
+	snprintf(bad, sizeof(bad), "%s/../notadir", ctx);
+	unlink(bad);
+	teardown_ctx(ctx);
+}
+
+/* A cache directory inside the context (a context that is $HOME, say)
+ * is not used: its file would be hashed and change the next hash. */
+static void test_inside_context(void **state)
+{
+	char *ctx = setup(NULL);
+	char h1[ECRA_FINGERPRINT_HEX_SIZE], h2[ECRA_FINGERPRINT_HEX_SIZE];
+	ecra_fingerprint_options o = ECRA_FINGERPRINT_OPTIONS_INIT;
+	ecra_fingerprint_stats st;
+	char inside[4300];
+
+	(void)state;
+	snprintf(inside, sizeof(inside), "%s/.cache/ecr-assets", ctx);
+	o.cache_dir = inside;
+	o.stats = &st;
+	assert_ok(ecra_fingerprint(h1, ctx, &o));
+	assert_false(st.cache_enabled);
+	assert_ok(ecra_fingerprint(h2, ctx, &o));
+	assert_string_equal(h1, h2);
 	teardown_ctx(ctx);
 }
 
@@ -681,6 +710,7 @@ int main(void)
 		cmocka_unit_test(test_concurrent_writers),
 		cmocka_unit_test(test_options_alternate),
 		cmocka_unit_test(test_unwritable),
+		cmocka_unit_test(test_inside_context),
 		cmocka_unit_test(test_oom),
 	};
 
