@@ -41,6 +41,8 @@ void cmd_copy_help(void)
 	       "  --force              upload and put even what DEST has\n"
 	       "  --parallel N         blob transfers at once (1-64, default "
 	       "4)\n"
+	       "  --chunk-size MIB     upload big blobs in chunks of MIB "
+	       "(1-64)\n"
 	       "  --username USER      user for DEST\n"
 	       "  --password-stdin     read DEST's password from stdin (first "
 	       "line)\n"
@@ -153,6 +155,19 @@ static bool parse_n(const char *s, unsigned int *out)
 	return true;
 }
 
+/* The options that take a value (a missing one is not "unknown"). */
+static bool takes_value(const char *a)
+{
+	static const char *const names[] = { "--platform", "--image",
+		"--parallel", "--chunk-size", "--username", "--src-username" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(a, names[i]) == 0)
+			return true;
+	return false;
+}
+
 int cmd_copy(int argc, char **argv)
 {
 	ecra_xfer_options o;
@@ -210,6 +225,9 @@ int cmd_copy(int argc, char **argv)
 			oc.json = true;
 		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
 			oc.quiet = true;
+		} else if (!more && takes_value(a)) {
+			return cli_fail_usage(
+			    "copy", "option '%s' needs a value", a);
 		} else if (a[0] == '-' && a[1] != '\0') {
 			return cli_fail_usage("copy", "unknown option '%s'", a);
 		} else if (npos < 2) {

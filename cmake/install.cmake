@@ -37,7 +37,7 @@ install(DIRECTORY ${CMAKE_SOURCE_DIR}/include/ecrassets
 
 # pkg-config: the static library's dependencies go to Requires.private /
 # Libs.private, so `pkg-config --static --libs ecrassets` links it.
-set(ECRA_PC_REQUIRES_PRIVATE "libcrypto jansson zlib")
+set(ECRA_PC_REQUIRES_PRIVATE "libcrypto jansson zlib libisal")
 if(LIBURING_FOUND)
   string(APPEND ECRA_PC_REQUIRES_PRIVATE " liburing")
 endif()

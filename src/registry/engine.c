@@ -405,16 +405,8 @@ static int src_read(
 
 static void abandon(ecra_registry *r, const char *loc, const char *scope)
 {
-	ecra_buf url = ECRA_BUF_INIT(0);
-	ecra_registry_resp resp;
-
-	memset(&resp, 0, sizeof(resp));
-	if (loc != NULL &&
-	    ecra_registry_upload_url(&url, r, loc, NULL, NULL) == 0)
-		(void)ecra_registry_request(
-		    r, "DELETE", url.ptr, scope, NULL, 0, NULL, 0, &resp);
-	ecra_registry_resp_dispose(&resp);
-	ecra_buf_dispose(&url);
+	if (loc != NULL)
+		ecra_registry_cancel_upload(r, loc, scope);
 }
 
 /* After a failed PATCH: how many bytes does the session hold? */

@@ -1226,7 +1226,8 @@ static int upload_url(ecra_buf *out, ecra_registry *r, const char *loc,
 
 /* DELETE an open upload session (best effort: the error of the upload
  * stays the one reported), even while the client is being cancelled. */
-static void cancel_upload(ecra_registry *r, const char *loc, const char *scope)
+void ecra_registry_cancel_upload(
+    ecra_registry *r, const char *loc, const char *scope)
 {
 	ecra_registry_resp resp;
 	ecra_buf url = ECRA_BUF_INIT(0);
@@ -1365,7 +1366,7 @@ int ecra_registry_blob_upload(ecra_registry *r, const char *repo,
 	}
 done:
 	if (error < 0 && loc != NULL && r->cancel != NULL && *r->cancel != 0)
-		cancel_upload(r, loc, scope.ptr);
+		ecra_registry_cancel_upload(r, loc, scope.ptr);
 	ecra_free(loc);
 	ecra_registry_resp_dispose(&resp);
 	ecra_buf_dispose(&path);

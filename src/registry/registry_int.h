@@ -116,4 +116,9 @@ int ecra_registry_upload_url(ecra_buf *out, ecra_registry *r, const char *loc,
 /* Load libarchive (archive_shim.c) or say why it cannot be. */
 int ecra_registry_archive_ready(void);
 
+/* DELETE the upload session at `loc` (best effort, also while the client
+ * is being cancelled, 5 s at most); the last error is kept. */
+void ecra_registry_cancel_upload(
+    ecra_registry *r, const char *loc, const char *scope);
+
 #endif /* SRC_REGISTRY_REGISTRY_INT_H */

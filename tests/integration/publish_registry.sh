@@ -186,7 +186,7 @@ EOF
 run_cli 1 "$app6/x.assets.json" --registry "$ECRA_REGISTRY"
 expect_out "executable printed no image name"
 
-echo "== SIGTERM: stops, cleans up, exit 130"
+echo "== SIGTERM: stops, cleans up, exit 143"
 cat >"$WORK/slow-docker" <<'EOF2'
 #!/bin/sh
 case "$1" in inspect) exit 1 ;; build) sleep 2 ;; esac
@@ -200,7 +200,7 @@ pid=$!
 sleep 1
 kill -TERM "$pid"
 wait "$pid" || rc=$?
-[ "$rc" = 130 ] || fail "interrupted publish exited $rc, expected 130"
+[ "$rc" = 143 ] || fail "interrupted publish exited $rc, expected 143"
 expect_out "publishing was cancelled"
 no_temp_left
 

@@ -75,7 +75,7 @@ http:
 YML
 docker-registry serve "$W/config.yml" >"$W/registry.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 100); do
+for _ in $(seq 300); do
 	curl -s --cacert "$W/ca.pem" -o /dev/null "https://$name:$port/v2/" && break
 	sleep 0.1
 done
