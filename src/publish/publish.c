@@ -666,6 +666,14 @@ static int push_with_retries(ecra_pub_worker *w, const ecra_pub_entry *e,
 	return error;
 }
 
+/* How a blob got there, in transfer messages. */
+static const char *outcome_name(ecra_xfer_outcome outcome)
+{
+	return outcome == ECRA_XFER_UPLOADED  ? "uploaded"
+	       : outcome == ECRA_XFER_MOUNTED ? "mounted"
+	                                      : "skipped";
+}
+
 /* A layer docker push reported, for its transfer events. */
 typedef struct {
 	char id[72];
@@ -738,11 +746,8 @@ static void push_progress(const char *layer, ecra_docker_layer_state state,
 	ecra_pub_transfer_event = &xe;
 	ecra_pub_emit(c->run, c->entry, ECRA_EVENT_TRANSFER,
 	    "%s layer %s %.1f/%.1f MB (%.1f MB/s)",
-	    xe.type == ECRA_XFER_BLOB_DONE
-	        ? (xe.outcome == ECRA_XFER_UPLOADED     ? "uploaded"
-	              : xe.outcome == ECRA_XFER_MOUNTED ? "mounted"
-	                                                : "skipped")
-	        : "blob-progress",
+	    xe.type == ECRA_XFER_BLOB_DONE ? outcome_name(xe.outcome)
+	                                   : xe.type_name,
 	    l->id, (double)xe.done / 1e6, (double)xe.total / 1e6,
 	    xe.rate / 1e6);
 	ecra_pub_transfer_event = NULL;
@@ -818,9 +823,7 @@ static void on_transfer(const ecra_xfer_event *xe, void *payload)
 	ecra_pub_emit(c->run, c->entry, ECRA_EVENT_TRANSFER,
 	    "%s %s %s %.1f/%.1f MB (%.1f MB/s)",
 	    xe->type == ECRA_XFER_BLOB_DONE || xe->type == ECRA_XFER_MANIFEST
-	        ? (xe->outcome == ECRA_XFER_UPLOADED     ? "uploaded"
-	              : xe->outcome == ECRA_XFER_MOUNTED ? "mounted"
-	                                                 : "skipped")
+	        ? outcome_name(xe->outcome)
 	        : xe->type_name,
 	    xe->kind, what ? what : "", (double)xe->done / 1e6,
 	    (double)xe->total / 1e6, xe->rate / 1e6);
