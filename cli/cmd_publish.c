@@ -9,11 +9,15 @@
  * TMPDIR, CDK_DOCKER_CREDS_FILE) and hands it to the library as options.
  * Progress goes to stderr as `<level>: [<pct>%] <type>: <message>` (cdk-assets'
  * format), or with
- * --json as one JSON object per line on stdout. Docker's own output goes
+ * --json as one JSON object per line on stdout. Daemonless pushes report
+ * bytes: one line per blob sent, the image's bytes and average rate on
+ * its success line, bytes done/total, rate and ETA on the live line of a
+ * terminal, and byte fields on --json transfer events. Docker's own output goes
  * to stdout/stderr (to stderr only with --json).
  */
 #include "cli/cli.h"
 #include "cli/cmd.h"
+#include "cli/progress.h"
 #include "cli/publish_env.h"
 
 #include <errno.h>
@@ -36,6 +40,8 @@ typedef struct {
 	bool line_active; /* the live line holds text that must be cleared */
 	char **failures;
 	size_t failure_count;
+	cli_progress *progress; /* per-image byte counts, or NULL */
+	double live_drawn;      /* when the live line last showed bytes */
 } out_state;
 
 void cmd_publish_help(void)
@@ -157,9 +163,83 @@ static void json_field(const char *name, const char *value)
 	cli_json_string(stdout, value);
 }
 
+/* The byte fields of a --json transfer event: the blob's and the
+ * image's so far. */
+static void json_transfer(
+    const ecra_xfer_event *xe, const cli_progress_image *im)
+{
+	json_field("stage", xe->type_name);
+	json_field("kind", xe->kind);
+	json_field("blob", xe->digest);
+	json_field("name", xe->name);
+	if (xe->type == ECRA_XFER_BLOB_DONE || xe->type == ECRA_XFER_MANIFEST)
+		json_field(
+		    "outcome", xe->outcome == ECRA_XFER_UPLOADED  ? "uploaded"
+		               : xe->outcome == ECRA_XFER_MOUNTED ? "mounted"
+		                                                  : "skipped");
+	printf(",\"bytes_done\":%llu,\"bytes_total\":%llu,\"rate\":%.0f",
+	    (unsigned long long)xe->done, (unsigned long long)xe->total,
+	    xe->rate);
+	printf(",\"image_bytes_done\":%llu,\"image_bytes_total\":%llu,"
+	       "\"image_rate\":%.0f",
+	    (unsigned long long)im->done, (unsigned long long)im->total,
+	    im->rate);
+	if (im->eta >= 0)
+		printf(",\"eta_seconds\":%.1f", im->eta);
+}
+
+/* Seconds between redraws of the live line for byte counts. */
+#define LIVE_INTERVAL 0.2
+
+/* A transfer event. On a terminal: the image's bytes done/total, rate
+ * and ETA on the live line. Else one line per blob sent (or skipped or
+ * mounted); every chunk only with --verbose. */
+static void on_transfer(
+    out_state *st, const ecra_publish_event *ev, const cli_progress_image *im)
+{
+	const ecra_xfer_event *xe = ev->transfer;
+	bool finished = xe->type == ECRA_XFER_BLOB_DONE;
+
+	if (st->live) {
+		char d[32], t[32], r[32];
+		double now = cli_progress_now();
+
+		if (im->total == 0 ||
+		    (!finished && now - st->live_drawn < LIVE_INTERVAL))
+			return;
+		st->live_drawn = now;
+		cli_progress_bytes(d, sizeof(d), (double)im->done);
+		cli_progress_bytes(t, sizeof(t), (double)im->total);
+		cli_progress_bytes(r, sizeof(r), im->rate);
+		fprintf(stderr, "\r\033[K[%u%%] upload: ", ev->progress);
+		print_cut(stderr, ev->asset_id ? ev->asset_id : "", 40);
+		fprintf(stderr, " %s/%s, %s/s", d, t, r);
+		if (im->eta >= 0)
+			fprintf(stderr, ", ETA %.0fs", im->eta);
+		fflush(stderr);
+		st->line_active = true;
+		return;
+	}
+	if (st->quiet || (!st->verbose && !finished))
+		return;
+	fprintf(stderr, "%-7s: [%u%%] %s: ", ev->level, ev->progress,
+	    ev->type_name);
+	cli_escape(stderr, ev->message);
+	fputc('\n', stderr);
+}
+
 static void on_event(const ecra_publish_event *ev, void *payload)
 {
 	out_state *st = payload;
+	cli_progress_image im = { 0 };
+	bool have_bytes = false;
+
+	if (ev->transfer != NULL)
+		cli_progress_update(st->progress, ev->asset_id,
+		    ev->destination_id, ev->transfer, cli_progress_now(), &im);
+	else if (ev->type == ECRA_EVENT_SUCCESS)
+		have_bytes = cli_progress_get(st->progress, ev->asset_id,
+		    ev->destination_id, cli_progress_now(), &im);
 
 	if (ev->type == ECRA_EVENT_FAIL && st->failures != NULL &&
 	    st->failure_count < MAX_ITEMS) {
@@ -196,8 +276,17 @@ static void on_event(const ecra_publish_event *ev, void *payload)
 		}
 		json_field("image", ev->image_uri);
 		json_field("digest", ev->digest);
+		if (ev->transfer != NULL)
+			json_transfer(ev->transfer, &im);
+		else if (ev->type == ECRA_EVENT_SUCCESS && have_bytes)
+			printf(",\"bytes\":%llu,\"seconds\":%.3f,\"rate\":%.0f",
+			    (unsigned long long)im.done, im.seconds, im.rate);
 		printf("}\n");
 		fflush(stdout);
+		return;
+	}
+	if (ev->transfer != NULL) {
+		on_transfer(st, ev, &im);
 		return;
 	}
 	if (!shown(st, ev))
@@ -216,6 +305,13 @@ static void on_event(const ecra_publish_event *ev, void *payload)
 	fprintf(stderr, "%-7s: [%u%%] %s: ", ev->level, ev->progress,
 	    ev->type_name);
 	cli_escape(stderr, ev->message);
+	if (ev->type == ECRA_EVENT_SUCCESS && have_bytes) {
+		char b[32], r[32];
+
+		cli_progress_bytes(b, sizeof(b), (double)im.done);
+		cli_progress_bytes(r, sizeof(r), im.rate);
+		fprintf(stderr, " (%s in %.1fs, %s/s)", b, im.seconds, r);
+	}
 	fputc('\n', stderr);
 }
 
@@ -649,6 +745,7 @@ int cmd_publish(int argc, char **argv)
 	st.live = !st.json && !st.verbose && !st.quiet &&
 	          isatty(STDERR_FILENO) && env("TERM") != NULL &&
 	          strcmp(env("TERM"), "dumb") != 0;
+	st.progress = cli_progress_new();
 	r = ecra_publish(m, &o, &sum);
 	clear_live(&st);
 	if (r < 0 && sum.failed == 0 && sum.not_tried == 0) {
@@ -712,6 +809,7 @@ int cmd_publish(int argc, char **argv)
 		rc = CLI_EXIT_FAILED;
 	rc = cli_signal_exit_status(rc);
 shutdown:
+	cli_progress_free(st.progress);
 	ecra_manifest_free(m);
 	ecra_shutdown();
 done:

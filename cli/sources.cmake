@@ -7,6 +7,7 @@ set(ECRA_CLI_SOURCES
   cli/cmd_synth.c
   cli/cmd_ls.c
   cli/cmd_publish.c
+  cli/progress.c
   cli/publish_env.c
   cli/cmd_copy.c)
 

@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -343,10 +344,139 @@ static int on_line(int stream, const char *line, size_t len, void *payload)
 	return 0;
 }
 
+/* "12.3MB" (docker's units.HumanSize, powers of 1000) in bytes; false
+ * when `s` is not one. */
+static bool parse_human_size(const char *s, size_t len, uint64_t *out)
+{
+	static const struct {
+		const char *unit;
+		double factor;
+	} units[] = { { "B", 1 }, { "kB", 1e3 }, { "KB", 1e3 }, { "MB", 1e6 },
+		{ "GB", 1e9 }, { "TB", 1e12 }, { "PB", 1e15 } };
+	char num[32];
+	size_t n = 0, i;
+	double v;
+
+	while (n < len && n + 1 < sizeof(num) &&
+	       ((s[n] >= '0' && s[n] <= '9') || s[n] == '.'))
+		n++;
+	if (n == 0 || n + 1 >= sizeof(num))
+		return false;
+	memcpy(num, s, n);
+	num[n] = '\0';
+	v = strtod(num, NULL);
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (len - n == strlen(units[i].unit) &&
+		    memcmp(s + n, units[i].unit, len - n) == 0) {
+			*out = (uint64_t)(v * units[i].factor + 0.5);
+			return true;
+		}
+	return false;
+}
+
+/* One segment of docker push's terminal output: "<id>: Pushing
+ * [==>   ]  12.3MB/45.6MB 3s" goes to on_progress and is dropped (true);
+ * "<id>: Pushed" and the like go to on_progress and on to on_line. */
+static bool push_progress(const ecra_docker *d, const char *s, size_t len)
+{
+	char id[80];
+	size_t n = 0;
+	const char *rest, *end = s + len, *p;
+	uint64_t done = 0, total = 0;
+
+	while (n < len && n + 1 < sizeof(id) &&
+	       ((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f')))
+		n++;
+	if (n == 0 || n + 2 > len || s[n] != ':' || s[n + 1] != ' ')
+		return false;
+	memcpy(id, s, n);
+	id[n] = '\0';
+	rest = s + n + 2;
+	if ((size_t)(end - rest) >= 7 && memcmp(rest, "Pushing", 7) == 0) {
+		/* the numbers: the first word after the bar with a digit */
+		p = rest + 7;
+		if ((rest = memchr(p, ']', (size_t)(end - p))) != NULL)
+			p = rest + 1;
+		while (p < end && *p == ' ')
+			p++;
+		rest = p;
+		while (p < end && *p != ' ' && *p != '/')
+			p++;
+		if (!parse_human_size(rest, (size_t)(p - rest), &done))
+			return true;
+		if (p < end && *p == '/') {
+			rest = ++p;
+			while (p < end && *p != ' ')
+				p++;
+			if (!parse_human_size(rest, (size_t)(p - rest), &total))
+				total = 0;
+		}
+		d->on_progress(
+		    id, ECRA_DOCKER_LAYER_PUSHING, done, total, d->payload);
+		return true;
+	}
+	if ((size_t)(end - rest) >= 6 && memcmp(rest, "Pushed", 6) == 0)
+		d->on_progress(id, ECRA_DOCKER_LAYER_PUSHED, 0, 0, d->payload);
+	else if ((size_t)(end - rest) >= 20 &&
+	         memcmp(rest, "Layer already exists", 20) == 0)
+		d->on_progress(id, ECRA_DOCKER_LAYER_EXISTS, 0, 0, d->payload);
+	else if ((size_t)(end - rest) >= 12 &&
+	         memcmp(rest, "Mounted from", 12) == 0)
+		d->on_progress(id, ECRA_DOCKER_LAYER_MOUNTED, 0, 0, d->payload);
+	return false;
+}
+
+/* A line of docker push on a pseudo-terminal: drop the escape sequences
+ * (cursor moves, line clears), split at carriage returns, and send each
+ * segment to on_progress or on_line. */
+static int on_pty_line(int stream, const char *line, size_t len, void *payload)
+{
+	const ecra_docker *d = payload;
+	char buf[1024];
+	size_t i = 0, n = 0;
+
+	if (stream != 1) {
+		if (d->on_line != NULL)
+			d->on_line(stream, line, len, d->payload);
+		return 0;
+	}
+	for (;;) {
+		if (i == len || line[i] == '\r' || n + 1 == sizeof(buf)) {
+			while (n > 0 && buf[n - 1] == ' ')
+				n--;
+			if (n > 0 && !push_progress(d, buf, n) &&
+			    d->on_line != NULL)
+				d->on_line(stream, buf, n, d->payload);
+			n = 0;
+			if (i == len)
+				break;
+			if (line[i] == '\r')
+				i++;
+			continue;
+		}
+		if (line[i] == '\033') {
+			/* CSI: ESC [ parameters final byte (0x40-0x7e) */
+			i++;
+			if (i < len && line[i] == '[') {
+				i++;
+				while (i < len &&
+				       !(line[i] >= 0x40 && line[i] <= 0x7e))
+					i++;
+			}
+			if (i < len)
+				i++;
+			continue;
+		}
+		buf[n++] = line[i++];
+	}
+	return 0;
+}
+
 typedef struct {
 	const char *cwd;
 	const void *input;
 	size_t input_len;
+	bool pty;          /* stdout on a pseudo-terminal (push progress) */
 	bool stream;       /* forward output lines */
 	bool attestations; /* build: keep buildx default attestations */
 	bool is_build;
@@ -433,6 +563,11 @@ static int run(const ecra_docker *d, const char *const *args, size_t nargs,
 	po.cancel = d->cancel;
 	if (ro->stream && d->on_line != NULL) {
 		po.on_line = on_line;
+		po.payload = (void *)d;
+	}
+	if (ro->pty && d->on_progress != NULL) {
+		po.stdout_pty = true;
+		po.on_line = on_pty_line;
 		po.payload = (void *)d;
 	}
 	error = ecra_proc_run(res, (const char *const *)argv.items, &po);
@@ -555,7 +690,7 @@ int ecra_docker_push(const ecra_docker *d, const char *ref)
 {
 	const char *args[] = { "push", ref };
 	ecra_proc_result res;
-	run_opts ro = { .stream = true };
+	run_opts ro = { .stream = true, .pty = true };
 	int error = run(d, args, 2, &ro, &res, false);
 
 	ecra_proc_result_dispose(&res);

@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ecrassets/buf.h"
 #include "util/vec.h"
@@ -65,6 +66,19 @@ typedef struct {
 /* Called with each line of a streamed command (build, push). */
 typedef void (*ecra_docker_line_cb)(
     int stream, const char *line, size_t len, void *payload);
+/* What docker push says of a layer (ecra_docker.on_progress). */
+typedef enum {
+	ECRA_DOCKER_LAYER_PUSHING = 0, /* `done` of `total` bytes sent */
+	ECRA_DOCKER_LAYER_PUSHED,
+	ECRA_DOCKER_LAYER_EXISTS,  /* "Layer already exists" */
+	ECRA_DOCKER_LAYER_MOUNTED, /* "Mounted from ..." */
+} ecra_docker_layer_state;
+
+/* A layer's progress in docker push: `layer` is docker's short id;
+ * `done`/`total` as docker rounds them (0 when it did not say). */
+typedef void (*ecra_docker_progress_cb)(const char *layer,
+    ecra_docker_layer_state state, uint64_t done, uint64_t total,
+    void *payload);
 /* Called with the display form of every command before it runs. */
 typedef void (*ecra_docker_open_cb)(const char *display, void *payload);
 
@@ -83,6 +97,11 @@ typedef struct {
 	const volatile int *cancel;
 	ecra_docker_line_cb on_line;
 	ecra_docker_open_cb on_open;
+	/* When set, docker push runs with its stdout on a pseudo-terminal
+	 * (the argv is unchanged) so that it draws progress; its progress
+	 * lines come here instead of on_line, the other lines still go to
+	 * on_line, without the terminal's escape sequences. */
+	ecra_docker_progress_cb on_progress;
 	void *payload;
 } ecra_docker;
 

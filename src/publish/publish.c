@@ -666,11 +666,92 @@ static int push_with_retries(ecra_pub_worker *w, const ecra_pub_entry *e,
 	return error;
 }
 
+/* How a blob got there, in transfer messages. */
+static const char *outcome_name(ecra_xfer_outcome outcome)
+{
+	return outcome == ECRA_XFER_UPLOADED  ? "uploaded"
+	       : outcome == ECRA_XFER_MOUNTED ? "mounted"
+	                                      : "skipped";
+}
+
+/* A layer docker push reported, for its transfer events. */
+typedef struct {
+	char id[72];
+	uint64_t done, total;
+	double t0;
+} docker_layer;
+
+#define MAX_DOCKER_LAYERS 128
+
 typedef struct {
 	const char *image_uri;
 	ecra_pub_run *run;
 	char digest[80]; /* "sha256:<64 hex>" from docker push's last line */
+	const ecra_pub_entry *entry;
+	docker_layer layers[MAX_DOCKER_LAYERS];
+	size_t layer_count;
 } docker_push_ctx;
+
+/* docker push's layer progress (read from its terminal output) as
+ * ECRA_EVENT_TRANSFER events, like a daemonless push's: the layer's
+ * short id as `name`, no digest (docker does not print it). */
+static void push_progress(const char *layer, ecra_docker_layer_state state,
+    uint64_t done, uint64_t total, void *payload)
+{
+	docker_push_ctx *c = payload;
+	docker_layer *l = NULL, tmp;
+	ecra_xfer_event xe;
+	double t = now(), dt;
+	size_t i;
+
+	if (c->run->o->on_event == NULL)
+		return;
+	for (i = 0; i < c->layer_count; i++)
+		if (strcmp(c->layers[i].id, layer) == 0)
+			l = &c->layers[i];
+	if (l == NULL) {
+		l = c->layer_count < MAX_DOCKER_LAYERS
+		        ? &c->layers[c->layer_count++]
+		        : &tmp;
+		memset(l, 0, sizeof(*l));
+		snprintf(l->id, sizeof(l->id), "%s", layer);
+		l->t0 = t;
+	}
+	memset(&xe, 0, sizeof(xe));
+	xe.kind = "layer";
+	xe.name = l->id;
+	if (state == ECRA_DOCKER_LAYER_PUSHING) {
+		if (total > 0)
+			l->total = total;
+		l->done = done;
+		/* docker drops the total on its last progress line */
+		if (l->total < l->done)
+			l->total = l->done;
+		xe.type = ECRA_XFER_BLOB_PROGRESS;
+		xe.type_name = "blob-progress";
+	} else {
+		if (state == ECRA_DOCKER_LAYER_PUSHED)
+			l->done = l->total;
+		xe.type = ECRA_XFER_BLOB_DONE;
+		xe.type_name = "blob-done";
+		xe.outcome =
+		    state == ECRA_DOCKER_LAYER_PUSHED    ? ECRA_XFER_UPLOADED
+		    : state == ECRA_DOCKER_LAYER_MOUNTED ? ECRA_XFER_MOUNTED
+		                                         : ECRA_XFER_SKIPPED;
+	}
+	xe.done = l->done;
+	xe.total = l->total;
+	dt = t - l->t0;
+	xe.rate = dt > 0 ? (double)l->done / dt : 0;
+	ecra_pub_transfer_event = &xe;
+	ecra_pub_emit(c->run, c->entry, ECRA_EVENT_TRANSFER,
+	    "%s layer %s %.1f/%.1f MB (%.1f MB/s)",
+	    xe.type == ECRA_XFER_BLOB_DONE ? outcome_name(xe.outcome)
+	                                   : xe.type_name,
+	    l->id, (double)xe.done / 1e6, (double)xe.total / 1e6,
+	    xe.rate / 1e6);
+	ecra_pub_transfer_event = NULL;
+}
 
 /* docker push's output, forwarded; its "<tag>: digest: sha256:... size:
  * N" line gives the digest. */
@@ -695,6 +776,14 @@ static void push_line(int stream, const char *line, size_t len, void *payload)
 	on_line(stream, line, len, c->run);
 }
 
+/* The docker push command line (d.payload is the push's context). */
+static void push_open(const char *display, void *payload)
+{
+	const docker_push_ctx *c = payload;
+
+	on_open(display, c->run);
+}
+
 static int docker_push_once(ecra_pub_worker *w, void *ctx, bool *transient)
 {
 	docker_push_ctx *c = ctx;
@@ -703,7 +792,10 @@ static int docker_push_once(ecra_pub_worker *w, void *ctx, bool *transient)
 
 	c->run = w->run;
 	d.on_line = push_line;
+	d.on_progress = push_progress;
+	d.on_open = push_open;
 	d.payload = c;
+	c->layer_count = 0;
 	error = ecra_docker_push(&d, c->image_uri);
 
 	*transient = error == ECRA_EDOCKER &&
@@ -731,9 +823,7 @@ static void on_transfer(const ecra_xfer_event *xe, void *payload)
 	ecra_pub_emit(c->run, c->entry, ECRA_EVENT_TRANSFER,
 	    "%s %s %s %.1f/%.1f MB (%.1f MB/s)",
 	    xe->type == ECRA_XFER_BLOB_DONE || xe->type == ECRA_XFER_MANIFEST
-	        ? (xe->outcome == ECRA_XFER_UPLOADED     ? "uploaded"
-	              : xe->outcome == ECRA_XFER_MOUNTED ? "mounted"
-	                                                 : "skipped")
+	        ? outcome_name(xe->outcome)
 	        : xe->type_name,
 	    xe->kind, what ? what : "", (double)xe->done / 1e6,
 	    (double)xe->total / 1e6, xe->rate / 1e6);
@@ -981,12 +1071,20 @@ static int publish_entry(ecra_pub_worker *w, ecra_pub_entry *e)
 	    "Push %s", image_uri.ptr);
 	t0 = now();
 	{
-		docker_push_ctx c = { image_uri.ptr, run, "" };
+		docker_push_ctx *c = ecra_calloc(1, sizeof(*c));
 
-		error = push_with_retries(
-		    w, e, image_uri.ptr, docker_push_once, &c);
-		if (error == 0 && c.digest[0] != '\0')
-			digest = ecra_strdup(c.digest);
+		if (c == NULL) {
+			error = ECRA_ENOMEM;
+			goto done;
+		}
+		c->image_uri = image_uri.ptr;
+		c->run = run;
+		c->entry = e;
+		error =
+		    push_with_retries(w, e, image_uri.ptr, docker_push_once, c);
+		if (error == 0 && c->digest[0] != '\0')
+			digest = ecra_strdup(c->digest);
+		ecra_free(c);
 	}
 	pthread_mutex_lock(&run->lock);
 	run->sum.push_seconds += now() - t0;

@@ -22,12 +22,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pty.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -206,6 +208,7 @@ typedef struct {
 	ecra_buf *capture;
 	size_t *dropped;
 	bool discard;
+	bool cr_ends_line; /* a pseudo-terminal: '\r' ends a line too */
 	ecra_buf line;
 } sink;
 
@@ -219,6 +222,13 @@ static int deliver_lines(sink *s, const ecra_proc_options *opts, bool at_eof)
 		return 0;
 	while (start < s->line.size) {
 		nl = memchr(s->line.ptr + start, '\n', s->line.size - start);
+		if (s->cr_ends_line) {
+			char *cr = memchr(
+			    s->line.ptr + start, '\r', s->line.size - start);
+
+			if (cr != NULL && (nl == NULL || cr < nl))
+				nl = cr;
+		}
 		if (nl != NULL) {
 			len = (size_t)(nl - (s->line.ptr + start));
 		} else if (at_eof || s->line.size - start >= LINE_MAX_PIECE) {
@@ -369,7 +379,19 @@ static int prepare(proc_state *st)
 		errno = inj;
 		return ecra_error_set_os(ECRA_EIO, "cannot create pipes");
 	}
-	if (pipe(st->outp) != 0 || pipe(st->errp) != 0 || pipe(st->statp) != 0)
+	if (opts->stdout_pty) {
+		struct termios tio;
+		struct winsize ws = { .ws_row = 50, .ws_col = 200 };
+
+		memset(&tio, 0, sizeof(tio));
+		tio.c_cflag = CS8 | CREAD;
+		if (openpty(&st->outp[0], &st->outp[1], NULL, &tio, &ws) != 0)
+			return ecra_error_set_os(
+			    ECRA_EIO, "cannot open a pseudo-terminal");
+	} else if (pipe(st->outp) != 0) {
+		return ecra_error_set_os(ECRA_EIO, "cannot create pipes");
+	}
+	if (pipe(st->errp) != 0 || pipe(st->statp) != 0)
 		return ecra_error_set_os(ECRA_EIO, "cannot create pipes");
 	if (opts->stdin_data != NULL) {
 		if (socketpair(AF_UNIX, SOCK_STREAM, 0, st->inp) != 0)
@@ -486,6 +508,8 @@ static int drain(proc_state *st, int i)
 
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return 0;
+	/* A pseudo-terminal's master reads EIO once the child side closed:
+	 * its EOF. */
 	if (n <= 0) {
 		close_fd(&st->sinks[i].fd);
 		return deliver_lines(&st->sinks[i], st->opts, true);
@@ -506,6 +530,7 @@ static int pump(proc_state *st)
 	st->sinks[0].capture = &res->out;
 	st->sinks[0].dropped = &res->out_dropped;
 	st->sinks[0].discard = opts->discard_stdout;
+	st->sinks[0].cr_ends_line = opts->stdout_pty;
 	st->sinks[1].fd = st->errp[0];
 	st->sinks[1].stream = ECRA_PROC_STDERR;
 	st->sinks[1].capture = &res->err;

@@ -83,6 +83,12 @@ typedef struct {
 	 * later. Its output is still collected and it is reaped as usual
 	 * (res->cancelled is set). NULL = never. */
 	const volatile int *cancel;
+	/* stdout is a pseudo-terminal (200 columns, no output processing:
+	 * '\n' stays '\n') instead of a pipe, so that a child that draws
+	 * progress only on a terminal (docker push) does; stderr stays a
+	 * pipe, stdin /dev/null or the data. on_line then gets stdout's
+	 * text between '\n' or '\r' (a redrawn progress line). */
+	bool stdout_pty;
 } ecra_proc_options;
 
 typedef struct {

@@ -13,7 +13,11 @@
 #   * an unreachable registry fails the first entry only, the others are
 #     "not tried";
 #   * the live status line on a terminal shows only the default events;
-#   * docker output and messages are escaped.
+#   * docker output and messages are escaped;
+#   * a daemonless tarball push reports bytes: --json transfer events
+#     carry bytes_done/bytes_total/rate/blob, the default output has one
+#     line per blob sent (not per chunk) and the image's bytes and rate on
+#     its success line, the live line shows bytes done/total, rate, ETA.
 #
 #   publish_output.sh ECR_ASSETS SOURCE_DIR
 set -u
@@ -27,6 +31,7 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
+[ -n "${KEEP:-}" ] && trap "cp $tmp/err $tmp/tty $tmp/out /tmp/tmp.mUPiEX0SB4/ 2>/dev/null; cleanup" EXIT
 fails=0
 ok() { echo "ok   $1"; }
 bad() {
@@ -140,6 +145,86 @@ if command -v script >/dev/null 2>&1; then
 	else ok "the live status line shows the default events only"; fi
 else
 	echo "skip live status line (no script(1))"
+fi
+
+# Daemonless tarball push: byte counts. A 20 MB random layer is sent in
+# two chunks (16 MB each at most), so per-chunk events exist.
+mkdir -p "$tmp/tar"
+python3 - "$tmp/tar/asset.big.tar" <<'PY'
+import hashlib, io, json, os, sys, tarfile
+def tar_bytes(files):
+    b = io.BytesIO()
+    with tarfile.open(fileobj=b, mode="w", format=tarfile.USTAR_FORMAT) as t:
+        for name, data in files:
+            i = tarfile.TarInfo(name); i.size = len(data); i.mtime = 0
+            t.addfile(i, io.BytesIO(data))
+    return b.getvalue()
+layer = tar_bytes([("big.bin", os.urandom(20 * 1000 * 1000))])
+diff = "sha256:" + hashlib.sha256(layer).hexdigest()
+config = json.dumps({"architecture": "amd64", "os": "linux",
+    "rootfs": {"type": "layers", "diff_ids": [diff]}}).encode()
+ch = hashlib.sha256(config).hexdigest()
+manifest = json.dumps([{"Config": ch + ".json", "RepoTags": ["big:1"],
+    "Layers": ["l1/layer.tar"]}]).encode()
+with open(sys.argv[1], "wb") as f:
+    f.write(tar_bytes([(ch + ".json", config), ("l1/layer.tar", layer),
+        ("manifest.json", manifest)]))
+PY
+cat >"$tmp/tar/T.assets.json" <<'EOF'
+{"version":"36.0.0","dockerImages":{"big":{"source":{"executable":["sh","-c","docker load -i \"$1\" | tail -n 1 | sed \"s/Loaded image[^:]*: //g\"","cdk-tarball-image-asset","asset.big.tar"]},
+ "destinations":{"d":{"repositoryName":"ecra/big","imageTag":"b1"}}}}}
+EOF
+tarpub() {
+	printf 'secret-pw' | "$ecra" publish "$tmp/tar/T.assets.json" --registry "$reg" \
+	    --account 123456789012 --username user --password-stdin --daemonless-tarballs --force "$@"
+}
+cat >"$tmp/check.py" <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+tr = [e for e in ev if e["type"] == "transfer"]
+assert tr, "no transfer events"
+for e in tr:
+    for k in ("bytes_done", "bytes_total", "rate", "message", "stage"):
+        assert k in e, (k, e)
+    assert isinstance(e["bytes_done"], int) and isinstance(e["bytes_total"], int), e
+    assert e["bytes_done"] <= e["bytes_total"], e
+prog = [e for e in tr if e["stage"] == "blob-progress"]
+assert prog and 0 < prog[0]["bytes_done"] < prog[0]["bytes_total"], prog
+done = [e for e in tr if e["stage"] == "blob-done" and e["kind"] == "layer"]
+assert len(done) == 1, done
+d = done[0]
+assert d["blob"].startswith("sha256:") and len(d["blob"]) == 71, d
+assert d["bytes_done"] == d["bytes_total"] > 20000000, d
+assert d["outcome"] == "uploaded" and d["rate"] > 0, d
+assert d["image_bytes_done"] >= d["bytes_total"], d
+succ = [e for e in ev if e["type"] == "success"]
+assert len(succ) == 1 and succ[0]["bytes"] > 20000000 and succ[0]["rate"] > 0, succ
+PY
+tarpub --json >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc -ne 0 ]; then bad "tarball json: exit $rc"; cat "$tmp/out"
+elif ! python3 "$tmp/check.py" "$tmp/out"; then bad "tarball json: transfer fields"; grep '"transfer"' "$tmp/out" | head -5
+else ok "--json transfer events carry bytes_done/bytes_total/rate/blob"; fi
+
+tarpub >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc -ne 0 ]; then bad "tarball human: exit $rc"
+elif [ "$(grep -c '^verbose: \[[0-9]*%\] transfer: uploaded layer sha256:[0-9a-f]\{64\} 20\.' "$tmp/err")" -ne 1 ]; then bad "tarball human: expected one line for the layer"
+elif grep -q 'transfer: blob-progress\|transfer: blob-start\|transfer: prepare' "$tmp/err"; then bad "tarball human: per-chunk lines by default"
+elif ! grep -q '^info   : \[100%\] success: .* (20\.[0-9] MB in [0-9.]*s, [0-9.]* [kMG]\{0,1\}B/s)$' "$tmp/err"; then bad "tarball human: success line lacks bytes and rate"
+else ok "one line per blob sent; the success line has the image's bytes and rate"; fi
+tarpub --quiet >"$tmp/out" 2>"$tmp/err"
+if grep -q 'transfer:' "$tmp/err"; then bad "tarball --quiet shows blob lines"
+else ok "--quiet shows no blob lines"; fi
+tarpub --verbose >"$tmp/out" 2>"$tmp/err"
+if ! grep -q 'transfer: blob-progress' "$tmp/err"; then bad "tarball --verbose lacks per-chunk lines"
+else ok "--verbose shows every chunk"; fi
+if command -v script >/dev/null 2>&1; then
+	TERM=xterm script -qec "'$ecra' publish '$tmp/tar/T.assets.json' --registry '$reg' --account 123456789012 --username user --password-stdin --daemonless-tarballs --force <'$tmp/pw'" /dev/null >"$tmp/tty" 2>&1
+	if ! grep -q 'upload: big [0-9.]* [kMG]\{0,1\}B/[0-9.]* MB, [0-9.]* [kMG]\{0,1\}B/s' "$tmp/tty"; then bad "live: no bytes on the status line"; cat -v "$tmp/tty" | head -20
+	elif ! grep -q 'ETA [0-9]*s' "$tmp/tty"; then bad "live: no ETA"; cat -v "$tmp/tty" | head -20
+	elif grep -q 'transfer: uploaded' "$tmp/tty"; then bad "live: blob lines scroll on a terminal"
+	else ok "the live line shows bytes done/total, rate and ETA"; fi
 fi
 
 echo "publish_output: $fails failures"
