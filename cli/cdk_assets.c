@@ -368,6 +368,9 @@ static void on_event(const ecra_publish_event *ev, void *payload)
 {
 	out_state *st = payload;
 
+	/* byte counts are ours: cdk-assets has no such event */
+	if (ev->type == ECRA_EVENT_TRANSFER)
+		return;
 	st->last_percent = ev->percent;
 	if (ev->type == ECRA_EVENT_FAIL && st->failure_count < MAX_FAILURES) {
 		char *copy = strdup(ev->message);

@@ -572,8 +572,9 @@ int ecra_http_send(
 	SETOPT(CURLOPT_USERAGENT, c->user_agent);
 	SETOPT(CURLOPT_HTTPHEADER, hdrs);
 	SETOPT(CURLOPT_PROXY, proxy_for(c, req->url));
-	if (c->no_proxy)
-		SETOPT(CURLOPT_NOPROXY, c->no_proxy);
+	/* Always set: without it libcurl reads NO_PROXY/no_proxy from the
+	 * environment, and the library takes nothing from there. */
+	SETOPT(CURLOPT_NOPROXY, c->no_proxy != NULL ? c->no_proxy : "");
 	SETOPT(CURLOPT_CONNECTTIMEOUT_MS,
 	    (long)(c->connect_timeout_ms ? c->connect_timeout_ms : 10000));
 	if (req->timeout_ms || c->timeout_ms)

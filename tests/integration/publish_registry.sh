@@ -201,7 +201,8 @@ sleep 1
 kill -TERM "$pid"
 wait "$pid" || rc=$?
 [ "$rc" = 143 ] || fail "interrupted publish exited $rc, expected 143"
-expect_out "publishing was cancelled"
+expect_failure "interrupted by SIGTERM: not published"
+expect_out "error  : interrupted by SIGTERM"
 no_temp_left
 
 echo "== usage errors"

@@ -88,7 +88,11 @@ tar_app "ecra/retry-reset-$$" t2
 flaky '{"fail":2,"match":"blobs","mode":"reset"}'
 CDK_DOCKER=/nonexistent/docker run_cli 0 "$tarapp/T.assets.json" \
 	--registry "$proxy" --daemonless-tarballs
-expect_out "retrying push of $proxy/ecra/retry-reset-$$:t2 in 1s (attempt 2/3): registry '$proxy': "
+# The registry engine retries a reset blob write itself (it asks the
+# upload session where it stands and goes on), so the push may succeed
+# without a push-level retry; either way the resets happened and were
+# overcome.
+[ "$(flaky_stat failed)" -ge 1 ] || fail "the proxy reset no blob write"
 expect_out "published 1"
 tags_of "$ECRA_REGISTRY" "ecra/retry-reset-$$" | grep -qF '"t2"' || fail "t2 not in the registry"
 
