@@ -17,6 +17,16 @@ debs=(build-essential cmake pkg-config git libssl-dev libjansson-dev
 	docker-registry busybox-static apache2-utils skopeo hyperfine
 	libclang-rt-14-dev openssl curl jq iproute2 liburing-dev
 	libisal-dev dpkg-dev man-db zsh)
+# --main: only what scripts/main-job.sh uses (build the tool, run the
+# services it may start); no test tools, no npm reference packages.
+main_only=0
+if [ "${1:-}" = --main ]; then
+	main_only=1
+	debs=(build-essential cmake pkg-config libssl-dev libjansson-dev
+		libcmocka-dev libcurl4-openssl-dev libarchive-dev zlib1g-dev
+		liburing-dev libisal-dev python3 python3-botocore docker.io
+		docker-registry busybox-static apache2-utils openssl curl)
+fi
 missing=()
 for p in "${debs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
@@ -24,8 +34,10 @@ for p in "${debs[@]}"; do
 done
 # Node.js may come from elsewhere than Debian (a newer npm, say); only ask
 # Debian for it when the commands are missing, or apt refuses the mix.
-command -v node >/dev/null 2>&1 || missing+=(nodejs)
-command -v npm >/dev/null 2>&1 || missing+=(npm)
+if [ "$main_only" = 0 ]; then
+	command -v node >/dev/null 2>&1 || missing+=(nodejs)
+	command -v npm >/dev/null 2>&1 || missing+=(npm)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
 	echo "== installing Debian packages: ${missing[*]}"
 	sudo_cmd=()
@@ -35,6 +47,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 	    --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+[ "$main_only" = 1 ] && exit 0
 if [ ! -f "$here/tests/compat/node_modules/.ecra-installed" ] ||
 	[ "$here/tests/compat/package.json" -nt "$here/tests/compat/node_modules/.ecra-installed" ]; then
 	echo "== installing npm reference packages"

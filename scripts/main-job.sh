@@ -23,7 +23,7 @@ mkdir -p "$work"
 
 say() { echo "main-job: $*" >&2; }
 
-"$here/scripts/install-deps.sh"
+"$here/scripts/install-deps.sh" --main
 
 # $ECRA_CLI names an already built binary (the integration test uses it).
 cli=${ECRA_CLI:-}
