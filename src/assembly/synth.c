@@ -184,7 +184,8 @@ static int make_tmp(ecra_buf *out, const char *outdir)
 	ecra_buf_dispose(&marker);
 	return 0;
 fail:
-	(void)unlink(marker.ptr);
+	if (marker.ptr != NULL)
+		(void)unlink(marker.ptr);
 	(void)rmdir(out->ptr);
 	ecra_buf_dispose(&marker);
 	return rc;

@@ -8,34 +8,26 @@
 #   synth_atomic.sh ECR_ASSETS
 set -u
 
-ecra=$(realpath "$1")
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ecra-synth-atomic.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+name=synth_atomic
+. "$(dirname "$0")/lib.sh"
 cd "$tmp"
-export HOME="$tmp"
-fails=0
-
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fails=$((fails + 1)); }
-sums() { (cd "$1" && find . -print | LC_ALL=C sort | while read -r f; do
-	if [ -f "$f" ] && [ ! -L "$f" ]; then echo "$f $(sha256sum <"$f")"; else echo "$f"; fi
-done); }
+sums() { snap "$1"; }
 # expect NAME STATUS STDERR-PATTERN command...
 expect() {
-	name=$1 status=$2 pattern=$3
+	what=$1 status=$2 pattern=$3
 	shift 3
 	"$@" >out.txt 2>err.txt
 	rc=$?
 	if [ "$rc" -ne "$status" ]; then
-		bad "$name: exit $rc, expected $status"; cat err.txt; return
+		bad "$what: exit $rc, expected $status"; cat err.txt; return
 	fi
 	if [ -n "$pattern" ] && ! grep -q -- "$pattern" err.txt; then
-		bad "$name: stderr lacks '$pattern'"; cat err.txt; return
+		bad "$what: stderr lacks '$pattern'"; cat err.txt; return
 	fi
 	if [ "$status" -ne 0 ] && [ "$(grep -c '^ecra: ' err.txt)" -ne 1 ]; then
-		bad "$name: expected exactly one 'ecra:' error line"; cat err.txt; return
+		bad "$what: expected exactly one 'ecra:' error line"; cat err.txt; return
 	fi
-	ok "$name"
+	ok "$what"
 }
 
 mkdir img
@@ -87,6 +79,4 @@ grep -q '^S  aws://unknown-account/unknown-region$' out.txt && ok "stacks listed
 expect "existing assembly directory as --app" 0 "" "$ecra" synth --app asm
 grep -q '^S  ' out.txt && ok "assembly listed" || bad "listing: $(cat out.txt)"
 
-[ "$fails" -eq 0 ] && echo "synth_atomic: all checks passed" && exit 0
-echo "synth_atomic: $fails check(s) failed"
-exit 1
+finish
