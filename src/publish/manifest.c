@@ -495,13 +495,13 @@ static int load_source(
 	                  a->kvs + k)) < 0)
 		return error;
 	k += nargs;
-	b->build_contexts = a->kvs + k;
+	b->build_contexts = a->kvs ? a->kvs + k : NULL;
 	b->build_context_count = nctx;
 	if (nctx && (error = fill_map(ecra_json_get(src, "dockerBuildContexts"),
 	                 a->kvs + k)) < 0)
 		return error;
 	k += nctx;
-	b->build_secrets = a->kvs + k;
+	b->build_secrets = a->kvs ? a->kvs + k : NULL;
 	b->build_secret_count = nsec;
 	if (nsec && (error = fill_map(ecra_json_get(src, "dockerBuildSecrets"),
 	                 a->kvs + k)) < 0)
