@@ -1380,14 +1380,9 @@ done:
 /* ---------------------------------------------------------------------- */
 /* Copy                                                                    */
 
-typedef struct {
-	const char *data;
-	size_t len, off;
-} mem_reader;
-
-static int mem_read(void *payload, char *buf, size_t cap, size_t *got)
+int ecra_registry_mem_read(void *payload, char *buf, size_t cap, size_t *got)
 {
-	mem_reader *m = payload;
+	ecra_registry_mem_reader *m = payload;
 	size_t n = m->len - m->off;
 
 	if (n > cap)
@@ -1404,7 +1399,7 @@ static int copy_blob(ecra_registry *src, const char *src_repo,
 	const char *digest = ecra_json_string(ecra_json_get(desc, "digest"));
 	ecra_json *sz = ecra_json_get(desc, "size");
 	ecra_buf blob = ECRA_BUF_INIT(4ull * 1024 * 1024 * 1024);
-	mem_reader mr;
+	ecra_registry_mem_reader mr;
 	bool exists = false, same;
 	int error;
 
@@ -1435,7 +1430,8 @@ static int copy_blob(ecra_registry *src, const char *src_repo,
 	mr.len = blob.size;
 	mr.off = 0;
 	error = ecra_registry_blob_upload(dst, dst_repo, digest,
-	    (uint64_t)ecra_json_integer(sz), NULL, mem_read, &mr, NULL);
+	    (uint64_t)ecra_json_integer(sz), NULL, ecra_registry_mem_read, &mr,
+	    NULL);
 done:
 	ecra_buf_dispose(&blob);
 	return error;

@@ -121,4 +121,12 @@ int ecra_registry_archive_ready(void);
 void ecra_registry_cancel_upload(
     ecra_registry *r, const char *loc, const char *scope);
 
+/* A blob upload source over bytes in memory: `payload` is an
+ * ecra_registry_mem_reader, read from `off` to `len`. */
+typedef struct {
+	const char *data;
+	size_t len, off;
+} ecra_registry_mem_reader;
+int ecra_registry_mem_read(void *payload, char *buf, size_t cap, size_t *got);
+
 #endif /* SRC_REGISTRY_REGISTRY_INT_H */

@@ -49,33 +49,15 @@ static ecra_registry *client(const char *user, const char *pass, size_t chunk)
 	return r;
 }
 
-typedef struct {
-	const char *data;
-	size_t len, off;
-} src;
-
-static int src_read(void *payload, char *buf, size_t cap, size_t *got)
-{
-	src *s = payload;
-	size_t n = s->len - s->off;
-
-	if (n > cap)
-		n = cap;
-	memcpy(buf, s->data + s->off, n);
-	s->off += n;
-	*got = n;
-	return 0;
-}
-
 static void push_blob(
     ecra_registry *r, const char *repo, const char *data, bool *uploaded)
 {
 	char digest[72];
-	src s = { data, strlen(data), 0 };
+	ecra_registry_mem_reader s = { data, strlen(data), 0 };
 
 	ecra_registry_sha256(digest, data, strlen(data));
-	assert_ok(ecra_registry_blob_upload(
-	    r, repo, digest, strlen(data), NULL, src_read, &s, uploaded));
+	assert_ok(ecra_registry_blob_upload(r, repo, digest, strlen(data), NULL,
+	    ecra_registry_mem_read, &s, uploaded));
 }
 
 static char *server_log(void)

@@ -47,24 +47,6 @@ static ecra_registry *client(const char *user, const char *pass)
 	return r;
 }
 
-typedef struct {
-	const char *data;
-	size_t len, off;
-} src;
-
-static int src_read(void *payload, char *buf, size_t cap, size_t *got)
-{
-	src *s = payload;
-	size_t n = s->len - s->off;
-
-	if (n > cap)
-		n = cap;
-	memcpy(buf, s->data + s->off, n);
-	s->off += n;
-	*got = n;
-	return 0;
-}
-
 static char *server_log(void)
 {
 	ecra_registry *r = client(NULL, NULL);
@@ -110,12 +92,12 @@ static void assert_store_saw_no_auth(const char *log, const char *what)
 static void push(
     ecra_registry *r, const char *repo, const char *data, char digest[72])
 {
-	src s = { data, strlen(data), 0 };
+	ecra_registry_mem_reader s = { data, strlen(data), 0 };
 	bool uploaded = false;
 
 	ecra_registry_sha256(digest, data, strlen(data));
-	assert_ok(ecra_registry_blob_upload(
-	    r, repo, digest, strlen(data), NULL, src_read, &s, &uploaded));
+	assert_ok(ecra_registry_blob_upload(r, repo, digest, strlen(data), NULL,
+	    ecra_registry_mem_read, &s, &uploaded));
 	assert_true(uploaded);
 }
 
